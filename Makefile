@@ -1,0 +1,55 @@
+# IREN Portal. `make run` and `make test` are the two set-up commands; both install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PASSWORD ?= iren-demo-2026
+HOST ?= 127.0.0.1:8000
+
+.PHONY: install run test lint format migrate messages worker beat bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
+	$(BIN)/python manage.py seed_demo --password '$(PASSWORD)'
+	@echo "Demo logins: admin, focal.kz, officer.kz, analyst.kz, ... with password $(PASSWORD)"
+	$(BIN)/python manage.py runserver $(HOST)
+
+# Browser journeys need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium);
+# they are skipped, with a reason, where it is missing.
+test: install
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+worker: install
+	$(BIN)/celery -A ireN worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A ireN beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3 var

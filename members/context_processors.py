@@ -1,0 +1,19 @@
+from . import permissions
+
+
+def portal(request):
+    """What the base layout needs to show the right navigation for the user's roles."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav": {
+            "network_admin": permissions.is_network_admin(user),
+            "queries": permissions.has_any_member_right(user, permissions.Right.FILE_QUERIES)
+            or permissions.has_any_member_right(user, permissions.Right.VIEW_QUERIES),
+            "seizures": permissions.is_network_user(user),
+            "manage_people": permissions.has_any_member_right(
+                user, permissions.Right.MANAGE_PEOPLE
+            ),
+        }
+    }

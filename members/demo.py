@@ -1,0 +1,77 @@
+"""The IREN demo network: the ten members, their control units and demo users."""
+
+from datetime import date
+
+MEMBERS = [
+    # code, country, administration, joined_on
+    ("AF", "Afghanistan", "Afghanistan Customs Department", date(2019, 5, 22)),
+    ("AZ", "Azerbaijan", "State Customs Committee of the Republic of Azerbaijan", date(2021, 6, 1)),
+    ("GE", "Georgia", "Revenue Service of the Ministry of Finance of Georgia", date(2019, 5, 22)),
+    (
+        "KZ",
+        "Kazakhstan",
+        "State Revenue Committee of the Ministry of Finance of the Republic of Kazakhstan",
+        date(2019, 5, 22),
+    ),
+    (
+        "KG",
+        "Kyrgyzstan",
+        "State Customs Service under the Ministry of Finance of the Kyrgyz Republic",
+        date(2019, 5, 22),
+    ),
+    ("PK", "Pakistan", "Pakistan Customs, Federal Board of Revenue", date(2019, 5, 22)),
+    (
+        "TJ",
+        "Tajikistan",
+        "Customs Service under the Government of the Republic of Tajikistan",
+        date(2019, 5, 22),
+    ),
+    ("TM", "Turkmenistan", "State Customs Service of Turkmenistan", date(2019, 5, 22)),
+    ("UA", "Ukraine", "State Customs Service of Ukraine", date(2019, 5, 22)),
+    (
+        "UZ",
+        "Uzbekistan",
+        "Customs Committee under the Ministry of Economy and Finance of the Republic of Uzbekistan",
+        date(2019, 5, 22),
+    ),
+]
+
+CONTROL_UNITS = [
+    # code, name, kind, city, UN/LOCODE
+    ("AF-KBL-ACCU", "Kabul International Airport Air Cargo Control Unit", "airport", "Kabul", "AFKBL"),
+    ("AF-HRT-DP", "Herat Dry Port Control Unit", "dry-port", "Herat", "AFHEA"),
+    ("AF-TKM-LB", "Torkham Border Crossing Control Unit", "land-border", "Torkham", ""),
+    ("AF-HRT-LB", "Hairatan Border Crossing Control Unit", "land-border", "Hairatan", ""),
+    ("AZ-BAK-PCU", "Port of Baku (Alat) Port Control Unit", "seaport", "Alat", "AZBAK"),
+    ("AZ-GYD-ACCU", "Heydar Aliyev Airport Air Cargo Control Unit", "airport", "Baku", "AZGYD"),
+    ("AZ-AST-LB", "Astara Border Crossing Control Unit", "land-border", "Astara", ""),
+    ("GE-PTI-PCU", "Poti Seaport Port Control Unit", "seaport", "Poti", "GEPTI"),
+    ("GE-BUS-PCU", "Batumi Seaport Port Control Unit", "seaport", "Batumi", "GEBUS"),
+    ("GE-TBS-ACCU", "Tbilisi Airport Air Cargo Control Unit", "airport", "Tbilisi", "GETBS"),
+    ("GE-SRP-LB", "Sarpi Border Crossing Control Unit", "land-border", "Sarpi", ""),
+    ("KZ-AKT-PCU", "Aktau Seaport Port Control Unit", "seaport", "Aktau", "KZAKT"),
+    ("KZ-KHG-DP", "Khorgos Gateway Dry Port Control Unit", "dry-port", "Khorgos", "KZKHG"),
+    ("KZ-ALA-ACCU", "Almaty Airport Air Cargo Control Unit", "airport", "Almaty", "KZALA"),
+    ("KZ-NQZ-ACCU", "Astana Airport Air Cargo Control Unit", "airport", "Astana", "KZNQZ"),
+    ("KZ-DOS-LB", "Dostyk Border Crossing Control Unit", "land-border", "Dostyk", ""),
+    ("KG-FRU-ACCU", "Manas Airport Air Cargo Control Unit", "airport", "Bishkek", "KGFRU"),
+    ("KG-OSS-ACCU", "Osh Airport Air Cargo Control Unit", "airport", "Osh", "KGOSS"),
+    ("KG-DOR-LB", "Dordoi Customs Terminal Control Unit", "dry-port", "Bishkek", ""),
+    ("PK-KHI-PCU", "Karachi Port Control Unit", "seaport", "Karachi", "PKKHI"),
+    ("PK-BQM-PCU", "Port Qasim Port Control Unit", "seaport", "Karachi", "PKBQM"),
+    ("PK-GWD-PCU", "Gwadar Port Control Unit", "seaport", "Gwadar", "PKGWD"),
+    ("PK-LHE-DP", "Lahore Dry Port Control Unit", "dry-port", "Lahore", "PKLHE"),
+    ("TJ-DYU-ACCU", "Dushanbe Airport Air Cargo Control Unit", "airport", "Dushanbe", "TJDYU"),
+    ("TJ-DYU-DP", "Dushanbe Customs Terminal Control Unit", "dry-port", "Dushanbe", ""),
+    ("TJ-PNJ-LB", "Panji Poyon Border Crossing Control Unit", "land-border", "Panji Poyon", ""),
+    ("TM-TMZ-PCU", "Turkmenbashi Seaport Port Control Unit", "seaport", "Turkmenbashi", "TMTMZ"),
+    ("TM-ASB-ACCU", "Ashgabat Airport Air Cargo Control Unit", "airport", "Ashgabat", "TMASB"),
+    ("TM-SRH-LB", "Serhetabat Border Crossing Control Unit", "land-border", "Serhetabat", ""),
+    ("UA-ODS-PCU", "Odesa Seaport Port Control Unit", "seaport", "Odesa", "UAODS"),
+    ("UA-CHO-PCU", "Chornomorsk Seaport Port Control Unit", "seaport", "Chornomorsk", "UAILK"),
+    ("UA-KBP-ACCU", "Boryspil Airport Air Cargo Control Unit", "airport", "Boryspil", "UAKBP"),
+    ("UZ-TAS-ACCU", "Tashkent Airport Air Cargo Control Unit", "airport", "Tashkent", "UZTAS"),
+    ("UZ-TAS-DP", "Tashkent Chukursay Dry Port Control Unit", "dry-port", "Tashkent", ""),
+    ("UZ-NVI-ACCU", "Navoi Airport Air Cargo Control Unit", "airport", "Navoi", "UZNVI"),
+    ("UZ-TRZ-LB", "Termez Border Crossing Control Unit", "land-border", "Termez", ""),
+]

@@ -1,0 +1,93 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ControlUnit, ControlUnitKind, RoleName
+from .permissions import MEMBER_ROLES
+
+
+class ServiceErrorsMixin:
+    """Show a service's field-keyed ValidationError on the form's fields."""
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                target = field if field in self.fields else None
+                for e in errors:
+                    for message in e.messages:
+                        self.add_error(target, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class OnboardMemberForm(ServiceErrorsMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Country code"),
+        max_length=2,
+        min_length=2,
+        help_text=_("ISO 3166-1 alpha-2, e.g. AZ."),
+    )
+    name = forms.CharField(label=_("Country name"), max_length=100)
+    administration = forms.CharField(label=_("Customs administration"), max_length=200)
+    joined_on = forms.DateField(
+        label=_("Accession date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Date of accession to the IREN memorandum of understanding."),
+    )
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_joined_on(self):
+        joined_on = self.cleaned_data["joined_on"]
+        if joined_on > timezone.localdate():
+            raise ValidationError(_("The accession date cannot be in the future."))
+        return joined_on
+
+
+class FocalPointForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("Email"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("name") and not data.get("email") and "email" not in self.errors:
+            self.add_error("email", _("Enter the focal point's email."))
+        return data
+
+
+FocalPointFormSet = forms.formset_factory(FocalPointForm, extra=3, max_num=10)
+
+
+class PersonForm(ServiceErrorsMixin, forms.Form):
+    username = forms.CharField(label=_("Username"), max_length=150)
+    email = forms.EmailField(label=_("Email"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("Roles"),
+        choices=[(r.value, r.label) for r in MEMBER_ROLES],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    control_unit = forms.ModelChoiceField(
+        label=_("Control unit"), queryset=ControlUnit.objects.none(), required=False
+    )
+    is_active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["control_unit"].queryset = member.control_units.filter(active=True)
+
+
+class ControlUnitForm(ServiceErrorsMixin, forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=32)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ControlUnitKind.choices)
+    city = forms.CharField(label=_("City"), max_length=100)
+    locode = forms.CharField(label=_("UN/LOCODE"), max_length=6, required=False)
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+ROLE_LABELS = dict(RoleName.choices)

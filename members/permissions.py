@@ -1,0 +1,281 @@
+"""The one place that decides who may see or do what for which member.
+
+Rights are django-guardian object permissions on ``MemberAdministration`` rows, held by the
+per-member role groups (``Role``). This module turns a user into the set of members they may
+act for, per right, and hands other apps the filters for their querysets. No view, serializer,
+command or task decides country access on its own: they all ask here.
+
+Outside a user's scope the answer is 404, never 403: a foreign country must not learn that a
+record exists. ``get_object_or_404`` on a restricted queryset does exactly that.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from guardian.models import GroupObjectPermission
+from guardian.shortcuts import assign_perm
+
+from .models import MemberAdministration, Role, RoleName
+
+
+class Right(StrEnum):
+    """A right a user holds for one member (a permission codename on MemberAdministration)."""
+
+    FILE_QUERIES = "file_queries"
+    RECEIVE_ALERTS = "receive_alerts"
+    VIEW_QUERIES = "view_queries"
+    VIEW_UNIT_QUERIES = "view_unit_queries"
+    VIEW_SEIZURES = "view_seizures"
+    REPORT_SEIZURES = "report_seizures"
+    MANAGE_PEOPLE = "manage_people"
+
+
+#: What each member role may do for its own member.
+ROLE_RIGHTS: dict[str, frozenset[Right]] = {
+    RoleName.MEMBER_ADMIN: frozenset(
+        {Right.MANAGE_PEOPLE, Right.VIEW_QUERIES, Right.VIEW_SEIZURES}
+    ),
+    RoleName.FOCAL_POINT: frozenset(
+        {
+            Right.FILE_QUERIES,
+            Right.RECEIVE_ALERTS,
+            Right.VIEW_QUERIES,
+            Right.VIEW_SEIZURES,
+            Right.REPORT_SEIZURES,
+        }
+    ),
+    RoleName.UNIT_OFFICER: frozenset(
+        {Right.FILE_QUERIES, Right.VIEW_UNIT_QUERIES, Right.VIEW_SEIZURES, Right.REPORT_SEIZURES}
+    ),
+    RoleName.ANALYST: frozenset({Right.VIEW_SEIZURES, Right.REPORT_SEIZURES}),
+}
+
+#: Rights network admins hold for every member. They manage people and units everywhere but
+#: see no query content and no national seizure report.
+NETWORK_ADMIN_RIGHTS: frozenset[Right] = frozenset({Right.MANAGE_PEOPLE})
+
+MEMBER_ROLES = (
+    RoleName.MEMBER_ADMIN,
+    RoleName.FOCAL_POINT,
+    RoleName.UNIT_OFFICER,
+    RoleName.ANALYST,
+)
+
+_CACHE_ATTR = "_iren_rights"
+
+
+# --- Setting roles up ------------------------------------------------------------------------
+
+
+def role_group_name(member: MemberAdministration | None, role: str) -> str:
+    label = RoleName(role).label
+    return f"{member.code} {label}" if member else f"Network {label}"
+
+
+def member_roles_ensure(*, member: MemberAdministration) -> dict[str, Group]:
+    """Create (or complete) the member's role groups and grant their rights on the member.
+
+    Safe to run again: nothing is duplicated.
+    """
+    groups = {}
+    for role in MEMBER_ROLES:
+        existing = Role.objects.filter(member=member, name=role).select_related("group").first()
+        if existing:
+            group = existing.group
+        else:
+            group, _ = Group.objects.get_or_create(name=role_group_name(member, role))
+            Role.objects.create(group=group, member=member, name=role)
+        for right in ROLE_RIGHTS[role]:
+            assign_perm(f"members.{right}", group, member)
+        groups[role] = group
+    return groups
+
+
+def network_admin_group() -> Group:
+    role = Role.objects.filter(member=None, name=RoleName.NETWORK_ADMIN).first()
+    if role:
+        return role.group
+    group, _ = Group.objects.get_or_create(name=role_group_name(None, RoleName.NETWORK_ADMIN))
+    Role.objects.create(group=group, member=None, name=RoleName.NETWORK_ADMIN)
+    return group
+
+
+def role_group(member: MemberAdministration | None, role: str) -> Group:
+    if role == RoleName.NETWORK_ADMIN:
+        return network_admin_group()
+    return Role.objects.select_related("group").get(member=member, name=role).group
+
+
+def user_roles(user) -> list[Role]:
+    """The roles a user holds, with their members."""
+    return list(Role.objects.filter(group__user=user).select_related("member"))
+
+
+def forget(user) -> None:
+    """Drop the rights cached on a user object (after their groups changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+# --- Asking -------------------------------------------------------------------------------------
+
+
+def _rights(user) -> dict:
+    """{"network_admin": bool, right: frozenset(member ids)}, computed once per user object
+    in two queries."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    result: dict = {"network_admin": False}
+    for right in Right:
+        result[right] = frozenset()
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return result
+    if not user.is_active:
+        return result
+    network_admin = user.is_superuser or Role.objects.filter(
+        group__user=user, member__isnull=True, name=RoleName.NETWORK_ADMIN
+    ).exists()
+    result["network_admin"] = network_admin
+    content_type = ContentType.objects.get_for_model(MemberAdministration)
+    rows = GroupObjectPermission.objects.filter(
+        group__user=user,
+        content_type=content_type,
+        permission__codename__in=[r.value for r in Right],
+    ).values_list("object_pk", "permission__codename")
+    collected: dict[str, set[int]] = {r.value: set() for r in Right}
+    for object_pk, codename in rows:
+        collected[codename].add(int(object_pk))
+    if network_admin:
+        all_ids = set(MemberAdministration.objects.values_list("pk", flat=True))
+        for right in NETWORK_ADMIN_RIGHTS:
+            collected[right] |= all_ids
+    for right in Right:
+        result[right] = frozenset(collected[right.value])
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def is_network_admin(user) -> bool:
+    return _rights(user)["network_admin"]
+
+
+def member_ids(user, right: Right | str) -> frozenset[int]:
+    """Ids of the members the user holds ``right`` for."""
+    return _rights(user)[Right(right)]
+
+
+def members_for(user, right: Right | str) -> models.QuerySet[MemberAdministration]:
+    """The members the user holds ``right`` for, as a queryset."""
+    return MemberAdministration.objects.filter(pk__in=member_ids(user, right))
+
+
+def has_right(user, right: Right | str, member: MemberAdministration | int | None) -> bool:
+    """May ``user`` exercise ``right`` for ``member``?"""
+    if member is None:
+        return False
+    member_id = member if isinstance(member, int) else member.pk
+    return member_id in member_ids(user, right)
+
+
+def has_any_member_right(user, right: Right | str) -> bool:
+    return bool(member_ids(user, right))
+
+
+def is_network_user(user) -> bool:
+    """Anyone who belongs to the network: a network admin or a holder of any member right."""
+    rights = _rights(user)
+    return rights["network_admin"] or any(rights[r] for r in Right)
+
+
+def may_onboard_members(user) -> bool:
+    return is_network_admin(user)
+
+
+def may_view_network_figures(user) -> bool:
+    """Counts and response times across the network (no content)."""
+    return is_network_admin(user)
+
+
+def may_manage_vocabularies(user) -> bool:
+    return is_network_admin(user)
+
+
+def users_with_right(member: MemberAdministration, right: Right | str):
+    """Active users holding ``right`` for ``member`` through their role groups (e.g. the
+    focal points who receive its alerts)."""
+    content_type = ContentType.objects.get_for_model(MemberAdministration)
+    groups = GroupObjectPermission.objects.filter(
+        content_type=content_type, object_pk=str(member.pk), permission__codename=Right(right)
+    ).values("group_id")
+    return get_user_model().objects.filter(is_active=True, groups__in=groups).distinct()
+
+
+# --- Filters for other apps -------------------------------------------------------------------
+
+
+def restrict_people(user, queryset=None):
+    """Users the given user may manage (their member's people; all for network admins)."""
+    user_model = get_user_model()
+    queryset = user_model.objects.all() if queryset is None else queryset
+    return queryset.filter(member_id__in=member_ids(user, Right.MANAGE_PEOPLE))
+
+
+def restrict_control_units(user, queryset=None, *, right: Right | str = Right.MANAGE_PEOPLE):
+    """Control units whose member the user holds ``right`` for."""
+    from .models import ControlUnit
+
+    queryset = ControlUnit.objects.all() if queryset is None else queryset
+    return queryset.filter(member_id__in=member_ids(user, right))
+
+
+def restrict_queries(user, queryset=None):
+    """Urgent queries the user may read: those whose sender or a recipient is a member the
+    user holds ``view_queries`` for, plus, for unit officers, those naming their unit as sender
+    unit or recipient unit. Network admins get none (they see figures, not content)."""
+    from exchange.models import Query, QueryRecipient
+
+    queryset = Query.objects.all() if queryset is None else queryset
+    member_scope = member_ids(user, Right.VIEW_QUERIES)
+    condition = Q(sender_member_id__in=member_scope) | Q(
+        Exists(
+            QueryRecipient.objects.filter(query_id=OuterRef("pk"), member_id__in=member_scope)
+        )
+    )
+    unit_id = getattr(user, "control_unit_id", None)
+    unit_member_id = getattr(user, "member_id", None)
+    if unit_id and has_right(user, Right.VIEW_UNIT_QUERIES, unit_member_id):
+        condition |= Q(sender_unit_id=unit_id) | Q(
+            Exists(
+                QueryRecipient.objects.filter(query_id=OuterRef("pk"), control_units=unit_id)
+            )
+        )
+    if not member_scope and not unit_id:
+        return queryset.none()
+    return queryset.filter(condition)
+
+
+def restrict_seizures(user, queryset=None):
+    """Seizure reports the user may read: all of their own members' reports, and the reports
+    other members share with the network. ``national`` reports never leave their member."""
+    from seizures.models import SeizureReport
+
+    queryset = SeizureReport.objects.all() if queryset is None else queryset
+    if not is_network_user(user):
+        return queryset.none()
+    own = member_ids(user, Right.VIEW_SEIZURES)
+    return queryset.filter(Q(reporting_member_id__in=own) | Q(sharing="network"))
+
+
+def grant_role(user, member: MemberAdministration | None, role: str) -> None:
+    """Add ``user`` to the member's role group (creating the groups if needed)."""
+    if role != RoleName.NETWORK_ADMIN and member is not None:
+        member_roles_ensure(member=member)
+    user.groups.add(role_group(member, role))
+    forget(user)

@@ -1,0 +1,305 @@
+"""Every write the members domain knows. Views, API, commands and tasks call these."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from . import permissions
+from .models import ControlUnit, MemberAdministration, MemberStatus, RoleName
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FocalPoint:
+    name: str
+    email: str
+
+    @classmethod
+    def parse(cls, text: str) -> FocalPoint:
+        """Read ``Name <email>`` (or a bare address)."""
+        name, email = parseaddr(text.strip())
+        if not email or "@" not in email:
+            raise ValidationError(
+                _("“%(value)s” is not of the form Name <email>.") % {"value": text}
+            )
+        return cls(name=name.strip(), email=email.strip())
+
+
+def _split_name(full_name: str) -> tuple[str, str]:
+    parts = full_name.strip().split(None, 1)
+    if not parts:
+        return "", ""
+    return parts[0], parts[1] if len(parts) > 1 else ""
+
+
+def _email_taken(email: str) -> bool:
+    return get_user_model().objects.filter(email__iexact=email).exists()
+
+
+def member_onboard_validate(
+    *,
+    code: str,
+    name: str,
+    administration: str,
+    joined_on: date | None,
+    focal_points: list[FocalPoint],
+) -> str:
+    """Check an onboarding request whole; raise a field-keyed ``ValidationError`` listing every
+    problem. Returns the normalised country code."""
+    errors: dict[str, list[str]] = {}
+    code = (code or "").strip().upper()
+    if not code:
+        errors.setdefault("code", []).append(_("Enter the country code."))
+    elif code not in dict(countries):
+        errors.setdefault("code", []).append(
+            _("“%(code)s” is not an ISO 3166-1 alpha-2 country code.") % {"code": code}
+        )
+    elif MemberAdministration.objects.filter(code=code).exists():
+        errors.setdefault("code", []).append(
+            _("%(code)s is already a member of the network.") % {"code": code}
+        )
+    if not (name or "").strip():
+        errors.setdefault("name", []).append(_("Enter the country name."))
+    if not (administration or "").strip():
+        errors.setdefault("administration", []).append(
+            _("Enter the customs administration's name.")
+        )
+    if joined_on is None:
+        errors.setdefault("joined_on", []).append(_("Enter the accession date."))
+    elif joined_on > timezone.localdate():
+        errors.setdefault("joined_on", []).append(
+            _("The accession date cannot be in the future.")
+        )
+    if not focal_points:
+        errors.setdefault("focal_points", []).append(_("Name at least one focal point."))
+    seen: set[str] = set()
+    for focal_point in focal_points:
+        email = focal_point.email.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.setdefault("focal_points", []).append(
+                _("“%(email)s” is not a valid email address.") % {"email": focal_point.email}
+            )
+            continue
+        if email in seen:
+            errors.setdefault("focal_points", []).append(
+                _("%(email)s is named twice.") % {"email": focal_point.email}
+            )
+        elif _email_taken(email):
+            errors.setdefault("focal_points", []).append(
+                _("A user with the email %(email)s already exists.") % {"email": focal_point.email}
+            )
+        seen.add(email)
+    if errors:
+        raise ValidationError(errors)
+    return code
+
+
+@transaction.atomic
+def member_onboard(
+    *,
+    code: str,
+    name: str,
+    administration: str,
+    joined_on: date | None,
+    focal_points: list[FocalPoint],
+    base_url: str | None = None,
+) -> MemberAdministration:
+    """Onboard a new member country: the member, its role groups and their rights, and its
+    first focal points, in one transaction. Each focal point is emailed an invitation with a
+    set-password link once the transaction commits."""
+    code = member_onboard_validate(
+        code=code,
+        name=name,
+        administration=administration,
+        joined_on=joined_on,
+        focal_points=focal_points,
+    )
+    member = MemberAdministration.objects.create(
+        code=code,
+        name=name.strip(),
+        administration=administration.strip(),
+        joined_on=joined_on,
+        status=MemberStatus.MEMBER,
+    )
+    groups = permissions.member_roles_ensure(member=member)
+    for focal_point in focal_points:
+        first_name, last_name = _split_name(focal_point.name)
+        user = _user_create(
+            username=focal_point.email.strip().lower(),
+            email=focal_point.email.strip().lower(),
+            first_name=first_name,
+            last_name=last_name,
+            member=member,
+        )
+        user.groups.add(groups[RoleName.FOCAL_POINT])
+        user_invite(user=user, base_url=base_url)
+    return member
+
+
+def _user_create(*, username, email, first_name, last_name, member, control_unit=None):
+    user = get_user_model()(
+        username=username,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        member=member,
+        control_unit=control_unit,
+    )
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def invitation_link(*, user, base_url: str | None = None) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return f"{(base_url or settings.PORTAL_BASE_URL).rstrip('/')}{path}"
+
+
+def invitation_send(*, user, base_url: str | None = None) -> None:
+    """Email ``user`` an invitation with a set-password link (a password-reset token)."""
+    context = {
+        "user": user,
+        "member": user.member,
+        "link": invitation_link(user=user, base_url=base_url),
+        "base_url": (base_url or settings.PORTAL_BASE_URL).rstrip("/"),
+    }
+    subject = render_to_string("members/email/invitation_subject.txt", context).strip()
+    body = render_to_string("members/email/invitation.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+def user_invite(*, user, base_url: str | None = None) -> None:
+    """Send the invitation once the surrounding transaction commits. A mail server that is
+    down does not undo the onboarding: the failure is logged and the invitation can be sent
+    again from the member's people page."""
+
+    def _send():
+        try:
+            invitation_send(user=user, base_url=base_url)
+        except OSError:
+            logger.exception("Invitation to %s could not be sent", user.email)
+
+    transaction.on_commit(_send)
+
+
+@transaction.atomic
+def person_save(
+    *,
+    member: MemberAdministration,
+    username: str,
+    email: str,
+    first_name: str = "",
+    last_name: str = "",
+    roles: list[str],
+    control_unit: ControlUnit | None = None,
+    is_active: bool = True,
+    user=None,
+    base_url: str | None = None,
+):
+    """Create (``user`` is None: and invite) or update one of ``member``'s people, with their
+    roles in that member."""
+    errors: dict[str, list[str]] = {}
+    if control_unit is not None and control_unit.member_id != member.pk:
+        errors["control_unit"] = [_("The control unit belongs to another member.")]
+    unknown = [r for r in roles if r not in permissions.MEMBER_ROLES]
+    if unknown:
+        errors["roles"] = [_("Unknown role: %(role)s.") % {"role": ", ".join(unknown)}]
+    if not roles:
+        errors["roles"] = [_("Choose at least one role.")]
+    if RoleName.UNIT_OFFICER in roles and control_unit is None:
+        errors["control_unit"] = [_("A unit officer must be assigned a control unit.")]
+    users = get_user_model().objects.all()
+    if user is not None:
+        users = users.exclude(pk=user.pk)
+    if email and users.filter(email__iexact=email).exists():
+        errors["email"] = [_("A user with this email already exists.")]
+    if users.filter(username__iexact=username).exists():
+        errors["username"] = [_("A user with this username already exists.")]
+    if errors:
+        raise ValidationError(errors)
+    created = user is None
+    if created:
+        user = _user_create(
+            username=username,
+            email=email.lower(),
+            first_name=first_name,
+            last_name=last_name,
+            member=member,
+            control_unit=control_unit,
+        )
+    else:
+        user.username = username
+        user.email = email.lower()
+        user.first_name = first_name
+        user.last_name = last_name
+        user.control_unit = control_unit
+        user.is_active = is_active
+        user.full_clean(exclude=["password"])
+        user.save()
+    groups = permissions.member_roles_ensure(member=member)
+    member_groups = [g.pk for g in groups.values()]
+    user.groups.remove(*user.groups.filter(pk__in=member_groups))
+    user.groups.add(*[groups[r] for r in roles])
+    permissions.forget(user)
+    if created:
+        user_invite(user=user, base_url=base_url)
+    return user
+
+
+@transaction.atomic
+def control_unit_save(
+    *,
+    member: MemberAdministration,
+    code: str,
+    name: str,
+    kind: str,
+    city: str,
+    locode: str = "",
+    active: bool = True,
+    control_unit: ControlUnit | None = None,
+) -> ControlUnit:
+    """Create or update one of ``member``'s control units."""
+    code = code.strip().upper()
+    unit = control_unit or ControlUnit(member=member)
+    if control_unit is not None and control_unit.member_id != member.pk:
+        raise ValidationError({"member": [_("The control unit belongs to another member.")]})
+    errors = {}
+    if not code.startswith(f"{member.code}-"):
+        errors["code"] = [
+            _("A control unit code starts with its member's code, e.g. %(example)s.")
+            % {"example": f"{member.code}-ALA-ACCU"}
+        ]
+    locode = locode.strip().upper().replace(" ", "")
+    if locode and (len(locode) != 5 or not locode.isalnum()):
+        errors["locode"] = [_("A UN/LOCODE has five letters or digits, e.g. KZALA.")]
+    if errors:
+        raise ValidationError(errors)
+    unit.code, unit.name, unit.kind, unit.city = code, name.strip(), kind, city.strip()
+    unit.locode, unit.active = locode, active
+    unit.full_clean()
+    unit.save()
+    return unit

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("members/", views.directory, name="directory"),
+    path("members/onboard/", views.onboard, name="member-onboard"),
+    path("members/<str:code>/", views.member_detail, name="member-detail"),
+    path("members/<str:code>/people/", views.people, name="member-people"),
+    path("members/<str:code>/people/new/", views.person_edit, name="member-person-new"),
+    path("members/<str:code>/people/<int:pk>/", views.person_edit, name="member-person-edit"),
+    path(
+        "members/<str:code>/people/<int:pk>/invite/",
+        views.person_invite,
+        name="member-person-invite",
+    ),
+    path("members/<str:code>/units/", views.units, name="member-units"),
+    path("members/<str:code>/units/new/", views.unit_edit, name="member-unit-new"),
+    path("members/<str:code>/units/<str:unit_code>/", views.unit_edit, name="member-unit-edit"),
+]

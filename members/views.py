@@ -1,0 +1,188 @@
+"""Browser views of the members app: home, directory, onboarding, people and control units."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from . import permissions, selectors, services
+from .forms import ControlUnitForm, FocalPointFormSet, OnboardMemberForm, PersonForm
+from .models import MemberAdministration
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+def home(request):
+    user = request.user
+    context = {
+        "roles": selectors.user_role_names(user),
+        "network_admin": permissions.is_network_admin(user),
+        "managed_members": permissions.members_for(user, permissions.Right.MANAGE_PEOPLE)
+        if not permissions.is_network_admin(user)
+        else MemberAdministration.objects.none(),
+    }
+    return render(request, "members/home.html", context)
+
+
+@login_required
+def directory(request):
+    if not permissions.is_network_user(request.user):
+        raise Http404
+    return render(
+        request, "members/directory.html", {"members": selectors.member_directory()}
+    )
+
+
+@login_required
+def member_detail(request, code):
+    if not permissions.is_network_user(request.user):
+        raise Http404
+    member = get_object_or_404(selectors.member_directory(), code=code.upper())
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "may_manage": permissions.has_right(
+                request.user, permissions.Right.MANAGE_PEOPLE, member
+            ),
+        },
+    )
+
+
+@login_required
+def onboard(request):
+    if not permissions.may_onboard_members(request.user):
+        raise Http404
+    form = OnboardMemberForm(request.POST or None)
+    formset = FocalPointFormSet(request.POST or None, prefix="focal")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        focal_points = [
+            services.FocalPoint(name=f.cleaned_data["name"], email=f.cleaned_data["email"])
+            for f in formset.forms
+            if f.cleaned_data.get("email")
+        ]
+        try:
+            member = services.member_onboard(
+                **form.cleaned_data, focal_points=focal_points, base_url=_base_url(request)
+            )
+        except ValidationError as error:
+            # Focal-point problems have no field of their own: shown above the form.
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("%(member)s was onboarded and its focal points were invited.")
+                % {"member": member.name},
+            )
+            return redirect("member-detail", code=member.code)
+    return render(request, "members/onboard.html", {"form": form, "formset": formset})
+
+
+def _managed_member(request, code):
+    """The member whose people and units the user manages, or 404."""
+    return get_object_or_404(
+        permissions.members_for(request.user, permissions.Right.MANAGE_PEOPLE), code=code.upper()
+    )
+
+
+@login_required
+def people(request, code):
+    member = _managed_member(request, code)
+    return render(
+        request,
+        "members/people.html",
+        {"member": member, "people": selectors.member_people(user=request.user, member=member)},
+    )
+
+
+@login_required
+def person_edit(request, code, pk=None):
+    member = _managed_member(request, code)
+    person = None
+    if pk is not None:
+        person = get_object_or_404(
+            permissions.restrict_people(request.user).filter(member=member), pk=pk
+        )
+    initial = {}
+    if person is not None:
+        initial = {
+            "username": person.username,
+            "email": person.email,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "roles": [r.name for r in permissions.user_roles(person) if r.member_id == member.pk],
+            "control_unit": person.control_unit,
+            "is_active": person.is_active,
+        }
+    form = PersonForm(request.POST or None, initial=initial, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_save(
+                member=member, user=person, base_url=_base_url(request), **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The person was saved."))
+            return redirect("member-people", code=member.code)
+    return render(
+        request, "members/person_form.html", {"member": member, "form": form, "person": person}
+    )
+
+
+@login_required
+def person_invite(request, code, pk):
+    member = _managed_member(request, code)
+    person = get_object_or_404(
+        permissions.restrict_people(request.user).filter(member=member), pk=pk
+    )
+    if request.method == "POST":
+        services.user_invite(user=person, base_url=_base_url(request))
+        messages.success(request, _("An invitation was sent to %(email)s.") % {"email": person.email})
+    return redirect("member-people", code=member.code)
+
+
+@login_required
+def units(request, code):
+    member = _managed_member(request, code)
+    return render(
+        request,
+        "members/units.html",
+        {"member": member, "units": member.control_units.order_by("code")},
+    )
+
+
+@login_required
+def unit_edit(request, code, unit_code=None):
+    member = _managed_member(request, code)
+    unit = None
+    if unit_code is not None:
+        unit = get_object_or_404(
+            permissions.restrict_control_units(request.user).filter(member=member),
+            code=unit_code.upper(),
+        )
+    initial = {}
+    if unit is not None:
+        initial = {
+            f: getattr(unit, f) for f in ("code", "name", "kind", "city", "locode", "active")
+        }
+    form = ControlUnitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.control_unit_save(member=member, control_unit=unit, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The control unit was saved."))
+            return redirect("member-units", code=member.code)
+    return render(
+        request, "members/unit_form.html", {"member": member, "form": form, "unit": unit}
+    )
+
+
