@@ -10,7 +10,10 @@ def exception_handler(exc, context):
     """Render a domain ``ValidationError`` raised by a service as a field-level 400."""
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            detail = {field: [str(m) for e in errs for m in e.messages] for field, errs in exc.error_dict.items()}
+            detail = {
+                field: [str(m) for e in errs for m in e.messages]
+                for field, errs in exc.error_dict.items()
+            }
         else:
             detail = {"non_field_errors": exc.messages}
         exc = exceptions.ValidationError(detail)

@@ -38,7 +38,13 @@ MEMBERS = [
 
 CONTROL_UNITS = [
     # code, name, kind, city, UN/LOCODE
-    ("AF-KBL-ACCU", "Kabul International Airport Air Cargo Control Unit", "airport", "Kabul", "AFKBL"),
+    (
+        "AF-KBL-ACCU",
+        "Kabul International Airport Air Cargo Control Unit",
+        "airport",
+        "Kabul",
+        "AFKBL",
+    ),
     ("AF-HRT-DP", "Herat Dry Port Control Unit", "dry-port", "Herat", "AFHEA"),
     ("AF-TKM-LB", "Torkham Border Crossing Control Unit", "land-border", "Torkham", ""),
     ("AF-HRT-LB", "Hairatan Border Crossing Control Unit", "land-border", "Hairatan", ""),

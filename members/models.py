@@ -25,9 +25,7 @@ class MemberAdministration(models.Model):
         help_text=_("ISO 3166-1 alpha-2 code of the member country."),
     )
     name = models.CharField(max_length=100, verbose_name=_("country name"))
-    administration = models.CharField(
-        max_length=200, verbose_name=_("customs administration")
-    )
+    administration = models.CharField(max_length=200, verbose_name=_("customs administration"))
     status = models.CharField(
         max_length=12,
         choices=MemberStatus.choices,

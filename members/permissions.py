@@ -139,9 +139,12 @@ def _rights(user) -> dict:
         return result
     if not user.is_active:
         return result
-    network_admin = user.is_superuser or Role.objects.filter(
-        group__user=user, member__isnull=True, name=RoleName.NETWORK_ADMIN
-    ).exists()
+    network_admin = (
+        user.is_superuser
+        or Role.objects.filter(
+            group__user=user, member__isnull=True, name=RoleName.NETWORK_ADMIN
+        ).exists()
+    )
     result["network_admin"] = network_admin
     content_type = ContentType.objects.get_for_model(MemberAdministration)
     rows = GroupObjectPermission.objects.filter(
@@ -244,17 +247,13 @@ def restrict_queries(user, queryset=None):
     queryset = Query.objects.all() if queryset is None else queryset
     member_scope = member_ids(user, Right.VIEW_QUERIES)
     condition = Q(sender_member_id__in=member_scope) | Q(
-        Exists(
-            QueryRecipient.objects.filter(query_id=OuterRef("pk"), member_id__in=member_scope)
-        )
+        Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), member_id__in=member_scope))
     )
     unit_id = getattr(user, "control_unit_id", None)
     unit_member_id = getattr(user, "member_id", None)
     if unit_id and has_right(user, Right.VIEW_UNIT_QUERIES, unit_member_id):
         condition |= Q(sender_unit_id=unit_id) | Q(
-            Exists(
-                QueryRecipient.objects.filter(query_id=OuterRef("pk"), control_units=unit_id)
-            )
+            Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), control_units=unit_id))
         )
     if not member_scope and not unit_id:
         return queryset.none()

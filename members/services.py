@@ -86,9 +86,7 @@ def member_onboard_validate(
     if joined_on is None:
         errors.setdefault("joined_on", []).append(_("Enter the accession date."))
     elif joined_on > timezone.localdate():
-        errors.setdefault("joined_on", []).append(
-            _("The accession date cannot be in the future.")
-        )
+        errors.setdefault("joined_on", []).append(_("The accession date cannot be in the future."))
     if not focal_points:
         errors.setdefault("focal_points", []).append(_("Name at least one focal point."))
     seen: set[str] = set()

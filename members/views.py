@@ -33,9 +33,7 @@ def home(request):
 def directory(request):
     if not permissions.is_network_user(request.user):
         raise Http404
-    return render(
-        request, "members/directory.html", {"members": selectors.member_directory()}
-    )
+    return render(request, "members/directory.html", {"members": selectors.member_directory()})
 
 
 @login_required
@@ -144,7 +142,9 @@ def person_invite(request, code, pk):
     )
     if request.method == "POST":
         services.user_invite(user=person, base_url=_base_url(request))
-        messages.success(request, _("An invitation was sent to %(email)s.") % {"email": person.email})
+        messages.success(
+            request, _("An invitation was sent to %(email)s.") % {"email": person.email}
+        )
     return redirect("member-people", code=member.code)
 
 
@@ -181,8 +181,4 @@ def unit_edit(request, code, unit_code=None):
         else:
             messages.success(request, _("The control unit was saved."))
             return redirect("member-units", code=member.code)
-    return render(
-        request, "members/unit_form.html", {"member": member, "form": form, "unit": unit}
-    )
-
-
+    return render(request, "members/unit_form.html", {"member": member, "form": form, "unit": unit})

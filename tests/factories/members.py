@@ -41,7 +41,6 @@ class ControlUnitFactory(factory.django.DjangoModelFactory):
         model = ControlUnit
 
     member = factory.SubFactory(MemberFactory)
-    code = factory.Sequence(lambda n: f"U{n:03d}")
     name = factory.LazyAttribute(lambda o: f"Control unit {o.code}")
     kind = "seaport"
     city = "Port city"
