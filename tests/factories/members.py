@@ -24,6 +24,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = MemberAdministration
         django_get_or_create = ("code",)
+        skip_postgeneration_save = True
 
     code = factory.Iterator(list(_NAMES))
     name = factory.LazyAttribute(lambda o: _NAMES.get(o.code, o.code))
