@@ -1,1 +1,422 @@
-"""Models of the seizures app."""
+"""Seizure reports, the commodity vocabulary, joint operations and import jobs.
+
+Quantities are stored twice: as reported (``quantity`` + ``unit``) and normalised to the base
+unit of their dimension (``quantity_base`` in kg, l or pieces, with ``dimension``), so that
+every total is an exact database sum.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Category(models.TextChoices):
+    NARCOTICS = "narcotics", _("Narcotics")
+    PSYCHOTROPICS = "psychotropics", _("Psychotropic substances")
+    PRECURSORS = "precursors", _("Precursors")
+    TOBACCO = "tobacco", _("Tobacco")
+    ALCOHOL = "alcohol", _("Alcohol")
+    CITES = "cites", _("CITES species")
+    IPR = "ipr", _("IPR infringing goods")
+    STRATEGIC_GOODS = "strategic-goods", _("Strategic goods")
+    METALS_MINERALS = "metals-minerals", _("Metals and minerals")
+    CONSUMER_GOODS = "consumer-goods", _("Consumer goods")
+    CURRENCY = "currency", _("Currency")
+    WEAPONS = "weapons", _("Weapons")
+    OTHER = "other", _("Other")
+
+
+class Dimension(models.TextChoices):
+    MASS = "mass", _("Mass")
+    VOLUME = "volume", _("Volume")
+    COUNT = "count", _("Count")
+
+
+class Unit(models.TextChoices):
+    MG = "mg", _("milligrams")
+    G = "g", _("grams")
+    KG = "kg", _("kilograms")
+    T = "t", _("tonnes")
+    ML = "ml", _("millilitres")
+    L = "l", _("litres")
+    PIECES = "pieces", _("pieces")
+    PILLS = "pills", _("pills")
+    AMPOULES = "ampoules", _("ampoules")
+
+
+#: unit -> (dimension, factor to the dimension's base unit)
+UNITS: dict[str, tuple[str, Decimal]] = {
+    Unit.MG: (Dimension.MASS, Decimal("0.000001")),
+    Unit.G: (Dimension.MASS, Decimal("0.001")),
+    Unit.KG: (Dimension.MASS, Decimal("1")),
+    Unit.T: (Dimension.MASS, Decimal("1000")),
+    Unit.ML: (Dimension.VOLUME, Decimal("0.001")),
+    Unit.L: (Dimension.VOLUME, Decimal("1")),
+    Unit.PIECES: (Dimension.COUNT, Decimal("1")),
+    Unit.PILLS: (Dimension.COUNT, Decimal("1")),
+    Unit.AMPOULES: (Dimension.COUNT, Decimal("1")),
+}
+
+#: dimension -> the base unit its totals are given in
+BASE_UNITS: dict[str, str] = {
+    Dimension.MASS: "kg",
+    Dimension.VOLUME: "l",
+    Dimension.COUNT: "pieces",
+}
+
+
+class TransportMode(models.TextChoices):
+    SEA_CONTAINER = "sea-container", _("Sea container")
+    AIR_CARGO = "air-cargo", _("Air cargo")
+    ROAD = "road", _("Road")
+    RAIL = "rail", _("Rail")
+    POSTAL = "postal", _("Postal")
+    PASSENGER = "passenger", _("Passenger")
+
+
+class DetectionMethod(models.TextChoices):
+    PROFILING = "profiling", _("Profiling")
+    PRE_ARRIVAL = "pre-arrival", _("Pre-arrival information")
+    X_RAY = "x-ray", _("X-ray")
+    CANINE = "canine", _("Canine")
+    INTELLIGENCE = "intelligence", _("Intelligence")
+    RANDOM = "random", _("Random check")
+
+
+class Sharing(models.TextChoices):
+    NATIONAL = "national", _("National (own member only)")
+    NETWORK = "network", _("Network (all members)")
+
+
+class Commodity(models.Model):
+    """An entry of the controlled commodity vocabulary, kept by network admins."""
+
+    code = models.SlugField(
+        max_length=50,
+        unique=True,
+        verbose_name=_("code"),
+        help_text=_("Stable identifier used in imports and the API, e.g. heroin."),
+    )
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    category = models.CharField(
+        max_length=20, choices=Category.choices, db_index=True, verbose_name=_("category")
+    )
+    allows_mass = models.BooleanField(default=False, verbose_name=_("may be reported by mass"))
+    allows_volume = models.BooleanField(
+        default=False, verbose_name=_("may be reported by volume")
+    )
+    allows_count = models.BooleanField(default=False, verbose_name=_("may be reported by count"))
+    active = models.BooleanField(default=True, verbose_name=_("active"))
+
+    class Meta:
+        ordering = ["category", "name"]
+        verbose_name = _("commodity")
+        verbose_name_plural = _("commodities")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(allows_mass=True)
+                | models.Q(allows_volume=True)
+                | models.Q(allows_count=True),
+                name="commodity_has_a_dimension",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def dimensions(self) -> list[str]:
+        """The dimensions this commodity may be reported in, in a stable order."""
+        allowed = {
+            Dimension.MASS: self.allows_mass,
+            Dimension.VOLUME: self.allows_volume,
+            Dimension.COUNT: self.allows_count,
+        }
+        return [str(d) for d, ok in allowed.items() if ok]
+
+    def allows(self, dimension: str) -> bool:
+        return dimension in self.dimensions
+
+
+class Operation(models.Model):
+    """A joint, time-boxed operation (e.g. "Nicotiana" on tobacco) that seizures link to."""
+
+    code = models.SlugField(
+        max_length=50,
+        unique=True,
+        verbose_name=_("code"),
+        help_text=_("Stable identifier used in imports, e.g. nicotiana."),
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    coordinating_member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.PROTECT,
+        related_name="coordinated_operations",
+        verbose_name=_("coordinating member"),
+    )
+    participating_members = models.ManyToManyField(
+        "members.MemberAdministration",
+        related_name="operations",
+        blank=True,
+        verbose_name=_("participating members"),
+    )
+    starts_on = models.DateField(verbose_name=_("start date"))
+    ends_on = models.DateField(verbose_name=_("end date"))
+    target_categories = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name=_("target categories"),
+        help_text=_("Category codes, e.g. tobacco."),
+    )
+    description = models.TextField(blank=True, verbose_name=_("description"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        ordering = ["-starts_on", "code"]
+        verbose_name = _("operation")
+        verbose_name_plural = _("operations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="operation_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def target_category_labels(self) -> list[str]:
+        labels = dict(Category.choices)
+        return [str(labels.get(c, c)) for c in self.target_categories]
+
+    def member_ids(self) -> set[int]:
+        """The coordinating member and every participant."""
+        ids = {m.pk for m in self.participating_members.all()}
+        ids.add(self.coordinating_member_id)
+        return ids
+
+
+class SeizureReport(models.Model):
+    """One seizure, with fields after the WCO Customs Enforcement Network's."""
+
+    reference = models.CharField(
+        max_length=50,
+        verbose_name=_("reference"),
+        help_text=_("The member's own case reference; unique within the member."),
+    )
+    reporting_member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.PROTECT,
+        related_name="seizure_reports",
+        verbose_name=_("reporting member"),
+    )
+    control_unit = models.ForeignKey(
+        "members.ControlUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="seizure_reports",
+        verbose_name=_("control unit"),
+    )
+    seized_on = models.DateField(verbose_name=_("date seized"))
+    transport_mode = models.CharField(
+        max_length=20, choices=TransportMode.choices, verbose_name=_("transport mode")
+    )
+    container_number = models.CharField(
+        max_length=11,
+        blank=True,
+        verbose_name=_("container number"),
+        help_text=_("ISO 6346, e.g. CSQU3054383."),
+    )
+    vessel_or_flight = models.CharField(
+        max_length=100, blank=True, verbose_name=_("vessel or flight")
+    )
+    vehicle = models.CharField(max_length=100, blank=True, verbose_name=_("vehicle"))
+    commodity = models.ForeignKey(
+        Commodity,
+        on_delete=models.PROTECT,
+        related_name="seizure_reports",
+        verbose_name=_("commodity"),
+    )
+    quantity = models.DecimalField(max_digits=15, decimal_places=3, verbose_name=_("quantity"))
+    unit = models.CharField(max_length=10, choices=Unit.choices, verbose_name=_("unit"))
+    quantity_base = models.DecimalField(
+        max_digits=24,
+        decimal_places=9,
+        verbose_name=_("quantity in base unit"),
+        help_text=_("The quantity in kg, l or pieces, according to its dimension."),
+    )
+    dimension = models.CharField(
+        max_length=10, choices=Dimension.choices, verbose_name=_("dimension")
+    )
+    estimated_value_usd = models.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        verbose_name=_("estimated value (USD)"),
+    )
+    concealment = models.CharField(
+        max_length=200, blank=True, verbose_name=_("concealment method")
+    )
+    detection_method = models.CharField(
+        max_length=20,
+        choices=DetectionMethod.choices,
+        blank=True,
+        verbose_name=_("detection method"),
+    )
+    origin_country = CountryField(blank=True, verbose_name=_("origin country"))
+    transit_countries = CountryField(
+        multiple=True,
+        multiple_sort=False,  # the order is the route's
+        blank=True,
+        verbose_name=_("transit countries"),
+    )
+    destination_country = CountryField(blank=True, verbose_name=_("destination country"))
+    persons_detained = models.PositiveIntegerField(
+        default=0, verbose_name=_("persons detained")
+    )
+    revenue_recovered_usd = models.DecimalField(
+        max_digits=15,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        verbose_name=_("revenue recovered (USD)"),
+    )
+    operation = models.ForeignKey(
+        Operation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="seizure_reports",
+        verbose_name=_("operation"),
+    )
+    sharing = models.CharField(
+        max_length=10,
+        choices=Sharing.choices,
+        default=Sharing.NATIONAL,
+        verbose_name=_("sharing"),
+    )
+    notes = models.TextField(blank=True, verbose_name=_("notes"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        ordering = ["-seized_on", "-pk"]
+        verbose_name = _("seizure report")
+        verbose_name_plural = _("seizure reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporting_member", "reference"],
+                name="seizure_reference_unique_per_member",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="seizure_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_base__gt=0), name="seizure_quantity_base_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sharing__in=["national", "network"]),
+                name="seizure_sharing_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(dimension__in=["mass", "volume", "count"]),
+                name="seizure_dimension_valid",
+            ),
+        ]
+        indexes = [
+            # The unique constraint serves (reporting_member) and (reporting_member, reference).
+            models.Index(fields=["reporting_member", "seized_on"], name="seizure_member_date"),
+            models.Index(fields=["sharing", "seized_on"], name="seizure_sharing_date"),
+            models.Index(fields=["seized_on"], name="seizure_date"),
+            models.Index(fields=["commodity", "seized_on"], name="seizure_commodity_date"),
+            models.Index(fields=["operation", "seized_on"], name="seizure_operation_date"),
+            models.Index(fields=["transport_mode", "seized_on"], name="seizure_transport_date"),
+            models.Index(fields=["detection_method"], name="seizure_detection"),
+            models.Index(
+                fields=["origin_country", "destination_country"], name="seizure_route"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reporting_member.code}/{self.reference}"
+
+    @property
+    def base_unit(self) -> str:
+        return BASE_UNITS.get(self.dimension, "")
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Imported")
+    FAILED = "failed", _("Rejected")
+
+
+def _import_upload_to(instance, filename):
+    return f"seizure-imports/{instance.created_by_id or 0}/{filename}"
+
+
+class ImportJob(models.Model):
+    """One uploaded file of seizure reports; its progress and its row report."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="seizure_import_jobs",
+        verbose_name=_("created by"),
+    )
+    file = models.FileField(upload_to=_import_upload_to, verbose_name=_("file"))
+    filename = models.CharField(max_length=255, verbose_name=_("file name"))
+    status = models.CharField(
+        max_length=10,
+        choices=ImportStatus.choices,
+        default=ImportStatus.PENDING,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    total_rows = models.PositiveIntegerField(default=0, verbose_name=_("rows"))
+    processed_rows = models.PositiveIntegerField(default=0, verbose_name=_("rows checked"))
+    imported = models.PositiveIntegerField(default=0, verbose_name=_("reports imported"))
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("seizure import")
+        verbose_name_plural = _("seizure imports")
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, int(self.processed_rows * 100 / self.total_rows))
