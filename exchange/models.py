@@ -1,1 +1,490 @@
-"""Models of the exchange app."""
+"""Urgent queries between members, their thread and attachments, and the alerts they cause.
+
+Visibility of every model here is decided by ``members.permissions.restrict_queries``; alerts
+belong to one person and are only ever shown to that person.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class QueryKind(models.TextChoices):
+    REQUEST = "request", _("Request for information or assistance")
+    RISK_ALERT = "risk-alert", _("Risk alert")
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    ROUTINE = "routine", _("Routine")
+
+
+class HandlingCode(models.TextChoices):
+    """Handling codes after Europol's."""
+
+    H0 = "H0", _("H0: use only for the purpose of fighting crime")
+    H1 = "H1", _("H1: not for use in court without the sender's consent")
+    H2 = "H2", _("H2: not to be passed on without the sender's consent")
+    H3 = "H3", _("H3: other restrictions (stated with the query)")
+
+
+class SourceEvaluation(models.TextChoices):
+    A = "A", _("A: no doubt about the source's reliability")
+    B = "B", _("B: source usually reliable")
+    C = "C", _("C: source not usually reliable")
+    X = "X", _("X: reliability of the source cannot be assessed")
+
+
+class InformationEvaluation(models.TextChoices):
+    KNOWN_TRUE = "1", _("1: known to be true without reservation")
+    KNOWN_TO_SOURCE = "2", _("2: known personally to the source")
+    CORROBORATED = "3", _("3: not known personally to the source but corroborated")
+    UNKNOWN = "4", _("4: cannot be judged")
+
+
+class QueryStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class QueryOutcome(models.TextChoices):
+    """What the sender records when closing a query."""
+
+    RESOLVED = "resolved", _("Resolved")
+    UNRESOLVED = "unresolved", _("Unresolved")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class RecipientState(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    ANSWERED = "answered", _("Answered")
+
+
+class RiskOutcome(models.TextChoices):
+    """What a recipient of a risk alert reports came of it."""
+
+    NOTHING_FOUND = "nothing-found", _("Examined, nothing found")
+    SEIZED = "seized", _("Seized")
+    NOT_EXAMINED = "not-examined", _("Not examined")
+
+
+class Query(models.Model):
+    """An urgent query (request or risk alert) from one member to one or more members."""
+
+    reference = models.CharField(
+        max_length=32,
+        unique=True,
+        verbose_name=_("reference"),
+        help_text=_("Human-readable and unique, e.g. IREN-KZ-2026-00042."),
+    )
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    sequence = models.PositiveIntegerField(verbose_name=_("sequence number"))
+    kind = models.CharField(
+        max_length=12, choices=QueryKind.choices, db_index=True, verbose_name=_("kind")
+    )
+    priority = models.CharField(
+        max_length=8, choices=Priority.choices, db_index=True, verbose_name=_("priority")
+    )
+    handling_code = models.CharField(
+        max_length=2, choices=HandlingCode.choices, verbose_name=_("handling code")
+    )
+    handling_restrictions = models.TextField(
+        blank=True,
+        verbose_name=_("handling restrictions"),
+        help_text=_("Required with H3: the restrictions that apply."),
+    )
+    source_evaluation = models.CharField(
+        max_length=1, choices=SourceEvaluation.choices, verbose_name=_("source evaluation")
+    )
+    information_evaluation = models.CharField(
+        max_length=1,
+        choices=InformationEvaluation.choices,
+        verbose_name=_("information evaluation"),
+    )
+    sender_member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.PROTECT,
+        related_name="sent_queries",
+        verbose_name=_("sender member"),
+    )
+    sender_unit = models.ForeignKey(
+        "members.ControlUnit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sent_queries",
+        verbose_name=_("sender control unit"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="authored_queries",
+        verbose_name=_("author"),
+    )
+    subject = models.CharField(max_length=200, verbose_name=_("subject"))
+    body = models.TextField(verbose_name=_("body"))
+    # Consignment details. Container numbers live in QueryContainer (indexed for search).
+    bill_of_lading_numbers = models.JSONField(
+        default=list, blank=True, verbose_name=_("bill of lading numbers")
+    )
+    air_waybill_numbers = models.JSONField(
+        default=list, blank=True, verbose_name=_("air waybill numbers")
+    )
+    vessel_or_flight = models.CharField(
+        max_length=100, blank=True, verbose_name=_("vessel or flight")
+    )
+    shipper = models.CharField(max_length=200, blank=True, verbose_name=_("shipper"))
+    consignee = models.CharField(max_length=200, blank=True, verbose_name=_("consignee"))
+    hs_codes = models.JSONField(default=list, blank=True, verbose_name=_("HS codes"))
+    route_countries = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name=_("route countries"),
+        help_text=_("ISO 3166-1 alpha-2 codes in the order the consignment travels."),
+    )
+    expected_arrival = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("expected arrival")
+    )
+    status = models.CharField(
+        max_length=8,
+        choices=QueryStatus.choices,
+        default=QueryStatus.OPEN,
+        db_index=True,
+        verbose_name=_("status"),
+    )
+    outcome = models.CharField(
+        max_length=12, choices=QueryOutcome.choices, blank=True, verbose_name=_("outcome")
+    )
+    outcome_note = models.TextField(blank=True, verbose_name=_("outcome note"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="closed_queries",
+        verbose_name=_("closed by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("filed at"))
+    due_at = models.DateTimeField(verbose_name=_("due at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("last activity"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("query")
+        verbose_name_plural = _("queries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sender_member", "year", "sequence"], name="query_sequence_per_member_year"
+            ),
+            models.CheckConstraint(
+                condition=~Q(handling_code="H3") | ~Q(handling_restrictions=""),
+                name="query_h3_states_restrictions",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(closed_at__isnull=True))
+                | (Q(status="closed") & Q(closed_at__isnull=False) & ~Q(outcome="")),
+                name="query_closed_has_outcome",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__gte=models.F("created_at")), name="query_due_after_filing"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="query_created_idx"),
+            models.Index(fields=["due_at"], name="query_due_idx"),
+            models.Index(fields=["sender_member", "-created_at"], name="query_sender_created_idx"),
+            models.Index(fields=["status", "due_at"], name="query_status_due_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == QueryStatus.OPEN
+
+
+class QueryContainer(models.Model):
+    """One ISO 6346 container number named in a query (a row each, so search uses an index)."""
+
+    query = models.ForeignKey(
+        Query, on_delete=models.CASCADE, related_name="containers", verbose_name=_("query")
+    )
+    number = models.CharField(max_length=11, db_index=True, verbose_name=_("container number"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("position"))
+
+    class Meta:
+        ordering = ["query", "position"]
+        verbose_name = _("container number")
+        verbose_name_plural = _("container numbers")
+        constraints = [
+            models.UniqueConstraint(fields=["query", "number"], name="query_container_unique"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class QueryRecipient(models.Model):
+    """A member a query is addressed to (optionally narrowed to some of its control units),
+    with that member's progress: new → acknowledged → answered, and for a risk alert, the
+    outcome it reported."""
+
+    query = models.ForeignKey(
+        Query, on_delete=models.CASCADE, related_name="recipients", verbose_name=_("query")
+    )
+    member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.PROTECT,
+        related_name="received_queries",
+        verbose_name=_("member"),
+    )
+    control_units = models.ManyToManyField(
+        "members.ControlUnit",
+        blank=True,
+        related_name="received_queries",
+        verbose_name=_("control units"),
+    )
+    state = models.CharField(
+        max_length=12,
+        choices=RecipientState.choices,
+        default=RecipientState.NEW,
+        db_index=True,
+        verbose_name=_("state"),
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True, verbose_name=_("acknowledged at"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("answered at"))
+    outcome = models.CharField(
+        max_length=16, choices=RiskOutcome.choices, blank=True, verbose_name=_("outcome")
+    )
+    outcome_reason = models.TextField(blank=True, verbose_name=_("outcome details"))
+    outcome_reported_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("outcome reported at")
+    )
+    outcome_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("outcome reported by"),
+    )
+    last_reminded_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("last reminded at")
+    )
+    reminder_count = models.PositiveIntegerField(default=0, verbose_name=_("reminders sent"))
+    escalated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("escalated at"))
+
+    class Meta:
+        ordering = ["query", "member__name"]
+        verbose_name = _("query recipient")
+        verbose_name_plural = _("query recipients")
+        constraints = [
+            models.UniqueConstraint(fields=["query", "member"], name="query_recipient_unique"),
+            models.CheckConstraint(
+                condition=Q(state="new")
+                | (Q(state="acknowledged") & Q(acknowledged_at__isnull=False))
+                | (
+                    Q(state="answered")
+                    & Q(acknowledged_at__isnull=False)
+                    & Q(answered_at__isnull=False)
+                ),
+                name="query_recipient_state_timestamps",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="not-examined") | ~Q(outcome_reason=""),
+                name="query_recipient_not_examined_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["member", "query"], name="query_recipient_member_idx"),
+            models.Index(
+                fields=["query"],
+                condition=Q(acknowledged_at__isnull=True),
+                name="query_recipient_unacked_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.query.reference} → {self.member.code}"
+
+
+class Reply(models.Model):
+    """One message in a query's thread, written by a party on behalf of its member."""
+
+    query = models.ForeignKey(
+        Query, on_delete=models.CASCADE, related_name="replies", verbose_name=_("query")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="query_replies",
+        verbose_name=_("author"),
+    )
+    member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.PROTECT,
+        related_name="query_replies",
+        verbose_name=_("on behalf of"),
+    )
+    body = models.TextField(verbose_name=_("message"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("written at"))
+
+    class Meta:
+        ordering = ["query", "created_at", "id"]
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        indexes = [models.Index(fields=["query", "created_at"], name="reply_query_created_idx")]
+
+    def __str__(self):
+        return f"{self.query.reference}: {self.body[:40]}"
+
+
+def attachment_path(instance, filename):
+    # The stored name never reuses the uploader's file name (kept in original_name instead).
+    return f"exchange/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file attached to a query or one of its replies. Stored under MEDIA_ROOT, which has no
+    public URL; streamed only by views that check ``restrict_queries``."""
+
+    query = models.ForeignKey(
+        Query, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("query")
+    )
+    reply = models.ForeignKey(
+        Reply,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("reply"),
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200, verbose_name=_("file"))
+    original_name = models.CharField(max_length=200, verbose_name=_("file name"))
+    content_type = models.CharField(max_length=100, verbose_name=_("content type"))
+    size = models.PositiveBigIntegerField(verbose_name=_("size in bytes"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="query_attachments",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now, verbose_name=_("uploaded at"))
+
+    class Meta:
+        ordering = ["query", "uploaded_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReferenceCounter(models.Model):
+    """The last reference sequence number used per sender member and year. Incremented with a
+    single atomic upsert so two queries filed at once never get the same reference."""
+
+    member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("member"),
+    )
+    year = models.PositiveSmallIntegerField(verbose_name=_("year"))
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="reference_counter_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id}/{self.year}: {self.last_number}"
+
+
+class AlertEvent(models.TextChoices):
+    FILED = "filed", _("New query")
+    REPLY = "reply", _("New reply")
+    ACKNOWLEDGED = "acknowledged", _("Query acknowledged")
+    OUTCOME = "outcome", _("Outcome reported")
+    CLOSED = "closed", _("Query closed")
+    REMINDER = "reminder", _("Reminder: query not acknowledged")
+    ESCALATION = "escalation", _("Escalation: urgent query not acknowledged")
+
+
+class AlertChannel(models.TextChoices):
+    PORTAL = "portal", _("In-portal notification")
+    EMAIL = "email", _("Email")
+
+
+class Alert(models.Model):
+    """The outbox: one row per person, channel and event, written in the same transaction as
+    the event. A worker claims it (``claimed_at``), delivers it and stamps ``sent_at``; a
+    periodic task re-sends whatever is still pending. The in-portal notification is the
+    ``portal`` row itself: the bell counts those sent and not yet read."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="exchange_alerts",
+        verbose_name=_("recipient"),
+    )
+    query = models.ForeignKey(
+        Query, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("query")
+    )
+    reply = models.ForeignKey(
+        Reply,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("reply"),
+    )
+    event = models.CharField(max_length=16, choices=AlertEvent.choices, verbose_name=_("event"))
+    channel = models.CharField(
+        max_length=8, choices=AlertChannel.choices, verbose_name=_("channel")
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
+    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.TextField(blank=True, verbose_name=_("last error"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alert")
+        verbose_name_plural = _("alerts")
+        indexes = [
+            models.Index(
+                fields=["recipient", "channel", "read_at", "-created_at"],
+                name="alert_recipient_idx",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(sent_at__isnull=True),
+                name="alert_pending_idx",
+            ),
+            models.Index(fields=["query", "recipient"], name="alert_query_recipient_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_event_display()} {self.query_id} → {self.recipient_id} ({self.channel})"
