@@ -207,3 +207,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Seizures: imports of more rows than this run in a Celery task with a progress bar; a job
+# still "running" after the lease is taken to belong to a worker that died (it wrote nothing).
+SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default=2000)
+SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=1800)
+SEIZURES_IMPORT_MAX_BYTES = env.int("SEIZURES_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)

@@ -105,9 +105,7 @@ class Commodity(models.Model):
         max_length=20, choices=Category.choices, db_index=True, verbose_name=_("category")
     )
     allows_mass = models.BooleanField(default=False, verbose_name=_("may be reported by mass"))
-    allows_volume = models.BooleanField(
-        default=False, verbose_name=_("may be reported by volume")
-    )
+    allows_volume = models.BooleanField(default=False, verbose_name=_("may be reported by volume"))
     allows_count = models.BooleanField(default=False, verbose_name=_("may be reported by count"))
     active = models.BooleanField(default=True, verbose_name=_("active"))
 
@@ -267,9 +265,7 @@ class SeizureReport(models.Model):
         blank=True,
         verbose_name=_("estimated value (USD)"),
     )
-    concealment = models.CharField(
-        max_length=200, blank=True, verbose_name=_("concealment method")
-    )
+    concealment = models.CharField(max_length=200, blank=True, verbose_name=_("concealment method"))
     detection_method = models.CharField(
         max_length=20,
         choices=DetectionMethod.choices,
@@ -284,9 +280,7 @@ class SeizureReport(models.Model):
         verbose_name=_("transit countries"),
     )
     destination_country = CountryField(blank=True, verbose_name=_("destination country"))
-    persons_detained = models.PositiveIntegerField(
-        default=0, verbose_name=_("persons detained")
-    )
+    persons_detained = models.PositiveIntegerField(default=0, verbose_name=_("persons detained"))
     revenue_recovered_usd = models.DecimalField(
         max_digits=15,
         decimal_places=2,
@@ -301,6 +295,14 @@ class SeizureReport(models.Model):
         blank=True,
         related_name="seizure_reports",
         verbose_name=_("operation"),
+    )
+    query = models.ForeignKey(
+        "exchange.Query",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="seizure_reports",
+        verbose_name=_("linked urgent query"),
     )
     sharing = models.CharField(
         max_length=10,
@@ -352,9 +354,7 @@ class SeizureReport(models.Model):
             models.Index(fields=["operation", "seized_on"], name="seizure_operation_date"),
             models.Index(fields=["transport_mode", "seized_on"], name="seizure_transport_date"),
             models.Index(fields=["detection_method"], name="seizure_detection"),
-            models.Index(
-                fields=["origin_country", "destination_country"], name="seizure_route"
-            ),
+            models.Index(fields=["origin_country", "destination_country"], name="seizure_route"),
         ]
 
     def __str__(self):
@@ -399,6 +399,7 @@ class ImportJob(models.Model):
     imported = models.PositiveIntegerField(default=0, verbose_name=_("reports imported"))
     errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
     finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:

@@ -1,0 +1,291 @@
+"""Reads of the seizures domain. Every one starts from ``restrict_seizures``: a ``national``
+report never reaches anyone outside its member, in lists, details, exports, statistics or
+operation pages."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import formats
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from members.permissions import restrict_seizures
+
+from .models import (
+    BASE_UNITS,
+    Category,
+    Commodity,
+    DetectionMethod,
+    Operation,
+    SeizureReport,
+    TransportMode,
+)
+
+GROUP_BY_CHOICES = [
+    "category",
+    "commodity",
+    "member",
+    "month",
+    "transport_mode",
+    "detection_method",
+    "route",
+]
+#: Base units in the order totals are given.
+BASE_UNIT_ORDER = ["kg", "l", "pieces"]
+_DIMENSION_UNIT = dict(BASE_UNITS)
+
+
+@dataclass
+class SeizureFilters:
+    """The dashboard's and the API's filters, already resolved to objects."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    member: object | None = None  # MemberAdministration
+    category: str = ""
+    commodity: Commodity | None = None
+    operation: Operation | None = None
+    transport_mode: str = ""
+
+    def apply(self, queryset: QuerySet) -> QuerySet:
+        if self.date_from:
+            queryset = queryset.filter(seized_on__gte=self.date_from)
+        if self.date_to:
+            queryset = queryset.filter(seized_on__lte=self.date_to)
+        if self.member is not None:
+            queryset = queryset.filter(reporting_member_id=self.member.pk)
+        if self.category:
+            # Resolved to commodity ids first: the filter then uses the commodity index.
+            ids = list(
+                Commodity.objects.filter(category=self.category).values_list("pk", flat=True)
+            )
+            queryset = queryset.filter(commodity_id__in=ids)
+        if self.commodity is not None:
+            queryset = queryset.filter(commodity_id=self.commodity.pk)
+        if self.operation is not None:
+            queryset = queryset.filter(operation_id=self.operation.pk)
+        if self.transport_mode:
+            queryset = queryset.filter(transport_mode=self.transport_mode)
+        return queryset
+
+
+def seizure_list(*, user, filters: SeizureFilters | None = None) -> QuerySet:
+    """The seizure reports the user may read, filtered, with what a list shows."""
+    queryset = restrict_seizures(user).select_related(
+        "reporting_member", "commodity", "operation", "control_unit"
+    )
+    if filters is not None:
+        queryset = filters.apply(queryset)
+    return queryset.order_by("-seized_on", "-pk")
+
+
+def seizure_get(*, user, pk: int) -> SeizureReport | None:
+    return seizure_list(user=user).filter(pk=pk).first()
+
+
+def _group_fields(group_by: str):
+    """(values to group on, how to make key and label from a row)."""
+    categories = dict(Category.choices)
+    modes = dict(TransportMode.choices)
+    methods = dict(DetectionMethod.choices)
+    if group_by == "category":
+        return ["commodity__category"], lambda r: (
+            r["commodity__category"],
+            str(categories.get(r["commodity__category"], r["commodity__category"])),
+        )
+    if group_by == "commodity":
+        return ["commodity__code", "commodity__name"], lambda r: (
+            r["commodity__code"],
+            r["commodity__name"],
+        )
+    if group_by == "member":
+        return ["reporting_member__code", "reporting_member__name"], lambda r: (
+            str(r["reporting_member__code"]),
+            r["reporting_member__name"],
+        )
+    if group_by == "month":
+        return ["month"], lambda r: (
+            r["month"].strftime("%Y-%m"),
+            formats.date_format(r["month"], "YEAR_MONTH_FORMAT"),
+        )
+    if group_by == "transport_mode":
+        return ["transport_mode"], lambda r: (
+            r["transport_mode"],
+            str(modes.get(r["transport_mode"], r["transport_mode"])),
+        )
+    if group_by == "detection_method":
+        return ["detection_method"], lambda r: (
+            r["detection_method"] or "unknown",
+            str(methods.get(r["detection_method"], "")) or _("Not recorded"),
+        )
+    if group_by == "route":
+        return ["origin_country", "destination_country"], lambda r: (
+            f"{r['origin_country'] or '??'}-{r['destination_country'] or '??'}",
+            _("%(origin)s → %(destination)s")
+            % {
+                "origin": countries.name(r["origin_country"]) or _("unknown"),
+                "destination": countries.name(r["destination_country"]) or _("unknown"),
+            },
+        )
+    raise ValueError(group_by)
+
+
+def seizure_totals(*, user, filters: SeizureFilters | None = None, group_by: str) -> list[dict]:
+    """Counts and totals per base unit of the reports the user may read, grouped by
+    ``group_by`` (one of ``GROUP_BY_CHOICES``), in one aggregate query:
+
+    ``[{"key": "heroin", "label": "Heroin", "count": 9, "totals": {"kg": 580.0}}, ...]``
+    """
+    fields, describe = _group_fields(group_by)
+    queryset = restrict_seizures(user)
+    if filters is not None:
+        queryset = filters.apply(queryset)
+    if group_by == "month":
+        queryset = queryset.annotate(month=TruncMonth("seized_on"))
+    rows = (
+        queryset.order_by()
+        .values(*fields, "dimension")
+        .annotate(count=Count("pk"), total=Sum("quantity_base"))
+    )
+    groups: OrderedDict[str, dict] = OrderedDict()
+    for row in rows:
+        key, label = describe(row)
+        group = groups.setdefault(key, {"key": key, "label": label, "count": 0, "totals": {}})
+        group["count"] += row["count"]
+        unit = _DIMENSION_UNIT[row["dimension"]]
+        group["totals"][unit] = group["totals"].get(unit, 0) + row["total"]
+    results = []
+    for group in groups.values():
+        group["totals"] = {
+            unit: float(group["totals"][unit])
+            for unit in BASE_UNIT_ORDER
+            if unit in group["totals"]
+        }
+        results.append(group)
+    if group_by == "month":
+        results.sort(key=lambda g: g["key"])
+    else:
+        results.sort(key=lambda g: (-g["count"], g["key"]))
+    return results
+
+
+def units_present(results: list[dict]) -> list[str]:
+    present = {unit for r in results for unit in r["totals"]}
+    return [unit for unit in BASE_UNIT_ORDER if unit in present]
+
+
+def operation_list() -> QuerySet:
+    """Operations are known network-wide (their figures are restricted, not their names)."""
+    return Operation.objects.select_related("coordinating_member").prefetch_related(
+        "participating_members"
+    )
+
+
+def operation_results(*, user, operation: Operation) -> dict:
+    """An operation's results by participant and by commodity, within what the user may
+    read (two aggregate queries)."""
+    filters = SeizureFilters(operation=operation)
+    by_member = seizure_totals(user=user, filters=filters, group_by="member")
+    by_commodity = seizure_totals(user=user, filters=filters, group_by="commodity")
+    totals: dict[str, float] = {}
+    for row in by_commodity:
+        for unit, value in row["totals"].items():
+            totals[unit] = totals.get(unit, 0) + value
+    return {
+        "by_member": by_member,
+        "by_commodity": by_commodity,
+        "count": sum(r["count"] for r in by_commodity),
+        "totals": {u: totals[u] for u in BASE_UNIT_ORDER if u in totals},
+        "units_by_member": units_present(by_member),
+        "units_by_commodity": units_present(by_commodity),
+    }
+
+
+EXPORT_COLUMNS = [
+    "reference",
+    "seized_on",
+    "member",
+    "control_unit",
+    "commodity",
+    "category",
+    "quantity",
+    "unit",
+    "quantity_base",
+    "base_unit",
+    "transport_mode",
+    "origin_country",
+    "transit_countries",
+    "destination_country",
+    "container_number",
+    "vessel_or_flight",
+    "vehicle",
+    "concealment",
+    "detection_method",
+    "persons_detained",
+    "estimated_value_usd",
+    "revenue_recovered_usd",
+    "operation",
+    "sharing",
+]
+
+
+def seizure_export_rows(*, user, filters: SeizureFilters | None = None):
+    """The filtered reports the user may read, as rows of ``EXPORT_COLUMNS`` (streamed; the
+    first columns are those of an import file)."""
+    queryset = restrict_seizures(user)
+    if filters is not None:
+        queryset = filters.apply(queryset)
+    queryset = queryset.order_by("seized_on", "pk").values_list(
+        "reference",
+        "seized_on",
+        "reporting_member__code",
+        "control_unit__code",
+        "commodity__code",
+        "commodity__category",
+        "quantity",
+        "unit",
+        "quantity_base",
+        "dimension",
+        "transport_mode",
+        "origin_country",
+        "transit_countries",
+        "destination_country",
+        "container_number",
+        "vessel_or_flight",
+        "vehicle",
+        "concealment",
+        "detection_method",
+        "persons_detained",
+        "estimated_value_usd",
+        "revenue_recovered_usd",
+        "operation__code",
+        "sharing",
+    )
+    for row in queryset.iterator(chunk_size=2000):
+        row = list(row)
+        row[9] = _DIMENSION_UNIT.get(row[9], "")
+        yield [_export_cell(value) for value in row]
+
+
+def plain_decimal(value: Decimal) -> str:
+    """55.000 -> "55", 0.500000000 -> "0.5", 1000 -> "1000" (never "1E+3")."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _export_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    return value
