@@ -15,9 +15,9 @@ from enum import StrEnum
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Cast
 from guardian.models import GroupObjectPermission
 from guardian.shortcuts import assign_perm
 
@@ -128,7 +128,7 @@ def forget(user) -> None:
 
 def _rights(user) -> dict:
     """{"network_admin": bool, right: frozenset(member ids)}, computed once per user object
-    in two queries."""
+    in at most two queries (is the user a network admin; which rights for which members)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
@@ -146,19 +146,25 @@ def _rights(user) -> dict:
         ).exists()
     )
     result["network_admin"] = network_admin
-    content_type = ContentType.objects.get_for_model(MemberAdministration)
+    # Join the content type instead of asking ContentType's cache: one statement, always.
     rows = GroupObjectPermission.objects.filter(
         group__user=user,
-        content_type=content_type,
+        content_type__app_label=MemberAdministration._meta.app_label,
+        content_type__model=MemberAdministration._meta.model_name,
         permission__codename__in=[r.value for r in Right],
     ).values_list("object_pk", "permission__codename")
+    if network_admin:
+        # Network admins hold their rights for every member: read the member ids in the same
+        # statement.
+        for right in sorted(NETWORK_ADMIN_RIGHTS):
+            every_member = MemberAdministration.objects.annotate(
+                object_pk_text=Cast("pk", output_field=models.CharField()),
+                codename=Value(right.value, output_field=models.CharField()),
+            ).values_list("object_pk_text", "codename")
+            rows = rows.union(every_member, all=True)
     collected: dict[str, set[int]] = {r.value: set() for r in Right}
     for object_pk, codename in rows:
         collected[codename].add(int(object_pk))
-    if network_admin:
-        all_ids = set(MemberAdministration.objects.values_list("pk", flat=True))
-        for right in NETWORK_ADMIN_RIGHTS:
-            collected[right] |= all_ids
     for right in Right:
         result[right] = frozenset(collected[right.value])
     setattr(user, _CACHE_ATTR, result)
@@ -211,13 +217,22 @@ def may_manage_vocabularies(user) -> bool:
 
 
 def users_with_right(member: MemberAdministration, right: Right | str):
-    """Active users holding ``right`` for ``member`` through their role groups (e.g. the
-    focal points who receive its alerts)."""
-    content_type = ContentType.objects.get_for_model(MemberAdministration)
+    """Active users holding ``right`` for ``member``: through their member's role groups (e.g.
+    the focal points who receive its alerts) or, for the rights network admins hold
+    everywhere, as network admins."""
+    right = Right(right)
     groups = GroupObjectPermission.objects.filter(
-        content_type=content_type, object_pk=str(member.pk), permission__codename=Right(right)
+        content_type__app_label=MemberAdministration._meta.app_label,
+        content_type__model=MemberAdministration._meta.model_name,
+        object_pk=str(member.pk),
+        permission__codename=right.value,
     ).values("group_id")
-    return get_user_model().objects.filter(is_active=True, groups__in=groups).distinct()
+    condition = Q(groups__in=groups)
+    if right in NETWORK_ADMIN_RIGHTS:
+        condition |= Q(is_superuser=True) | Q(
+            groups__role__member__isnull=True, groups__role__name=RoleName.NETWORK_ADMIN
+        )
+    return get_user_model().objects.filter(condition, is_active=True).distinct()
 
 
 # --- Filters for other apps -------------------------------------------------------------------
@@ -303,3 +318,53 @@ def grant_role(user, member: MemberAdministration | None, role: str) -> None:
         member_roles_ensure(member=member)
     user.groups.add(role_group(member, role))
     forget(user)
+
+
+# --- Exchange: who may act in an urgent query, who is alerted -----------------------------------
+# Reading a query is decided by ``restrict_queries`` above; these decide acting on one the user
+# can already see.
+
+
+def may_file_query(user, member, unit=None) -> bool:
+    """May ``user`` file a query on behalf of ``member`` (and ``unit``)? Focal points file for
+    their member, with or without one of its units; unit officers only from their own unit."""
+    if member is None or not has_right(user, Right.FILE_QUERIES, member):
+        return False
+    member_id = member if isinstance(member, int) else member.pk
+    if unit is not None and unit.member_id != member_id:
+        return False
+    if has_right(user, Right.VIEW_QUERIES, member_id):
+        return True
+    return unit is not None and unit.pk == getattr(user, "control_unit_id", None)
+
+
+def may_act_in_query(user, member_id: int, unit_ids) -> bool:
+    """May ``user`` act (acknowledge, reply, report an outcome, close) for the party
+    ``member_id`` of a query that names ``unit_ids`` for that party? Focal points act for their
+    member; unit officers when the query names their unit. Member admins only read."""
+    if not has_right(user, Right.FILE_QUERIES, member_id):
+        return False
+    if has_right(user, Right.VIEW_QUERIES, member_id):
+        return True
+    unit_id = getattr(user, "control_unit_id", None)
+    return unit_id is not None and unit_id in set(unit_ids)
+
+
+def query_party_people(member, unit_ids=()) -> list:
+    """The people alerted for one party of a query: the member's focal points and the
+    officers of the units the query names for it."""
+    people = {u.pk: u for u in users_with_right(member, Right.RECEIVE_ALERTS)}
+    if unit_ids:
+        officers = users_with_right(member, Right.VIEW_UNIT_QUERIES).filter(
+            control_unit_id__in=list(unit_ids)
+        )
+        for officer in officers:
+            people.setdefault(officer.pk, officer)
+    return sorted(people.values(), key=lambda u: u.pk)
+
+
+def query_escalation_people(member) -> list:
+    """The member admins an unacknowledged urgent query is escalated to: those who manage the
+    member's people and may read its queries (never the network admins, who see no content)."""
+    readers = users_with_right(member, Right.VIEW_QUERIES).values("pk")
+    return list(users_with_right(member, Right.MANAGE_PEOPLE).filter(pk__in=readers))

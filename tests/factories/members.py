@@ -25,6 +25,7 @@ class MemberFactory(factory.django.DjangoModelFactory):
         model = MemberAdministration
         django_get_or_create = ("code",)
         skip_postgeneration_save = True
+        skip_postgeneration_save = True
 
     code = factory.Iterator(list(_NAMES))
     name = factory.LazyAttribute(lambda o: _NAMES.get(o.code, o.code))

@@ -1,0 +1,274 @@
+"""The permission module as a matrix: every role x own / foreign / no country x every right.
+
+The expected table is written out here on purpose, independently of ``ROLE_RIGHTS``: it is the
+specification the module is checked against.
+"""
+
+import pytest
+
+from members import permissions
+from members.models import RoleName
+from members.permissions import Right
+from tests.factories.members import (
+    ControlUnitFactory,
+    MemberFactory,
+    UserFactory,
+    member_user,
+    network_admin,
+)
+
+NOBODY = "nobody"
+ROLES = [
+    RoleName.NETWORK_ADMIN,
+    RoleName.MEMBER_ADMIN,
+    RoleName.FOCAL_POINT,
+    RoleName.UNIT_OFFICER,
+    RoleName.ANALYST,
+    NOBODY,
+]
+
+#: The rights each role holds for its OWN country. A network admin has no country of its own:
+#: its row says what it holds for any member.
+EXPECTED_OWN = {
+    RoleName.NETWORK_ADMIN: {Right.MANAGE_PEOPLE},
+    RoleName.MEMBER_ADMIN: {Right.MANAGE_PEOPLE, Right.VIEW_QUERIES, Right.VIEW_SEIZURES},
+    RoleName.FOCAL_POINT: {
+        Right.FILE_QUERIES,
+        Right.RECEIVE_ALERTS,
+        Right.VIEW_QUERIES,
+        Right.VIEW_SEIZURES,
+        Right.REPORT_SEIZURES,
+    },
+    RoleName.UNIT_OFFICER: {
+        Right.FILE_QUERIES,
+        Right.VIEW_UNIT_QUERIES,
+        Right.VIEW_SEIZURES,
+        Right.REPORT_SEIZURES,
+    },
+    RoleName.ANALYST: {Right.VIEW_SEIZURES, Right.REPORT_SEIZURES},
+    NOBODY: set(),
+}
+#: For a FOREIGN country only network admins hold anything (they act for every member).
+EXPECTED_FOREIGN = {role: set() for role in ROLES} | {RoleName.NETWORK_ADMIN: {Right.MANAGE_PEOPLE}}
+
+NETWORK_LEVEL = {RoleName.NETWORK_ADMIN}
+NETWORK_USERS = set(ROLES) - {NOBODY}
+
+
+def make_user(role, member):
+    """A user of ``member`` holding ``role``; network admins and nobodies have no country."""
+    if role == RoleName.NETWORK_ADMIN:
+        return network_admin("netadmin")
+    if role == NOBODY:
+        return UserFactory(username="nobody")
+    return member_user(member, role, username=f"{role}.kz")
+
+
+@pytest.fixture
+def world(db):
+    kz = MemberFactory(code="KZ")
+    uz = MemberFactory(code="UZ")
+    return kz, uz
+
+
+def granted(user, member):
+    """The rights ``user`` holds for ``member``, asked one right at a time."""
+    return {right for right in Right if permissions.has_right(user, right, member)}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rights_for_own_country(world, role):
+    kz, _uz = world
+    assert granted(make_user(role, kz), kz) == EXPECTED_OWN[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rights_for_foreign_country(world, role):
+    kz, uz = world
+    assert granted(make_user(role, kz), uz) == EXPECTED_FOREIGN[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_rights_for_no_country(world, role):
+    kz, _uz = world
+    assert granted(make_user(role, kz), None) == set()
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_member_ids_per_right(world, role):
+    kz, uz = world
+    user = make_user(role, kz)
+    expected = {
+        right: ({kz.pk, uz.pk} if role in NETWORK_LEVEL else {kz.pk})
+        if right in EXPECTED_OWN[role]
+        else set()
+        for right in Right
+    }
+    assert {right: set(permissions.member_ids(user, right)) for right in Right} == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_users_with_right_on_own_country(world, role):
+    kz, _uz = world
+    user = make_user(role, kz)
+    listed = {right for right in Right if user in permissions.users_with_right(kz, right)}
+    assert listed == EXPECTED_OWN[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_users_with_right_on_foreign_country(world, role):
+    kz, uz = world
+    user = make_user(role, kz)
+    listed = {right for right in Right if user in permissions.users_with_right(uz, right)}
+    assert listed == EXPECTED_FOREIGN[role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_is_network_admin_only_for_network_admins(world, role):
+    kz, _uz = world
+    assert permissions.is_network_admin(make_user(role, kz)) is (role in NETWORK_LEVEL)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_may_onboard_members_only_for_network_admins(world, role):
+    kz, _uz = world
+    assert permissions.may_onboard_members(make_user(role, kz)) is (role in NETWORK_LEVEL)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_may_view_network_figures_only_for_network_admins(world, role):
+    kz, _uz = world
+    assert permissions.may_view_network_figures(make_user(role, kz)) is (role in NETWORK_LEVEL)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_is_network_user_for_every_role_but_nobody(world, role):
+    kz, _uz = world
+    assert permissions.is_network_user(make_user(role, kz)) is (role in NETWORK_USERS)
+
+
+# restrict_people / restrict_control_units: which people and units of KZ (own), UZ (foreign)
+# and of no country (the secretariat) each role may manage.
+MANAGES = {
+    RoleName.NETWORK_ADMIN: {"own": True, "foreign": True, "none": False},
+    RoleName.MEMBER_ADMIN: {"own": True, "foreign": False, "none": False},
+    RoleName.FOCAL_POINT: {"own": False, "foreign": False, "none": False},
+    RoleName.UNIT_OFFICER: {"own": False, "foreign": False, "none": False},
+    RoleName.ANALYST: {"own": False, "foreign": False, "none": False},
+    NOBODY: {"own": False, "foreign": False, "none": False},
+}
+
+
+def scope_params():
+    return [
+        pytest.param(role, scope, MANAGES[role][scope], id=f"{role}-{scope}")
+        for role in ROLES
+        for scope in ("own", "foreign", "none")
+    ]
+
+
+@pytest.mark.parametrize(("role", "scope", "allowed"), scope_params())
+def test_restrict_people(world, role, scope, allowed):
+    kz, uz = world
+    user = make_user(role, kz)
+    person = {
+        "own": lambda: UserFactory(username="person.kz", member=kz),
+        "foreign": lambda: UserFactory(username="person.uz", member=uz),
+        "none": lambda: UserFactory(username="person.secretariat", member=None),
+    }[scope]()
+    assert permissions.restrict_people(user).filter(pk=person.pk).exists() is allowed
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "allowed"),
+    [p for p in scope_params() if p.values[1] != "none"],
+)
+def test_restrict_control_units(world, role, scope, allowed):
+    kz, uz = world
+    user = make_user(role, kz)
+    unit = ControlUnitFactory(member=kz if scope == "own" else uz)
+    assert permissions.restrict_control_units(user).filter(pk=unit.pk).exists() is allowed
+
+
+@pytest.mark.parametrize(
+    ("role", "scope", "allowed"),
+    [
+        pytest.param(role, scope, Right.VIEW_SEIZURES in expected[role], id=f"{role}-{scope}")
+        for role in ROLES
+        for scope, expected in (("own", EXPECTED_OWN), ("foreign", EXPECTED_FOREIGN))
+    ],
+)
+def test_restrict_control_units_by_another_right(world, role, scope, allowed):
+    kz, uz = world
+    user = make_user(role, kz)
+    unit = ControlUnitFactory(member=kz if scope == "own" else uz)
+    restricted = permissions.restrict_control_units(user, right=Right.VIEW_SEIZURES)
+    assert restricted.filter(pk=unit.pk).exists() is allowed
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != NOBODY])
+def test_inactive_user_has_no_rights(world, role):
+    kz, _uz = world
+    user = make_user(role, kz)
+    user.is_active = False
+    user.save()
+    assert not permissions.is_network_user(user)
+    assert not permissions.is_network_admin(user)
+    assert not any(permissions.member_ids(user, right) for right in Right)
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != NOBODY])
+def test_inactive_user_is_not_among_users_with_right(world, role):
+    kz, _uz = world
+    user = make_user(role, kz)
+    user.is_active = False
+    user.save()
+    assert not any(user in permissions.users_with_right(kz, right) for right in Right)
+
+
+def test_anonymous_user_has_no_rights(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    kz, _uz = world
+    assert not permissions.is_network_user(AnonymousUser())
+    assert not permissions.has_right(AnonymousUser(), Right.VIEW_SEIZURES, kz)
+
+
+def test_superuser_is_a_network_admin(world):
+    superuser = UserFactory(username="root", is_superuser=True)
+    assert permissions.is_network_admin(superuser)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rights_are_computed_in_at_most_two_queries_then_cached(
+    world, role, django_assert_max_num_queries, django_assert_num_queries
+):
+    kz, uz = world
+    user = make_user(role, kz)
+    permissions.forget(user)
+    with django_assert_max_num_queries(2):
+        permissions.is_network_admin(user)
+    with django_assert_num_queries(0):
+        for right in Right:
+            permissions.has_right(user, right, kz)
+            permissions.has_right(user, right, uz)
+        permissions.is_network_user(user)
+
+
+def test_granting_a_role_is_seen_at_once(world):
+    kz, _uz = world
+    user = member_user(kz, RoleName.ANALYST, username="analyst.kz")
+    assert not permissions.has_right(user, Right.FILE_QUERIES, kz)
+    permissions.grant_role(user, kz, RoleName.FOCAL_POINT)
+    assert permissions.has_right(user, Right.FILE_QUERIES, kz)
+
+
+def test_member_roles_ensure_is_idempotent(world):
+    from guardian.models import GroupObjectPermission
+
+    from members.models import Role
+
+    kz, _uz = world
+    before = (Role.objects.count(), GroupObjectPermission.objects.count())
+    permissions.member_roles_ensure(member=kz)
+    assert (Role.objects.count(), GroupObjectPermission.objects.count()) == before
