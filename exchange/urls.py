@@ -1,4 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("new/", views.query_new, name="file"),
+    path("figures/", views.figures, name="figures"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path("<int:pk>/", views.query_detail, name="detail"),
+    path("<int:pk>/acknowledge/", views.query_acknowledge, name="acknowledge"),
+    path("<int:pk>/reply/", views.query_reply, name="reply"),
+    path("<int:pk>/outcome/", views.query_outcome, name="outcome"),
+    path("<int:pk>/close/", views.query_close, name="close"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment",
+    ),
+]

@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
+                "exchange.context_processors.bell",
             ],
         },
     },
@@ -160,7 +161,45 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic tasks; each app adds its own entries here.
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "exchange-resend-pending-alerts": {
+        "task": "exchange.tasks.resend_pending_alerts",
+        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=60),
+    },
+    "exchange-watch-deadlines": {
+        "task": "exchange.tasks.watch_deadlines",
+        "schedule": env.int("EXCHANGE_DEADLINE_CHECK_EVERY_SECONDS", default=300),
+    },
+}
+
+# Urgent queries (exchange): due times per priority, reminders and escalation of unacknowledged
+# urgent queries, alert delivery and attachment limits.
+EXCHANGE_DUE_HOURS = {
+    "urgent": env.float("EXCHANGE_DUE_HOURS_URGENT", default=4),
+    "high": env.float("EXCHANGE_DUE_HOURS_HIGH", default=24),
+    "routine": env.float("EXCHANGE_DUE_HOURS_ROUTINE", default=5 * 24),
+}
+EXCHANGE_REMINDER_MINUTES = env.int("EXCHANGE_REMINDER_MINUTES", default=30)
+EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
+# A pending alert older than this is re-sent by the periodic task; a claim older than the lease
+# is taken to belong to a worker that died.
+EXCHANGE_RESEND_AFTER_SECONDS = env.int("EXCHANGE_RESEND_AFTER_SECONDS", default=30)
+EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=300)
+# Publishing an alert task must never hold up (or break) the request that filed the query.
+EXCHANGE_BROKER_CONNECT_TIMEOUT = env.float("EXCHANGE_BROKER_CONNECT_TIMEOUT", default=2.0)
+EXCHANGE_ATTACHMENT_MAX_BYTES = env.int("EXCHANGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+EXCHANGE_ATTACHMENT_TYPES = env.list(
+    "EXCHANGE_ATTACHMENT_TYPES",
+    default=[
+        "application/pdf",
+        "image/jpeg",
+        "image/png",
+        "text/plain",
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ],
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,197 @@
+"""Browser forms of the exchange app. They only parse; the services check the domain rules and
+their field-keyed errors are shown on the matching fields."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.forms import ServiceErrorsMixin
+from members.models import ControlUnit, MemberAdministration, MemberStatus
+
+from .models import (
+    HandlingCode,
+    InformationEvaluation,
+    Priority,
+    QueryKind,
+    QueryOutcome,
+    RecipientState,
+    RiskOutcome,
+    SourceEvaluation,
+)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.replace(",", "\n").replace(";", "\n").splitlines() if p.strip()]
+
+
+class QueryForm(ServiceErrorsMixin, forms.Form):
+    sender_member = forms.ChoiceField(label=_("On behalf of"), required=False)
+    sender_unit = forms.ChoiceField(label=_("From control unit"), required=False)
+    recipients = forms.MultipleChoiceField(
+        label=_("To members"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    recipient_units = forms.MultipleChoiceField(
+        label=_("Only these control units of the recipients"),
+        required=False,
+        help_text=_("Leave empty to address the recipient members as a whole."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=QueryKind.choices)
+    priority = forms.ChoiceField(
+        label=_("Priority"),
+        choices=Priority.choices,
+        help_text=_("The due time follows from it: urgent 4 hours, high 24 hours, routine 5 days."),
+    )
+    handling_code = forms.ChoiceField(label=_("Handling code"), choices=HandlingCode.choices)
+    handling_restrictions = forms.CharField(
+        label=_("Handling restrictions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required with H3."),
+    )
+    source_evaluation = forms.ChoiceField(
+        label=_("Evaluation of the source"), choices=SourceEvaluation.choices, initial="X"
+    )
+    information_evaluation = forms.ChoiceField(
+        label=_("Evaluation of the information"),
+        choices=InformationEvaluation.choices,
+        initial="4",
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    container_numbers = forms.CharField(
+        label=_("Container numbers"),
+        required=False,
+        help_text=_("ISO 6346, one per line or separated by commas, e.g. CSQU3054383."),
+    )
+    bill_of_lading_numbers = forms.CharField(label=_("Bill of lading numbers"), required=False)
+    air_waybill_numbers = forms.CharField(
+        label=_("Air waybill numbers"), required=False, help_text=_("E.g. 176-12345675.")
+    )
+    vessel_or_flight = forms.CharField(label=_("Vessel or flight"), max_length=100, required=False)
+    shipper = forms.CharField(label=_("Shipper"), max_length=200, required=False)
+    consignee = forms.CharField(label=_("Consignee"), max_length=200, required=False)
+    hs_codes = forms.CharField(label=_("HS codes"), required=False, help_text=_("E.g. 2402.20."))
+    route_countries = forms.CharField(
+        label=_("Route countries"),
+        required=False,
+        help_text=_("Country codes in the order the consignment travels, e.g. CN, KZ, UZ."),
+    )
+    expected_arrival = forms.DateTimeField(
+        label=_("Expected arrival"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    def __init__(self, *args, filing_members, filing_units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sender_member"].choices = [(m.code.code, m.name) for m in filing_members]
+        if len(filing_members) <= 1:
+            self.fields["sender_member"].widget = forms.HiddenInput()
+            if filing_members:
+                self.fields["sender_member"].initial = filing_members[0].code.code
+        self.fields["sender_unit"].choices = [("", "—")] + [(u.code, str(u)) for u in filing_units]
+        own = {m.pk for m in filing_members}
+        members = MemberAdministration.objects.filter(status=MemberStatus.MEMBER).order_by("name")
+        self.fields["recipients"].choices = [
+            (m.code.code, f"{m.name} ({m.code.code})") for m in members if m.pk not in own
+        ]
+        units = ControlUnit.objects.filter(active=True).exclude(member_id__in=own)
+        self.fields["recipient_units"].choices = [
+            (u.code, str(u)) for u in units.select_related("member").order_by("code")
+        ]
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in (
+            "container_numbers",
+            "bill_of_lading_numbers",
+            "air_waybill_numbers",
+            "hs_codes",
+            "route_countries",
+        ):
+            data[name] = _split(data.get(name) or "")
+        data["sender_member"] = data.get("sender_member") or None
+        data["sender_unit"] = data.get("sender_unit") or None
+        return data
+
+
+class ReplyForm(ServiceErrorsMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Reply"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+
+class CloseForm(ServiceErrorsMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=QueryOutcome.choices)
+    note = forms.CharField(
+        label=_("Note on the outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class OutcomeForm(ServiceErrorsMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("What came of the alert"), choices=RiskOutcome.choices)
+    reason = forms.CharField(
+        label=_("Details"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the consignment was not examined: say why."),
+    )
+
+
+STATUS_FILTERS = [
+    ("", _("Any state")),
+    ("open", _("Open")),
+    ("closed", _("Closed")),
+    ("overdue", _("Overdue")),
+    *[(value, label) for value, label in RecipientState.choices],
+]
+
+
+class InboxFilterForm(forms.Form):
+    box = forms.ChoiceField(
+        label=_("Box"),
+        required=False,
+        choices=[("all", _("All")), ("incoming", _("Incoming")), ("outgoing", _("Outgoing"))],
+    )
+    status = forms.ChoiceField(label=_("State"), required=False, choices=STATUS_FILTERS)
+    priority = forms.ChoiceField(
+        label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any kind")), *QueryKind.choices]
+    )
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Reference, container number or text"), "type": "search"}
+        ),
+    )
+    unread = forms.BooleanField(label=_("Unread only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = MemberAdministration.objects.order_by("name")
+        self.fields["country"].choices = [("", _("Any country"))] + [
+            (m.code.code, m.name) for m in members
+        ]

@@ -1,0 +1,273 @@
+"""Reads of the exchange domain. Every read of query content starts from
+``members.permissions.restrict_queries``; alerts are only ever the user's own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
+from django.utils import timezone
+
+from members import permissions
+from members.models import MemberAdministration
+
+from .models import (
+    Alert,
+    AlertChannel,
+    Attachment,
+    Query,
+    QueryContainer,
+    QueryRecipient,
+    QueryStatus,
+    RecipientState,
+    Reply,
+)
+from .services import normalise_container_number
+
+BOXES = ("all", "incoming", "outgoing")
+
+
+@dataclass
+class InboxFilters:
+    """What the inbox and the API list may be narrowed by."""
+
+    box: str = "all"
+    status: str = ""  # open, closed, overdue, or a recipient state: new, acknowledged, answered
+    priority: str = ""
+    kind: str = ""
+    country: str = ""  # counterpart member code
+    container_number: str = ""
+    search: str = ""
+    unread: bool = False
+
+
+def _open_recipient_pending(now):
+    return QueryRecipient.objects.filter(
+        query_id=OuterRef("pk"), state__in=[RecipientState.NEW, RecipientState.ACKNOWLEDGED]
+    )
+
+
+def query_list(*, user, filters: InboxFilters | None = None) -> QuerySet[Query]:
+    """The queries the user may see, newest first, filtered, annotated with ``is_overdue`` and
+    ``is_unread`` (the user has an unread notification about it), with what a list shows
+    prefetched: a fixed number of SQL statements whatever the page size."""
+    filters = filters or InboxFilters()
+    now = timezone.now()
+    queryset = permissions.restrict_queries(user, Query.objects.all())
+    view_scope = permissions.member_ids(user, permissions.Right.VIEW_QUERIES)
+    unit_id = getattr(user, "control_unit_id", None)
+    own_side_out = Q(sender_member_id__in=view_scope)
+    own_side_in = Exists(
+        QueryRecipient.objects.filter(query_id=OuterRef("pk"), member_id__in=view_scope)
+    )
+    if unit_id:
+        own_side_out |= Q(sender_unit_id=unit_id)
+        own_side_in = own_side_in | Exists(
+            QueryRecipient.objects.filter(query_id=OuterRef("pk"), control_units=unit_id)
+        )
+    if filters.box == "incoming":
+        queryset = queryset.filter(own_side_in)
+    elif filters.box == "outgoing":
+        queryset = queryset.filter(own_side_out)
+
+    pending = _open_recipient_pending(now)
+    queryset = queryset.annotate(
+        is_overdue=Q(status=QueryStatus.OPEN) & Q(due_at__lt=now) & Exists(pending),
+        is_unread=Exists(
+            Alert.objects.filter(
+                query_id=OuterRef("pk"),
+                recipient_id=user.pk,
+                channel=AlertChannel.PORTAL,
+                read_at__isnull=True,
+                sent_at__isnull=False,
+            )
+        ),
+    )
+    status = filters.status
+    if status in (QueryStatus.OPEN, QueryStatus.CLOSED):
+        queryset = queryset.filter(status=status)
+    elif status == "overdue":
+        queryset = queryset.filter(status=QueryStatus.OPEN, due_at__lt=now).filter(Exists(pending))
+    elif status in RecipientState.values:
+        queryset = queryset.filter(
+            Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), state=status))
+        )
+    if filters.priority:
+        queryset = queryset.filter(priority=filters.priority)
+    if filters.kind:
+        queryset = queryset.filter(kind=filters.kind)
+    if filters.country:
+        code = filters.country.strip().upper()
+        queryset = queryset.filter(
+            Q(sender_member__code=code)
+            | Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), member__code=code))
+        )
+    if filters.container_number:
+        number = normalise_container_number(filters.container_number)
+        queryset = queryset.filter(
+            Exists(QueryContainer.objects.filter(query_id=OuterRef("pk"), number=number))
+        )
+    if filters.search:
+        queryset = queryset.filter(_search(filters.search))
+    if filters.unread:
+        queryset = queryset.filter(is_unread=True)
+    return queryset.select_related("sender_member", "sender_unit").prefetch_related(
+        Prefetch(
+            "recipients",
+            queryset=QueryRecipient.objects.select_related("member").order_by("member__code"),
+        ),
+        Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
+    )
+
+
+def _search(text: str) -> Q:
+    """Reference, container number (exact, indexed) or words of subject and body."""
+    text = text.strip()
+    number = normalise_container_number(text)
+    condition = Q(reference__iexact=text) | Q(subject__icontains=text) | Q(body__icontains=text)
+    if len(number) == 11:
+        condition |= Exists(QueryContainer.objects.filter(query_id=OuterRef("pk"), number=number))
+    elif text.upper().startswith("IREN-"):
+        condition |= Q(reference__istartswith=text)
+    return condition
+
+
+def query_get(*, user, pk: int) -> Query:
+    """One query the user may see, with its recipients; ``Query.DoesNotExist`` otherwise
+    (the caller answers 404)."""
+    return (
+        permissions.restrict_queries(user, Query.objects.all())
+        .select_related("sender_member", "sender_unit", "author", "closed_by")
+        .prefetch_related(
+            Prefetch(
+                "recipients",
+                queryset=QueryRecipient.objects.select_related(
+                    "member", "acknowledged_by", "outcome_reported_by"
+                )
+                .prefetch_related("control_units")
+                .order_by("member__code"),
+            ),
+            Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
+        )
+        .get(pk=pk)
+    )
+
+
+def query_thread(*, query: Query) -> QuerySet[Reply]:
+    """The replies of a query the caller has already fetched through ``query_get``."""
+    return (
+        query.replies.select_related("author", "member")
+        .prefetch_related("attachments")
+        .order_by("created_at", "id")
+    )
+
+
+def query_attachments(*, query: Query) -> QuerySet[Attachment]:
+    return query.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+
+
+def attachment_get(*, user, query_pk: int, pk: int) -> Attachment:
+    """An attachment of a query the user may see; ``Attachment.DoesNotExist`` otherwise."""
+    visible = permissions.restrict_queries(user, Query.objects.all()).filter(pk=query_pk)
+    return Attachment.objects.filter(query__in=visible).get(pk=pk, query_id=query_pk)
+
+
+def linked_seizure_reports(*, user, query: Query) -> list:
+    """Seizure reports linked to the query from the seizures app (``SeizureReport.query``),
+    those the user may see; empty while the seizures app has no such link."""
+    manager = getattr(query, "seizure_reports", None)
+    if manager is None:
+        return []
+    return list(permissions.restrict_seizures(user, manager.all()))
+
+
+def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
+    """The user's in-portal notifications (delivered ones), newest first, about queries the
+    user may still see."""
+    rows = Alert.objects.filter(
+        recipient=user,
+        channel=AlertChannel.PORTAL,
+        sent_at__isnull=False,
+        query__in=permissions.restrict_queries(user, Query.objects.all()),
+    )
+    if unread is True:
+        rows = rows.filter(read_at__isnull=True)
+    elif unread is False:
+        rows = rows.filter(read_at__isnull=False)
+    return rows.select_related("query", "query__sender_member", "reply__member").order_by(
+        "-created_at", "-id"
+    )
+
+
+def unread_count(*, user) -> int:
+    """The number on the bell: delivered in-portal notifications not yet read."""
+    return Alert.objects.filter(
+        recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False, read_at__isnull=True
+    ).count()
+
+
+def network_figures(*, user) -> list[dict]:
+    """For network admins: per member, how many queries it sent and received, how many are
+    open and overdue, and its mean times to acknowledge and to answer. No content."""
+    if not permissions.may_view_network_figures(user):
+        return []
+    now = timezone.now()
+    ack_time = ExpressionWrapper(
+        F("acknowledged_at") - F("query__created_at"), output_field=DurationField()
+    )
+    answer_time = ExpressionWrapper(
+        F("answered_at") - F("query__created_at"), output_field=DurationField()
+    )
+    received = {
+        row["member_id"]: row
+        for row in QueryRecipient.objects.values("member_id").annotate(
+            received=Count("id"),
+            pending=Count(
+                "id",
+                filter=Q(query__status=QueryStatus.OPEN)
+                & Q(state__in=[RecipientState.NEW, RecipientState.ACKNOWLEDGED]),
+            ),
+            overdue=Count(
+                "id",
+                filter=Q(query__status=QueryStatus.OPEN, query__due_at__lt=now)
+                & Q(state__in=[RecipientState.NEW, RecipientState.ACKNOWLEDGED]),
+            ),
+            mean_ack=Avg(ack_time, filter=Q(acknowledged_at__isnull=False)),
+            mean_answer=Avg(answer_time, filter=Q(answered_at__isnull=False)),
+        )
+    }
+    sent = {
+        row["sender_member_id"]: row
+        for row in Query.objects.values("sender_member_id").annotate(
+            sent=Count("id"), open=Count("id", filter=Q(status=QueryStatus.OPEN))
+        )
+    }
+    figures = []
+    for member in MemberAdministration.objects.order_by("code"):
+        r = received.get(member.pk, {})
+        s = sent.get(member.pk, {})
+        figures.append(
+            {
+                "member": member.code.code,
+                "name": member.name,
+                "sent": s.get("sent", 0),
+                "sent_open": s.get("open", 0),
+                "received": r.get("received", 0),
+                "received_pending": r.get("pending", 0),
+                "received_overdue": r.get("overdue", 0),
+                "mean_time_to_acknowledge": r.get("mean_ack"),
+                "mean_time_to_answer": r.get("mean_answer"),
+            }
+        )
+    return figures

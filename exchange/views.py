@@ -1,0 +1,290 @@
+"""Browser views of the exchange app: inbox, filing, the query page and its actions,
+attachments, notifications, network figures. Thin: parse, call a selector or service, render.
+Anything outside the user's scope is a 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from members import permissions
+from members.models import ControlUnit
+
+from . import selectors, services
+from .forms import CloseForm, InboxFilterForm, OutcomeForm, QueryForm, ReplyForm
+from .models import Attachment, Query
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def _page_size(request) -> int:
+    try:
+        return max(1, min(MAX_PAGE_SIZE, int(request.GET.get("per_page", PAGE_SIZE))))
+    except ValueError:
+        return PAGE_SIZE
+
+
+def _may_use_queries(user) -> bool:
+    return permissions.has_any_member_right(
+        user, permissions.Right.FILE_QUERIES
+    ) or permissions.has_any_member_right(user, permissions.Right.VIEW_QUERIES)
+
+
+def _get_query(request, pk) -> Query:
+    try:
+        return selectors.query_get(user=request.user, pk=pk)
+    except Query.DoesNotExist:
+        raise Http404 from None
+
+
+@login_required
+def inbox(request):
+    if not _may_use_queries(request.user) and not request.user.control_unit_id:
+        raise Http404
+    form = InboxFilterForm(request.GET or None)
+    filters = selectors.InboxFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.InboxFilters(
+            box=data.get("box") or "all",
+            status=data.get("status") or "",
+            priority=data.get("priority") or "",
+            kind=data.get("kind") or "",
+            country=data.get("country") or "",
+            search=data.get("q") or "",
+            unread=bool(data.get("unread")),
+        )
+    queries = selectors.query_list(user=request.user, filters=filters)
+    page = Paginator(queries, _page_size(request)).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "exchange/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "querystring": params.urlencode(),
+            "may_file": permissions.has_any_member_right(
+                request.user, permissions.Right.FILE_QUERIES
+            ),
+        },
+    )
+
+
+@login_required
+def query_new(request):
+    user = request.user
+    filing_members = list(permissions.members_for(user, permissions.Right.FILE_QUERIES))
+    if not filing_members:
+        raise Http404
+    full = [
+        m for m in filing_members if permissions.has_right(user, permissions.Right.VIEW_QUERIES, m)
+    ]
+    units = ControlUnit.objects.filter(member__in=full, active=True).order_by("code")
+    if not full and user.control_unit_id:
+        units = ControlUnit.objects.filter(pk=user.control_unit_id)
+    form = QueryForm(
+        request.POST or None,
+        request.FILES or None,
+        filing_members=filing_members,
+        filing_units=list(units),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            query = services.query_file(author=user, **form.service_arguments())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("Query %(reference)s was filed; the recipients' focal points are being alerted.")
+                % {"reference": query.reference},
+            )
+            return redirect("exchange:detail", pk=query.pk)
+    return render(request, "exchange/query_form.html", {"form": form}, status=200)
+
+
+def _actions(user, query: Query) -> dict:
+    """What the user may do on this query's page (the permission module decides)."""
+    acting_rows = [
+        r
+        for r in query.recipients.all()
+        if permissions.may_act_in_query(user, r.member_id, [u.pk for u in r.control_units.all()])
+    ]
+    sender = permissions.may_act_in_query(
+        user, query.sender_member_id, [query.sender_unit_id] if query.sender_unit_id else []
+    )
+    is_open = query.is_open
+    return {
+        "acknowledge": is_open and any(r.state == "new" for r in acting_rows),
+        "reply": is_open and (bool(acting_rows) or sender),
+        "outcome": is_open and query.kind == "risk-alert" and bool(acting_rows),
+        "close": is_open and sender,
+    }
+
+
+@login_required
+def query_detail(request, pk, *, reply_form=None, close_form=None, outcome_form=None, status=200):
+    query = _get_query(request, pk)
+    services.notifications_mark_read(user=request.user, query=query)
+    return render(
+        request,
+        "exchange/query_detail.html",
+        {
+            "query": query,
+            "thread": selectors.query_thread(query=query),
+            "attachments": [
+                a for a in selectors.query_attachments(query=query) if a.reply_id is None
+            ],
+            "seizure_reports": selectors.linked_seizure_reports(user=request.user, query=query),
+            "actions": _actions(request.user, query),
+            "reply_form": reply_form or ReplyForm(),
+            "close_form": close_form or CloseForm(),
+            "outcome_form": outcome_form or OutcomeForm(),
+        },
+        status=status,
+    )
+
+
+def _refused(request, pk, error):
+    messages.error(request, str(error))
+    return redirect("exchange:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def query_acknowledge(request, pk):
+    query = _get_query(request, pk)
+    try:
+        services.query_acknowledge(query=query, user=request.user)
+    except (services.QueryClosed, services.NotAParty) as error:
+        return _refused(request, pk, error)
+    messages.success(request, _("You acknowledged receipt; the sender has been told."))
+    return redirect("exchange:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def query_reply(request, pk):
+    query = _get_query(request, pk)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.query_reply(
+                query=query,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except (services.QueryClosed, services.NotAParty) as error:
+            return _refused(request, pk, error)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("Your reply was sent to the other parties."))
+            return redirect("exchange:detail", pk=pk)
+    return query_detail(request, pk, reply_form=form, status=400)
+
+
+@login_required
+@require_POST
+def query_outcome(request, pk):
+    query = _get_query(request, pk)
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.query_report_outcome(query=query, user=request.user, **form.cleaned_data)
+        except (services.QueryClosed, services.NotAParty) as error:
+            return _refused(request, pk, error)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The outcome was recorded and the sender told."))
+            return redirect("exchange:detail", pk=pk)
+    return query_detail(request, pk, outcome_form=form, status=400)
+
+
+@login_required
+@require_POST
+def query_close(request, pk):
+    query = _get_query(request, pk)
+    form = CloseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.query_close(query=query, user=request.user, **form.cleaned_data)
+        except (services.QueryClosed, services.NotAParty) as error:
+            return _refused(request, pk, error)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The query was closed."))
+            return redirect("exchange:detail", pk=pk)
+    return query_detail(request, pk, close_form=form, status=400)
+
+
+@login_required
+def attachment_download(request, pk, attachment_pk):
+    try:
+        attachment = selectors.attachment_get(user=request.user, query_pk=pk, pk=attachment_pk)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def notification_list(request):
+    unread_only = request.GET.get("unread") in ("1", "true")
+    rows = selectors.notifications(user=request.user, unread=True if unread_only else None)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "exchange/notifications.html", {"page": page, "unread_only": unread_only}
+    )
+
+
+@login_required
+def notification_open(request, pk):
+    alert = get_object_or_404(selectors.notifications(user=request.user), pk=pk)
+    services.notifications_mark_read(user=request.user, alert_ids=[alert.pk])
+    return redirect("exchange:detail", pk=alert.query_id)
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    count = services.notifications_mark_read(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d notification marked read.", "%(count)d notifications marked read.", count
+        )
+        % {"count": count},
+    )
+    return redirect("exchange:notifications")
+
+
+@login_required
+def figures(request):
+    if not permissions.may_view_network_figures(request.user):
+        raise Http404
+    return render(
+        request, "exchange/figures.html", {"figures": selectors.network_figures(user=request.user)}
+    )
