@@ -202,9 +202,10 @@ EXCHANGE_ATTACHMENT_TYPES = env.list(
 )
 
 REST_FRAMEWORK = {
+    # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -223,6 +224,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# exchange: names for its choice sets that other apps' fields also call kind/status/outcome.
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
+    {
+        "QueryKindEnum": "exchange.models.QueryKind",
+        "QueryStatusEnum": "exchange.models.QueryStatus",
+        "QueryOutcomeEnum": "exchange.models.QueryOutcome",
+        "RiskOutcomeEnum": "exchange.models.RiskOutcome",
+    }
+)
 
 # Security: strict unless DEBUG. Each can be relaxed from the environment (e.g. TLS ends at a
 # proxy in front of the portal: set SECURE_PROXY_SSL_HEADER_ENABLED=1).

@@ -28,6 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, password, **options):
         user_model = get_user_model()
         created_users = 0
+        groups = {}
         for code, name, administration, joined_on in MEMBERS:
             member, _ = MemberAdministration.objects.get_or_create(
                 code=code,
@@ -38,7 +39,7 @@ class Command(BaseCommand):
                     "status": MemberStatus.MEMBER,
                 },
             )
-            permissions.member_roles_ensure(member=member)
+            groups[code] = permissions.member_roles_ensure(member=member)
         members = {m.code.code: m for m in MemberAdministration.objects.all()}
         for code, name, kind, city, locode in CONTROL_UNITS:
             ControlUnit.objects.get_or_create(
@@ -69,7 +70,7 @@ class Command(BaseCommand):
                     user.set_password(password)
                     user.save()
                     created_users += 1
-                permissions.grant_role(user, member, role)
+                user.groups.add(groups[code][role])
         admin = user_model.objects.filter(username="admin").first()
         if admin is None:
             admin = user_model(
