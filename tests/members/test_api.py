@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from tests.factories.members import PASSWORD, ControlUnitFactory, MemberFactory
+from tests.factories.members import PASSWORD, ControlUnitFactory
 
 
 @pytest.fixture

@@ -179,7 +179,9 @@ def test_invitation_link_works_only_once(onboarded, smtp_server):
     browser = Client()
     link = _path(_invitation_link(smtp_server, "leyla.aliyeva@customs.example"))
     form_url = browser.get(link).url
-    browser.post(form_url, {"new_password1": "Caspian-sea-2021", "new_password2": "Caspian-sea-2021"})
+    browser.post(
+        form_url, {"new_password1": "Caspian-sea-2021", "new_password2": "Caspian-sea-2021"}
+    )
     response = Client().get(link, follow=True)
     assert response.context["validlink"] is False
 
