@@ -119,8 +119,21 @@ class SeizureFilterForm(forms.Form):
 
 class StatsForm(SeizureFilterForm):
     group_by = forms.ChoiceField(
-        choices=[(g, g) for g in GROUP_BY_CHOICES], required=False, initial="category"
+        choices=[(g, g) for g in GROUP_BY_CHOICES],
+        required=False,
+        initial="category",
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not a grouping; use one of: %(choices)s.")
+        },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The list of groupings goes into the message once, formatted here.
+        message = self.fields["group_by"].error_messages["invalid_choice"]
+        self.fields["group_by"].error_messages["invalid_choice"] = str(message).replace(
+            "%(choices)s", ", ".join(GROUP_BY_CHOICES)
+        )
 
     def clean_group_by(self):
         return self.cleaned_data.get("group_by") or "category"

@@ -1,0 +1,47 @@
+"""Template helpers of the seizures app."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+
+@register.filter
+def quantity(value):
+    """580.0 -> "580", 2.00025 -> "2.00025", 550000 -> "550,000" (grouped, localised)."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    text = format(number, "f")
+    places = len(text.split(".")[1].rstrip("0")) if "." in text else 0
+    return number_format(number, decimal_pos=min(places, 9), force_grouping=True)
+
+
+@register.filter
+def raw_number(value):
+    """A number as the machine reads it (for data attributes): 550000.0 -> "550000"."""
+    if value is None:
+        return ""
+    text = format(Decimal(str(value)), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag(takes_context=True)
+def query_string(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return params.urlencode()

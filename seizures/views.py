@@ -1,0 +1,340 @@
+"""Browser views of the seizures app: dashboard, reports, imports, exports, operations and the
+commodity vocabulary. Thin: the selectors read (through ``restrict_seizures``), the services
+write."""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from members import permissions
+
+from . import charts, selectors, services
+from .forms import (
+    CommodityForm,
+    ImportForm,
+    OperationForm,
+    SeizureFilterForm,
+    SeizureReportForm,
+)
+from .models import Commodity, ImportJob, ImportStatus
+
+CHARTS = [
+    ("category", gettext_lazy("Totals by category")),
+    ("commodity", gettext_lazy("Totals by commodity")),
+    ("month", gettext_lazy("Over time, by month")),
+    ("member", gettext_lazy("By reporting member")),
+    ("transport_mode", gettext_lazy("By transport mode")),
+    ("detection_method", gettext_lazy("By detection method")),
+    ("route", gettext_lazy("By route (origin → destination)")),
+]
+
+
+def _network_user(request):
+    if not permissions.is_network_user(request.user):
+        raise Http404
+
+
+def _chart(name: str, title, results: list[dict]) -> dict:
+    units = selectors.units_present(results)
+    panels = [charts.bar_panel(results, unit) for unit in units]
+    if name == "month" or not panels:
+        panels.append(charts.bar_panel(results, "count"))
+    return {"name": name, "title": title, "results": results, "units": units, "panels": panels}
+
+
+@login_required
+def dashboard(request):
+    """The analyst dashboard: every chart is one aggregate query over the reports the user
+    may read, with a table of the same numbers under it."""
+    _network_user(request)
+    form = SeizureFilterForm(request.GET or None)
+    chart_list = []
+    filters = None
+    if not request.GET or form.is_valid():
+        if request.GET:
+            filters = form.filters()
+        for name, title in CHARTS:
+            results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
+            chart_list.append(_chart(name, title, results))
+    return render(
+        request,
+        "seizures/dashboard.html",
+        {
+            "form": form,
+            "charts": chart_list,
+            "total_count": sum(r["count"] for r in chart_list[0]["results"]) if chart_list else 0,
+            "may_report": permissions.has_any_member_right(
+                request.user, permissions.Right.REPORT_SEIZURES
+            ),
+        },
+    )
+
+
+@login_required
+def report_list(request):
+    _network_user(request)
+    form = SeizureFilterForm(request.GET or None)
+    filters = form.filters() if request.GET and form.is_valid() else None
+    if request.GET and not form.is_valid():
+        queryset = selectors.seizure_list(user=request.user).none()
+    else:
+        queryset = selectors.seizure_list(user=request.user, filters=filters)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "seizures/report_list.html",
+        {
+            "form": form,
+            "page": page,
+            "may_report": permissions.has_any_member_right(
+                request.user, permissions.Right.REPORT_SEIZURES
+            ),
+        },
+    )
+
+
+@login_required
+def report_detail(request, pk):
+    _network_user(request)
+    report = get_object_or_404(selectors.seizure_list(user=request.user), pk=pk)
+    linked_query = None
+    if report.query_id:
+        linked_query = permissions.restrict_queries(request.user).filter(pk=report.query_id).first()
+    return render(
+        request, "seizures/report_detail.html", {"report": report, "linked_query": linked_query}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_create(request):
+    if not permissions.has_any_member_right(request.user, permissions.Right.REPORT_SEIZURES):
+        raise Http404
+    form = SeizureReportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if request.GET.get("query"):
+            data["query"] = request.GET["query"]
+        try:
+            report = services.seizure_report_create(user=request.user, data=data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request,
+                _("The seizure report %(reference)s was saved.") % {"reference": report.reference},
+            )
+            return redirect("seizures:report-detail", pk=report.pk)
+    return render(request, "seizures/report_form.html", {"form": form})
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def export(request, fmt):
+    """The filtered reports the user may read, as CSV (streamed) or XLSX."""
+    _network_user(request)
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = SeizureFilterForm(request.GET or None)
+    if request.GET and not form.is_valid():
+        return HttpResponse(
+            "\n".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    filters = form.filters() if request.GET else None
+    rows = selectors.seizure_export_rows(user=request.user, filters=filters)
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+
+        def stream():
+            yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
+            for row in rows:
+                yield writer.writerow(row)
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Seizures"))
+    sheet.append(selectors.EXPORT_COLUMNS)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.xlsx"'
+    return response
+
+
+# --- Imports ---------------------------------------------------------------------------------
+
+
+def _may_import(request):
+    if not permissions.has_any_member_right(request.user, permissions.Right.REPORT_SEIZURES):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    _may_import(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.import_job_create(
+                user=request.user, content=upload.read(), filename=upload.name
+            )
+        except ValidationError as error:
+            form.add_error("file", error.messages[0])
+        else:
+            return redirect("seizures:import-job", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    return render(
+        request,
+        "seizures/import.html",
+        {
+            "form": form,
+            "jobs": jobs,
+            "columns": services.IMPORT_COLUMNS,
+            "members": permissions.members_for(request.user, permissions.Right.REPORT_SEIZURES),
+        },
+    )
+
+
+def _own_job(request, pk) -> ImportJob:
+    # An import job is its uploader's own business.
+    return get_object_or_404(ImportJob.objects.filter(created_by=request.user), pk=pk)
+
+
+@login_required
+def import_job(request, pk):
+    _may_import(request)
+    job = _own_job(request, pk)
+    errors = job.errors if isinstance(job.errors, dict) else {"count": 0, "rows": []}
+    return render(request, "seizures/import_job.html", {"job": job, "errors": errors})
+
+
+@login_required
+def import_job_status(request, pk):
+    """A small JSON status the progress bar polls."""
+    _may_import(request)
+    job = _own_job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "finished": job.finished,
+            "percent": job.percent,
+            "processed_rows": job.processed_rows,
+            "total_rows": job.total_rows,
+            "imported": job.imported,
+            "failed": job.status == ImportStatus.FAILED,
+        }
+    )
+
+
+# --- Operations ------------------------------------------------------------------------------
+
+
+@login_required
+def operation_list(request):
+    _network_user(request)
+    return render(
+        request,
+        "seizures/operation_list.html",
+        {
+            "operations": selectors.operation_list(),
+            "may_create": permissions.may_create_operations(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def operation_create(request):
+    if not permissions.may_create_operations(request.user):
+        raise Http404
+    form = OperationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            operation = services.operation_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, _("The operation %(name)s was created.") % {"name": operation.name}
+            )
+            return redirect("seizures:operation-detail", code=operation.code)
+    return render(request, "seizures/operation_form.html", {"form": form})
+
+
+@login_required
+def operation_detail(request, code):
+    """An operation's results by participant and by commodity, within what the viewer may
+    read (``national`` reports of other members are not counted)."""
+    _network_user(request)
+    operation = get_object_or_404(selectors.operation_list(), code=code.lower())
+    results = selectors.operation_results(user=request.user, operation=operation)
+    return render(
+        request,
+        "seizures/operation_detail.html",
+        {
+            "operation": operation,
+            "results": results,
+            "member_chart": _chart("member", _("By participant"), results["by_member"]),
+            "commodity_chart": _chart("commodity", _("By commodity"), results["by_commodity"]),
+        },
+    )
+
+
+# --- The commodity vocabulary ----------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commodity_list(request):
+    _network_user(request)
+    may_manage = permissions.may_manage_vocabularies(request.user)
+    form = CommodityForm(request.POST or None) if may_manage else None
+    if request.method == "POST":
+        if not may_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                commodity = services.commodity_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(
+                    request, _("The commodity %(name)s was added.") % {"name": commodity.name}
+                )
+                return redirect("seizures:commodities")
+    return render(
+        request,
+        "seizures/commodity_list.html",
+        {"commodities": Commodity.objects.order_by("category", "name"), "form": form},
+    )
