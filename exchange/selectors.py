@@ -52,7 +52,7 @@ class InboxFilters:
     unread: bool = False
 
 
-def _open_recipient_pending(now):
+def _pending_recipients():
     return QueryRecipient.objects.filter(
         query_id=OuterRef("pk"), state__in=[RecipientState.NEW, RecipientState.ACKNOWLEDGED]
     )
@@ -64,26 +64,8 @@ def query_list(*, user, filters: InboxFilters | None = None) -> QuerySet[Query]:
     prefetched: a fixed number of SQL statements whatever the page size."""
     filters = filters or InboxFilters()
     now = timezone.now()
-    queryset = permissions.restrict_queries(user, Query.objects.all())
-    view_scope = permissions.member_ids(user, permissions.Right.VIEW_QUERIES)
-    unit_id = getattr(user, "control_unit_id", None)
-    own_side_out = Q(sender_member_id__in=view_scope)
-    own_side_in = Exists(
-        QueryRecipient.objects.filter(query_id=OuterRef("pk"), member_id__in=view_scope)
-    )
-    if unit_id:
-        own_side_out |= Q(sender_unit_id=unit_id)
-        own_side_in = own_side_in | Exists(
-            QueryRecipient.objects.filter(query_id=OuterRef("pk"), control_units=unit_id)
-        )
-    if filters.box == "incoming":
-        queryset = queryset.filter(own_side_in)
-    elif filters.box == "outgoing":
-        queryset = queryset.filter(own_side_out)
-
-    pending = _open_recipient_pending(now)
-    queryset = queryset.annotate(
-        is_overdue=Q(status=QueryStatus.OPEN) & Q(due_at__lt=now) & Exists(pending),
+    queryset = permissions.restrict_queries(user, Query.objects.all()).annotate(
+        is_overdue=Q(status=QueryStatus.OPEN) & Q(due_at__lt=now) & Exists(_pending_recipients()),
         is_unread=Exists(
             Alert.objects.filter(
                 query_id=OuterRef("pk"),
@@ -94,32 +76,15 @@ def query_list(*, user, filters: InboxFilters | None = None) -> QuerySet[Query]:
             )
         ),
     )
-    status = filters.status
-    if status in (QueryStatus.OPEN, QueryStatus.CLOSED):
-        queryset = queryset.filter(status=status)
-    elif status == "overdue":
-        queryset = queryset.filter(status=QueryStatus.OPEN, due_at__lt=now).filter(Exists(pending))
-    elif status in RecipientState.values:
-        queryset = queryset.filter(
-            Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), state=status))
-        )
+    queryset = filter_box(queryset, user=user, box=filters.box)
+    queryset = filter_status(queryset, filters.status)
     if filters.priority:
         queryset = queryset.filter(priority=filters.priority)
     if filters.kind:
         queryset = queryset.filter(kind=filters.kind)
-    if filters.country:
-        code = filters.country.strip().upper()
-        queryset = queryset.filter(
-            Q(sender_member__code=code)
-            | Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), member__code=code))
-        )
-    if filters.container_number:
-        number = normalise_container_number(filters.container_number)
-        queryset = queryset.filter(
-            Exists(QueryContainer.objects.filter(query_id=OuterRef("pk"), number=number))
-        )
-    if filters.search:
-        queryset = queryset.filter(_search(filters.search))
+    queryset = filter_counterpart(queryset, filters.country)
+    queryset = filter_container_number(queryset, filters.container_number)
+    queryset = filter_search(queryset, filters.search)
     if filters.unread:
         queryset = queryset.filter(is_unread=True)
     return queryset.select_related("sender_member", "sender_unit").prefetch_related(
@@ -131,16 +96,77 @@ def query_list(*, user, filters: InboxFilters | None = None) -> QuerySet[Query]:
     )
 
 
-def _search(text: str) -> Q:
+def filter_box(queryset, *, user, box: str):
+    """``incoming``: addressed to a member (or unit) the user reads for; ``outgoing``: sent by
+    one; anything else: both."""
+    if box not in ("incoming", "outgoing"):
+        return queryset
+    view_scope = permissions.member_ids(user, permissions.Right.VIEW_QUERIES)
+    unit_id = getattr(user, "control_unit_id", None)
+    if box == "outgoing":
+        condition = Q(sender_member_id__in=view_scope)
+        if unit_id:
+            condition |= Q(sender_unit_id=unit_id)
+        return queryset.filter(condition)
+    condition = Q(
+        Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), member_id__in=view_scope))
+    )
+    if unit_id:
+        condition |= Q(
+            Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), control_units=unit_id))
+        )
+    return queryset.filter(condition)
+
+
+def filter_status(queryset, status: str):
+    """``open``/``closed`` (the query), ``overdue`` (open, past due, a recipient has not
+    answered) or a recipient state (``new``, ``acknowledged``, ``answered``: some recipient
+    is in it)."""
+    if status in (QueryStatus.OPEN, QueryStatus.CLOSED):
+        return queryset.filter(status=status)
+    if status == "overdue":
+        return queryset.filter(status=QueryStatus.OPEN, due_at__lt=timezone.now()).filter(
+            Exists(_pending_recipients())
+        )
+    if status in RecipientState.values:
+        return queryset.filter(
+            Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), state=status))
+        )
+    return queryset
+
+
+def filter_counterpart(queryset, code: str):
+    """Queries the member ``code`` is party to (as sender or recipient)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return queryset
+    return queryset.filter(
+        Q(sender_member__code=code)
+        | Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), member__code=code))
+    )
+
+
+def filter_container_number(queryset, number: str):
+    number = normalise_container_number(number)
+    if not number:
+        return queryset
+    return queryset.filter(
+        Exists(QueryContainer.objects.filter(query_id=OuterRef("pk"), number=number))
+    )
+
+
+def filter_search(queryset, text: str):
     """Reference, container number (exact, indexed) or words of subject and body."""
-    text = text.strip()
+    text = (text or "").strip()
+    if not text:
+        return queryset
     number = normalise_container_number(text)
     condition = Q(reference__iexact=text) | Q(subject__icontains=text) | Q(body__icontains=text)
     if len(number) == 11:
         condition |= Exists(QueryContainer.objects.filter(query_id=OuterRef("pk"), number=number))
     elif text.upper().startswith("IREN-"):
         condition |= Q(reference__istartswith=text)
-    return condition
+    return queryset.filter(condition)
 
 
 def query_get(*, user, pk: int) -> Query:

@@ -1,0 +1,268 @@
+"""API of the exchange app: thin over selectors (reads, restricted by the permission module)
+and services (writes). Outside the user's scope everything is a 404."""
+
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from members import permissions
+
+from .. import selectors, services
+from ..models import Alert, Attachment, Query
+from .filters import NotificationFilter, QueryFilter
+from .serializers import (
+    AcknowledgeSerializer,
+    CloseSerializer,
+    MemberFiguresSerializer,
+    NotificationSerializer,
+    OutcomeSerializer,
+    QueryDetailSerializer,
+    QueryFileSerializer,
+    QuerySerializer,
+    ReplyCreateSerializer,
+    ReplySerializer,
+)
+
+
+class QueryPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The query is closed.")
+    default_code = "conflict"
+
+
+def _service_call(function, **kwargs):
+    """Run a service, turning its domain refusals into HTTP answers (409 closed, 403 not a
+    party); validation errors become field-keyed 400s in the exception handler."""
+    try:
+        return function(**kwargs)
+    except services.QueryClosed as error:
+        raise Conflict(str(error)) from None
+    except services.NotAParty as error:
+        raise exceptions.PermissionDenied(str(error)) from None
+
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: the fields at fault and why."),
+    404: OpenApiResponse(description="No such query, or not one you may see."),
+}
+CLOSED = {409: OpenApiResponse(description="The query is closed.")}
+NOT_PARTY = {403: OpenApiResponse(description="You may see the query but not act this way.")}
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Queries you may see", responses={200: QuerySerializer(many=True)}),
+    retrieve=extend_schema(
+        summary="One query with its thread", responses={200: QueryDetailSerializer, **ERRORS}
+    ),
+    create=extend_schema(
+        summary="File a query",
+        request=QueryFileSerializer,
+        responses={201: QueryDetailSerializer, 400: ERRORS[400]},
+    ),
+)
+class QueryViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Urgent queries: requests and risk alerts between members."""
+
+    serializer_class = QuerySerializer
+    filterset_class = QueryFilter
+    pagination_class = QueryPagination
+    lookup_value_regex = r"\d+"
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    queryset = Query.objects.none()  # for the schema; get_queryset is what counts
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.query_list(user=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return QueryFileSerializer
+        if self.action == "retrieve":
+            return QueryDetailSerializer
+        return QuerySerializer
+
+    def get_object(self):
+        try:
+            return selectors.query_get(user=self.request.user, pk=int(self.kwargs["pk"]))
+        except (Query.DoesNotExist, ValueError):
+            raise Http404 from None
+
+    def _detail(self, query, status_code=status.HTTP_200_OK):
+        query = selectors.query_get(user=self.request.user, pk=query.pk)
+        context = {
+            "request": self.request,
+            "thread": selectors.query_thread(query=query),
+            "attachments": [a for a in selectors.query_attachments(query=query) if not a.reply_id],
+            "seizure_reports": selectors.linked_seizure_reports(
+                user=self.request.user, query=query
+            ),
+        }
+        return Response(QueryDetailSerializer(query, context=context).data, status=status_code)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        serializer = QueryFileSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        query = services.query_file(author=request.user, **serializer.validated_data)
+        return self._detail(query, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Acknowledge receipt (as a recipient)",
+        request=AcknowledgeSerializer,
+        responses={200: QueryDetailSerializer, **ERRORS, **CLOSED, **NOT_PARTY},
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        query = self.get_object()
+        serializer = AcknowledgeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _service_call(
+            services.query_acknowledge,
+            query=query,
+            user=request.user,
+            member_code=serializer.validated_data.get("member"),
+        )
+        return self._detail(query)
+
+    @extend_schema(
+        methods=["post"],
+        summary="Reply in the thread",
+        request=ReplyCreateSerializer,
+        responses={201: ReplySerializer, **ERRORS, **CLOSED, **NOT_PARTY},
+    )
+    @extend_schema(
+        methods=["get"], summary="The thread", responses={200: ReplySerializer(many=True)}
+    )
+    @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    def replies(self, request, pk=None):
+        query = self.get_object()
+        if request.method == "GET":
+            return Response(ReplySerializer(selectors.query_thread(query=query), many=True).data)
+        serializer = ReplyCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reply = _service_call(
+            services.query_reply, query=query, user=request.user, **serializer.validated_data
+        )
+        return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Close the query with an outcome (as the sender)",
+        request=CloseSerializer,
+        responses={200: QueryDetailSerializer, **ERRORS, **CLOSED, **NOT_PARTY},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        query = self.get_object()
+        serializer = CloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _service_call(
+            services.query_close, query=query, user=request.user, **serializer.validated_data
+        )
+        return self._detail(query)
+
+    @extend_schema(
+        summary="Report what came of a risk alert (as a recipient)",
+        request=OutcomeSerializer,
+        responses={200: QueryDetailSerializer, **ERRORS, **CLOSED, **NOT_PARTY},
+    )
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        query = self.get_object()
+        serializer = OutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        _service_call(
+            services.query_report_outcome,
+            query=query,
+            user=request.user,
+            **serializer.validated_data,
+        )
+        return self._detail(query)
+
+
+class AttachmentDownloadView(APIView):
+    """Stream one attachment of a query you may see."""
+
+    @extend_schema(
+        summary="Download an attachment",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(description="The file."),
+            404: ERRORS[404],
+        },
+    )
+    def get(self, request, query_pk, pk):
+        try:
+            attachment = selectors.attachment_get(user=request.user, query_pk=query_pk, pk=pk)
+            handle = attachment.file.open("rb")
+        except (Attachment.DoesNotExist, FileNotFoundError):
+            raise Http404 from None
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your in-portal notifications (?unread=true for the bell)")
+)
+class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your in-portal notifications about urgent queries."""
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
+    pagination_class = QueryPagination
+    lookup_value_regex = r"\d+"
+    queryset = Alert.objects.none()  # for the schema; get_queryset is what counts
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.notifications(user=self.request.user)
+
+    @extend_schema(
+        summary="Mark a notification read",
+        request=None,
+        responses={200: NotificationSerializer, 404: ERRORS[404]},
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        services.notifications_mark_read(user=request.user, alert_ids=[notification.pk])
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification).data)
+
+
+class QueryFiguresView(APIView):
+    """Network admins: per member, counts and response times of urgent queries (no content)."""
+
+    @extend_schema(
+        summary="Network figures on urgent queries",
+        responses={200: MemberFiguresSerializer(many=True), 404: ERRORS[404]},
+    )
+    def get(self, request):
+        if not permissions.may_view_network_figures(request.user):
+            raise Http404
+        figures = selectors.network_figures(user=request.user)
+        return Response(MemberFiguresSerializer(figures, many=True).data)
