@@ -1,7 +1,7 @@
 """Reads of the members domain."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q
+from django.db.models import F, Prefetch
 
 from . import permissions
 from .models import ControlUnit, MemberAdministration, Role, RoleName
@@ -14,12 +14,12 @@ def member_directory():
         .objects.filter(
             is_active=True,
             groups__role__name=RoleName.FOCAL_POINT,
+            groups__role__member_id=F("member_id"),
         )
+        .distinct()
         .order_by("last_name", "first_name", "username")
     )
-    return MemberAdministration.objects.annotate(
-        unit_count=Count("control_units", filter=Q(control_units__active=True), distinct=True)
-    ).prefetch_related(
+    return MemberAdministration.objects.prefetch_related(
         Prefetch("control_units", queryset=ControlUnit.objects.order_by("code")),
         Prefetch("people", queryset=focal_points, to_attr="focal_points"),
     )
