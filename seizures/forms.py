@@ -36,7 +36,10 @@ class SeizureFilterForm(forms.Form):
 
     # ``from`` is a Python keyword: the field is added in __init__.
     to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     member = forms.CharField(label=_("Member"), required=False)
     category = forms.ChoiceField(
@@ -53,9 +56,15 @@ class SeizureFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from"] = forms.DateField(
-            label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+            label=_("From"),
+            required=False,
+            input_formats=["%Y-%m-%d"],
+            widget=forms.DateInput(attrs={"type": "date"}),
         )
         self.order_fields(self.field_order)
+
+    def with_choices(self):
+        """Drop-downs for the browser (three small queries the API does not need)."""
         self.fields["member"].widget = forms.Select(
             choices=_blank(
                 [(str(m.code), m.name) for m in MemberAdministration.objects.order_by("name")]
@@ -67,6 +76,7 @@ class SeizureFilterForm(forms.Form):
         self.fields["operation"].widget = forms.Select(
             choices=_blank([(o.code, o.name) for o in Operation.objects.order_by("name")])
         )
+        return self
 
     def clean_member(self):
         code = (self.cleaned_data.get("member") or "").strip().upper()

@@ -57,7 +57,7 @@ def dashboard(request):
     """The analyst dashboard: every chart is one aggregate query over the reports the user
     may read, with a table of the same numbers under it."""
     _network_user(request)
-    form = SeizureFilterForm(request.GET or None)
+    form = SeizureFilterForm(request.GET or None).with_choices()
     chart_list = []
     filters = None
     if not request.GET or form.is_valid():
@@ -83,7 +83,7 @@ def dashboard(request):
 @login_required
 def report_list(request):
     _network_user(request)
-    form = SeizureFilterForm(request.GET or None)
+    form = SeizureFilterForm(request.GET or None).with_choices()
     filters = form.filters() if request.GET and form.is_valid() else None
     if request.GET and not form.is_valid():
         queryset = selectors.seizure_list(user=request.user).none()
