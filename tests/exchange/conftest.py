@@ -19,3 +19,9 @@ def admin_uz(uz):
 @pytest.fixture
 def admin_tj(tj):
     return member_user(tj, RoleName.MEMBER_ADMIN, username="admin.tj")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Test users are made by the dozen here; a slow hasher would dominate the run."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

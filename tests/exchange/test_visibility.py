@@ -1,0 +1,177 @@
+"""Visibility, from the side of those who must NOT see: a third country (TJ), its member
+admin, an analyst, a network admin, an officer of another unit. All get 404 and never see the
+query in lists, search or counts."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from exchange.models import Alert, AlertChannel, Query
+from members.models import RoleName
+from tests.factories.exchange import VALID_CONTAINER, file_query
+from tests.factories.members import ControlUnitFactory, member_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def query_with_attachment(focal_kz, focal_uz, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return file_query(
+        focal_kz,
+        recipients=["UZ"],
+        attachments=[SimpleUploadedFile("manifest.pdf", b"%PDF-1.4 secret manifest")],
+    )
+
+
+@pytest.fixture
+def outsider_api(focal_tj):
+    client = APIClient()
+    client.force_authenticate(focal_tj)
+    return client
+
+
+def test_third_country_gets_404_on_query_page(client, focal_tj, query_kz_uz):
+    client.force_login(focal_tj)
+    response = client.get(reverse("exchange:detail", args=[query_kz_uz.pk]))
+    assert response.status_code == 404
+
+
+def test_third_country_gets_404_on_attachment(client, focal_tj, query_with_attachment):
+    attachment = query_with_attachment.attachments.get()
+    client.force_login(focal_tj)
+    url = reverse("exchange:attachment", args=[query_with_attachment.pk, attachment.pk])
+    assert client.get(url).status_code == 404
+
+
+def test_third_country_gets_404_on_attachment_through_the_api(outsider_api, query_with_attachment):
+    attachment = query_with_attachment.attachments.get()
+    url = f"/api/v1/queries/{query_with_attachment.pk}/attachments/{attachment.pk}/"
+    assert outsider_api.get(url).status_code == 404
+
+
+def test_parties_can_download_the_attachment(client, focal_uz, query_with_attachment):
+    attachment = query_with_attachment.attachments.get()
+    client.force_login(focal_uz)
+    response = client.get(
+        reverse("exchange:attachment", args=[query_with_attachment.pk, attachment.pk])
+    )
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 secret manifest"
+    assert "attachment" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize(
+    "method,suffix,data",
+    [
+        ("get", "/", None),
+        ("post", "/acknowledge/", {}),
+        ("get", "/replies/", None),
+        ("post", "/replies/", {"body": "Hello"}),
+        ("post", "/close/", {"outcome": "resolved"}),
+        ("post", "/outcome/", {"outcome": "nothing-found"}),
+    ],
+)
+def test_third_country_gets_404_on_every_query_endpoint(
+    outsider_api, query_kz_uz, method, suffix, data
+):
+    url = f"/api/v1/queries/{query_kz_uz.pk}{suffix}"
+    response = getattr(outsider_api, method)(url, data, format="json")
+    assert response.status_code == 404
+    query_kz_uz.refresh_from_db()
+    assert query_kz_uz.status == "open" and query_kz_uz.replies.count() == 0
+
+
+@pytest.mark.parametrize("action", ["acknowledge", "reply", "outcome", "close"])
+def test_third_country_gets_404_on_every_browser_action(client, focal_tj, query_kz_uz, action):
+    client.force_login(focal_tj)
+    data = {"body": "x", "outcome": "resolved"}
+    response = client.post(reverse(f"exchange:{action}", args=[query_kz_uz.pk]), data)
+    assert response.status_code == 404
+
+
+def test_third_country_never_sees_it_in_the_api_list_search_or_filters(outsider_api, query_kz_uz):
+    for params in (
+        {},
+        {"q": query_kz_uz.reference},
+        {"q": VALID_CONTAINER},
+        {"q": "napkins"},
+        {"container_number": VALID_CONTAINER},
+        {"counterpart": "KZ"},
+        {"status": "open"},
+    ):
+        data = outsider_api.get("/api/v1/queries/", params).json()
+        assert data["count"] == 0, params
+
+
+def test_third_country_never_sees_it_in_the_inbox_or_search(client, focal_tj, query_kz_uz):
+    client.force_login(focal_tj)
+    for params in ({}, {"q": query_kz_uz.reference}, {"q": VALID_CONTAINER}, {"country": "KZ"}):
+        response = client.get(reverse("exchange:inbox"), params)
+        assert response.status_code == 200
+        assert response.context["page"].paginator.count == 0, params
+        assert f'data-reference="{query_kz_uz.reference}"'.encode() not in response.content
+        assert b"napkins" not in response.content
+
+
+def test_third_country_bell_counts_nothing(client, focal_tj, query_kz_uz):
+    Alert.objects.update(sent_at=query_kz_uz.created_at)
+    client.force_login(focal_tj)
+    response = client.get(reverse("exchange:inbox"))
+    assert response.context["exchange_bell"]["unread"] == 0
+
+
+def test_third_country_member_admin_gets_404(client, tj, query_kz_uz):
+    admin_tj = member_user(tj, RoleName.MEMBER_ADMIN, username="admin.tj")
+    client.force_login(admin_tj)
+    assert client.get(reverse("exchange:detail", args=[query_kz_uz.pk])).status_code == 404
+
+
+def test_analyst_of_a_party_country_gets_404(client, analyst_kz, query_kz_uz):
+    client.force_login(analyst_kz)
+    assert client.get(reverse("exchange:detail", args=[query_kz_uz.pk])).status_code == 404
+
+
+def test_officer_of_an_unnamed_unit_gets_404(client, uz, query_kz_uz):
+    officer = member_user(uz, RoleName.UNIT_OFFICER, username="officer.uz")
+    client.force_login(officer)
+    assert client.get(reverse("exchange:detail", args=[query_kz_uz.pk])).status_code == 404
+
+
+def test_officer_of_the_named_unit_sees_it(client, focal_kz, uz):
+    unit = ControlUnitFactory(member=uz)
+    officer = member_user(uz, RoleName.UNIT_OFFICER, username="officer.uz", control_unit=unit)
+    query = file_query(focal_kz, recipients=["UZ"], recipient_units=[unit.code])
+    client.force_login(officer)
+    assert client.get(reverse("exchange:detail", args=[query.pk])).status_code == 200
+    assert Alert.objects.filter(query=query, recipient=officer).exists()
+
+
+def test_recipient_member_admin_reads_it(client, query_kz_uz, admin_uz):
+    client.force_login(admin_uz)
+    assert client.get(reverse("exchange:detail", args=[query_kz_uz.pk])).status_code == 200
+
+
+def test_network_admin_gets_404_on_content(client, admin_user, query_kz_uz):
+    client.force_login(admin_user)
+    assert client.get(reverse("exchange:detail", args=[query_kz_uz.pk])).status_code == 404
+
+
+def test_network_admin_sees_counts_without_content(client, admin_user, query_kz_uz):
+    client.force_login(admin_user)
+    response = client.get(reverse("exchange:figures"))
+    assert response.status_code == 200
+    assert query_kz_uz.subject.encode() not in response.content
+    assert query_kz_uz.reference.encode() not in response.content
+
+
+def test_third_country_gets_404_on_figures(client, focal_tj):
+    client.force_login(focal_tj)
+    assert client.get(reverse("exchange:figures")).status_code == 404
+
+
+def test_third_country_notifications_never_include_it(outsider_api, query_kz_uz):
+    Alert.objects.filter(channel=AlertChannel.PORTAL).update(sent_at=query_kz_uz.created_at)
+    assert outsider_api.get("/api/v1/notifications/").json()["count"] == 0
+    assert Query.objects.count() == 1
