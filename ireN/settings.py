@@ -132,7 +132,9 @@ STORAGES = {
 # Uploaded files (query attachments, import files) live outside the static root and have no
 # public URL: they are streamed only by views that check the permission module.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "private")))
-MEDIA_URL = None
+# No URL pattern serves this prefix. It must still be a string: Django's test live server
+# builds a media handler from it and breaks on None.
+MEDIA_URL = "/private-media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 26_214_400
 
