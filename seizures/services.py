@@ -715,9 +715,13 @@ def count_rows(content: bytes, filename: str = "") -> int:
         from openpyxl import load_workbook
 
         workbook = load_workbook(io.BytesIO(content), read_only=True)
-        rows = (workbook.worksheets[0].max_row or 1) - 1
+        sheet = workbook.worksheets[0]
+        rows = sheet.max_row
+        if not rows or rows <= 1:
+            # Some writers leave out the sheet's dimension: count the rows themselves.
+            rows = sum(1 for _row in sheet.iter_rows(values_only=True))
         workbook.close()
-        return max(0, rows)
+        return max(0, rows - 1)
     except Exception:  # a damaged file is reported by the import itself
         return 0
 
