@@ -147,20 +147,28 @@ def _rights(user) -> dict:
     )
     result["network_admin"] = network_admin
     # Join the content type instead of asking ContentType's cache: one statement, always.
-    rows = GroupObjectPermission.objects.filter(
-        group__user=user,
-        content_type__app_label=MemberAdministration._meta.app_label,
-        content_type__model=MemberAdministration._meta.model_name,
-        permission__codename__in=[r.value for r in Right],
-    ).values_list("object_pk", "permission__codename")
+    rows = (
+        GroupObjectPermission.objects.filter(
+            group__user=user,
+            content_type__app_label=MemberAdministration._meta.app_label,
+            content_type__model=MemberAdministration._meta.model_name,
+            permission__codename__in=[r.value for r in Right],
+        )
+        .values_list("object_pk", "permission__codename")
+        .order_by()
+    )
     if network_admin:
         # Network admins hold their rights for every member: read the member ids in the same
         # statement.
         for right in sorted(NETWORK_ADMIN_RIGHTS):
-            every_member = MemberAdministration.objects.annotate(
-                object_pk_text=Cast("pk", output_field=models.CharField()),
-                codename=Value(right.value, output_field=models.CharField()),
-            ).values_list("object_pk_text", "codename")
+            every_member = (
+                MemberAdministration.objects.order_by()
+                .annotate(
+                    object_pk_text=Cast("pk", output_field=models.CharField()),
+                    codename=Value(right.value, output_field=models.CharField()),
+                )
+                .values_list("object_pk_text", "codename")
+            )
             rows = rows.union(every_member, all=True)
     collected: dict[str, set[int]] = {r.value: set() for r in Right}
     for object_pk, codename in rows:
