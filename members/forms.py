@@ -1,9 +1,11 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ControlUnit, ControlUnitKind, RoleName
+from .models import ControlUnit, ControlUnitKind
 from .permissions import MEMBER_ROLES
 
 
@@ -90,4 +92,10 @@ class ControlUnitForm(ServiceErrorsMixin, forms.Form):
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
 
 
-ROLE_LABELS = dict(RoleName.choices)
+class PortalPasswordResetForm(PasswordResetForm):
+    """Django's reset form skips users without a usable password. Here those are people who
+    were invited but never chose one (e.g. the invitation expired): let them ask for a link."""
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (user for user in users if user.has_usable_password() or user.last_login is None)

@@ -1,9 +1,17 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .forms import PortalPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before django.contrib.auth.urls (included under accounts/): invited people may reset too.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm),
+        name="password_reset",
+    ),
     path("members/", views.directory, name="directory"),
     path("members/onboard/", views.onboard, name="member-onboard"),
     path("members/<str:code>/", views.member_detail, name="member-detail"),
