@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -792,7 +792,7 @@ def alert_email_render(alert: Alert) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
 
 
-def alert_deliver(*, alert_id: int) -> bool:
+def alert_deliver(*, alert_id: int, mail_connection=None) -> bool:
     """Deliver one alert if nobody has: claim it, send it (email) or publish it (in-portal),
     stamp ``sent_at``. A second run finds it claimed or sent and does nothing. On failure the
     claim is released and the error recorded, so the periodic re-send tries again. Returns
@@ -805,7 +805,9 @@ def alert_deliver(*, alert_id: int) -> bool:
     ).get(pk=alert_id)
     try:
         if alert.channel == AlertChannel.EMAIL:
-            alert_email_render(alert).send(fail_silently=False)
+            message = alert_email_render(alert)
+            message.connection = mail_connection
+            message.send(fail_silently=False)
     except Exception as error:
         Alert.objects.filter(pk=alert_id).update(
             claimed_at=None, attempts=alert.attempts + 1, last_error=str(error)[:1000]
@@ -817,21 +819,48 @@ def alert_deliver(*, alert_id: int) -> bool:
     return True
 
 
-def alerts_deliver(*, alert_ids: Iterable[int]) -> dict[str, int]:
-    """Deliver several alerts (in-portal first: they are instant); one failing does not stop
-    the others. Raises the first error at the end so the task can retry."""
-    alerts = Alert.objects.filter(pk__in=list(alert_ids), sent_at__isnull=True)
-    ordered = list(alerts.order_by("-channel", "pk").values_list("pk", flat=True))
-    delivered = failed = 0
+def _portal_publish(alert_ids: list[int]) -> int:
+    """Publish in-portal notifications: nothing leaves the database, so one conditional UPDATE
+    claims and stamps them all at once (rows already sent, or claimed by a live worker, are
+    left alone)."""
+    now = timezone.now()
+    lease = now - timedelta(seconds=settings.EXCHANGE_CLAIM_LEASE_SECONDS)
+    return (
+        Alert.objects.filter(pk__in=alert_ids, channel=AlertChannel.PORTAL, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))
+        .update(claimed_at=now, sent_at=now, attempts=F("attempts") + 1, last_error="")
+    )
+
+
+def alerts_deliver(*, alert_ids: Iterable[int], raise_errors: bool = True) -> dict[str, int]:
+    """Deliver several alerts: in-portal ones first, in one statement; then the emails over one
+    SMTP connection. One failing email does not stop the others; the first error is raised at
+    the end so the task retries (already delivered rows are skipped then)."""
+    alert_ids = list(alert_ids)
+    delivered = _portal_publish(alert_ids)
+    emails = list(
+        Alert.objects.filter(pk__in=alert_ids, channel=AlertChannel.EMAIL, sent_at__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    failed = 0
     first_error = None
-    for alert_id in ordered:
+    if emails:
+        mail_connection = get_connection()
         try:
-            delivered += alert_deliver(alert_id=alert_id)
-        except Exception as error:
-            logger.warning("Alert %s could not be delivered: %s", alert_id, error)
-            failed += 1
-            first_error = first_error or error
-    if first_error is not None:
+            mail_connection.open()
+        except OSError as error:  # the mail server is down: every email stays pending
+            logger.warning("Mail server unreachable; %d email alert(s) pending", len(emails))
+            failed, first_error, emails = len(emails), error, []
+        for alert_id in emails:
+            try:
+                delivered += alert_deliver(alert_id=alert_id, mail_connection=mail_connection)
+            except Exception as error:
+                logger.warning("Alert %s could not be delivered: %s", alert_id, error)
+                failed += 1
+                first_error = first_error or error
+        mail_connection.close()
+    if first_error is not None and raise_errors:
         raise first_error
     return {"delivered": delivered, "failed": failed}
 
@@ -847,14 +876,7 @@ def alerts_resend_pending(*, older_than_seconds: int | None = None, limit: int =
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    delivered = failed = 0
-    for alert_id in pending:
-        try:
-            delivered += alert_deliver(alert_id=alert_id)
-        except Exception as error:
-            logger.warning("Pending alert %s still not delivered: %s", alert_id, error)
-            failed += 1
-    return {"pending": len(pending), "delivered": delivered, "failed": failed}
+    return {"pending": len(pending), **alerts_deliver(alert_ids=pending, raise_errors=False)}
 
 
 def notifications_mark_read(
