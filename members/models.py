@@ -48,6 +48,12 @@ class MemberAdministration(models.Model):
         ordering = ["name"]
         verbose_name = _("member administration")
         verbose_name_plural = _("member administrations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=MemberStatus.values),
+                name="member_status_valid",
+            ),
+        ]
         permissions = [
             ("file_queries", _("File urgent queries on behalf of the member")),
             ("receive_alerts", _("Receive the member's query alerts")),
@@ -101,6 +107,12 @@ class ControlUnit(models.Model):
         ordering = ["member__name", "code"]
         verbose_name = _("control unit")
         verbose_name_plural = _("control units")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=ControlUnitKind.values),
+                name="control_unit_kind_valid",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -140,6 +152,13 @@ class Role(models.Model):
                 condition=models.Q(member__isnull=True),
                 name="role_unique_network",
             ),
+            # Network admins belong to no member; every other role belongs to one.
+            models.CheckConstraint(
+                condition=models.Q(name=RoleName.NETWORK_ADMIN, member__isnull=True)
+                | models.Q(name__in=RoleName.values, member__isnull=False)
+                & ~models.Q(name=RoleName.NETWORK_ADMIN),
+                name="role_member_matches_name",
+            ),
         ]
 
     def __str__(self):
@@ -176,6 +195,11 @@ class User(AbstractUser):
                 models.functions.Lower("email"),
                 condition=~models.Q(email=""),
                 name="user_email_unique_ci",
+            ),
+            # A control unit is one of the user's member's units: no unit without a member.
+            models.CheckConstraint(
+                condition=models.Q(control_unit__isnull=True) | models.Q(member__isnull=False),
+                name="user_control_unit_needs_member",
             ),
         ]
 
