@@ -258,3 +258,16 @@ def test_acknowledged_query_is_not_reminded(query_kz_uz, focal_uz):
     services.query_acknowledge(query=query_kz_uz, user=focal_uz)
     later = query_kz_uz.created_at + timedelta(hours=2)
     assert services.queries_watch_deadlines(now=later) == {"reminded": 0, "escalated": 0}
+
+
+def test_resend_with_mail_server_down_publishes_notifications_and_keeps_emails_pending(
+    focal_kz, focal_uz, settings
+):
+    query = file_query(focal_kz)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+    result = services.alerts_resend_pending(older_than_seconds=0)
+    assert result == {"pending": 2, "delivered": 1, "failed": 1}
+    email = Alert.objects.get(query=query, channel=AlertChannel.EMAIL)
+    assert email.sent_at is None and email.claimed_at is None
+    assert Alert.objects.get(query=query, channel=AlertChannel.PORTAL).sent_at is not None
