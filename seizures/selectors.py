@@ -125,12 +125,13 @@ def _group_fields(group_by: str):
             str(methods.get(r["detection_method"], "")) or _("Not recorded"),
         )
     if group_by == "route":
+        names = dict(countries)  # one lookup table, not a translation per row
         return ["origin_country", "destination_country"], lambda r: (
             f"{r['origin_country'] or '??'}-{r['destination_country'] or '??'}",
             _("%(origin)s → %(destination)s")
             % {
-                "origin": countries.name(r["origin_country"]) or _("unknown"),
-                "destination": countries.name(r["destination_country"]) or _("unknown"),
+                "origin": names.get(r["origin_country"]) or _("unknown"),
+                "destination": names.get(r["destination_country"]) or _("unknown"),
             },
         )
     raise ValueError(group_by)

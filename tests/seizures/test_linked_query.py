@@ -1,0 +1,82 @@
+"""A seizure linked to an urgent query shows the query only to those who may see it."""
+
+import pytest
+from django.urls import reverse
+
+from seizures.models import SeizureReport
+from tests.factories.exchange import file_query
+from tests.factories.seizures import SeizureReportFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def query(focal_kz, focal_uz):
+    return file_query(focal_kz, recipients=("UZ",))
+
+
+@pytest.fixture
+def linked(kz, query):
+    return SeizureReportFactory(reporting_member=kz, sharing="network", query=query)
+
+
+def test_third_country_sees_the_shared_seizure_but_not_its_query(client, analyst_tj, linked):
+    client.force_login(analyst_tj)
+    body = client.get(reverse("seizure-detail", args=[linked.pk])).json()
+    assert body["reference"] == linked.reference
+    assert body["query"] is None
+
+
+def test_third_country_page_does_not_name_the_query(client, analyst_tj, linked, query):
+    client.force_login(analyst_tj)
+    response = client.get(reverse("seizures:report-detail", args=[linked.pk]))
+    assert query.reference not in response.content.decode()
+
+
+def test_party_to_the_query_sees_the_link(client, focal_uz, linked, query):
+    client.force_login(focal_uz)
+    body = client.get(reverse("seizure-detail", args=[linked.pk])).json()
+    assert body["query"] == query.pk
+
+
+def test_seizure_can_be_linked_to_a_visible_query_on_entry(client, focal_kz, query):
+    client.force_login(focal_kz)
+    response = client.post(
+        reverse("seizure-list"),
+        {
+            "reference": "KZ-Q-1",
+            "member": "KZ",
+            "seized_on": "2024-05-01",
+            "transport_mode": "sea-container",
+            "commodity": "cigarettes",
+            "quantity": "10000",
+            "unit": "pieces",
+            "query": query.pk,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert SeizureReport.objects.get().query_id == query.pk
+
+
+def test_seizure_cannot_be_linked_to_a_query_the_author_cannot_see(
+    client, focal_tj, focal_kz, query
+):
+    client.force_login(focal_tj)
+    response = client.post(
+        reverse("seizure-list"),
+        {
+            "reference": "TJ-Q-1",
+            "member": "TJ",
+            "seized_on": "2024-05-01",
+            "transport_mode": "road",
+            "commodity": "heroin",
+            "quantity": "1",
+            "unit": "kg",
+            "query": query.pk,
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "query" in response.json()
+    assert not SeizureReport.objects.exists()
