@@ -315,11 +315,6 @@ def may_create_operations(user) -> bool:
     return is_network_admin(user) or bool(operation_coordinator_member_ids(user))
 
 
-def may_coordinate_operation(user, operation) -> bool:
-    """May the user edit ``operation`` (its coordinating member's focal points and admins)?"""
-    return operation.coordinating_member_id in operation_coordinator_member_ids(user)
-
-
 def grant_role(user, member: MemberAdministration | None, role: str) -> None:
     """Add ``user`` to the member's role group (creating the groups if needed)."""
     if role != RoleName.NETWORK_ADMIN and member is not None:
