@@ -167,3 +167,25 @@ def test_api_docs_are_served_from_local_assets_only(client, db):
     ]
     assert external == []
     assert not re.search(r"https?://(?!testserver)[\w.-]+/[^\s\"']*\.(js|css)", html)
+
+
+def test_member_detail_by_country_code(api, token, kz):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api.get("/api/v1/members/KZ/")
+    assert response.status_code == 200
+    assert response.json()["code"] == "KZ"
+
+
+def test_control_unit_detail_by_code(api, token, units):
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    response = api.get("/api/v1/control-units/KZ-ALA-ACCU/")
+    assert response.status_code == 200
+    assert response.json()["member"] == "KZ"
+
+
+def test_member_list_filtered_by_status(api, token, kz, uz):
+    uz.status = "suspended"
+    uz.save()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    body = api.get("/api/v1/members/", {"status": "suspended"}).json()
+    assert [m["code"] for m in body["results"]] == ["UZ"]
