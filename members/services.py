@@ -155,7 +155,9 @@ def member_onboard(
     return member
 
 
-def _user_create(*, username, email, first_name, last_name, member, control_unit=None):
+def _user_create(
+    *, username, email, first_name, last_name, member, control_unit=None, is_active=True
+):
     user = get_user_model()(
         username=username,
         email=email,
@@ -163,6 +165,7 @@ def _user_create(*, username, email, first_name, last_name, member, control_unit
         last_name=last_name,
         member=member,
         control_unit=control_unit,
+        is_active=is_active,
     )
     user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -248,6 +251,7 @@ def person_save(
             last_name=last_name,
             member=member,
             control_unit=control_unit,
+            is_active=is_active,
         )
     else:
         user.username = username
@@ -263,7 +267,7 @@ def person_save(
     user.groups.remove(*user.groups.filter(pk__in=member_groups))
     user.groups.add(*[groups[r] for r in roles])
     permissions.forget(user)
-    if created:
+    if created and user.is_active:
         user_invite(user=user, base_url=base_url)
     return user
 

@@ -280,3 +280,15 @@ def test_member_admin_edits_a_control_unit(client, admin_kz, unit_kz):
     unit_kz.refresh_from_db()
     assert unit_kz.active is False
     assert unit_kz.city == "Astana"
+
+
+def test_person_added_inactive_stays_inactive_and_is_not_invited(
+    client, admin_kz, unit_kz, smtp_server, django_capture_on_commit_callbacks
+):
+    client.force_login(admin_kz)
+    data = {**PERSON, "control_unit": unit_kz.pk}
+    del data["is_active"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("member-person-new", args=["KZ"]), data)
+    assert User.objects.get(username="officer.ala").is_active is False
+    assert smtp_server.messages == []
