@@ -162,6 +162,12 @@ def offline_page(page, live_server):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 at production strength costs half a second per user; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run in-process in tests unless a test starts a real worker (see
     tests/exchange for the worker fixture, which switches this off)."""
