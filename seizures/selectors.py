@@ -8,13 +8,16 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from members.models import MemberAdministration
 from members.permissions import restrict_seizures
 
 from .models import (
@@ -85,30 +88,49 @@ def seizure_list(*, user, filters: SeizureFilters | None = None) -> QuerySet:
     return queryset.order_by("-seized_on", "-pk")
 
 
+def seizure_count(*, user, filters: SeizureFilters | None = None) -> int:
+    queryset = restrict_seizures(user)
+    if filters is not None:
+        queryset = filters.apply(queryset)
+    return queryset.count()
+
+
 def seizure_get(*, user, pk: int) -> SeizureReport | None:
     return seizure_list(user=user).filter(pk=pk).first()
 
 
+@lru_cache(maxsize=16)
+def _country_names(language: str) -> dict[str, str]:
+    """Country names in one language (django-countries translates and sorts on each call)."""
+    return dict(countries)
+
+
 def _group_fields(group_by: str):
-    """(values to group on, how to make key and label from a row)."""
+    """(values to group on, how to make key and label from a row). Commodities and members
+    are grouped by their integer ids, without a join; their codes and names come from one
+    small lookup."""
     categories = dict(Category.choices)
     modes = dict(TransportMode.choices)
     methods = dict(DetectionMethod.choices)
-    if group_by == "category":
-        return ["commodity__category"], lambda r: (
-            r["commodity__category"],
-            str(categories.get(r["commodity__category"], r["commodity__category"])),
-        )
-    if group_by == "commodity":
-        return ["commodity__code", "commodity__name"], lambda r: (
-            r["commodity__code"],
-            r["commodity__name"],
-        )
+    if group_by in ("category", "commodity"):
+        commodities = {
+            pk: (code, name, category)
+            for pk, code, name, category in Commodity.objects.values_list(
+                "pk", "code", "name", "category"
+            )
+        }
+        if group_by == "category":
+            return ["commodity_id"], lambda r: (
+                commodities[r["commodity_id"]][2],
+                str(categories.get(commodities[r["commodity_id"]][2], "")),
+            )
+        return ["commodity_id"], lambda r: commodities[r["commodity_id"]][:2]
     if group_by == "member":
-        return ["reporting_member__code", "reporting_member__name"], lambda r: (
-            str(r["reporting_member__code"]),
-            r["reporting_member__name"],
-        )
+        members = {
+            pk: (str(code), name)
+            for pk, code, name in MemberAdministration.objects.values_list("pk", "code", "name")
+        }
+        return ["reporting_member_id"], lambda r: members[r["reporting_member_id"]]
     if group_by == "month":
         return ["month"], lambda r: (
             r["month"].strftime("%Y-%m"),
@@ -125,7 +147,7 @@ def _group_fields(group_by: str):
             str(methods.get(r["detection_method"], "")) or _("Not recorded"),
         )
     if group_by == "route":
-        names = dict(countries)  # one lookup table, not a translation per row
+        names = _country_names(get_language() or "en")
         return ["origin_country", "destination_country"], lambda r: (
             f"{r['origin_country'] or '??'}-{r['destination_country'] or '??'}",
             _("%(origin)s → %(destination)s")
@@ -139,7 +161,8 @@ def _group_fields(group_by: str):
 
 def seizure_totals(*, user, filters: SeizureFilters | None = None, group_by: str) -> list[dict]:
     """Counts and totals per base unit of the reports the user may read, grouped by
-    ``group_by`` (one of ``GROUP_BY_CHOICES``), in one aggregate query:
+    ``group_by`` (one of ``GROUP_BY_CHOICES``), in one aggregate query (plus, for commodity,
+    category and member, one lookup of their codes and names):
 
     ``[{"key": "heroin", "label": "Heroin", "count": 9, "totals": {"kg": 580.0}}, ...]``
     """

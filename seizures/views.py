@@ -5,12 +5,14 @@ write."""
 import csv
 import io
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -173,6 +175,19 @@ def export(request, fmt):
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
         return response
+    if (
+        selectors.seizure_count(user=request.user, filters=filters)
+        > settings.SEIZURES_EXPORT_XLSX_MAX_ROWS
+    ):
+        messages.error(
+            request,
+            _(
+                "More than %(max)s reports match the filters: narrow them, or export CSV, "
+                "which has no limit."
+            )
+            % {"max": settings.SEIZURES_EXPORT_XLSX_MAX_ROWS},
+        )
+        return redirect(f"{reverse('seizures:dashboard')}?{request.GET.urlencode()}")
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)

@@ -38,8 +38,9 @@ def test_dashboard_draws_seven_charts_in_one_query_each(
 ):
     SeizureReportFactory(reporting_member=kz)
     client.force_login(analyst_kz)
-    # session, user, two for rights, three for the filter drop-downs, seven aggregates
-    with django_assert_max_num_queries(16):
+    # session, user, two for rights, three for the filter drop-downs, seven aggregates and
+    # three lookups of commodity and member names
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("seizures:dashboard"))
     assert [c["name"] for c in response.context["charts"]] == [
         "category",
@@ -327,3 +328,13 @@ def test_demo_seed_reproduces_the_published_results_and_is_idempotent(db):
     assert totals["cigarettes"]["totals"] == {"pieces": 550000.0}
     assert totals["consumer-goods"]["totals"] == {"kg": 237000.0}
     assert Operation.objects.get(code="nicotiana").coordinating_member.code == "KZ"
+
+
+def test_xlsx_export_over_the_limit_sends_back_to_the_dashboard(client, analyst_kz, kz, settings):
+    settings.SEIZURES_EXPORT_XLSX_MAX_ROWS = 1
+    SeizureReportFactory(reporting_member=kz, reference="X1")
+    SeizureReportFactory(reporting_member=kz, reference="X2")
+    client.force_login(analyst_kz)
+    response = client.get(reverse("seizures:export", args=["xlsx"]), {"member": "KZ"})
+    assert response.status_code == 302
+    assert response.url == reverse("seizures:dashboard") + "?member=KZ"
