@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ from .models import (
     Sharing,
     TransportMode,
 )
+
+logger = logging.getLogger(__name__)
 
 #: The columns of an import file, in the issue's order.
 IMPORT_COLUMNS = [
@@ -796,13 +799,23 @@ def import_job_create(*, user, content: bytes, filename: str) -> ImportJob:
     job.file.save(filename or "import.csv", ContentFile(content), save=False)
     job.save()
     if total > settings.SEIZURES_IMPORT_SYNC_MAX_ROWS:
-        from .tasks import run_seizure_import
-
-        transaction.on_commit(lambda: run_seizure_import.delay(job.pk))
+        transaction.on_commit(lambda: _import_job_enqueue(job.pk))
     else:
         import_job_run(job_id=job.pk)
         job.refresh_from_db()
     return job
+
+
+def _import_job_enqueue(job_id: int) -> None:
+    """Hand the job to a worker; if the broker cannot be reached, import it here rather than
+    leave it waiting (the upload is already stored, so nothing is lost either way)."""
+    from .tasks import run_seizure_import
+
+    try:
+        run_seizure_import.delay(job_id)
+    except Exception:  # kombu raises several kinds of connection errors
+        logger.exception("Broker unreachable: import job %s runs in the request", job_id)
+        import_job_run(job_id=job_id)
 
 
 def import_job_run(*, job_id: int) -> None:

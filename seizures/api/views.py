@@ -1,5 +1,6 @@
 """API views of the seizures app: thin; the selectors and services do the work."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -91,12 +92,12 @@ class SeizureReportViewSet(
             data["member"] = data.pop("reporting_member")
         try:
             report = services.seizure_report_create(user=request.user, data=data)
-        except services.ValidationError as error:
+        except DjangoValidationError as error:
             detail = error.message_dict
             if alias and "member" in detail:
                 detail["reporting_member"] = detail.pop("member")
             raise ValidationError(detail) from None
-        report = selectors.seizure_get(user=request.user, pk=report.pk)
+        report = selectors.seizure_get(user=request.user, pk=report.pk) or report
         self._visible_query_ids = visible_query_ids(request.user, [report])
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 

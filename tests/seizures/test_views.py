@@ -338,3 +338,22 @@ def test_xlsx_export_over_the_limit_sends_back_to_the_dashboard(client, analyst_
     response = client.get(reverse("seizures:export", args=["xlsx"]), {"member": "KZ"})
     assert response.status_code == 302
     assert response.url == reverse("seizures:dashboard") + "?member=KZ"
+
+
+def test_large_import_runs_in_the_request_when_the_broker_is_down(
+    analyst_kz, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from seizures import tasks
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.run_seizure_import, "delay", broker_down)
+    settings.SEIZURES_IMPORT_SYNC_MAX_ROWS = 1
+    rows = [row(reference=f"D{i}") for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.import_job_create(user=analyst_kz, content=csv_bytes(rows), filename="d.csv")
+    job.refresh_from_db()
+    assert (job.status, job.imported) == ("succeeded", 3)
