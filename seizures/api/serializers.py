@@ -1,10 +1,13 @@
 """API serializers of the seizures app: codes in and out, labels alongside."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Commodity, Operation, SeizureReport
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class CodeField(serializers.Field):
     """A related object shown by its code (``None`` when absent)."""
 
@@ -86,15 +89,19 @@ class SeizureReportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_origin_country(self, obj):
         return obj.origin_country.code or None
 
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_destination_country(self, obj):
         return obj.destination_country.code or None
 
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_transit_countries(self, obj):
         return [c.code for c in obj.transit_countries]
 
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_query(self, obj):
         """The linked urgent query, only if the viewer may see it (ids computed by the view
         through ``restrict_queries``)."""
@@ -104,6 +111,7 @@ class SeizureReportSerializer(serializers.ModelSerializer):
         return query_id
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
 class TransitCountriesField(serializers.Field):
     """A list of alpha-2 codes, or one string of codes separated by commas."""
 
@@ -184,5 +192,6 @@ class OperationSerializer(serializers.ModelSerializer):
             "description",
         ]
 
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_participating_members(self, obj):
         return sorted(str(m.code) for m in obj.participating_members.all())
