@@ -213,9 +213,12 @@ class SeizureReport(models.Model):
         verbose_name=_("reference"),
         help_text=_("The member's own case reference; unique within the member."),
     )
+    # No single-column index on reporting_member, commodity or operation: the composite
+    # indexes below lead with them, and every index slows the imports down.
     reporting_member = models.ForeignKey(
         "members.MemberAdministration",
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="seizure_reports",
         verbose_name=_("reporting member"),
     )
@@ -244,6 +247,7 @@ class SeizureReport(models.Model):
     commodity = models.ForeignKey(
         Commodity,
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="seizure_reports",
         verbose_name=_("commodity"),
     )
@@ -293,6 +297,7 @@ class SeizureReport(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,
         related_name="seizure_reports",
         verbose_name=_("operation"),
     )
