@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -52,10 +53,23 @@ class InboxFilters:
     unread: bool = False
 
 
+PENDING_STATES = [RecipientState.NEW, RecipientState.ACKNOWLEDGED]
+
+# Filters use ``pk IN (SELECT query_id …)``: PostgreSQL hashes the subquery once (or turns it
+# into a semi-join) and keeps its cost estimate low; correlated EXISTS under OR made it plan a
+# per-row subplan and switch on JIT compilation, slower than the query itself.
+
+
+def _recipient_query_ids(**conditions):
+    return QueryRecipient.objects.filter(**conditions).values("query_id")
+
+
+def _container_query_ids(number: str):
+    return QueryContainer.objects.filter(number=number).values("query_id")
+
+
 def _pending_recipients():
-    return QueryRecipient.objects.filter(
-        query_id=OuterRef("pk"), state__in=[RecipientState.NEW, RecipientState.ACKNOWLEDGED]
-    )
+    return QueryRecipient.objects.filter(query_id=OuterRef("pk"), state__in=PENDING_STATES)
 
 
 def query_list(*, user, filters: InboxFilters | None = None) -> QuerySet[Query]:
@@ -108,13 +122,9 @@ def filter_box(queryset, *, user, box: str):
         if unit_id:
             condition |= Q(sender_unit_id=unit_id)
         return queryset.filter(condition)
-    condition = Q(
-        Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), member_id__in=view_scope))
-    )
+    condition = Q(pk__in=_recipient_query_ids(member_id__in=view_scope))
     if unit_id:
-        condition |= Q(
-            Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), control_units=unit_id))
-        )
+        condition |= Q(pk__in=_recipient_query_ids(control_units=unit_id))
     return queryset.filter(condition)
 
 
@@ -125,13 +135,13 @@ def filter_status(queryset, status: str):
     if status in (QueryStatus.OPEN, QueryStatus.CLOSED):
         return queryset.filter(status=status)
     if status == "overdue":
-        return queryset.filter(status=QueryStatus.OPEN, due_at__lt=timezone.now()).filter(
-            Exists(_pending_recipients())
+        return queryset.filter(
+            status=QueryStatus.OPEN,
+            due_at__lt=timezone.now(),
+            pk__in=_recipient_query_ids(state__in=PENDING_STATES),
         )
     if status in RecipientState.values:
-        return queryset.filter(
-            Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), state=status))
-        )
+        return queryset.filter(pk__in=_recipient_query_ids(state=status))
     return queryset
 
 
@@ -140,9 +150,10 @@ def filter_counterpart(queryset, code: str):
     code = (code or "").strip().upper()
     if not code:
         return queryset
+    member_ids = MemberAdministration.objects.filter(code=code).values("pk")
     return queryset.filter(
-        Q(sender_member__code=code)
-        | Exists(QueryRecipient.objects.filter(query_id=OuterRef("pk"), member__code=code))
+        Q(sender_member_id__in=member_ids)
+        | Q(pk__in=_recipient_query_ids(member_id__in=member_ids))
     )
 
 
@@ -150,23 +161,29 @@ def filter_container_number(queryset, number: str):
     number = normalise_container_number(number)
     if not number:
         return queryset
-    return queryset.filter(
-        Exists(QueryContainer.objects.filter(query_id=OuterRef("pk"), number=number))
-    )
+    return queryset.filter(pk__in=_container_query_ids(number))
+
+
+REFERENCE_PATTERN = re.compile(r"^IREN-[A-Z]{2}(-\d{0,4}(-\d{0,5})?)?$", re.IGNORECASE)
+CONTAINER_PATTERN = re.compile(r"^[A-Z]{3}[UJZ]\d{7}$")
 
 
 def filter_search(queryset, text: str):
-    """Reference, container number (exact, indexed) or words of subject and body."""
+    """One box for three searches, told apart by the shape of what was typed: a reference
+    (``IREN-KZ-2026-00042``, or its beginning), an ISO 6346 container number (spaces and dashes
+    ignored), or else words of the reference, subject and body. Each uses an index (the
+    reference's unique index, the container numbers' index, trigram indexes on PostgreSQL)."""
     text = (text or "").strip()
     if not text:
         return queryset
+    if REFERENCE_PATTERN.match(text):
+        return queryset.filter(reference__istartswith=text)
     number = normalise_container_number(text)
-    condition = Q(reference__iexact=text) | Q(subject__icontains=text) | Q(body__icontains=text)
-    if len(number) == 11:
-        condition |= Exists(QueryContainer.objects.filter(query_id=OuterRef("pk"), number=number))
-    elif text.upper().startswith("IREN-"):
-        condition |= Q(reference__istartswith=text)
-    return queryset.filter(condition)
+    if CONTAINER_PATTERN.match(number):
+        return queryset.filter(pk__in=_container_query_ids(number))
+    return queryset.filter(
+        Q(subject__icontains=text) | Q(body__icontains=text) | Q(reference__icontains=text)
+    )
 
 
 def query_get(*, user, pk: int) -> Query:
