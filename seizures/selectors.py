@@ -102,7 +102,7 @@ def seizure_get(*, user, pk: int) -> SeizureReport | None:
 @lru_cache(maxsize=16)
 def _country_names(language: str) -> dict[str, str]:
     """Country names in one language (django-countries translates and sorts on each call)."""
-    return dict(countries)
+    return {code: str(name) for code, name in countries}
 
 
 def _group_fields(group_by: str):
@@ -148,12 +148,13 @@ def _group_fields(group_by: str):
         )
     if group_by == "route":
         names = _country_names(get_language() or "en")
+        route, unknown = _("%(origin)s → %(destination)s"), _("unknown")
         return ["origin_country", "destination_country"], lambda r: (
             f"{r['origin_country'] or '??'}-{r['destination_country'] or '??'}",
-            _("%(origin)s → %(destination)s")
+            route
             % {
-                "origin": names.get(r["origin_country"]) or _("unknown"),
-                "destination": names.get(r["destination_country"]) or _("unknown"),
+                "origin": names.get(r["origin_country"]) or unknown,
+                "destination": names.get(r["destination_country"]) or unknown,
             },
         )
     raise ValueError(group_by)
