@@ -238,11 +238,9 @@ def linked_seizure_reports(*, user, query: Query) -> list:
 def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
     """The user's in-portal notifications (delivered ones), newest first, about queries the
     user may still see."""
-    rows = Alert.objects.filter(
-        recipient=user,
-        channel=AlertChannel.PORTAL,
-        sent_at__isnull=False,
-        query__in=permissions.restrict_queries(user, Query.objects.all()),
+    rows = permissions.restrict_query_related(
+        user,
+        Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False),
     )
     if unread is True:
         rows = rows.filter(read_at__isnull=True)

@@ -175,3 +175,15 @@ def test_third_country_notifications_never_include_it(outsider_api, query_kz_uz)
     Alert.objects.filter(channel=AlertChannel.PORTAL).update(sent_at=query_kz_uz.created_at)
     assert outsider_api.get("/api/v1/notifications/").json()["count"] == 0
     assert Query.objects.count() == 1
+
+
+def test_notifications_vanish_when_the_person_loses_the_role(query_kz_uz, focal_uz):
+    from members import permissions
+
+    Alert.objects.filter(channel=AlertChannel.PORTAL).update(sent_at=query_kz_uz.created_at)
+    client = APIClient()
+    client.force_authenticate(focal_uz)
+    assert client.get("/api/v1/notifications/").json()["count"] == 1
+    focal_uz.groups.clear()
+    permissions.forget(focal_uz)
+    assert client.get("/api/v1/notifications/").json()["count"] == 0
