@@ -11,6 +11,7 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
     path("<int:pk>/", views.query_detail, name="detail"),
+    path("<int:pk>/export.txt", views.query_export, name="export"),
     path("<int:pk>/acknowledge/", views.query_acknowledge, name="acknowledge"),
     path("<int:pk>/reply/", views.query_reply, name="reply"),
     path("<int:pk>/outcome/", views.query_outcome, name="outcome"),

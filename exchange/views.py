@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -152,6 +153,24 @@ def query_detail(request, pk, *, reply_form=None, close_form=None, outcome_form=
         },
         status=status,
     )
+
+
+@login_required
+def query_export(request, pk):
+    """The query and its thread as plain text, handling code and evaluation first."""
+    query = _get_query(request, pk)
+    text = render_to_string(
+        "exchange/export.txt",
+        {
+            "query": query,
+            "thread": selectors.query_thread(query=query),
+            "attachments": selectors.query_attachments(query=query),
+        },
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{query.reference}.txt"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _refused(request, pk, error):

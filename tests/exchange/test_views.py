@@ -163,3 +163,17 @@ def test_notifications_page_lists_own_notifications(
     response = client.get(reverse("exchange:notifications"))
     assert query.reference.encode() in response.content
     assert b'data-testid="bell-count">1<' in response.content
+
+
+def test_export_starts_with_handling_code_and_evaluation(client, query_kz_uz, focal_uz):
+    client.force_login(focal_uz)
+    response = client.get(reverse("exchange:export", args=[query_kz_uz.pk]))
+    lines = response.content.decode().splitlines()
+    assert lines[0].startswith("HANDLING: H2")
+    assert lines[1].startswith("EVALUATION: B2")
+    assert VALID_CONTAINER in response.content.decode()
+
+
+def test_third_country_gets_404_on_export(client, query_kz_uz, focal_tj):
+    client.force_login(focal_tj)
+    assert client.get(reverse("exchange:export", args=[query_kz_uz.pk])).status_code == 404
