@@ -161,6 +161,22 @@ def load(total, rng):
         cursor.execute("ANALYZE")
 
 
+def sync_reference_counters():
+    """The bulk load bypasses ``services.query_file``: bring the reference counters up to the
+    loaded sequences so queries filed later (bench_alerts.py) get fresh references."""
+    from django.db.models import Max
+
+    from exchange.models import Query, ReferenceCounter
+
+    rows = Query.objects.values("sender_member_id", "year").annotate(last=Max("sequence"))
+    for row in rows:
+        ReferenceCounter.objects.update_or_create(
+            member_id=row["sender_member_id"],
+            year=row["year"],
+            defaults={"last_number": row["last"]},
+        )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=100_000)
@@ -193,6 +209,7 @@ def main():
     if existing < args.queries:
         print(f"Loading {args.queries - existing} queries…")
         load(args.queries - existing, random.Random(42))
+    sync_reference_counters()
     total = Query.objects.count()
     user = get_user_model().objects.get(username="focal.kz")
     visible = Query.objects.filter(
