@@ -177,3 +177,23 @@ def test_export_starts_with_handling_code_and_evaluation(client, query_kz_uz, fo
 def test_third_country_gets_404_on_export(client, query_kz_uz, focal_tj):
     client.force_login(focal_tj)
     assert client.get(reverse("exchange:export", args=[query_kz_uz.pk])).status_code == 404
+
+
+def test_query_page_links_the_seizure_report_that_names_it(client, focal_kz, focal_uz, uz):
+    from tests.factories.seizures import SeizureReportFactory
+
+    query = file_query(focal_kz, kind="risk-alert")
+    report = SeizureReportFactory(reporting_member=uz, query=query, sharing="national")
+    client.force_login(focal_uz)
+    response = client.get(reverse("exchange:detail", args=[query.pk]))
+    assert reverse("seizures:report-detail", args=[report.pk]).encode() in response.content
+
+
+def test_query_page_hides_a_national_seizure_report_of_another_member(client, focal_kz, uz):
+    from tests.factories.seizures import SeizureReportFactory
+
+    query = file_query(focal_kz, kind="risk-alert")
+    report = SeizureReportFactory(reporting_member=uz, query=query, sharing="national")
+    client.force_login(focal_kz)
+    response = client.get(reverse("exchange:detail", args=[query.pk]))
+    assert reverse("seizures:report-detail", args=[report.pk]).encode() not in response.content
