@@ -25,7 +25,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 from stdnum import iso6346
 
@@ -94,9 +94,11 @@ class ImportRejected(ValidationError):
 
     @property
     def summary(self) -> str:
-        return _("Nothing was imported: the file has %(count)s problem(s).") % {
-            "count": self.error_count
-        }
+        return ngettext(
+            "Nothing was imported: the file has %(count)s problem.",
+            "Nothing was imported: the file has %(count)s problems.",
+            self.error_count,
+        ) % {"count": self.error_count}
 
 
 # --- Reading one value -------------------------------------------------------------------------
@@ -246,8 +248,12 @@ class _RowValidator:
         return commodity
 
     def _clean_quantity(self, value):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            text = repr(value) if isinstance(value, float) else str(value)
+        if isinstance(value, float):
+            # A spreadsheet's binary fraction (0.30000000000000004): six places are plenty to
+            # tell a real fourth decimal from noise.
+            text = f"{value:.6f}"
+        elif isinstance(value, int) and not isinstance(value, bool):
+            text = str(value)
         else:
             text = _text(value)
         if not text:

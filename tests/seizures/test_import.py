@@ -283,3 +283,15 @@ def _upload(content: bytes, name="seizures.csv"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content, content_type="text/csv")
+
+
+def test_spreadsheet_float_noise_is_not_a_fourth_decimal(analyst_kz):
+    rows = [row(reference="F1", quantity=0.1 + 0.2), row(reference="F2", quantity=1.2345)]
+    errors = _rejected(analyst_kz, rows, maker=xlsx_bytes, filename="f.xlsx")
+    assert errors == [
+        {
+            "row": 3,
+            "column": "quantity",
+            "message": "The quantity has at most three decimal places.",
+        }
+    ]
