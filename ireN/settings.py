@@ -266,3 +266,7 @@ SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default
 SEIZURES_IMPORT_MAX_BYTES = env.int("SEIZURES_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 # An XLSX export is built in memory: larger ones are refused (CSV is streamed, without limit).
 SEIZURES_EXPORT_XLSX_MAX_ROWS = env.int("SEIZURES_EXPORT_XLSX_MAX_ROWS", default=100_000)
+CELERY_BEAT_SCHEDULE["seizures-resume-imports"] = {
+    "task": "seizures.tasks.resume_seizure_imports",
+    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=300),
+}

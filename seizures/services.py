@@ -867,6 +867,37 @@ def import_job_run(*, job_id: int) -> None:
             errors={"count": rejected.error_count, "rows": rejected.row_errors},
             finished_at=timezone.now(),
         )
+    except Exception:
+        if transaction.get_connection().in_atomic_block:
+            raise  # in a request: its transaction is broken, let it fail whole
+        # In a worker: nothing was written (the write and the success mark are one
+        # transaction); tell the uploader rather than leave the progress bar spinning.
+        logger.exception("Seizure import job %s failed", job_id)
+        message = _("The import stopped on an unexpected error; nothing was imported. Try again.")
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportStatus.FAILED,
+            imported=0,
+            errors={"count": 1, "rows": [{"row": 0, "column": "", "message": message}]},
+            finished_at=timezone.now(),
+        )
+
+
+def import_jobs_resume() -> int:
+    """Queue again the jobs nobody is working on: waiting for more than two minutes (the
+    broker lost the message) or running past the lease (the worker died). Returns how many."""
+    from .tasks import run_seizure_import
+
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.SEIZURES_IMPORT_LEASE_SECONDS)
+    job_ids = list(
+        ImportJob.objects.filter(
+            Q(status=ImportStatus.PENDING, created_at__lt=now - timedelta(minutes=2))
+            | Q(status=ImportStatus.RUNNING, started_at__lt=stale)
+        ).values_list("pk", flat=True)
+    )
+    for job_id in job_ids:
+        run_seizure_import.delay(job_id)
+    return len(job_ids)
 
 
 # --- Operations --------------------------------------------------------------------------------

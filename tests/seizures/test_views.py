@@ -357,3 +357,29 @@ def test_large_import_runs_in_the_request_when_the_broker_is_down(
         job = services.import_job_create(user=analyst_kz, content=csv_bytes(rows), filename="d.csv")
     job.refresh_from_db()
     assert (job.status, job.imported) == ("succeeded", 3)
+
+
+def test_job_left_waiting_by_a_lost_message_is_resumed(analyst_kz, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.SEIZURES_IMPORT_SYNC_MAX_ROWS = 0  # queued, and the message is "lost"
+    job = services.import_job_create(user=analyst_kz, content=csv_bytes([row()]), filename="l.csv")
+    ImportJob.objects.filter(pk=job.pk).update(
+        created_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    assert services.import_jobs_resume() == 1
+    job.refresh_from_db()
+    assert (job.status, job.imported) == ("succeeded", 1)
+
+
+def test_job_already_running_elsewhere_is_not_taken_over(analyst_kz, settings):
+    from django.utils import timezone
+
+    settings.SEIZURES_IMPORT_SYNC_MAX_ROWS = 0
+    job = services.import_job_create(user=analyst_kz, content=csv_bytes([row()]), filename="r.csv")
+    ImportJob.objects.filter(pk=job.pk).update(status="running", started_at=timezone.now())
+    services.import_job_run(job_id=job.pk)
+    assert SeizureReport.objects.count() == 0
+    assert ImportJob.objects.get(pk=job.pk).status == "running"
