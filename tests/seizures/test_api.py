@@ -220,3 +220,12 @@ def test_commodities_list_the_vocabulary_with_dimensions(api):
     assert by_code["pregabalin"]["name"] == "Pregabalin (Regapen)"
     assert by_code["heroin"]["dimensions"] == ["mass"]
     assert by_code["cigarettes"]["category"] == "tobacco"
+
+
+def test_stats_take_a_fixed_number_of_queries(api, kz, uz, django_assert_max_num_queries):
+    for i in range(20):
+        SeizureReportFactory(reporting_member=kz if i % 2 else uz, reference=f"Q{i}")
+    # session, user, two for rights, the commodity lookup, the aggregate
+    with django_assert_max_num_queries(6):
+        response = api.get(reverse("seizure-stats"), {"group_by": "commodity"})
+    assert response.json()["results"][0]["count"] == 20
