@@ -75,9 +75,6 @@ def dashboard(request):
             "form": form,
             "charts": chart_list,
             "total_count": sum(r["count"] for r in chart_list[0]["results"]) if chart_list else 0,
-            "may_report": permissions.has_any_member_right(
-                request.user, permissions.Right.REPORT_SEIZURES
-            ),
         },
     )
 
@@ -98,9 +95,6 @@ def report_list(request):
         {
             "form": form,
             "page": page,
-            "may_report": permissions.has_any_member_right(
-                request.user, permissions.Right.REPORT_SEIZURES
-            ),
         },
     )
 

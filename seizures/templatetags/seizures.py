@@ -45,3 +45,14 @@ def query_string(context, **changes):
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def may_report_seizures(context) -> bool:
+    """May the current user enter or import seizure reports (for the sub-navigation)?"""
+    from members import permissions
+
+    request = context.get("request")
+    if request is None:
+        return False
+    return permissions.has_any_member_right(request.user, permissions.Right.REPORT_SEIZURES)
