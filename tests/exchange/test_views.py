@@ -197,3 +197,20 @@ def test_query_page_hides_a_national_seizure_report_of_another_member(client, fo
     client.force_login(focal_kz)
     response = client.get(reverse("exchange:detail", args=[query.pk]))
     assert reverse("seizures:report-detail", args=[report.pk]).encode() not in response.content
+
+
+def test_filing_form_stores_an_attachment_only_parties_download(
+    client, focal_kz, focal_uz, focal_tj, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(focal_kz)
+    upload = SimpleUploadedFile("bill.pdf", b"%PDF-1.4 bill of lading", "application/pdf")
+    client.post(reverse("exchange:file"), {**FORM, "attachments": [upload]})
+    attachment = Query.objects.get().attachments.get()
+    url = reverse("exchange:attachment", args=[attachment.query_id, attachment.pk])
+    client.force_login(focal_uz)
+    assert client.get(url).status_code == 200
+    client.force_login(focal_tj)
+    assert client.get(url).status_code == 404

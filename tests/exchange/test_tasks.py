@@ -1,0 +1,32 @@
+"""The Celery tasks run eagerly here; tests/exchange/test_worker.py runs them on a worker."""
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from exchange import tasks
+from exchange.models import Alert
+from tests.factories.exchange import file_query
+
+pytestmark = pytest.mark.django_db
+
+
+def test_periodic_tasks_are_scheduled():
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert {"exchange.tasks.resend_pending_alerts", "exchange.tasks.watch_deadlines"} <= scheduled
+
+
+def test_delivery_task_run_twice_sends_once(focal_kz, focal_uz):
+    query = file_query(focal_kz)
+    ids = list(Alert.objects.filter(query=query).values_list("pk", flat=True))
+    tasks.deliver_alerts.delay(alert_ids=ids)
+    tasks.deliver_alerts.delay(alert_ids=ids)
+    assert len(mail.outbox) == 1
+    assert not Alert.objects.filter(query=query, sent_at__isnull=True).exists()
+
+
+def test_resend_task_delivers_what_is_pending(focal_kz, focal_uz):
+    file_query(focal_kz)
+    tasks.resend_pending_alerts.delay(older_than_seconds=0)
+    assert len(mail.outbox) == 1
+    assert not Alert.objects.filter(sent_at__isnull=True).exists()
