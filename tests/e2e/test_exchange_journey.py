@@ -83,8 +83,9 @@ def test_urgent_query_from_kz_is_acknowledged_and_answered_by_uz(offline_page, l
     page.click("header >> text=Queries")
     row = page.locator(f"tr[data-reference='{reference}']")
     expect(row).to_have_class(re.compile(r"\bunread\b"))
+    page.screenshot(path=f"{SCREENSHOTS}/4-inbox.png", full_page=True)
     row.locator(f"text={reference}").click()
     expect(page.locator("[data-testid=thread]")).to_contain_text(
         "Examined on arrival: 12 kg of heroin found and seized."
     )
-    page.screenshot(path=f"{SCREENSHOTS}/4-reply-seen.png", full_page=True)
+    page.screenshot(path=f"{SCREENSHOTS}/5-reply-seen.png", full_page=True)
