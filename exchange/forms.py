@@ -2,6 +2,7 @@
 their field-keyed errors are shown on the matching fields."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import ServiceErrorsMixin
@@ -54,7 +55,6 @@ class QueryForm(ServiceErrorsMixin, forms.Form):
     priority = forms.ChoiceField(
         label=_("Priority"),
         choices=Priority.choices,
-        help_text=_("The due time follows from it: urgent 4 hours, high 24 hours, routine 5 days."),
     )
     handling_code = forms.ChoiceField(label=_("Handling code"), choices=HandlingCode.choices)
     handling_restrictions = forms.CharField(
@@ -100,8 +100,49 @@ class QueryForm(ServiceErrorsMixin, forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
 
+    SECTIONS = [
+        (
+            _("Handling"),
+            [
+                "handling_code",
+                "handling_restrictions",
+                "source_evaluation",
+                "information_evaluation",
+            ],
+        ),
+        (_("From and to"), ["sender_member", "sender_unit", "recipients", "recipient_units"]),
+        (_("Query"), ["kind", "priority", "subject", "body"]),
+        (
+            _("Consignment"),
+            [
+                "container_numbers",
+                "bill_of_lading_numbers",
+                "air_waybill_numbers",
+                "vessel_or_flight",
+                "shipper",
+                "consignee",
+                "hs_codes",
+                "route_countries",
+                "expected_arrival",
+            ],
+        ),
+        (_("Attachments"), ["attachments"]),
+    ]
+
+    def sections(self):
+        """The fields grouped for the page, in the order above."""
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
     def __init__(self, *args, filing_members, filing_units, **kwargs):
         super().__init__(*args, **kwargs)
+        hours = {key: f"{value:g}" for key, value in settings.EXCHANGE_DUE_HOURS.items()}
+        self.fields["priority"].help_text = (
+            _(
+                "The due time follows from it: urgent %(urgent)s hours, high %(high)s hours, "
+                "routine %(routine)s hours."
+            )
+            % hours
+        )
         self.fields["sender_member"].choices = [(m.code.code, m.name) for m in filing_members]
         if len(filing_members) <= 1:
             self.fields["sender_member"].widget = forms.HiddenInput()
