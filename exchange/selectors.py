@@ -77,19 +77,7 @@ def query_list(*, user, filters: InboxFilters | None = None) -> QuerySet[Query]:
     ``is_unread`` (the user has an unread notification about it), with what a list shows
     prefetched: a fixed number of SQL statements whatever the page size."""
     filters = filters or InboxFilters()
-    now = timezone.now()
-    queryset = permissions.restrict_queries(user, Query.objects.all()).annotate(
-        is_overdue=Q(status=QueryStatus.OPEN) & Q(due_at__lt=now) & Exists(_pending_recipients()),
-        is_unread=Exists(
-            Alert.objects.filter(
-                query_id=OuterRef("pk"),
-                recipient_id=user.pk,
-                channel=AlertChannel.PORTAL,
-                read_at__isnull=True,
-                sent_at__isnull=False,
-            )
-        ),
-    )
+    queryset = _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
     queryset = filter_box(queryset, user=user, box=filters.box)
     queryset = filter_status(queryset, filters.status)
     if filters.priority:
@@ -107,6 +95,25 @@ def query_list(*, user, filters: InboxFilters | None = None) -> QuerySet[Query]:
             queryset=QueryRecipient.objects.select_related("member").order_by("member__code"),
         ),
         Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
+    )
+
+
+def _with_flags(queryset, *, user):
+    """Annotate ``is_overdue`` (open, past due, a recipient has not answered) and ``is_unread``
+    (the user has an unread notification about it)."""
+    return queryset.annotate(
+        is_overdue=Q(status=QueryStatus.OPEN)
+        & Q(due_at__lt=timezone.now())
+        & Exists(_pending_recipients()),
+        is_unread=Exists(
+            Alert.objects.filter(
+                query_id=OuterRef("pk"),
+                recipient_id=user.pk,
+                channel=AlertChannel.PORTAL,
+                read_at__isnull=True,
+                sent_at__isnull=False,
+            )
+        ),
     )
 
 
@@ -190,7 +197,7 @@ def query_get(*, user, pk: int) -> Query:
     """One query the user may see, with its recipients; ``Query.DoesNotExist`` otherwise
     (the caller answers 404)."""
     return (
-        permissions.restrict_queries(user, Query.objects.all())
+        _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
         .select_related("sender_member", "sender_unit", "author", "closed_by")
         .prefetch_related(
             Prefetch(

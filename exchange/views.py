@@ -274,8 +274,11 @@ def notification_list(request):
     unread_only = request.GET.get("unread") in ("1", "true")
     rows = selectors.notifications(user=request.user, unread=True if unread_only else None)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = "unread=true" if unread_only else ""
     return render(
-        request, "exchange/notifications.html", {"page": page, "unread_only": unread_only}
+        request,
+        "exchange/notifications.html",
+        {"page": page, "unread_only": unread_only, "querystring": querystring},
     )
 
 

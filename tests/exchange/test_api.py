@@ -228,3 +228,15 @@ def test_schema_lists_the_exchange_endpoints(api, focal_kz):
         "/api/v1/notifications/{id}/read/",
     ):
         assert path in schema["paths"]
+
+
+def test_detail_marks_an_overdue_query(api, query_kz_uz, focal_uz):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Query.objects.filter(pk=query_kz_uz.pk).update(
+        created_at=timezone.now() - timedelta(days=1), due_at=timezone.now() - timedelta(hours=1)
+    )
+    data = _as(api, focal_uz).get(f"/api/v1/queries/{query_kz_uz.pk}/").json()
+    assert data["is_overdue"] is True
