@@ -146,6 +146,9 @@ def query_detail(request, pk, *, reply_form=None, close_form=None, outcome_form=
                 a for a in selectors.query_attachments(query=query) if a.reply_id is None
             ],
             "seizure_reports": selectors.linked_seizure_reports(user=request.user, query=query),
+            "may_report_seizure": permissions.has_any_member_right(
+                request.user, permissions.Right.REPORT_SEIZURES
+            ),
             "actions": _actions(request.user, query),
             "reply_form": reply_form or ReplyForm(),
             "close_form": close_form or CloseForm(),

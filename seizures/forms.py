@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from members import permissions
@@ -36,7 +37,7 @@ class SeizureFilterForm(forms.Form):
 
     # ``from`` is a Python keyword: the field is added in __init__.
     to = forms.DateField(
-        label=_("To"),
+        label=pgettext_lazy("period", "To"),
         required=False,
         input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -56,7 +57,7 @@ class SeizureFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from"] = forms.DateField(
-            label=_("From"),
+            label=pgettext_lazy("period", "From"),
             required=False,
             input_formats=["%Y-%m-%d"],
             widget=forms.DateInput(attrs={"type": "date"}),

@@ -80,3 +80,51 @@ def test_seizure_cannot_be_linked_to_a_query_the_author_cannot_see(
     assert response.status_code == 400
     assert "query" in response.json()
     assert not SeizureReport.objects.exists()
+
+
+def test_recipient_reports_a_seizure_from_the_query_page_and_the_sender_sees_it(
+    client, focal_uz, focal_kz, query
+):
+    client.force_login(focal_uz)
+    page = client.get(reverse("exchange:detail", args=[query.pk])).content.decode()
+    link = f"{reverse('seizures:report-new')}?query={query.pk}"
+    assert link in page
+    response = client.post(
+        link,
+        {
+            "reference": "UZ-2026-7",
+            "member": "UZ",
+            "seized_on": "2026-01-10",
+            "transport_mode": "sea-container",
+            "commodity": "cigarettes",
+            "quantity": "200000",
+            "unit": "pieces",
+            "sharing": "network",
+            "persons_detained": "1",
+        },
+    )
+    assert response.status_code == 302
+    report = SeizureReport.objects.get(reference="UZ-2026-7")
+    assert report.query_id == query.pk
+    client.force_login(focal_kz)
+    assert "UZ-2026-7" in client.get(reverse("exchange:detail", args=[query.pk])).content.decode()
+
+
+def test_third_country_cannot_link_a_seizure_to_a_query_it_does_not_see(client, analyst_tj, query):
+    client.force_login(analyst_tj)
+    response = client.post(
+        f"{reverse('seizures:report-new')}?query={query.pk}",
+        {
+            "reference": "TJ-1",
+            "member": "TJ",
+            "seized_on": "2026-01-10",
+            "transport_mode": "road",
+            "commodity": "heroin",
+            "quantity": "2",
+            "unit": "kg",
+            "sharing": "national",
+            "persons_detained": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert not SeizureReport.objects.filter(reference="TJ-1").exists()
