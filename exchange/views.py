@@ -193,63 +193,62 @@ def query_acknowledge(request, pk):
     return redirect("exchange:detail", pk=pk)
 
 
-@login_required
-@require_POST
-def query_reply(request, pk):
+def _query_form_action(request, pk, *, form_class, form_name, service, success, files=False):
+    """Run one party action that comes with a form (reply, outcome, close): field errors go
+    back to the query page with a 400, a closed query or a non-party is refused."""
     query = _get_query(request, pk)
-    form = ReplyForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES) if files else form_class(request.POST)
     if form.is_valid():
         try:
-            services.query_reply(
-                query=query,
-                user=request.user,
-                body=form.cleaned_data["body"],
-                attachments=form.cleaned_data["attachments"],
-            )
+            service(query=query, user=request.user, **form.cleaned_data)
         except (services.QueryClosed, services.NotAParty) as error:
             return _refused(request, pk, error)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, _("Your reply was sent to the other parties."))
+            messages.success(request, success)
             return redirect("exchange:detail", pk=pk)
-    return query_detail(request, pk, reply_form=form, status=400)
+    return query_detail(request, pk, status=400, **{form_name: form})
+
+
+@login_required
+@require_POST
+def query_reply(request, pk):
+    return _query_form_action(
+        request,
+        pk,
+        form_class=ReplyForm,
+        form_name="reply_form",
+        service=services.query_reply,
+        success=_("Your reply was sent to the other parties."),
+        files=True,
+    )
 
 
 @login_required
 @require_POST
 def query_outcome(request, pk):
-    query = _get_query(request, pk)
-    form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.query_report_outcome(query=query, user=request.user, **form.cleaned_data)
-        except (services.QueryClosed, services.NotAParty) as error:
-            return _refused(request, pk, error)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The outcome was recorded and the sender told."))
-            return redirect("exchange:detail", pk=pk)
-    return query_detail(request, pk, outcome_form=form, status=400)
+    return _query_form_action(
+        request,
+        pk,
+        form_class=OutcomeForm,
+        form_name="outcome_form",
+        service=services.query_report_outcome,
+        success=_("The outcome was recorded and the sender told."),
+    )
 
 
 @login_required
 @require_POST
 def query_close(request, pk):
-    query = _get_query(request, pk)
-    form = CloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.query_close(query=query, user=request.user, **form.cleaned_data)
-        except (services.QueryClosed, services.NotAParty) as error:
-            return _refused(request, pk, error)
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, _("The query was closed."))
-            return redirect("exchange:detail", pk=pk)
-    return query_detail(request, pk, close_form=form, status=400)
+    return _query_form_action(
+        request,
+        pk,
+        form_class=CloseForm,
+        form_name="close_form",
+        service=services.query_close,
+        success=_("The query was closed."),
+    )
 
 
 @login_required
