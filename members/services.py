@@ -13,7 +13,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -133,13 +133,21 @@ def member_onboard(
         joined_on=joined_on,
         focal_points=focal_points,
     )
-    member = MemberAdministration.objects.create(
-        code=code,
-        name=name.strip(),
-        administration=administration.strip(),
-        joined_on=joined_on,
-        status=MemberStatus.MEMBER,
-    )
+    try:
+        # A savepoint, so that losing a race against a simultaneous onboarding of the same
+        # country is a validation error rather than a broken transaction.
+        with transaction.atomic():
+            member = MemberAdministration.objects.create(
+                code=code,
+                name=name.strip(),
+                administration=administration.strip(),
+                joined_on=joined_on,
+                status=MemberStatus.MEMBER,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"code": [_("%(code)s is already a member of the network.") % {"code": code}]}
+        ) from None
     groups = permissions.member_roles_ensure(member=member)
     for focal_point in focal_points:
         first_name, last_name = _split_name(focal_point.name)

@@ -140,7 +140,13 @@ def person_invite(request, code, pk):
     person = get_object_or_404(
         permissions.restrict_people(request.user).filter(member=member), pk=pk
     )
-    if request.method == "POST":
+    if request.method == "POST" and not person.is_active:
+        messages.error(
+            request,
+            _("%(username)s is inactive: activate the account before inviting.")
+            % {"username": person.username},
+        )
+    elif request.method == "POST":
         services.user_invite(user=person, base_url=_base_url(request))
         messages.success(
             request, _("An invitation was sent to %(email)s.") % {"email": person.email}

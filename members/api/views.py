@@ -14,6 +14,11 @@ class NetworkDirectoryMixin:
             return self.queryset.none()
         return self.queryset
 
+    def get_object(self):
+        # Codes are upper case (KZ, KZ-ALA-ACCU); /members/kz/ finds KZ too.
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
+
 
 class MemberViewSet(NetworkDirectoryMixin, viewsets.ReadOnlyModelViewSet):
     """Member administrations of the network."""

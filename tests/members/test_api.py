@@ -189,3 +189,12 @@ def test_member_list_filtered_by_status(api, token, kz, uz):
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     body = api.get("/api/v1/members/", {"status": "suspended"}).json()
     assert [m["code"] for m in body["results"]] == ["UZ"]
+
+
+def test_member_and_unit_detail_find_lower_case_codes(client, focal_kz):
+    from tests.factories import ControlUnitFactory
+
+    unit = ControlUnitFactory(member=focal_kz.member)
+    client.force_login(focal_kz)
+    assert client.get("/api/v1/members/kz/").json()["code"] == "KZ"
+    assert client.get(f"/api/v1/control-units/{unit.code.lower()}/").json()["code"] == unit.code

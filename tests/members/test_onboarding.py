@@ -1,7 +1,7 @@
 """Onboarding a member country through the web form and the command, and the invitation."""
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -356,3 +356,24 @@ def test_onboarding_command_reports_every_problem_at_once(existing_kz):
     assert "--code" in str(raised.value)
     assert "--joined-on" in str(raised.value)
     assert counts() == before
+
+
+def test_losing_a_race_for_the_same_country_is_a_code_error(db, monkeypatch):
+    """Two admins onboard the same country at once: the one whose insert loses gets a
+    validation error on the code, not a 500 (simulated by letting validation pass)."""
+    from django.core.exceptions import ValidationError
+
+    from members import services
+    from tests.factories import MemberFactory
+
+    MemberFactory(code="AZ")
+    monkeypatch.setattr(services, "member_onboard_validate", lambda **kw: kw["code"])
+    with pytest.raises(ValidationError) as caught:
+        services.member_onboard(
+            code="AZ",
+            name="Azerbaijan",
+            administration="State Customs Committee",
+            joined_on=date(2021, 6, 1),
+            focal_points=[services.FocalPoint(name="A B", email="ab@example.org")],
+        )
+    assert "code" in caught.value.message_dict

@@ -292,3 +292,14 @@ def test_person_added_inactive_stays_inactive_and_is_not_invited(
         client.post(reverse("member-person-new", args=["KZ"]), data)
     assert User.objects.get(username="officer.ala").is_active is False
     assert smtp_server.messages == []
+
+
+def test_inactive_person_is_not_sent_an_invitation(
+    client, admin_kz, focal_kz, smtp_server, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=focal_kz.pk).update(is_active=False)
+    client.force_login(admin_kz)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("member-person-invite", args=["KZ", focal_kz.pk]))
+    assert response.status_code == 302
+    assert smtp_server.messages == []
