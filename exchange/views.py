@@ -31,12 +31,6 @@ def _page_size(request) -> int:
         return PAGE_SIZE
 
 
-def _may_use_queries(user) -> bool:
-    return permissions.has_any_member_right(
-        user, permissions.Right.FILE_QUERIES
-    ) or permissions.has_any_member_right(user, permissions.Right.VIEW_QUERIES)
-
-
 def _get_query(request, pk) -> Query:
     try:
         return selectors.query_get(user=request.user, pk=pk)
@@ -46,7 +40,7 @@ def _get_query(request, pk) -> Query:
 
 @login_required
 def inbox(request):
-    if not _may_use_queries(request.user) and not request.user.control_unit_id:
+    if not permissions.takes_part_in_queries(request.user):
         raise Http404
     form = InboxFilterForm(request.GET or None)
     filters = selectors.InboxFilters()

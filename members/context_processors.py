@@ -9,8 +9,7 @@ def portal(request):
     return {
         "nav": {
             "network_admin": permissions.is_network_admin(user),
-            "queries": permissions.has_any_member_right(user, permissions.Right.FILE_QUERIES)
-            or permissions.has_any_member_right(user, permissions.Right.VIEW_QUERIES),
+            "queries": permissions.takes_part_in_queries(user),
             "seizures": permissions.is_network_user(user),
             "manage_people": permissions.has_any_member_right(
                 user, permissions.Right.MANAGE_PEOPLE

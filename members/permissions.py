@@ -211,6 +211,13 @@ def is_network_user(user) -> bool:
     return rights["network_admin"] or any(rights[r] for r in Right)
 
 
+def takes_part_in_queries(user) -> bool:
+    """Does the user file, read or answer urgent queries for any member or unit? (The inbox,
+    the bell and the navigation ask this.)"""
+    rights = _rights(user)
+    return any(rights[r] for r in (Right.FILE_QUERIES, Right.VIEW_QUERIES, Right.VIEW_UNIT_QUERIES))
+
+
 def may_onboard_members(user) -> bool:
     return is_network_admin(user)
 

@@ -272,3 +272,12 @@ def test_member_roles_ensure_is_idempotent(world):
     before = (Role.objects.count(), GroupObjectPermission.objects.count())
     permissions.member_roles_ensure(member=kz)
     assert (Role.objects.count(), GroupObjectPermission.objects.count()) == before
+
+
+QUERY_PARTICIPANTS = {RoleName.MEMBER_ADMIN, RoleName.FOCAL_POINT, RoleName.UNIT_OFFICER}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_takes_part_in_queries(world, role):
+    kz, _uz = world
+    assert permissions.takes_part_in_queries(make_user(role, kz)) is (role in QUERY_PARTICIPANTS)
