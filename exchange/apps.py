@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ExchangeConfig(AppConfig):
     name = "exchange"
     verbose_name = _("Exchange")
+
+    def seed_demo(self, *, members) -> str:
+        """Demo data of this app for ``manage.py seed_demo`` (which knows no app by name)."""
+        from .demo import seed
+
+        return seed(members=members)
