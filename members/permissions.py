@@ -14,12 +14,12 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Cast
 from guardian.models import GroupObjectPermission
-from guardian.shortcuts import assign_perm
 
 from .models import MemberAdministration, Role, RoleName
 
@@ -81,19 +81,50 @@ def role_group_name(member: MemberAdministration | None, role: str) -> str:
 def member_roles_ensure(*, member: MemberAdministration) -> dict[str, Group]:
     """Create (or complete) the member's role groups and grant their rights on the member.
 
-    Safe to run again: nothing is duplicated.
+    Safe to run again: nothing is duplicated. The missing permission rows are written in one
+    statement (this runs at every onboarding, every demo seed and every test member).
     """
+    roles = {
+        role.name: role
+        for role in Role.objects.filter(member=member, name__in=MEMBER_ROLES).select_related(
+            "group"
+        )
+    }
     groups = {}
     for role in MEMBER_ROLES:
-        existing = Role.objects.filter(member=member, name=role).select_related("group").first()
-        if existing:
-            group = existing.group
-        else:
-            group, _ = Group.objects.get_or_create(name=role_group_name(member, role))
-            Role.objects.create(group=group, member=member, name=role)
-        for right in ROLE_RIGHTS[role]:
-            assign_perm(f"members.{right}", group, member)
+        if role in roles:
+            groups[role] = roles[role].group
+            continue
+        group, _ = Group.objects.get_or_create(name=role_group_name(member, role))
+        Role.objects.create(group=group, member=member, name=role)
         groups[role] = group
+    content_type = ContentType.objects.get_for_model(MemberAdministration)
+    codenames = {right.value for role in MEMBER_ROLES for right in ROLE_RIGHTS[role]}
+    permission_ids = dict(
+        Permission.objects.filter(content_type=content_type, codename__in=codenames).values_list(
+            "codename", "pk"
+        )
+    )
+    existing = set(
+        GroupObjectPermission.objects.filter(
+            content_type=content_type,
+            object_pk=str(member.pk),
+            group__in=groups.values(),
+        ).values_list("group_id", "permission_id")
+    )
+    GroupObjectPermission.objects.bulk_create(
+        [
+            GroupObjectPermission(
+                group=groups[role],
+                permission_id=permission_ids[right.value],
+                content_type=content_type,
+                object_pk=str(member.pk),
+            )
+            for role in MEMBER_ROLES
+            for right in sorted(ROLE_RIGHTS[role])
+            if (groups[role].pk, permission_ids[right.value]) not in existing
+        ]
+    )
     return groups
 
 
