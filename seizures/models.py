@@ -60,6 +60,17 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     Unit.AMPOULES: (Dimension.COUNT, Decimal("1")),
 }
 
+#: Places kept by ``quantity_base`` (its decimal_places).
+_BASE_PLACES = Decimal("0.000000001")
+
+
+def normalise_quantity(quantity: Decimal, unit: str) -> tuple[Decimal, str]:
+    """The one conversion of a reported quantity to its dimension's base unit (kg, l or
+    pieces): returns (quantity in the base unit, dimension)."""
+    dimension, factor = UNITS[unit]
+    return (quantity * factor).quantize(_BASE_PLACES), str(dimension)
+
+
 #: dimension -> the base unit its totals are given in
 BASE_UNITS: dict[str, str] = {
     Dimension.MASS: "kg",
