@@ -24,6 +24,8 @@ from .models import SeizureReport
 from .validation import (
     SeizureValidator,
     cell_text,
+    control_character_message,
+    has_control_characters,
     references_taken,
 )
 
@@ -127,6 +129,8 @@ def read_import_file(content: bytes, filename: str = "") -> list[tuple[int, dict
         ) from None
     except csv.Error as error:
         raise ImportRejected([{"row": 1, "column": "", "message": str(error)}]) from None
+    if has_control_characters(header):
+        raise ImportRejected([{"row": 1, "column": "", "message": control_character_message()}])
     columns = [cell_text(c).lower() for c in header]
     problems = []
     missing = [c for c in IMPORT_COLUMNS if c not in columns]
