@@ -4,6 +4,9 @@ row of an imported file, or the demo data.
 It works from lookups fetched once, so a file of 100,000 rows costs a handful of queries, not
 one per row. Who may report for which member, from which unit, into which operation is asked
 of ``seizures.permissions``; this module only applies the answers.
+
+(Over 400 lines on purpose: it is one class with one ``_clean_*`` per field, and splitting it
+would scatter the one validator the issue asks for.)
 """
 
 from __future__ import annotations
