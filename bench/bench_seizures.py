@@ -31,6 +31,7 @@ import statistics
 import sys
 import time
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +91,13 @@ from members import permissions  # noqa: E402
 from members.demo import MEMBERS  # noqa: E402
 from members.models import MemberAdministration, RoleName, User  # noqa: E402
 from seizures import services  # noqa: E402
-from seizures.models import UNITS, Commodity, Operation, SeizureReport  # noqa: E402
+from seizures.models import (  # noqa: E402
+    UNITS,
+    Commodity,
+    Operation,
+    SeizureReport,
+    normalise_quantity,
+)
 from seizures.selectors import GROUP_BY_CHOICES  # noqa: E402
 from seizures.vocabulary import ensure_commodities  # noqa: E402
 
@@ -198,8 +205,8 @@ def load(rows: int, members: dict, *, reload: bool) -> float | None:
             for i in range(offset, min(rows, offset + batch)):
                 commodity = commodities[i % len(commodities)]
                 unit = rng.choice(units[commodity.pk])
-                dimension, factor = UNITS[unit]
-                quantity = rng.randint(1, 500_000) / 100
+                quantity = Decimal(rng.randint(1, 500_000)) / 100
+                quantity_base, dimension = normalise_quantity(quantity, unit)
                 writer.writerow(
                     [
                         f"B{i:08d}",
@@ -212,7 +219,7 @@ def load(rows: int, members: dict, *, reload: bool) -> float | None:
                         commodity.pk,
                         f"{quantity:.3f}",
                         unit,
-                        f"{quantity * float(factor):.9f}",
+                        format(quantity_base, "f"),
                         dimension,
                         "",
                         METHODS[i % len(METHODS)],

@@ -263,10 +263,29 @@ LOGGING = {
 # still "running" after the lease is taken to belong to a worker that died (it wrote nothing).
 SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default=2000)
 SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=1800)
+# The one size limit of every import path (browser form, import job and API).
 SEIZURES_IMPORT_MAX_BYTES = env.int("SEIZURES_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# The import task's hard and soft time limits: both below the lease, so that a live import is
+# never re-queued as if its worker had died (by default a minute and two minutes below it).
+SEIZURES_IMPORT_TIME_LIMIT_SECONDS = env.int(
+    "SEIZURES_IMPORT_TIME_LIMIT_SECONDS", default=max(2, SEIZURES_IMPORT_LEASE_SECONDS - 60)
+)
+SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS = env.int(
+    "SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS",
+    default=max(1, SEIZURES_IMPORT_TIME_LIMIT_SECONDS - 60),
+)
+if not (
+    SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS
+    < SEIZURES_IMPORT_TIME_LIMIT_SECONDS
+    < SEIZURES_IMPORT_LEASE_SECONDS
+):
+    raise ImproperlyConfigured(
+        "SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS < SEIZURES_IMPORT_TIME_LIMIT_SECONDS < "
+        "SEIZURES_IMPORT_LEASE_SECONDS must hold."
+    )
 # An XLSX export is built in memory: larger ones are refused (CSV is streamed, without limit).
 SEIZURES_EXPORT_XLSX_MAX_ROWS = env.int("SEIZURES_EXPORT_XLSX_MAX_ROWS", default=100_000)
 CELERY_BEAT_SCHEDULE["seizures-resume-imports"] = {
-    "task": "seizures.tasks.resume_seizure_imports",
+    "task": "seizures.import_jobs_resume",
     "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=300),
 }

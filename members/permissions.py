@@ -345,38 +345,6 @@ def restrict_query_related(user, queryset):
     return queryset.filter(condition)
 
 
-def restrict_seizures(user, queryset=None):
-    """Seizure reports the user may read: all of their own members' reports, and the reports
-    other members share with the network. ``national`` reports never leave their member."""
-    from seizures.models import SeizureReport
-
-    queryset = SeizureReport.objects.all() if queryset is None else queryset
-    if not is_network_user(user):
-        return queryset.none()
-    own = member_ids(user, Right.VIEW_SEIZURES)
-    return queryset.filter(Q(reporting_member_id__in=own) | Q(sharing="network"))
-
-
-def operation_coordinator_member_ids(user) -> frozenset[int]:
-    """Members on whose behalf the user may create and coordinate joint operations: as one of
-    the member's focal points or member admins; network admins for every member."""
-    if is_network_admin(user):
-        return frozenset(MemberAdministration.objects.values_list("pk", flat=True))
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return frozenset()
-    return frozenset(
-        Role.objects.filter(
-            group__user=user,
-            member__isnull=False,
-            name__in=[RoleName.FOCAL_POINT, RoleName.MEMBER_ADMIN],
-        ).values_list("member_id", flat=True)
-    )
-
-
-def may_create_operations(user) -> bool:
-    return is_network_admin(user) or bool(operation_coordinator_member_ids(user))
-
-
 def grant_role(user, member: MemberAdministration | None, role: str) -> None:
     """Add ``user`` to the member's role group (creating the groups if needed)."""
     if role != RoleName.NETWORK_ADMIN and member is not None:

@@ -3,6 +3,9 @@
 Quantities are stored twice: as reported (``quantity`` + ``unit``) and normalised to the base
 unit of their dimension (``quantity_base`` in kg, l or pieces, with ``dimension``), so that
 every total is an exact database sum.
+
+(Over 400 lines: four models with their choices and constraints, one docstring each; the
+vocabulary, reports, operations and import jobs belong together in one migration history.)
 """
 
 from decimal import Decimal
@@ -59,6 +62,17 @@ UNITS: dict[str, tuple[str, Decimal]] = {
     Unit.PILLS: (Dimension.COUNT, Decimal("1")),
     Unit.AMPOULES: (Dimension.COUNT, Decimal("1")),
 }
+
+#: Places kept by ``quantity_base`` (its decimal_places).
+_BASE_PLACES = Decimal("0.000000001")
+
+
+def normalise_quantity(quantity: Decimal, unit: str) -> tuple[Decimal, str]:
+    """The one conversion of a reported quantity to its dimension's base unit (kg, l or
+    pieces): returns (quantity in the base unit, dimension)."""
+    dimension, factor = UNITS[unit]
+    return (quantity * factor).quantize(_BASE_PLACES), str(dimension)
+
 
 #: dimension -> the base unit its totals are given in
 BASE_UNITS: dict[str, str] = {

@@ -5,9 +5,6 @@ operation pages."""
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 
 from django.db.models import Count, QuerySet, Sum
@@ -18,8 +15,8 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from members.models import MemberAdministration
-from members.permissions import restrict_seizures
 
+from .columns import SOURCES, to_cells
 from .models import (
     BASE_UNITS,
     Category,
@@ -29,70 +26,34 @@ from .models import (
     SeizureReport,
     TransportMode,
 )
+from .permissions import restrict_operations, restrict_seizures
 
-GROUP_BY_CHOICES = [
-    "category",
-    "commodity",
-    "member",
-    "month",
-    "transport_mode",
-    "detection_method",
-    "route",
-]
 #: Base units in the order totals are given.
 BASE_UNIT_ORDER = ["kg", "l", "pieces"]
 _DIMENSION_UNIT = dict(BASE_UNITS)
 
 
-@dataclass
-class SeizureFilters:
-    """The dashboard's and the API's filters, already resolved to objects."""
-
-    date_from: date | None = None
-    date_to: date | None = None
-    member: object | None = None  # MemberAdministration
-    category: str = ""
-    commodity: Commodity | None = None
-    operation: Operation | None = None
-    transport_mode: str = ""
-
-    def apply(self, queryset: QuerySet) -> QuerySet:
-        if self.date_from:
-            queryset = queryset.filter(seized_on__gte=self.date_from)
-        if self.date_to:
-            queryset = queryset.filter(seized_on__lte=self.date_to)
-        if self.member is not None:
-            queryset = queryset.filter(reporting_member_id=self.member.pk)
-        if self.category:
-            # Resolved to commodity ids first: the filter then uses the commodity index.
-            ids = list(
-                Commodity.objects.filter(category=self.category).values_list("pk", flat=True)
-            )
-            queryset = queryset.filter(commodity_id__in=ids)
-        if self.commodity is not None:
-            queryset = queryset.filter(commodity_id=self.commodity.pk)
-        if self.operation is not None:
-            queryset = queryset.filter(operation_id=self.operation.pk)
-        if self.transport_mode:
-            queryset = queryset.filter(transport_mode=self.transport_mode)
-        return queryset
+def _scoped(user, filters=None, *, operation: Operation | None = None) -> QuerySet:
+    """The reports the user may read, narrowed by a validated FilterSet (and an operation)."""
+    queryset = restrict_seizures(user)
+    if filters is not None and filters.is_bound:
+        queryset = filters.filter_queryset(queryset)
+    if operation is not None:
+        queryset = queryset.filter(operation_id=operation.pk)
+    return queryset
 
 
-def seizure_list(*, user, filters: SeizureFilters | None = None) -> QuerySet:
-    """The seizure reports the user may read, filtered, with what a list shows."""
-    queryset = restrict_seizures(user).select_related(
+def seizure_list(*, user, filters=None) -> QuerySet:
+    """The seizure reports the user may read, filtered (``filters``: a validated
+    ``SeizureFilterSet``), with what a list shows."""
+    queryset = _scoped(user, filters).select_related(
         "reporting_member", "commodity", "operation", "control_unit"
     )
-    if filters is not None:
-        queryset = filters.apply(queryset)
     return queryset.order_by("-seized_on", "-pk")
 
 
-def seizure_count(*, user, filters: SeizureFilters | None = None) -> int:
-    queryset = restrict_seizures(user)
-    if filters is not None:
-        queryset = filters.apply(queryset)
-    return queryset.count()
+def seizure_count(*, user, filters=None) -> int:
+    return _scoped(user, filters).count()
 
 
 def seizure_get(*, user, pk: int) -> SeizureReport | None:
@@ -160,7 +121,9 @@ def _group_fields(group_by: str):
     raise ValueError(group_by)
 
 
-def seizure_totals(*, user, filters: SeizureFilters | None = None, group_by: str) -> list[dict]:
+def seizure_totals(
+    *, user, filters=None, group_by: str, operation: Operation | None = None
+) -> list[dict]:
     """Counts and totals per base unit of the reports the user may read, grouped by
     ``group_by`` (one of ``GROUP_BY_CHOICES``), in one aggregate query (plus, for commodity,
     category and member, one lookup of their codes and names):
@@ -168,9 +131,7 @@ def seizure_totals(*, user, filters: SeizureFilters | None = None, group_by: str
     ``[{"key": "heroin", "label": "Heroin", "count": 9, "totals": {"kg": 580.0}}, ...]``
     """
     fields, describe = _group_fields(group_by)
-    queryset = restrict_seizures(user)
-    if filters is not None:
-        queryset = filters.apply(queryset)
+    queryset = _scoped(user, filters, operation=operation)
     if group_by == "month":
         queryset = queryset.annotate(month=TruncMonth("seized_on"))
     rows = (
@@ -205,19 +166,20 @@ def units_present(results: list[dict]) -> list[str]:
     return [unit for unit in BASE_UNIT_ORDER if unit in present]
 
 
-def operation_list() -> QuerySet:
+def operation_list(*, user) -> QuerySet:
     """Operations are known network-wide (their figures are restricted, not their names)."""
-    return Operation.objects.select_related("coordinating_member").prefetch_related(
-        "participating_members"
+    return (
+        restrict_operations(user)
+        .select_related("coordinating_member")
+        .prefetch_related("participating_members")
     )
 
 
 def operation_results(*, user, operation: Operation) -> dict:
     """An operation's results by participant and by commodity, within what the user may
     read (two aggregate queries)."""
-    filters = SeizureFilters(operation=operation)
-    by_member = seizure_totals(user=user, filters=filters, group_by="member")
-    by_commodity = seizure_totals(user=user, filters=filters, group_by="commodity")
+    by_member = seizure_totals(user=user, group_by="member", operation=operation)
+    by_commodity = seizure_totals(user=user, group_by="commodity", operation=operation)
     totals: dict[str, float] = {}
     for row in by_commodity:
         for unit, value in row["totals"].items():
@@ -232,85 +194,9 @@ def operation_results(*, user, operation: Operation) -> dict:
     }
 
 
-EXPORT_COLUMNS = [
-    "reference",
-    "seized_on",
-    "member",
-    "control_unit",
-    "commodity",
-    "category",
-    "quantity",
-    "unit",
-    "quantity_base",
-    "base_unit",
-    "transport_mode",
-    "origin_country",
-    "transit_countries",
-    "destination_country",
-    "container_number",
-    "vessel_or_flight",
-    "vehicle",
-    "concealment",
-    "detection_method",
-    "persons_detained",
-    "estimated_value_usd",
-    "revenue_recovered_usd",
-    "operation",
-    "sharing",
-]
-
-
-def seizure_export_rows(*, user, filters: SeizureFilters | None = None):
-    """The filtered reports the user may read, as rows of ``EXPORT_COLUMNS`` (streamed; the
-    first columns are those of an import file)."""
-    queryset = restrict_seizures(user)
-    if filters is not None:
-        queryset = filters.apply(queryset)
-    queryset = queryset.order_by("seized_on", "pk").values_list(
-        "reference",
-        "seized_on",
-        "reporting_member__code",
-        "control_unit__code",
-        "commodity__code",
-        "commodity__category",
-        "quantity",
-        "unit",
-        "quantity_base",
-        "dimension",
-        "transport_mode",
-        "origin_country",
-        "transit_countries",
-        "destination_country",
-        "container_number",
-        "vessel_or_flight",
-        "vehicle",
-        "concealment",
-        "detection_method",
-        "persons_detained",
-        "estimated_value_usd",
-        "revenue_recovered_usd",
-        "operation__code",
-        "sharing",
-    )
-    for row in queryset.iterator(chunk_size=2000):
-        row = list(row)
-        row[9] = _DIMENSION_UNIT.get(row[9], "")
-        yield [_export_cell(value) for value in row]
-
-
-def plain_decimal(value: Decimal) -> str:
-    """55.000 -> "55", 0.500000000 -> "0.5", 1000 -> "1000" (never "1E+3")."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def _export_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    return value
+def seizure_export_rows(*, user, filters=None):
+    """The filtered reports the user may read, as rows of cells in the order of
+    ``seizures.columns.COLUMNS`` (streamed)."""
+    queryset = _scoped(user, filters).order_by("seized_on", "pk").values_list(*SOURCES)
+    for values in queryset.iterator(chunk_size=2000):
+        yield to_cells(values)

@@ -1,22 +1,39 @@
-"""Celery tasks of the seizures app: thin, idempotent, retried."""
+"""Celery tasks of the seizures app: thin and idempotent (a job is claimed by a conditional
+update, so a message delivered twice imports once; hence ``acks_late``).
+
+The time limits sit below ``SEIZURES_IMPORT_LEASE_SECONDS``: a job still running is never
+taken for one whose worker died. The soft limit ends the job ``failed`` (the service records
+it); the hard limit, a minute later, stops a worker that did not heed it.
+"""
 
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
 
 @shared_task(
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_kwargs={"max_retries": 5},
+    name="seizures.import_job_run",
     acks_late=True,
+    soft_time_limit=settings.SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS,
+    time_limit=settings.SEIZURES_IMPORT_TIME_LIMIT_SECONDS,
+    # Only a transient error reaches Celery: the service gave the job's claim back first.
+    autoretry_for=(services.ImportInterrupted,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_kwargs={"max_retries": 5},
 )
 def run_seizure_import(job_id: int) -> None:
     """Import the file of one import job; a job already run (or running) is left alone."""
     services.import_job_run(job_id=job_id)
 
 
-@shared_task
+@shared_task(
+    name="seizures.import_jobs_resume",
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+)
 def resume_seizure_imports() -> int:
     """Periodic: queue again the import jobs a lost message or a dead worker left behind."""
     return services.import_jobs_resume()

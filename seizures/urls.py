@@ -10,6 +10,7 @@ urlpatterns = [
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),
     path("export.<str:fmt>", views.export, name="export"),
     path("import/", views.import_upload, name="import"),
+    path("import/template.<str:fmt>", views.import_template, name="import-template"),
     path("import/<int:pk>/", views.import_job, name="import-job"),
     path("import/<int:pk>/status/", views.import_job_status, name="import-job-status"),
     path("operations/", views.operation_list, name="operation-list"),

@@ -1,9 +1,6 @@
 """Browser views of the seizures app: dashboard, reports, imports, exports, operations and the
-commodity vocabulary. Thin: the selectors read (through ``restrict_seizures``), the services
-write."""
-
-import csv
-import io
+commodity vocabulary. Thin: ``seizures.permissions`` decides, the selectors read (through
+``restrict_seizures``), the services write, ``seizures.exporting`` writes files."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,17 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from members import permissions
-
-from . import charts, selectors, services
-from .forms import (
-    CommodityForm,
-    ImportForm,
-    OperationForm,
-    SeizureFilterForm,
-    SeizureReportForm,
-)
-from .models import Commodity, ImportJob, ImportStatus
+from . import charts, exporting, permissions, selectors, services
+from .filtersets import SeizureFilterSet
+from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
+from .models import Commodity, ImportStatus
 
 CHARTS = [
     ("category", gettext_lazy("Totals by category")),
@@ -42,7 +32,7 @@ CHARTS = [
 
 
 def _network_user(request):
-    if not permissions.is_network_user(request.user):
+    if not permissions.may_view_seizures(request.user):
         raise Http404
 
 
@@ -59,12 +49,9 @@ def dashboard(request):
     """The analyst dashboard: every chart is one aggregate query over the reports the user
     may read, with a table of the same numbers under it."""
     _network_user(request)
-    form = SeizureFilterForm(request.GET or None).with_choices()
+    filters = SeizureFilterSet(request.GET or None).with_choices()
     chart_list = []
-    filters = None
-    if not request.GET or form.is_valid():
-        if request.GET:
-            filters = form.filters()
+    if not filters.is_bound or filters.is_valid():
         for name, title in CHARTS:
             results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
             chart_list.append(_chart(name, title, results))
@@ -72,7 +59,7 @@ def dashboard(request):
         request,
         "seizures/dashboard.html",
         {
-            "form": form,
+            "form": filters.form,
             "charts": chart_list,
             "total_count": sum(r["count"] for r in chart_list[0]["results"]) if chart_list else 0,
         },
@@ -82,9 +69,8 @@ def dashboard(request):
 @login_required
 def report_list(request):
     _network_user(request)
-    form = SeizureFilterForm(request.GET or None).with_choices()
-    filters = form.filters() if request.GET and form.is_valid() else None
-    if request.GET and not form.is_valid():
+    filters = SeizureFilterSet(request.GET or None).with_choices()
+    if filters.is_bound and not filters.is_valid():
         queryset = selectors.seizure_list(user=request.user).none()
     else:
         queryset = selectors.seizure_list(user=request.user, filters=filters)
@@ -93,7 +79,7 @@ def report_list(request):
         request,
         "seizures/report_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
         },
     )
@@ -103,9 +89,7 @@ def report_list(request):
 def report_detail(request, pk):
     _network_user(request)
     report = get_object_or_404(selectors.seizure_list(user=request.user), pk=pk)
-    linked_query = None
-    if report.query_id:
-        linked_query = permissions.restrict_queries(request.user).filter(pk=report.query_id).first()
+    linked_query = permissions.visible_linked_query(request.user, report.query_id)
     return render(
         request, "seizures/report_detail.html", {"report": report, "linked_query": linked_query}
     )
@@ -114,7 +98,7 @@ def report_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_create(request):
-    if not permissions.has_any_member_right(request.user, permissions.Right.REPORT_SEIZURES):
+    if not permissions.may_report_seizures(request.user):
         raise Http404
     form = SeizureReportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -137,9 +121,9 @@ def report_create(request):
 # --- Exports ---------------------------------------------------------------------------------
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _attachment(response, name: str):
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required
@@ -148,27 +132,18 @@ def export(request, fmt):
     _network_user(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    form = SeizureFilterForm(request.GET or None)
-    if request.GET and not form.is_valid():
+    filters = SeizureFilterSet(request.GET or None)
+    if filters.is_bound and not filters.is_valid():
         return HttpResponse(
-            "\n".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
-            status=400,
-            content_type="text/plain; charset=utf-8",
+            filters.error_text, status=400, content_type="text/plain; charset=utf-8"
         )
-    filters = form.filters() if request.GET else None
     rows = selectors.seizure_export_rows(user=request.user, filters=filters)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
-        writer = csv.writer(_Echo())
-
-        def stream():
-            yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
-            for row in rows:
-                yield writer.writerow(row)
-
-        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
-        return response
+        response = StreamingHttpResponse(
+            exporting.export_csv_lines(rows), content_type="text/csv; charset=utf-8"
+        )
+        return _attachment(response, f"seizures-{stamp}.csv")
     if (
         selectors.seizure_count(user=request.user, filters=filters)
         > settings.SEIZURES_EXPORT_XLSX_MAX_ROWS
@@ -182,28 +157,15 @@ def export(request, fmt):
             % {"max": settings.SEIZURES_EXPORT_XLSX_MAX_ROWS},
         )
         return redirect(f"{reverse('seizures:dashboard')}?{request.GET.urlencode()}")
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Seizures"))
-    sheet.append(selectors.EXPORT_COLUMNS)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.xlsx"'
-    return response
+    response = HttpResponse(exporting.export_xlsx(rows), content_type=exporting.XLSX_CONTENT_TYPE)
+    return _attachment(response, f"seizures-{stamp}.xlsx")
 
 
 # --- Imports ---------------------------------------------------------------------------------
 
 
 def _may_import(request):
-    if not permissions.has_any_member_right(request.user, permissions.Right.REPORT_SEIZURES):
+    if not permissions.may_import(request.user):
         raise Http404
 
 
@@ -222,7 +184,7 @@ def import_upload(request):
             form.add_error("file", error.messages[0])
         else:
             return redirect("seizures:import-job", pk=job.pk)
-    jobs = ImportJob.objects.filter(created_by=request.user).order_by("-created_at")[:10]
+    jobs = permissions.restrict_import_jobs(request.user).order_by("-created_at")[:10]
     return render(
         request,
         "seizures/import.html",
@@ -230,19 +192,34 @@ def import_upload(request):
             "form": form,
             "jobs": jobs,
             "columns": services.IMPORT_COLUMNS,
-            "members": permissions.members_for(request.user, permissions.Right.REPORT_SEIZURES),
+            "members": permissions.reporting_members(request.user),
         },
     )
 
 
-def _own_job(request, pk) -> ImportJob:
-    # An import job is its uploader's own business.
-    return get_object_or_404(ImportJob.objects.filter(created_by=request.user), pk=pk)
+@login_required
+def import_template(request, fmt):
+    """An empty import file with the expected columns."""
+    _may_import(request)
+    if fmt == "csv":
+        response = HttpResponse(
+            exporting.import_template_csv(), content_type="text/csv; charset=utf-8"
+        )
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exporting.import_template_xlsx(), content_type=exporting.XLSX_CONTENT_TYPE
+        )
+    else:
+        raise Http404
+    return _attachment(response, f"seizure-import-template.{fmt}")
+
+
+def _own_job(request, pk):
+    return get_object_or_404(permissions.restrict_import_jobs(request.user), pk=pk)
 
 
 @login_required
 def import_job(request, pk):
-    _may_import(request)
     job = _own_job(request, pk)
     errors = job.errors if isinstance(job.errors, dict) else {"count": 0, "rows": []}
     return render(request, "seizures/import_job.html", {"job": job, "errors": errors})
@@ -251,7 +228,6 @@ def import_job(request, pk):
 @login_required
 def import_job_status(request, pk):
     """A small JSON status the progress bar polls."""
-    _may_import(request)
     job = _own_job(request, pk)
     return JsonResponse(
         {
@@ -276,7 +252,7 @@ def operation_list(request):
         request,
         "seizures/operation_list.html",
         {
-            "operations": selectors.operation_list(),
+            "operations": selectors.operation_list(user=request.user),
             "may_create": permissions.may_create_operations(request.user),
         },
     )
@@ -306,7 +282,7 @@ def operation_detail(request, code):
     """An operation's results by participant and by commodity, within what the viewer may
     read (``national`` reports of other members are not counted)."""
     _network_user(request)
-    operation = get_object_or_404(selectors.operation_list(), code=code.lower())
+    operation = get_object_or_404(selectors.operation_list(user=request.user), code=code.lower())
     results = selectors.operation_results(user=request.user, operation=operation)
     return render(
         request,
@@ -327,7 +303,7 @@ def operation_detail(request, code):
 @require_http_methods(["GET", "POST"])
 def commodity_list(request):
     _network_user(request)
-    may_manage = permissions.may_manage_vocabularies(request.user)
+    may_manage = permissions.may_manage_commodities(request.user)
     form = CommodityForm(request.POST or None) if may_manage else None
     if request.method == "POST":
         if not may_manage:

@@ -2,17 +2,16 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from members import permissions
-
-from .. import selectors, services
-from ..forms import SeizureFilterForm, StatsForm
+from .. import permissions, selectors, services
+from ..filtersets import SeizureFilterSet, SeizureStatsFilterSet
 from ..models import Commodity
 from .serializers import (
     CommoditySerializer,
@@ -23,30 +22,10 @@ from .serializers import (
     StatsSerializer,
 )
 
-FILTER_PARAMETERS = [
-    OpenApiParameter("from", str, description="First day (YYYY-MM-DD)."),
-    OpenApiParameter("to", str, description="Last day (YYYY-MM-DD)."),
-    OpenApiParameter("member", str, description="Reporting member (alpha-2)."),
-    OpenApiParameter("category", str, description="Commodity category code."),
-    OpenApiParameter("commodity", str, description="Commodity code."),
-    OpenApiParameter("operation", str, description="Operation code."),
-    OpenApiParameter("transport_mode", str, description="Transport mode code."),
-]
-
-
-def _filters(form_class, params):
-    form = form_class(params)
-    if not form.is_valid():
-        raise ValidationError({field: list(errors) for field, errors in form.errors.items()})
-    return form
-
 
 def visible_query_ids(user, reports) -> set[int]:
     """Ids of the linked urgent queries the user may see, in one query for a page."""
-    ids = {r.query_id for r in reports if getattr(r, "query_id", None)}
-    if not ids:
-        return set()
-    return set(permissions.restrict_queries(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return permissions.visible_query_ids(user, (getattr(r, "query_id", None) for r in reports))
 
 
 class SeizureReportViewSet(
@@ -57,22 +36,25 @@ class SeizureReportViewSet(
 
     serializer_class = SeizureReportSerializer
     lookup_value_regex = r"\d+"
-    filter_backends: list = []
+    filterset_class = SeizureFilterSet
 
     def get_queryset(self):
-        filters = None
-        if self.action == "list":
-            filters = _filters(SeizureFilterForm, self.request.query_params).filters()
-        return selectors.seizure_list(user=self.request.user, filters=filters)
+        return selectors.seizure_list(user=self.request.user)
+
+    def get_object(self):
+        # A detail is found by its id alone: the list's filters do not apply to it.
+        report = selectors.seizure_get(user=self.request.user, pk=self.kwargs["pk"])
+        if report is None:
+            raise Http404
+        return report
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["visible_query_ids"] = getattr(self, "_visible_query_ids", set())
         return context
 
-    @extend_schema(parameters=FILTER_PARAMETERS)
     def list(self, request, *args, **kwargs):
-        queryset = self.get_queryset()
+        queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
         self._visible_query_ids = visible_query_ids(request.user, page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -101,23 +83,21 @@ class SeizureReportViewSet(
         self._visible_query_ids = visible_query_ids(request.user, [report])
         return Response(self.get_serializer(report).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "group_by", str, enum=selectors.GROUP_BY_CHOICES, description="Grouping."
-            ),
-            *FILTER_PARAMETERS,
-        ],
-        responses=StatsSerializer,
+    @extend_schema(filters=True, responses=StatsSerializer)
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="stats",
+        filterset_class=SeizureStatsFilterSet,
+        pagination_class=None,
     )
-    @action(detail=False, methods=["get"], url_path="stats")
     def stats(self, request):
         """Counts and totals per base unit (kg, l, pieces), grouped by ``group_by``."""
-        form = _filters(StatsForm, request.query_params)
-        group_by = form.cleaned_data["group_by"]
-        results = selectors.seizure_totals(
-            user=request.user, filters=form.filters(), group_by=group_by
-        )
+        filters = SeizureStatsFilterSet(request.query_params, request=request)
+        if not filters.is_valid():
+            raise ValidationError(filters.errors)
+        group_by = filters.grouping
+        results = selectors.seizure_totals(user=request.user, filters=filters, group_by=group_by)
         return Response({"group_by": group_by, "results": results})
 
     @extend_schema(
@@ -140,8 +120,10 @@ class SeizureReportViewSet(
         each bad row, column and reason)."""
         upload = request.FILES.get("file")
         if upload is None:
-            raise ValidationError({"file": ["Attach the CSV or XLSX file as the field 'file'."]})
+            raise ValidationError({"file": [_("Attach the CSV or XLSX file as the field 'file'.")]})
         try:
+            # Checked before the file is read into memory; the service checks again.
+            services.import_size_check(upload.size)
             imported = services.seizures_import(
                 user=request.user, content=upload.read(), filename=upload.name
             )
@@ -155,6 +137,8 @@ class SeizureReportViewSet(
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
         return Response({"imported": imported}, status=status.HTTP_201_CREATED)
 
 
@@ -166,7 +150,7 @@ class CommodityViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        if not permissions.is_network_user(self.request.user):
+        if not permissions.may_view_seizures(self.request.user):
             return Commodity.objects.none()
         return Commodity.objects.order_by("category", "name")
 
@@ -179,9 +163,7 @@ class OperationViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
-        if not permissions.is_network_user(self.request.user):
-            return selectors.operation_list().none()
-        return selectors.operation_list()
+        return selectors.operation_list(user=self.request.user)
 
     @action(detail=True, methods=["get"])
     def results(self, request, code=None):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import factory
 
-from seizures.models import UNITS, Commodity, Operation, SeizureReport
+from seizures.models import Commodity, Operation, SeizureReport, normalise_quantity
 from seizures.vocabulary import ensure_commodities
 
 from .members import MemberFactory
@@ -63,8 +63,8 @@ class SeizureReportFactory(factory.django.DjangoModelFactory):
         if isinstance(kwargs.get("commodity"), str):
             kwargs["commodity"] = commodity(kwargs["commodity"])
         quantity = Decimal(str(kwargs["quantity"]))
-        dimension, factor = UNITS[kwargs["unit"]]
+        quantity_base, dimension = normalise_quantity(quantity, kwargs["unit"])
         kwargs["quantity"] = quantity
-        kwargs.setdefault("quantity_base", quantity * factor)
-        kwargs.setdefault("dimension", str(dimension))
+        kwargs.setdefault("quantity_base", quantity_base)
+        kwargs.setdefault("dimension", dimension)
         return super()._create(model_class, *args, **kwargs)

@@ -229,3 +229,19 @@ def test_stats_take_a_fixed_number_of_queries(api, kz, uz, django_assert_max_num
     with django_assert_max_num_queries(6):
         response = api.get(reverse("seizure-stats"), {"group_by": "commodity"})
     assert response.json()["results"][0]["count"] == 20
+
+
+def test_openapi_parameters_of_list_and_stats_come_from_the_filtersets(api):
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+
+    def parameters(path):
+        return {p["name"]: p for p in schema["paths"][path]["get"]["parameters"]}
+
+    filters = {"from", "to", "member", "category", "commodity", "operation", "transport_mode"}
+    listed = parameters("/api/v1/seizures/")
+    assert filters <= set(listed)
+    assert listed["from"]["schema"]["format"] == "date"
+    assert "tobacco" in listed["category"]["schema"]["enum"]
+    stats = parameters("/api/v1/seizures/stats/")
+    assert filters | {"group_by"} <= set(stats)
+    assert "route" in stats["group_by"]["schema"]["enum"]

@@ -78,7 +78,7 @@ def test_seizure_cannot_be_linked_to_a_query_the_author_cannot_see(
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert "query" in response.json()
+    assert response.json() == {"query": [f"No urgent query {query.pk} is visible to you."]}
     assert not SeizureReport.objects.exists()
 
 
@@ -127,4 +127,8 @@ def test_third_country_cannot_link_a_seizure_to_a_query_it_does_not_see(client, 
         },
     )
     assert response.status_code == 200
+    # The query link is the form's only error (it has no field of its own: a form error).
+    assert response.context["form"].errors == {
+        "__all__": [f"No urgent query {query.pk} is visible to you."]
+    }
     assert not SeizureReport.objects.filter(reference="TJ-1").exists()

@@ -1,5 +1,7 @@
 """Browser pages: dashboard, entry form, imports with progress, operations, vocabulary."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -383,3 +385,45 @@ def test_job_already_running_elsewhere_is_not_taken_over(analyst_kz, settings):
     services.import_job_run(job_id=job.pk)
     assert SeizureReport.objects.count() == 0
     assert ImportJob.objects.get(pk=job.pk).status == "running"
+
+
+def test_export_columns_and_cells_come_from_one_column_list(client, analyst_kz, kz):
+    import csv
+    import io
+
+    from seizures.columns import EXPORT_COLUMNS
+
+    SeizureReportFactory(
+        reporting_member=kz,
+        reference="COLS-1",
+        quantity=Decimal("2500"),
+        unit="g",
+        transit_countries=["UZ", "KG"],
+    )
+    client.force_login(analyst_kz)
+    response = client.get(reverse("seizures:export", args=["csv"]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text))
+    assert next(reader) == EXPORT_COLUMNS
+    row = dict(zip(EXPORT_COLUMNS, next(reader), strict=True))
+    assert (row["quantity"], row["unit"]) == ("2500", "g")
+    assert (row["quantity_base"], row["base_unit"]) == ("2.5", "kg")
+    assert row["transit_countries"] == "UZ,KG"
+    assert row["member"] == "KZ"
+
+
+def test_import_template_lists_the_import_columns_and_imports_once_filled(client, analyst_kz):
+    from seizures.columns import IMPORT_COLUMNS
+
+    client.force_login(analyst_kz)
+    response = client.get(reverse("seizures:import-template", args=["csv"]))
+    assert response.status_code == 200
+    template = response.content.decode("utf-8-sig")
+    assert template.strip() == ",".join(IMPORT_COLUMNS)
+    filled = template + ",".join(str(row()[c]) for c in IMPORT_COLUMNS) + "\r\n"
+    assert services.seizures_import(user=analyst_kz, content=filled.encode(), filename="t.csv") == 1
+
+
+def test_import_template_is_404_for_those_who_may_not_import(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get(reverse("seizures:import-template", args=["csv"])).status_code == 404

@@ -1,0 +1,88 @@
+"""The one column list of a seizure report as a table: CSV and XLSX exports, the import file
+(browser and API) and its template all come from ``COLUMNS``.
+
+Each column carries its name, the database path its value comes from (read with one
+``values_list``) and how that value becomes a cell. The columns marked ``importable`` are those
+of an import file, in the same order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from .models import BASE_UNITS
+
+
+def plain_decimal(value: Decimal) -> str:
+    """55.000 -> "55", 0.500000000 -> "0.5", 1000 -> "1000" (never "1E+3")."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)
+    return value
+
+
+def _base_unit(dimension) -> str:
+    return BASE_UNITS.get(dimension, "")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    source: str
+    to_cell: Callable = _cell
+    importable: bool = False
+
+
+COLUMNS: list[Column] = [
+    Column("reference", "reference", importable=True),
+    Column("seized_on", "seized_on", importable=True),
+    Column("member", "reporting_member__code", importable=True),
+    Column("control_unit", "control_unit__code", importable=True),
+    Column("commodity", "commodity__code", importable=True),
+    Column("category", "commodity__category"),
+    Column("quantity", "quantity", importable=True),
+    Column("unit", "unit", importable=True),
+    Column("quantity_base", "quantity_base"),
+    Column("base_unit", "dimension", to_cell=_base_unit),
+    Column("transport_mode", "transport_mode", importable=True),
+    Column("origin_country", "origin_country", importable=True),
+    Column("transit_countries", "transit_countries"),
+    Column("destination_country", "destination_country", importable=True),
+    Column("container_number", "container_number", importable=True),
+    Column("vessel_or_flight", "vessel_or_flight"),
+    Column("vehicle", "vehicle"),
+    Column("concealment", "concealment", importable=True),
+    Column("detection_method", "detection_method", importable=True),
+    Column("persons_detained", "persons_detained", importable=True),
+    Column("estimated_value_usd", "estimated_value_usd"),
+    Column("revenue_recovered_usd", "revenue_recovered_usd"),
+    Column("operation", "operation__code", importable=True),
+    Column("sharing", "sharing", importable=True),
+]
+
+#: The names of an export's columns.
+EXPORT_COLUMNS: list[str] = [c.name for c in COLUMNS]
+#: The columns of an import file (every one must be present; cells may be empty).
+IMPORT_COLUMNS: list[str] = [c.name for c in COLUMNS if c.importable]
+#: Where each column's value is read from, in the order of ``COLUMNS``.
+SOURCES: list[str] = [c.source for c in COLUMNS]
+
+
+def to_cells(values) -> list:
+    """One row of ``values_list(*SOURCES)`` as export cells."""
+    return [column.to_cell(value) for column, value in zip(COLUMNS, values, strict=True)]
