@@ -53,6 +53,8 @@ def resolved_user(request):
     query itself: a log line must not cost a database round trip."""
     if request is None:
         return None
+    # A REST framework request: its authenticated user is set on the Django request.
+    request = getattr(request, "_request", request)
     user = request.__dict__.get("user")
     if isinstance(user, SimpleLazyObject):
         wrapped = user._wrapped

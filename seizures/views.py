@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 
 from members import permissions
 
-from . import charts, selectors, services
+from . import auditing, charts, selectors, services
 from .forms import (
     CommodityForm,
     ImportForm,
@@ -103,11 +103,18 @@ def report_list(request):
 def report_detail(request, pk):
     _network_user(request)
     report = get_object_or_404(selectors.seizure_list(user=request.user), pk=pk)
+    auditing.seizure_read_record(request=request, report=report)
     linked_query = None
     if report.query_id:
         linked_query = permissions.restrict_queries(request.user).filter(pk=report.query_id).first()
     return render(
-        request, "seizures/report_detail.html", {"report": report, "linked_query": linked_query}
+        request,
+        "seizures/report_detail.html",
+        {
+            "report": report,
+            "linked_query": linked_query,
+            "access_history": auditing.seizure_access_history(user=request.user, report=report),
+        },
     )
 
 
@@ -162,9 +169,18 @@ def export(request, fmt):
         writer = csv.writer(_Echo())
 
         def stream():
-            yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
-            for row in rows:
-                yield writer.writerow(row)
+            written, complete = 0, False
+            try:
+                yield "\ufeff" + writer.writerow(selectors.EXPORT_COLUMNS)
+                for row in rows:
+                    yield writer.writerow(row)
+                    written += 1
+                complete = True
+            finally:
+                # Recorded when the stream ends (or is cut off), with the rows really sent.
+                auditing.seizures_export_record(
+                    request=request, fmt="csv", rows=written, complete=complete
+                )
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="seizures-{stamp}.csv"'
@@ -187,8 +203,11 @@ def export(request, fmt):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Seizures"))
     sheet.append(selectors.EXPORT_COLUMNS)
+    written = 0
     for row in rows:
         sheet.append(row)
+        written += 1
+    auditing.seizures_export_record(request=request, fmt="xlsx", rows=written)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

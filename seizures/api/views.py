@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from members import permissions
 
-from .. import selectors, services
+from .. import auditing, selectors, services
 from ..forms import SeizureFilterForm, StatsForm
 from ..models import Commodity
 from .serializers import (
@@ -79,6 +79,7 @@ class SeizureReportViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         report = self.get_object()
+        auditing.seizure_read_record(request=request, report=report)
         self._visible_query_ids = visible_query_ids(request.user, [report])
         return Response(self.get_serializer(report).data)
 
