@@ -9,9 +9,10 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from . import audit, audit_signals
+        from . import audit, audit_signals, request_context
 
         connection_created.connect(
             audit.sqlite_register_functions, dispatch_uid="iren-audit-sqlite-functions"
         )
         audit_signals.connect()
+        request_context.request_signals_connect()

@@ -84,15 +84,18 @@ class RequestContextMiddleware:
         incoming = request.headers.get(HEADER, "")
         rid = incoming if _SANE.match(incoming) else new_request_id()
         request.request_id = rid
-        id_token = _request_id.set(rid)
-        request_token = _request.set(request)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request.reset(request_token)
-            _request_id.reset(id_token)
+        # Not reset on the way out: Django logs a 4xx/5xx response after the middleware chain
+        # has returned. ``request_finished`` (when the response is closed) clears them.
+        _request_id.set(rid)
+        _request.set(request)
+        response = self.get_response(request)
         response[HEADER] = rid
         return response
+
+
+def _request_finished(**kwargs):
+    _request_id.set("")
+    _request.set(None)
 
 
 class RequestContextFilter(logging.Filter):
@@ -105,7 +108,8 @@ class RequestContextFilter(logging.Filter):
         member = "-"
         if user is not None and user.member_id:
             cached = user._state.fields_cache.get("member")
-            member = str(cached.code) if cached is not None else str(user.member_id)
+            # Loaded with the user by members.backends; otherwise the id, never a query.
+            member = str(cached.code) if cached is not None else f"#{user.member_id}"
         record.member = member
         return True
 
@@ -147,6 +151,12 @@ def _task_postrun(task_id=None, **kwargs):
             _request_id.reset(token)
         except ValueError:
             _request_id.set("")
+
+
+def request_signals_connect() -> None:
+    from django.core.signals import request_finished
+
+    request_finished.connect(_request_finished, dispatch_uid="iren-request-context-finished")
 
 
 def celery_signals_connect() -> None:

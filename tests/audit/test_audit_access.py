@@ -108,7 +108,7 @@ def test_api_is_newest_first_and_paginated(client, admin_user):
 
 
 def test_api_list_query_count_is_fixed(client, admin_kz, django_assert_max_num_queries):
-    for n in range(30):
+    for _ in range(30):
         audit_record(action="test.count", actor=admin_kz, members=["KZ"])
     client.force_login(admin_kz)
     client.get(API, {"action": "test.count"})
