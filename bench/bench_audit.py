@@ -126,12 +126,11 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.cache import cache
     from django.core.management import call_command
     from django.test import Client
     from django.test.utils import setup_test_environment
-
-    from django.conf import settings
 
     setup_test_environment()
     # Production settings (DEBUG off) but plain static files: no collectstatic manifest here.
