@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from members import permissions
 from members.models import ControlUnit
 
-from . import selectors, services
+from . import auditing, selectors, services
 from .forms import CloseForm, InboxFilterForm, OutcomeForm, QueryForm, ReplyForm
 from .models import Attachment, Query
 
@@ -129,6 +129,7 @@ def _actions(user, query: Query) -> dict:
 @login_required
 def query_detail(request, pk, *, reply_form=None, close_form=None, outcome_form=None, status=200):
     query = _get_query(request, pk)
+    auditing.query_read_record(request=request, query=query)
     services.notifications_mark_read(user=request.user, query=query)
     return render(
         request,
@@ -147,6 +148,7 @@ def query_detail(request, pk, *, reply_form=None, close_form=None, outcome_form=
             "reply_form": reply_form or ReplyForm(),
             "close_form": close_form or CloseForm(),
             "outcome_form": outcome_form or OutcomeForm(),
+            "access_history": auditing.query_access_history(user=request.user, query=query),
         },
         status=status,
     )
@@ -164,6 +166,7 @@ def query_export(request, pk):
             "attachments": selectors.query_attachments(query=query),
         },
     )
+    auditing.query_export_record(request=request, query=query)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{query.reference}.txt"'
     response["Cache-Control"] = "private, no-store"
@@ -255,6 +258,7 @@ def attachment_download(request, pk, attachment_pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
+    auditing.attachment_download_record(request=request, attachment=attachment)
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -9,3 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ireN.settings")
 app = Celery("ireN")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Tasks enqueued during a request carry its id; their log lines show it (members/request_context).
+from members.request_context import celery_signals_connect  # noqa: E402
+
+celery_signals_connect()

@@ -206,3 +206,91 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.get_full_name() or self.username
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Audit events are never changed or removed by the application (``audit_prune`` removes
+    expired ones through SQL of its own, see ``members/audit.py``)."""
+
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One recorded action: who, for which member, did what to which object, concerning which
+    members. Append-only and hash-chained: ``hash`` is SHA-256 over ``prev_hash`` (the previous
+    row's ``hash``) and this row's canonical fields; see ``members/audit.py`` and
+    docs/AUDIT.md. Rows are written only by ``members.audit.audit_record``."""
+
+    at = models.DateTimeField(db_index=True, verbose_name=_("at"))
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_username = models.CharField(max_length=150, blank=True, verbose_name=_("username"))
+    actor_member = models.ForeignKey(
+        MemberAdministration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor's member"),
+    )
+    action = models.CharField(max_length=64, verbose_name=_("action"))
+    object_type = models.CharField(max_length=64, blank=True, verbose_name=_("object type"))
+    object_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("object id"))
+    object_reference = models.CharField(
+        max_length=100, blank=True, verbose_name=_("object reference")
+    )
+    members = models.CharField(
+        max_length=400,
+        blank=True,
+        verbose_name=_("members concerned"),
+        help_text=_("Country codes between bars, e.g. |KZ|UZ|."),
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
+    user_agent = models.CharField(max_length=300, blank=True, verbose_name=_("user agent"))
+    request_id = models.CharField(max_length=64, blank=True, verbose_name=_("request id"))
+    detail = models.JSONField(default=dict, blank=True, verbose_name=_("detail"))
+    prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        constraints = [
+            # No fork in the chain: two writers that read the same tip cannot both append to
+            # it (the loser retries on the new tip; see members/audit.py).
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_event_prev_hash_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["actor_member", "-id"], name="audit_actor_member_idx"),
+            models.Index(fields=["action", "-id"], name="audit_action_idx"),
+            models.Index(fields=["object_reference", "-id"], name="audit_reference_idx"),
+            models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_idx"),
+            models.Index(fields=["members"], name="audit_members_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action}"
+
+    def save(self, *args, **kwargs):
+        raise TypeError("Audit events are written by members.audit.audit_record only.")
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    @property
+    def member_codes(self) -> list[str]:
+        return [code for code in self.members.split("|") if code]

@@ -345,6 +345,43 @@ def restrict_query_related(user, queryset):
     return queryset.filter(condition)
 
 
+# --- Audit trail ------------------------------------------------------------------------------
+
+
+def may_view_audit(user) -> bool:
+    """Network admins and member admins (those who manage a member's people) see audit
+    events; nobody else does (the page and the API answer 404)."""
+    return is_network_admin(user) or has_any_member_right(user, Right.MANAGE_PEOPLE)
+
+
+def restrict_audit_events(user, queryset=None):
+    """Audit events the user may see. Network admins: all (events carry no content). A
+    member's admins: every event by their own people, and every event concerning their member
+    (e.g. who at UZ opened KZ's query). Everyone else: none."""
+    from .models import AuditEvent
+
+    queryset = AuditEvent.objects.all() if queryset is None else queryset
+    if is_network_admin(user):
+        return queryset
+    managed = member_ids(user, Right.MANAGE_PEOPLE)
+    if not managed:
+        return queryset.none()
+    condition = Q(actor_member_id__in=managed)
+    for code in MemberAdministration.objects.filter(pk__in=managed).values_list("code", flat=True):
+        condition |= Q(members__contains=f"|{code}|")
+    return queryset.filter(condition)
+
+
+def may_view_access_history(user, owner_member_id: int | None) -> bool:
+    """The owning member's focal points and admins see who read, downloaded or exported one
+    of its records."""
+    if owner_member_id is None:
+        return False
+    return has_right(user, Right.MANAGE_PEOPLE, owner_member_id) or has_right(
+        user, Right.RECEIVE_ALERTS, owner_member_id
+    )
+
+
 def grant_role(user, member: MemberAdministration | None, role: str) -> None:
     """Add ``user`` to the member's role group (creating the groups if needed)."""
     if role != RoleName.NETWORK_ADMIN and member is not None:

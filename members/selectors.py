@@ -1,10 +1,10 @@
 """Reads of the members domain."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import F, Prefetch
+from django.db.models import F, Prefetch, Q
 
 from . import permissions
-from .models import ControlUnit, MemberAdministration, Role, RoleName
+from .models import AuditEvent, ControlUnit, MemberAdministration, Role, RoleName
 
 
 def member_directory():
@@ -40,3 +40,31 @@ def member_people(*, user, member):
 
 def user_role_names(user) -> list[str]:
     return [role.get_name_display() for role in permissions.user_roles(user)]
+
+
+# --- Audit trail ------------------------------------------------------------------------------
+
+#: Actions shown in a record's "Access history": who read, downloaded or exported it.
+ACCESS_ACTIONS = ("query.read", "query.export", "attachment.download", "seizure.read")
+
+
+def audit_event_list(*, user):
+    """Audit events the user may see, newest first, with what the list shows (one query)."""
+    return permissions.restrict_audit_events(user).select_related("actor_member").order_by("-id")
+
+
+def audit_access_history(
+    *, user, object_type: str, object_id: int, object_reference: str = "", owner_member_id=None
+):
+    """Who read, downloaded or exported one record, newest first (at most 100 rows), for the
+    owning member's focal points and admins; None for anyone else (show nothing)."""
+    if not permissions.may_view_access_history(user, owner_member_id):
+        return None
+    condition = Q(object_type=object_type, object_id=object_id)
+    if object_reference:
+        condition |= Q(object_reference=object_reference)
+    return list(
+        AuditEvent.objects.filter(condition, action__in=ACCESS_ACTIONS)
+        .select_related("actor_member")
+        .order_by("-id")[:100]
+    )

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from . import permissions
+from .audit import audit_record
 from .models import ControlUnit, MemberAdministration, MemberStatus, RoleName
 
 logger = logging.getLogger(__name__)
@@ -159,8 +160,30 @@ def member_onboard(
             member=member,
         )
         user.groups.add(groups[RoleName.FOCAL_POINT])
+        _person_audit(action="person.create", person=user, member=member)
+        _person_audit(
+            action="role.grant", person=user, member=member, detail={"role": RoleName.FOCAL_POINT}
+        )
         user_invite(user=user, base_url=base_url)
+    audit_record(
+        action="member.onboard",
+        obj=member,
+        object_reference=str(member.code),
+        members=[member],
+        detail={"focal_points": len(focal_points)},
+    )
     return member
+
+
+def _person_audit(*, action: str, person, member, detail: dict | None = None) -> None:
+    audit_record(
+        action=action,
+        obj=person,
+        object_type="user",
+        object_reference=person.username,
+        members=[member],
+        detail=detail,
+    )
 
 
 def _user_create(
@@ -205,6 +228,7 @@ def user_invite(*, user, base_url: str | None = None) -> None:
     """Send the invitation once the surrounding transaction commits. A mail server that is
     down does not undo the onboarding: the failure is logged and the invitation can be sent
     again from the member's people page."""
+    _person_audit(action="invitation.send", person=user, member=user.member)
 
     def _send():
         try:
@@ -251,6 +275,7 @@ def person_save(
     if errors:
         raise ValidationError(errors)
     created = user is None
+    was_active = user.is_active if user is not None else None
     if created:
         user = _user_create(
             username=username,
@@ -272,9 +297,28 @@ def person_save(
         user.save()
     groups = permissions.member_roles_ensure(member=member)
     member_groups = [g.pk for g in groups.values()]
+    group_roles = {g.pk: role for role, g in groups.items()}
+    before = (
+        set()
+        if created
+        else {
+            group_roles[pk]
+            for pk in user.groups.filter(pk__in=member_groups).values_list("pk", flat=True)
+        }
+    )
     user.groups.remove(*user.groups.filter(pk__in=member_groups))
     user.groups.add(*[groups[r] for r in roles])
     permissions.forget(user)
+    if created:
+        _person_audit(action="person.create", person=user, member=member)
+    elif was_active and not user.is_active:
+        _person_audit(action="person.deactivate", person=user, member=member)
+    else:
+        _person_audit(action="person.change", person=user, member=member)
+    for role in sorted(set(roles) - before):
+        _person_audit(action="role.grant", person=user, member=member, detail={"role": role})
+    for role in sorted(before - set(roles)):
+        _person_audit(action="role.revoke", person=user, member=member, detail={"role": role})
     if created and user.is_active:
         user_invite(user=user, base_url=base_url)
     return user
@@ -309,7 +353,14 @@ def control_unit_save(
     if errors:
         raise ValidationError(errors)
     unit.code, unit.name, unit.kind, unit.city = code, name.strip(), kind, city.strip()
+    created = unit.pk is None
     unit.locode, unit.active = locode, active
     unit.full_clean()
     unit.save()
+    audit_record(
+        action="control_unit.create" if created else "control_unit.change",
+        obj=unit,
+        object_reference=unit.code,
+        members=[member],
+    )
     return unit

@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import audit_views, views
+from . import auth_views as audited_auth_views
 from .forms import PortalPasswordResetForm
 
 urlpatterns = [
@@ -12,8 +13,20 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=PortalPasswordResetForm),
         name="password_reset",
     ),
+    path(
+        "accounts/password_change/",
+        audited_auth_views.AuditedPasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        audited_auth_views.AuditedPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("members/", views.directory, name="directory"),
     path("members/onboard/", views.onboard, name="member-onboard"),
+    path("members/audit/", audit_views.audit_list, name="audit"),
+    path("members/audit/export.csv", audit_views.audit_export, name="audit-export"),
     path("members/<str:code>/", views.member_detail, name="member-detail"),
     path("members/<str:code>/people/", views.people, name="member-people"),
     path("members/<str:code>/people/new/", views.person_edit, name="member-person-new"),

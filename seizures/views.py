@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import charts, exporting, permissions, selectors, services
+from . import auditing, charts, exporting, permissions, selectors, services
 from .filtersets import SeizureFilterSet
 from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
 from .models import Commodity, ImportStatus
@@ -89,9 +89,16 @@ def report_list(request):
 def report_detail(request, pk):
     _network_user(request)
     report = get_object_or_404(selectors.seizure_list(user=request.user), pk=pk)
+    auditing.seizure_read_record(request=request, report=report)
     linked_query = permissions.visible_linked_query(request.user, report.query_id)
     return render(
-        request, "seizures/report_detail.html", {"report": report, "linked_query": linked_query}
+        request,
+        "seizures/report_detail.html",
+        {
+            "report": report,
+            "linked_query": linked_query,
+            "access_history": auditing.seizure_access_history(user=request.user, report=report),
+        },
     )
 
 
@@ -121,6 +128,13 @@ def report_create(request):
 # --- Exports ---------------------------------------------------------------------------------
 
 
+def _counting(rows, sent: dict):
+    """Pass the rows through, counting them in ``sent["rows"]`` (for the audit event)."""
+    for row in rows:
+        sent["rows"] += 1
+        yield row
+
+
 def _attachment(response, name: str):
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -140,9 +154,19 @@ def export(request, fmt):
     rows = selectors.seizure_export_rows(user=request.user, filters=filters)
     stamp = timezone.localdate().strftime("%Y%m%d")
     if fmt == "csv":
-        response = StreamingHttpResponse(
-            exporting.export_csv_lines(rows), content_type="text/csv; charset=utf-8"
-        )
+        sent = {"rows": 0, "complete": False}
+
+        def stream():
+            try:
+                yield from exporting.export_csv_lines(_counting(rows, sent))
+                sent["complete"] = True
+            finally:
+                # Recorded when the stream ends (or is cut off), with the rows really sent.
+                auditing.seizures_export_record(
+                    request=request, fmt="csv", rows=sent["rows"], complete=sent["complete"]
+                )
+
+        response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         return _attachment(response, f"seizures-{stamp}.csv")
     if (
         selectors.seizure_count(user=request.user, filters=filters)
@@ -157,7 +181,10 @@ def export(request, fmt):
             % {"max": settings.SEIZURES_EXPORT_XLSX_MAX_ROWS},
         )
         return redirect(f"{reverse('seizures:dashboard')}?{request.GET.urlencode()}")
-    response = HttpResponse(exporting.export_xlsx(rows), content_type=exporting.XLSX_CONTENT_TYPE)
+    sent = {"rows": 0}
+    content = exporting.export_xlsx(_counting(rows, sent))
+    auditing.seizures_export_record(request=request, fmt="xlsx", rows=sent["rows"])
+    response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
     return _attachment(response, f"seizures-{stamp}.xlsx")
 
 

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from members import permissions
 
-from .. import selectors, services
+from .. import auditing, selectors, services
 from ..models import Alert, Attachment, Query
 from .filters import NotificationFilter, QueryFilter
 from .serializers import (
@@ -117,7 +117,9 @@ class QueryViewSet(
         return Response(QueryDetailSerializer(query, context=context).data, status=status_code)
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object())
+        query = self.get_object()
+        auditing.query_read_record(request=request, query=query)
+        return self._detail(query)
 
     def create(self, request, *args, **kwargs):
         serializer = QueryFileSerializer(data=request.data)
@@ -214,6 +216,7 @@ class AttachmentDownloadView(APIView):
             handle = attachment.file.open("rb")
         except (Attachment.DoesNotExist, FileNotFoundError):
             raise Http404 from None
+        auditing.attachment_download_record(request=request, attachment=attachment)
         response = FileResponse(
             handle,
             as_attachment=True,

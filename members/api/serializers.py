@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from ..models import ControlUnit, MemberAdministration
+from ..models import AuditEvent, ControlUnit, MemberAdministration
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -17,3 +17,31 @@ class ControlUnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = ControlUnit
         fields = ["code", "name", "member", "kind", "city", "locode", "active"]
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor_username", read_only=True)
+    actor_member = serializers.SerializerMethodField()
+    members = serializers.ListField(
+        source="member_codes", child=serializers.CharField(), read_only=True
+    )
+
+    class Meta:
+        model = AuditEvent
+        fields = [
+            "id",
+            "at",
+            "actor",
+            "actor_member",
+            "action",
+            "object_type",
+            "object_id",
+            "object_reference",
+            "members",
+            "ip",
+            "request_id",
+            "detail",
+        ]
+
+    def get_actor_member(self, event) -> str | None:
+        return event.actor_member.code.code if event.actor_member else None

@@ -2,11 +2,12 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from .views import ControlUnitViewSet, MemberViewSet
+from .views import AuditEventViewSet, ControlUnitViewSet, MemberViewSet
 
 router = SimpleRouter()
 router.register("members", MemberViewSet, basename="api-member")
 router.register("control-units", ControlUnitViewSet, basename="api-control-unit")
+router.register("audit", AuditEventViewSet, basename="api-audit")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -1,9 +1,12 @@
-from rest_framework import viewsets
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
+from rest_framework.pagination import CursorPagination
 
-from .. import permissions
-from ..models import ControlUnit, MemberAdministration
-from .filters import ControlUnitFilter, MemberFilter
-from .serializers import ControlUnitSerializer, MemberSerializer
+from .. import permissions, selectors
+from ..models import AuditEvent, ControlUnit, MemberAdministration
+from .filters import AuditEventFilter, ControlUnitFilter, MemberFilter
+from .serializers import AuditEventSerializer, ControlUnitSerializer, MemberSerializer
 
 
 class NetworkDirectoryMixin:
@@ -36,3 +39,34 @@ class ControlUnitViewSet(NetworkDirectoryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = ControlUnitSerializer
     filterset_class = ControlUnitFilter
     lookup_field = "code"
+
+
+class AuditPagination(CursorPagination):
+    """Newest first, by id; no COUNT over the whole trail (results / next / previous)."""
+
+    ordering = "-id"
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Audit events you may see (member and network admins)")
+)
+class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The audit trail: who did what to which record. 404 for anyone but admins."""
+
+    serializer_class = AuditEventSerializer
+    filterset_class = AuditEventFilter
+    pagination_class = AuditPagination
+    queryset = AuditEvent.objects.none()  # for the schema; get_queryset is what counts
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        return selectors.audit_event_list(user=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        if not permissions.may_view_audit(request.user):
+            raise Http404
+        return super().list(request, *args, **kwargs)

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from .. import permissions, selectors, services
+from .. import auditing, permissions, selectors, services
 from ..filtersets import SeizureFilterSet, SeizureStatsFilterSet
 from ..models import Commodity
 from .serializers import (
@@ -61,6 +61,7 @@ class SeizureReportViewSet(
 
     def retrieve(self, request, *args, **kwargs):
         report = self.get_object()
+        auditing.seizure_read_record(request=request, report=report)
         self._visible_query_ids = visible_query_ids(request.user, [report])
         return Response(self.get_serializer(report).data)
 
