@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django_countries import countries
 from stdnum import iso6346
 
+from exchange import permissions as query_permissions
 from members import permissions
 from members.models import ControlUnit, MemberAdministration
 
@@ -512,7 +513,7 @@ def _linked_query_id(*, user, value) -> int:
         query_id = int(str(value).strip())
     except ValueError:
         raise ValueError(_("“%(value)s” is not a query id.") % {"value": value}) from None
-    if not permissions.restrict_queries(user).filter(pk=query_id).exists():
+    if not query_permissions.restrict_queries(user).filter(pk=query_id).exists():
         raise ValueError(_("No urgent query %(id)s is visible to you.") % {"id": query_id})
     return query_id
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from exchange import permissions as query_permissions
 from members import permissions
 
 from . import charts, selectors, services
@@ -105,7 +106,9 @@ def report_detail(request, pk):
     report = get_object_or_404(selectors.seizure_list(user=request.user), pk=pk)
     linked_query = None
     if report.query_id:
-        linked_query = permissions.restrict_queries(request.user).filter(pk=report.query_id).first()
+        linked_query = (
+            query_permissions.restrict_queries(request.user).filter(pk=report.query_id).first()
+        )
     return render(
         request, "seizures/report_detail.html", {"report": report, "linked_query": linked_query}
     )

@@ -9,6 +9,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from exchange import permissions as query_permissions
 from members import permissions
 
 from .. import selectors, services
@@ -46,7 +47,9 @@ def visible_query_ids(user, reports) -> set[int]:
     ids = {r.query_id for r in reports if getattr(r, "query_id", None)}
     if not ids:
         return set()
-    return set(permissions.restrict_queries(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(
+        query_permissions.restrict_queries(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
 
 
 class SeizureReportViewSet(
