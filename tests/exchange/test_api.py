@@ -247,3 +247,19 @@ def test_detail_marks_an_overdue_query(api, query_kz_uz, focal_uz):
     )
     data = _as(api, focal_uz).get(f"/api/v1/queries/{query_kz_uz.pk}/").json()
     assert data["is_overdue"] is True
+
+
+def test_schema_lists_the_query_filters_from_the_filterset(api, focal_kz):
+    schema = _as(api, focal_kz).get("/api/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/queries/"]["get"]["parameters"]}
+    for name in ("status", "priority", "kind", "counterpart", "container_number", "box", "q"):
+        assert name in parameters, name
+    assert set(parameters["status"]["schema"]["enum"]) == {
+        "open",
+        "closed",
+        "overdue",
+        "new",
+        "acknowledged",
+        "answered",
+    }
+    assert set(parameters["priority"]["schema"]["enum"]) == {"urgent", "high", "routine"}
