@@ -91,22 +91,22 @@ class QueryFilterSet(django_filters.FilterSet):
             "unread",
         ]
 
-    def filter_box(self, queryset, name, value):
+    def filter_box(self, queryset, name, value: str):
         condition = permissions.query_box_condition(self.request.user, value)
         return queryset if condition is None else queryset.filter(condition)
 
-    def filter_status(self, queryset, name, value):
+    def filter_status(self, queryset, name, value: str):
         return selectors.filter_status(queryset, value)
 
-    def filter_counterpart(self, queryset, name, value):
+    def filter_counterpart(self, queryset, name, value: str):
         return selectors.filter_counterpart(queryset, value)
 
-    def filter_container_number(self, queryset, name, value):
+    def filter_container_number(self, queryset, name, value: str):
         return selectors.filter_container_number(queryset, value)
 
-    def filter_search(self, queryset, name, value):
+    def filter_search(self, queryset, name, value: str):
         return selectors.filter_search(queryset, value)
 
-    def filter_unread(self, queryset, name, value):
+    def filter_unread(self, queryset, name, value: bool):
         # ``is_unread`` is annotated by ``selectors.query_list``.
         return queryset.filter(is_unread=True) if value else queryset

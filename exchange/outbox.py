@@ -230,7 +230,7 @@ def alerts_resend_pending(
     return {"pending": len(due), **alerts_deliver(alert_ids=due)}
 
 
-def failed_alert_count(*, user) -> int:
+def alerts_failed_count(*, user) -> int:
     """How many alerts were given up (for network admins; no content)."""
     if not permissions.may_oversee_alerts(user):
         return 0
