@@ -213,7 +213,9 @@ def main():
     total = Query.objects.count()
     user = get_user_model().objects.get(username="focal.kz")
     visible = Query.objects.filter(
-        id__in=__import__("members.permissions", fromlist=["x"]).restrict_queries(user).values("id")
+        id__in=__import__("exchange.permissions", fromlist=["x"])
+        .restrict_queries(user)
+        .values("id")
     ).count()
     sample = (
         QueryContainer.objects.filter(query__recipients__member__code="KZ")

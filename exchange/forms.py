@@ -14,7 +14,6 @@ from .models import (
     Priority,
     QueryKind,
     QueryOutcome,
-    RecipientState,
     RiskOutcome,
     SourceEvaluation,
 )
@@ -196,43 +195,3 @@ class OutcomeForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the consignment was not examined: say why."),
     )
-
-
-STATUS_FILTERS = [
-    ("", _("Any state")),
-    ("open", _("Open")),
-    ("closed", _("Closed")),
-    ("overdue", _("Overdue")),
-    *[(value, label) for value, label in RecipientState.choices],
-]
-
-
-class InboxFilterForm(forms.Form):
-    box = forms.ChoiceField(
-        label=_("Box"),
-        required=False,
-        choices=[("all", _("All")), ("incoming", _("Incoming")), ("outgoing", _("Outgoing"))],
-    )
-    status = forms.ChoiceField(label=_("State"), required=False, choices=STATUS_FILTERS)
-    priority = forms.ChoiceField(
-        label=_("Priority"), required=False, choices=[("", _("Any priority")), *Priority.choices]
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *QueryKind.choices]
-    )
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    q = forms.CharField(
-        label=_("Search"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"placeholder": _("Reference, container number or text"), "type": "search"}
-        ),
-    )
-    unread = forms.BooleanField(label=_("Unread only"), required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        members = MemberAdministration.objects.order_by("name")
-        self.fields["country"].choices = [("", _("Any country"))] + [
-            (m.code.code, m.name) for m in members
-        ]

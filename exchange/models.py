@@ -1,7 +1,11 @@
 """Urgent queries between members, their thread and attachments, and the alerts they cause.
 
-Visibility of every model here is decided by ``members.permissions.restrict_queries``; alerts
+Visibility of every model here is decided by ``exchange.permissions.restrict_queries``; alerts
 belong to one person and are only ever shown to that person.
+
+Longer than 400 lines on purpose: it is mostly field declarations, choices and database
+constraints of one schema, read together with its migrations; splitting it would scatter the
+constraints without making any function shorter.
 """
 
 import uuid
@@ -210,6 +214,11 @@ class Query(models.Model):
     def is_open(self) -> bool:
         return self.status == QueryStatus.OPEN
 
+    @property
+    def takes_outcomes(self) -> bool:
+        """Only a risk alert's recipients report what came of it."""
+        return self.kind == QueryKind.RISK_ALERT
+
 
 class QueryContainer(models.Model):
     """One ISO 6346 container number named in a query (a row each, so search uses an index)."""
@@ -323,6 +332,10 @@ class QueryRecipient(models.Model):
     def __str__(self):
         return f"{self.query.reference} → {self.member.code}"
 
+    @property
+    def awaits_acknowledgement(self) -> bool:
+        return self.state == RecipientState.NEW
+
 
 class Reply(models.Model):
     """One message in a query's thread, written by a party on behalf of its member."""
@@ -435,11 +448,19 @@ class AlertChannel(models.TextChoices):
     EMAIL = "email", _("Email")
 
 
+class AlertState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
 class Alert(models.Model):
     """The outbox: one row per person, channel and event, written in the same transaction as
     the event. A worker claims it (``claimed_at``), delivers it and stamps ``sent_at``; a
-    periodic task re-sends whatever is still pending. The in-portal notification is the
-    ``portal`` row itself: the bell counts those sent and not yet read."""
+    periodic task re-sends whatever is due (``next_attempt_at``), backing off after each
+    failure. A permanent failure, or too many attempts, ends it ``failed``: network admins see
+    those and may send them again. The in-portal notification is the ``portal`` row itself:
+    the bell counts those sent and not yet read."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -466,6 +487,14 @@ class Alert(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
     sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    state = models.CharField(
+        max_length=8,
+        choices=AlertState.choices,
+        default=AlertState.PENDING,
+        verbose_name=_("state"),
+    )
+    next_attempt_at = models.DateTimeField(default=timezone.now, verbose_name=_("next attempt at"))
+    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("failed at"))
     attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
     last_error = models.TextField(blank=True, verbose_name=_("last error"))
 
@@ -478,10 +507,16 @@ class Alert(models.Model):
                 fields=["recipient", "channel", "read_at", "-created_at"],
                 name="alert_recipient_idx",
             ),
+            # The re-send's work list: due pending rows, oldest due first.
             models.Index(
-                fields=["created_at"],
-                condition=Q(sent_at__isnull=True),
-                name="alert_pending_idx",
+                fields=["next_attempt_at", "id"],
+                condition=Q(state="pending"),
+                name="alert_due_idx",
+            ),
+            models.Index(
+                fields=["failed_at"],
+                condition=Q(state="failed"),
+                name="alert_failed_idx",
             ),
             models.Index(fields=["query", "recipient"], name="alert_query_recipient_idx"),
         ]

@@ -1,10 +1,10 @@
 """Reads of the exchange domain. Every read of query content starts from
-``members.permissions.restrict_queries``; alerts are only ever the user's own."""
+``exchange.permissions.restrict_queries``; alerts are only ever the user's own, about queries
+the user may still see."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
@@ -20,9 +20,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from members import permissions
 from members.models import MemberAdministration
+from members.permissions import may_view_network_figures
 
+from . import permissions
 from .models import (
     Alert,
     AlertChannel,
@@ -34,24 +35,7 @@ from .models import (
     RecipientState,
     Reply,
 )
-from .services import normalise_container_number
-
-BOXES = ("all", "incoming", "outgoing")
-
-
-@dataclass
-class InboxFilters:
-    """What the inbox and the API list may be narrowed by."""
-
-    box: str = "all"
-    status: str = ""  # open, closed, overdue, or a recipient state: new, acknowledged, answered
-    priority: str = ""
-    kind: str = ""
-    country: str = ""  # counterpart member code
-    container_number: str = ""
-    search: str = ""
-    unread: bool = False
-
+from .validators import normalise_container_number
 
 PENDING_STATES = [RecipientState.NEW, RecipientState.ACKNOWLEDGED]
 
@@ -72,23 +56,12 @@ def _pending_recipients():
     return QueryRecipient.objects.filter(query_id=OuterRef("pk"), state__in=PENDING_STATES)
 
 
-def query_list(*, user, filters: InboxFilters | None = None) -> QuerySet[Query]:
-    """The queries the user may see, newest first, filtered, annotated with ``is_overdue`` and
+def query_list(*, user) -> QuerySet[Query]:
+    """The queries the user may see, newest first, annotated with ``is_overdue`` and
     ``is_unread`` (the user has an unread notification about it), with what a list shows
-    prefetched: a fixed number of SQL statements whatever the page size."""
-    filters = filters or InboxFilters()
+    prefetched: a fixed number of SQL statements whatever the page size. Narrowed by
+    ``filtersets.QueryFilterSet``."""
     queryset = _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
-    queryset = filter_box(queryset, user=user, box=filters.box)
-    queryset = filter_status(queryset, filters.status)
-    if filters.priority:
-        queryset = queryset.filter(priority=filters.priority)
-    if filters.kind:
-        queryset = queryset.filter(kind=filters.kind)
-    queryset = filter_counterpart(queryset, filters.country)
-    queryset = filter_container_number(queryset, filters.container_number)
-    queryset = filter_search(queryset, filters.search)
-    if filters.unread:
-        queryset = queryset.filter(is_unread=True)
     return queryset.select_related("sender_member", "sender_unit").prefetch_related(
         Prefetch(
             "recipients",
@@ -115,24 +88,6 @@ def _with_flags(queryset, *, user):
             )
         ),
     )
-
-
-def filter_box(queryset, *, user, box: str):
-    """``incoming``: addressed to a member (or unit) the user reads for; ``outgoing``: sent by
-    one; anything else: both."""
-    if box not in ("incoming", "outgoing"):
-        return queryset
-    view_scope = permissions.member_ids(user, permissions.Right.VIEW_QUERIES)
-    unit_id = getattr(user, "control_unit_id", None)
-    if box == "outgoing":
-        condition = Q(sender_member_id__in=view_scope)
-        if unit_id:
-            condition |= Q(sender_unit_id=unit_id)
-        return queryset.filter(condition)
-    condition = Q(pk__in=_recipient_query_ids(member_id__in=view_scope))
-    if unit_id:
-        condition |= Q(pk__in=_recipient_query_ids(control_units=unit_id))
-    return queryset.filter(condition)
 
 
 def filter_status(queryset, status: str):
@@ -233,18 +188,6 @@ def attachment_get(*, user, query_pk: int, pk: int) -> Attachment:
     return Attachment.objects.filter(query__in=visible).get(pk=pk, query_id=query_pk)
 
 
-def linked_seizure_reports(*, user, query: Query) -> list:
-    """Seizure reports linked to the query from the seizures app (``SeizureReport.query``),
-    those the user may see; empty while the seizures app has no such link."""
-    manager = getattr(query, "seizure_reports", None)
-    if manager is None:
-        return []
-    # Interim: the exchange side replaces this with a panel the seizures app registers.
-    from seizures.permissions import restrict_seizures
-
-    return list(restrict_seizures(user, manager.all()))
-
-
 def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
     """The user's in-portal notifications (delivered ones), newest first, about queries the
     user may still see."""
@@ -262,16 +205,20 @@ def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
 
 
 def unread_count(*, user) -> int:
-    """The number on the bell: delivered in-portal notifications not yet read."""
-    return Alert.objects.filter(
-        recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False, read_at__isnull=True
+    """The number on the bell: delivered in-portal notifications not yet read, about queries
+    the user may still see (an officer moved to another unit no longer counts the old unit's)."""
+    return permissions.restrict_query_related(
+        user,
+        Alert.objects.filter(
+            recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False, read_at__isnull=True
+        ),
     ).count()
 
 
 def network_figures(*, user) -> list[dict]:
     """For network admins: per member, how many queries it sent and received, how many are
     open and overdue, and its mean times to acknowledge and to answer. No content."""
-    if not permissions.may_view_network_figures(user):
+    if not may_view_network_figures(user):
         return []
     now = timezone.now()
     ack_time = ExpressionWrapper(

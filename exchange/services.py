@@ -1,39 +1,25 @@
-"""Every write the exchange domain knows: filing, acknowledging, replying, reporting outcomes,
-closing, and the alert outbox with its delivery. Views, API, tasks and the demo call these.
+"""Every write of an urgent query's life: filing, acknowledging, replying, reporting
+outcomes, closing, and the deadline watch. Views, API, tasks and the demo call these.
 
-Each event writes its alert rows in the same transaction (the outbox) and asks for delivery
-once the transaction commits; a broker that cannot be reached leaves the rows pending for the
-periodic re-send instead of failing the request.
+Each event writes its alert rows in the same transaction (``outbox.alerts_create``); checks of
+what a query carries live in ``validators``, and who may act in ``permissions``.
 """
 
 from __future__ import annotations
 
-import logging
-import mimetypes
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_countries import countries
-from stdnum import iso6346
-from stdnum.exceptions import InvalidChecksum
-from stdnum.exceptions import ValidationError as StdnumValidationError
 
-from members import permissions
-from members.models import ControlUnit, MemberAdministration, MemberStatus
+from members.models import ControlUnit, MemberAdministration
 
+from . import permissions
 from .models import (
-    Alert,
-    AlertChannel,
     AlertEvent,
     Attachment,
     HandlingCode,
@@ -51,8 +37,19 @@ from .models import (
     RiskOutcome,
     SourceEvaluation,
 )
-
-logger = logging.getLogger(__name__)
+from .outbox import alerts_create
+from .validators import (
+    add_error,
+    clean_air_waybill_numbers,
+    clean_attachments,
+    clean_bill_of_lading_numbers,
+    clean_choice,
+    clean_container_numbers,
+    clean_hs_codes,
+    clean_recipients,
+    clean_route_countries,
+    clean_sender,
+)
 
 
 class QueryClosed(Exception):
@@ -68,163 +65,6 @@ class QueryClosed(Exception):
 
 class NotAParty(Exception):
     """The user can see the query but may not act in it this way (HTTP 403)."""
-
-
-# --- Validation of consignment details -----------------------------------------------------------
-
-
-def _add(errors: dict, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _as_list(values) -> list[str]:
-    if values is None:
-        return []
-    if isinstance(values, str):
-        values = re.split(r"[,;\n]+", values)
-    return [str(v).strip() for v in values if str(v).strip()]
-
-
-def normalise_container_number(text: str) -> str:
-    """``csqu 305438-3`` → ``CSQU3054383`` (not validated)."""
-    return re.sub(r"[\s./-]", "", text or "").upper()
-
-
-def clean_container_numbers(values, errors: dict) -> list[str]:
-    """Normalise ISO 6346 container numbers and check each one's check digit."""
-    numbers: list[str] = []
-    for raw in _as_list(values):
-        number = normalise_container_number(raw)
-        try:
-            iso6346.validate(number)
-        except InvalidChecksum:
-            _add(
-                errors,
-                "container_numbers",
-                _(
-                    "%(number)s has a wrong check digit: by ISO 6346 the last digit "
-                    "should be %(digit)s."
-                )
-                % {"number": raw, "digit": iso6346.calc_check_digit(number[:10])},
-            )
-            continue
-        except StdnumValidationError:
-            _add(
-                errors,
-                "container_numbers",
-                _(
-                    "%(number)s is not an ISO 6346 container number (four letters ending in "
-                    "U, J or Z, six digits and a check digit, e.g. CSQU3054383)."
-                )
-                % {"number": raw},
-            )
-            continue
-        if number not in numbers:
-            numbers.append(number)
-    return numbers
-
-
-def clean_air_waybill_numbers(values, errors: dict) -> list[str]:
-    """Air waybill numbers: a three-digit airline prefix and an eight-digit serial whose last
-    digit is the first seven modulo 7 (IATA)."""
-    numbers = []
-    for raw in _as_list(values):
-        digits = re.sub(r"[\s-]", "", raw)
-        if not re.fullmatch(r"\d{11}", digits):
-            _add(
-                errors,
-                "air_waybill_numbers",
-                _("%(number)s is not an air waybill number (e.g. 176-12345675).") % {"number": raw},
-            )
-        elif int(digits[3:10]) % 7 != int(digits[10]):
-            _add(
-                errors,
-                "air_waybill_numbers",
-                _("%(number)s has a wrong check digit.") % {"number": raw},
-            )
-        else:
-            formatted = f"{digits[:3]}-{digits[3:]}"
-            if formatted not in numbers:
-                numbers.append(formatted)
-    return numbers
-
-
-def clean_hs_codes(values, errors: dict) -> list[str]:
-    codes = []
-    for raw in _as_list(values):
-        digits = raw.replace(".", "").replace(" ", "")
-        if not re.fullmatch(r"\d{4}|\d{6}|\d{8}|\d{10}", digits):
-            _add(
-                errors,
-                "hs_codes",
-                _("%(code)s is not an HS code (4, 6, 8 or 10 digits, e.g. 2402.20).")
-                % {"code": raw},
-            )
-        elif digits not in codes:
-            codes.append(digits)
-    return codes
-
-
-def clean_route_countries(values, errors: dict) -> list[str]:
-    known = dict(countries)
-    codes = []
-    for raw in _as_list(values):
-        code = raw.upper()
-        if code not in known:
-            _add(
-                errors,
-                "route_countries",
-                _("%(code)s is not an ISO 3166-1 alpha-2 country code.") % {"code": raw},
-            )
-        else:
-            codes.append(code)
-    return codes
-
-
-def clean_bill_of_lading_numbers(values, errors: dict) -> list[str]:
-    numbers = []
-    for raw in _as_list(values):
-        if len(raw) > 35 or not re.fullmatch(r"[A-Za-z0-9/-]+", raw):
-            _add(
-                errors,
-                "bill_of_lading_numbers",
-                _("%(number)s is not a bill of lading number (up to 35 letters and digits).")
-                % {"number": raw},
-            )
-        elif raw.upper() not in numbers:
-            numbers.append(raw.upper())
-    return numbers
-
-
-def clean_attachments(files: Sequence, errors: dict, field: str = "attachments") -> list:
-    """Check size and type. The type is taken from the file name, never from the client's
-    claim, and must be in EXCHANGE_ATTACHMENT_TYPES."""
-    cleaned = []
-    limit = settings.EXCHANGE_ATTACHMENT_MAX_BYTES
-    allowed = set(settings.EXCHANGE_ATTACHMENT_TYPES)
-    for upload in files or []:
-        name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
-        content_type = mimetypes.guess_type(name)[0] or ""
-        if upload.size > limit:
-            _add(
-                errors,
-                field,
-                _("%(name)s is too large: attachments may be at most %(limit)s MB.")
-                % {"name": name, "limit": f"{limit / 1024 / 1024:g}"},
-            )
-        elif content_type not in allowed:
-            _add(
-                errors,
-                field,
-                _(
-                    "%(name)s is not an allowed kind of file "
-                    "(PDF, images, text, CSV, Word or Excel)."
-                )
-                % {"name": name},
-            )
-        else:
-            cleaned.append((upload, name, content_type))
-    return cleaned
 
 
 def _attachments_save(*, query: Query, reply: Reply | None, files, user) -> None:
@@ -263,18 +103,6 @@ def _next_sequence(member_id: int, year: int) -> int:
         return cursor.fetchone()[0]
 
 
-def _choice(value, choices, field: str, errors: dict, default=None):
-    value = default if value in (None, "") else value
-    if value not in choices.values:
-        _add(
-            errors,
-            field,
-            _("“%(value)s” is not one of: %(choices)s.")
-            % {"value": value or "", "choices": ", ".join(choices.values)},
-        )
-    return value
-
-
 @transaction.atomic
 def query_file(
     *,
@@ -310,11 +138,13 @@ def query_file(
     of each recipient member (and the officers of named units) once the transaction commits.
     """
     errors: dict[str, list[str]] = {}
-    kind = _choice(kind, QueryKind, "kind", errors)
-    priority = _choice(priority, Priority, "priority", errors)
-    handling_code = _choice(handling_code, HandlingCode, "handling_code", errors)
-    source_evaluation = _choice(source_evaluation, SourceEvaluation, "source_evaluation", errors)
-    information_evaluation = _choice(
+    kind = clean_choice(kind, QueryKind, "kind", errors)
+    priority = clean_choice(priority, Priority, "priority", errors)
+    handling_code = clean_choice(handling_code, HandlingCode, "handling_code", errors)
+    source_evaluation = clean_choice(
+        source_evaluation, SourceEvaluation, "source_evaluation", errors
+    )
+    information_evaluation = clean_choice(
         str(information_evaluation) if information_evaluation is not None else None,
         InformationEvaluation,
         "information_evaluation",
@@ -322,88 +152,21 @@ def query_file(
     )
     handling_restrictions = (handling_restrictions or "").strip()
     if handling_code == HandlingCode.H3 and not handling_restrictions:
-        _add(errors, "handling_restrictions", _("State the restrictions that H3 stands for."))
+        add_error(errors, "handling_restrictions", _("State the restrictions that H3 stands for."))
     subject, body = (subject or "").strip(), (body or "").strip()
     if not subject:
-        _add(errors, "subject", _("Enter a subject."))
+        add_error(errors, "subject", _("Enter a subject."))
     elif len(subject) > 200:
-        _add(errors, "subject", _("The subject may have at most 200 characters."))
+        add_error(errors, "subject", _("The subject may have at most 200 characters."))
     if not body:
-        _add(errors, "body", _("Write what you ask or alert about."))
+        add_error(errors, "body", _("Write what you ask or alert about."))
 
-    # Sender: a member (and unit) the author may file for.
-    unit = None
-    if isinstance(sender_unit, str) and sender_unit:
-        unit = ControlUnit.objects.filter(code=sender_unit.strip().upper()).first()
-        if unit is None:
-            _add(
-                errors,
-                "sender_unit",
-                _("There is no control unit %(code)s.") % {"code": sender_unit},
-            )
-    elif isinstance(sender_unit, ControlUnit):
-        unit = sender_unit
-    member = None
-    if isinstance(sender_member, MemberAdministration):
-        member = sender_member
-    elif isinstance(sender_member, str) and sender_member:
-        member = MemberAdministration.objects.filter(code=sender_member.strip().upper()).first()
-    elif unit is not None:
-        member = unit.member
-    else:
-        filing = permissions.members_for(author, permissions.Right.FILE_QUERIES)
-        if len(filing) == 1:
-            member = filing[0]
-    if (
-        unit is None
-        and member is not None
-        and not permissions.has_right(author, permissions.Right.VIEW_QUERIES, member)
-    ):
-        # Unit officers file from their own unit.
-        unit = getattr(author, "control_unit", None)
-    if member is None or not permissions.may_file_query(author, member, unit):
-        field = "sender_unit" if unit is not None and member is not None else "sender_member"
-        _add(errors, field, _("You may not file queries on behalf of this sender."))
-
-    # Recipients: known members of the network, other than the sender.
-    codes = [c.upper() for c in _as_list(recipients)]
-    recipient_members: list[MemberAdministration] = []
-    if not codes:
-        _add(errors, "recipients", _("Choose at least one recipient member."))
-    else:
-        found = {
-            m.code.code: m
-            for m in MemberAdministration.objects.filter(code__in=codes, status=MemberStatus.MEMBER)
-        }
-        unknown = [c for c in codes if c not in found]
-        if unknown:
-            _add(
-                errors,
-                "recipients",
-                _("Unknown recipient: %(codes)s is not a member of the network.")
-                % {"codes": ", ".join(unknown)},
-            )
-        for code in dict.fromkeys(codes):
-            if code in found:
-                if member is not None and found[code].pk == member.pk:
-                    _add(errors, "recipients", _("A query cannot be addressed to its sender."))
-                else:
-                    recipient_members.append(found[code])
-    unit_codes = [c.upper() for c in _as_list(recipient_units)]
-    units_by_member: dict[int, list[ControlUnit]] = {}
-    if unit_codes:
-        known_units = {u.code: u for u in ControlUnit.objects.filter(code__in=unit_codes)}
-        recipient_ids = {m.pk for m in recipient_members}
-        for code in unit_codes:
-            found_unit = known_units.get(code)
-            if found_unit is None or found_unit.member_id not in recipient_ids:
-                _add(
-                    errors,
-                    "recipient_units",
-                    _("%(code)s is not a control unit of a recipient member.") % {"code": code},
-                )
-            else:
-                units_by_member.setdefault(found_unit.member_id, []).append(found_unit)
+    member, unit = clean_sender(
+        author=author, sender_member=sender_member, sender_unit=sender_unit, errors=errors
+    )
+    recipient_members, units_by_member = clean_recipients(
+        recipients=recipients, recipient_units=recipient_units, sender=member, errors=errors
+    )
 
     containers = clean_container_numbers(container_numbers, errors)
     bills = clean_bill_of_lading_numbers(bill_of_lading_numbers, errors)
@@ -471,17 +234,11 @@ def _recipients_for(user, query: Query, member_code: str | None = None) -> list[
     rows = query.recipients.select_related("member").prefetch_related("control_units")
     if member_code:
         rows = rows.filter(member__code=member_code.upper())
-    return [
-        r
-        for r in rows
-        if permissions.may_act_in_query(user, r.member_id, [u.pk for u in r.control_units.all()])
-    ]
+    return permissions.query_recipients_acted_for(user, rows)
 
 
 def _is_sender_party(user, query: Query) -> bool:
-    return permissions.may_act_in_query(
-        user, query.sender_member_id, [query.sender_unit_id] if query.sender_unit_id else []
-    )
+    return permissions.may_act_for_sender(user, query)
 
 
 def _parties_except(query: Query, member_id: int | None) -> list:
@@ -518,7 +275,7 @@ def query_acknowledge(
     now = timezone.now()
     changed = []
     for row in rows:
-        if row.state == RecipientState.NEW:
+        if row.awaits_acknowledgement:
             row.state = RecipientState.ACKNOWLEDGED
             row.acknowledged_at, row.acknowledged_by = now, user
             row.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
@@ -547,7 +304,7 @@ def query_reply(
     errors: dict[str, list[str]] = {}
     body = (body or "").strip()
     if not body:
-        _add(errors, "body", _("Write a reply."))
+        add_error(errors, "body", _("Write a reply."))
     files = clean_attachments(attachments, errors)
     rows = _recipients_for(user, query, member_code)
     if rows:
@@ -587,12 +344,12 @@ def query_report_outcome(
     if not query.is_open:
         raise QueryClosed(query)
     errors: dict[str, list[str]] = {}
-    if query.kind != QueryKind.RISK_ALERT:
-        _add(errors, "outcome", _("Only a risk alert's recipients report an outcome."))
-    outcome = _choice(outcome, RiskOutcome, "outcome", errors)
+    if not query.takes_outcomes:
+        add_error(errors, "outcome", _("Only a risk alert's recipients report an outcome."))
+    outcome = clean_choice(outcome, RiskOutcome, "outcome", errors)
     reason = (reason or "").strip()
     if outcome == RiskOutcome.NOT_EXAMINED and not reason:
-        _add(errors, "reason", _("Say why the consignment was not examined."))
+        add_error(errors, "reason", _("Say why the consignment was not examined."))
     rows = _recipients_for(user, query, member_code)
     if not rows:
         raise NotAParty(_("Only a recipient's focal points or concerned officers report outcomes."))
@@ -626,7 +383,7 @@ def query_close(
     if not _is_sender_party(user, query):
         raise NotAParty(_("Only the sender's focal points or officer may close a query."))
     errors: dict[str, list[str]] = {}
-    outcome = _choice(outcome, QueryOutcome, "outcome", errors, default=QueryOutcome.RESOLVED)
+    outcome = clean_choice(outcome, QueryOutcome, "outcome", errors, default=QueryOutcome.RESOLVED)
     if errors:
         raise ValidationError(errors)
     query.status, query.outcome, query.outcome_note = (
@@ -640,252 +397,3 @@ def query_close(
         query=query, event=AlertEvent.CLOSED, people=_parties_except(query, query.sender_member_id)
     )
     return query
-
-
-# --- Deadlines -----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def queries_watch_deadlines(*, now: datetime | None = None) -> dict[str, int]:
-    """Remind the focal points of every recipient that has not acknowledged an open urgent
-    query after EXCHANGE_REMINDER_MINUTES (and again each interval), and escalate to the
-    recipient's member admins once after EXCHANGE_ESCALATION_MINUTES. Safe to run twice: the
-    rows are locked and stamped, so a second run finds nothing due."""
-    now = now or timezone.now()
-    remind_before = now - timedelta(minutes=settings.EXCHANGE_REMINDER_MINUTES)
-    escalate_before = now - timedelta(minutes=settings.EXCHANGE_ESCALATION_MINUTES)
-    due = (
-        QueryRecipient.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(
-            acknowledged_at__isnull=True,
-            query__status=QueryStatus.OPEN,
-            query__priority=Priority.URGENT,
-        )
-        .filter(
-            Q(last_reminded_at__isnull=True, query__created_at__lte=remind_before)
-            | Q(last_reminded_at__lte=remind_before)
-            | Q(escalated_at__isnull=True, query__created_at__lte=escalate_before)
-        )
-        .select_related("query", "member")
-        .prefetch_related("control_units")
-    )
-    reminded = escalated = 0
-    for row in due:
-        query = row.query
-        last = row.last_reminded_at or query.created_at
-        if last <= remind_before:
-            alerts_create(
-                query=query,
-                event=AlertEvent.REMINDER,
-                people=permissions.query_party_people(
-                    row.member, [u.pk for u in row.control_units.all()]
-                ),
-            )
-            row.last_reminded_at, row.reminder_count = now, row.reminder_count + 1
-            reminded += 1
-        if row.escalated_at is None and query.created_at <= escalate_before:
-            alerts_create(
-                query=query,
-                event=AlertEvent.ESCALATION,
-                people=permissions.query_escalation_people(row.member),
-            )
-            row.escalated_at = now
-            escalated += 1
-        row.save(update_fields=["last_reminded_at", "reminder_count", "escalated_at"])
-    return {"reminded": reminded, "escalated": escalated}
-
-
-# --- The outbox ----------------------------------------------------------------------------------
-
-
-def alerts_create(
-    *, query: Query, event: str, people: Iterable, reply: Reply | None = None
-) -> list[int]:
-    """Write one alert per person and channel (in-portal always, email if the person has an
-    address) in the caller's transaction, and ask for delivery once it commits."""
-    rows = []
-    seen = set()
-    for person in people:
-        if person.pk in seen:
-            continue
-        seen.add(person.pk)
-        rows.append(
-            Alert(
-                recipient=person, query=query, reply=reply, event=event, channel=AlertChannel.PORTAL
-            )
-        )
-        if person.email:
-            rows.append(
-                Alert(
-                    recipient=person,
-                    query=query,
-                    reply=reply,
-                    event=event,
-                    channel=AlertChannel.EMAIL,
-                )
-            )
-    if not rows:
-        return []
-    Alert.objects.bulk_create(rows)
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: alerts_enqueue(alert_ids=ids))
-    return ids
-
-
-def alerts_enqueue(*, alert_ids: list[int]) -> bool:
-    """Hand the alerts to the broker for delivery. Never raises: if the broker cannot be
-    reached (quickly: short connect timeout, no retries) the rows stay pending and the
-    periodic re-send delivers them. Returns whether the task was published."""
-    from ireN.celery import app
-
-    from .tasks import deliver_alerts
-
-    if app.conf.task_always_eager:
-        try:
-            deliver_alerts.apply(kwargs={"alert_ids": alert_ids})
-        except Exception:  # delivery problems are recorded on the rows; never break the caller
-            logger.exception("Alert delivery failed in-process; the rows stay pending")
-        return True
-    timeout = settings.EXCHANGE_BROKER_CONNECT_TIMEOUT
-    try:
-        with app.connection_for_write(
-            connect_timeout=timeout,
-            transport_options={
-                "max_retries": 0,
-                "socket_connect_timeout": timeout,
-                "socket_timeout": timeout,
-                "connect_retries_timeout": timeout,
-            },
-        ) as conn:
-            deliver_alerts.apply_async(
-                kwargs={"alert_ids": alert_ids}, connection=conn, retry=False
-            )
-    except Exception:  # any broker failure: leave the outbox rows for the periodic re-send
-        logger.warning(
-            "Broker unreachable: %d alert(s) left pending for the periodic re-send",
-            len(alert_ids),
-            exc_info=True,
-        )
-        return False
-    return True
-
-
-def _claim(alert_id: int, now: datetime) -> bool:
-    """Claim an alert for delivery with one conditional UPDATE: only one worker can win it,
-    and a claim older than the lease (a worker that died) may be taken over."""
-    lease = now - timedelta(seconds=settings.EXCHANGE_CLAIM_LEASE_SECONDS)
-    return (
-        Alert.objects.filter(pk=alert_id, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))
-        .update(claimed_at=now)
-        == 1
-    )
-
-
-def alert_email_render(alert: Alert) -> EmailMessage:
-    """The email for one alert: the handling code and evaluation stand first."""
-    query = alert.query
-    link = settings.PORTAL_BASE_URL + reverse("exchange:detail", args=[query.pk])
-    context = {"alert": alert, "query": query, "reply": alert.reply, "link": link}
-    subject = " ".join(render_to_string("exchange/email/alert_subject.txt", context).split())
-    body = render_to_string("exchange/email/alert.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
-
-
-def alert_deliver(*, alert_id: int, mail_connection=None) -> bool:
-    """Deliver one alert if nobody has: claim it, send it (email) or publish it (in-portal),
-    stamp ``sent_at``. A second run finds it claimed or sent and does nothing. On failure the
-    claim is released and the error recorded, so the periodic re-send tries again. Returns
-    whether this call delivered it."""
-    now = timezone.now()
-    if not _claim(alert_id, now):
-        return False
-    alert = Alert.objects.select_related(
-        "query__sender_member", "query__sender_unit", "recipient", "reply__member"
-    ).get(pk=alert_id)
-    try:
-        if alert.channel == AlertChannel.EMAIL:
-            message = alert_email_render(alert)
-            message.connection = mail_connection
-            message.send(fail_silently=False)
-    except Exception as error:
-        Alert.objects.filter(pk=alert_id).update(
-            claimed_at=None, attempts=alert.attempts + 1, last_error=str(error)[:1000]
-        )
-        raise
-    Alert.objects.filter(pk=alert_id).update(
-        sent_at=timezone.now(), attempts=alert.attempts + 1, last_error=""
-    )
-    return True
-
-
-def _portal_publish(alert_ids: list[int]) -> int:
-    """Publish in-portal notifications: nothing leaves the database, so one conditional UPDATE
-    claims and stamps them all at once (rows already sent, or claimed by a live worker, are
-    left alone)."""
-    now = timezone.now()
-    lease = now - timedelta(seconds=settings.EXCHANGE_CLAIM_LEASE_SECONDS)
-    return (
-        Alert.objects.filter(pk__in=alert_ids, channel=AlertChannel.PORTAL, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=lease))
-        .update(claimed_at=now, sent_at=now, attempts=F("attempts") + 1, last_error="")
-    )
-
-
-def alerts_deliver(*, alert_ids: Iterable[int], raise_errors: bool = True) -> dict[str, int]:
-    """Deliver several alerts: in-portal ones first, in one statement; then the emails over one
-    SMTP connection. One failing email does not stop the others; the first error is raised at
-    the end so the task retries (already delivered rows are skipped then)."""
-    alert_ids = list(alert_ids)
-    delivered = _portal_publish(alert_ids)
-    emails = list(
-        Alert.objects.filter(pk__in=alert_ids, channel=AlertChannel.EMAIL, sent_at__isnull=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    failed = 0
-    first_error = None
-    if emails:
-        mail_connection = get_connection()
-        try:
-            mail_connection.open()
-        except OSError as error:  # the mail server is down: every email stays pending
-            logger.warning("Mail server unreachable; %d email alert(s) pending", len(emails))
-            failed, first_error, emails = len(emails), error, []
-        for alert_id in emails:
-            try:
-                delivered += alert_deliver(alert_id=alert_id, mail_connection=mail_connection)
-            except Exception as error:
-                logger.warning("Alert %s could not be delivered: %s", alert_id, error)
-                failed += 1
-                first_error = first_error or error
-        mail_connection.close()
-    if first_error is not None and raise_errors:
-        raise first_error
-    return {"delivered": delivered, "failed": failed}
-
-
-def alerts_resend_pending(*, older_than_seconds: int | None = None, limit: int = 1000) -> dict:
-    """Deliver the alerts still pending (broker was down, worker crashed, mail server failed),
-    oldest first. Freshly written rows are left to the task already queued for them."""
-    if older_than_seconds is None:
-        older_than_seconds = settings.EXCHANGE_RESEND_AFTER_SECONDS
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    pending = list(
-        Alert.objects.filter(sent_at__isnull=True, created_at__lte=cutoff)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    return {"pending": len(pending), **alerts_deliver(alert_ids=pending, raise_errors=False)}
-
-
-def notifications_mark_read(
-    *, user, alert_ids: Iterable[int] | None = None, query: Query | None = None
-) -> int:
-    """Mark the user's in-portal notifications read (some, those of one query, or all)."""
-    rows = Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, read_at__isnull=True)
-    if alert_ids is not None:
-        rows = rows.filter(pk__in=list(alert_ids))
-    if query is not None:
-        rows = rows.filter(query=query)
-    return rows.update(read_at=timezone.now())

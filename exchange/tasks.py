@@ -1,32 +1,50 @@
-"""Celery tasks of the exchange app: thin, idempotent, retried with backoff. Each delivery is
-keyed on its alert row (claimed with a conditional UPDATE), so a task that runs twice sends
-once."""
+"""Celery tasks of the exchange app: thin and idempotent. Each delivery is keyed on its alert
+row (claimed with a conditional UPDATE), so a task that runs twice sends once, which is why
+they are all ``acks_late``: a worker lost mid-task leaves the message for another one.
+
+None of them retries on its own: delivery failures are recorded on the alert rows (with
+backoff, and a ``failed`` state), and the periodic re-send is the retry. The time limits keep
+a stuck SMTP server from holding a worker past the alert claim lease
+(``EXCHANGE_CLAIM_LEASE_SECONDS``, 300 s by default), after which another worker may take the
+rows over.
+"""
 
 from celery import shared_task
 
-from . import services
+from . import deadlines, outbox
+
+SOFT_TIME_LIMIT = 120
+TIME_LIMIT = 180
 
 
 @shared_task(
     name="exchange.tasks.deliver_alerts",
     acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=5,
-    retry_backoff_max=300,
-    max_retries=8,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
 )
 def deliver_alerts(*, alert_ids: list[int]) -> dict:
     """Deliver the given alerts (those nobody has delivered yet)."""
-    return services.alerts_deliver(alert_ids=alert_ids)
+    return outbox.alerts_deliver(alert_ids=alert_ids)
 
 
-@shared_task(name="exchange.tasks.resend_pending_alerts", acks_late=True)
+@shared_task(
+    name="exchange.tasks.resend_pending_alerts",
+    acks_late=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
 def resend_pending_alerts(older_than_seconds: int | None = None) -> dict:
-    """Periodic: deliver whatever is still pending."""
-    return services.alerts_resend_pending(older_than_seconds=older_than_seconds)
+    """Periodic: deliver whatever pending alert is due."""
+    return outbox.alerts_resend_pending(older_than_seconds=older_than_seconds)
 
 
-@shared_task(name="exchange.tasks.watch_deadlines", acks_late=True)
+@shared_task(
+    name="exchange.tasks.watch_deadlines",
+    acks_late=True,
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=TIME_LIMIT,
+)
 def watch_deadlines() -> dict:
     """Periodic: remind and escalate unacknowledged urgent queries."""
-    return services.queries_watch_deadlines()
+    return deadlines.queries_watch_deadlines()

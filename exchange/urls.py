@@ -7,6 +7,11 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("new/", views.query_new, name="file"),
     path("figures/", views.figures, name="figures"),
+    path(
+        "figures/failed-alerts/resend/",
+        views.failed_alerts_resend,
+        name="failed-alerts-resend",
+    ),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),

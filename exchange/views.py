@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from members import permissions
-from members.models import ControlUnit
+from members.permissions import may_view_network_figures, takes_part_in_queries
 
-from . import auditing, selectors, services
-from .forms import CloseForm, InboxFilterForm, OutcomeForm, QueryForm, ReplyForm
+from . import auditing, outbox, panels, permissions, selectors, services
+from .filtersets import QueryFilterSet
+from .forms import CloseForm, OutcomeForm, QueryForm, ReplyForm
 from .models import Attachment, Query
 
 PAGE_SIZE = 25
@@ -40,36 +40,22 @@ def _get_query(request, pk) -> Query:
 
 @login_required
 def inbox(request):
-    if not permissions.takes_part_in_queries(request.user):
+    if not takes_part_in_queries(request.user):
         raise Http404
-    form = InboxFilterForm(request.GET or None)
-    filters = selectors.InboxFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.InboxFilters(
-            box=data.get("box") or "all",
-            status=data.get("status") or "",
-            priority=data.get("priority") or "",
-            kind=data.get("kind") or "",
-            country=data.get("country") or "",
-            search=data.get("q") or "",
-            unread=bool(data.get("unread")),
-        )
-    queries = selectors.query_list(user=request.user, filters=filters)
-    page = Paginator(queries, _page_size(request)).get_page(request.GET.get("page"))
+    filterset = QueryFilterSet(
+        request.GET or None, queryset=selectors.query_list(user=request.user), request=request
+    )
+    page = Paginator(filterset.qs, _page_size(request)).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "exchange/inbox.html",
         {
-            "form": form,
+            "form": filterset.form,
             "page": page,
-            "filters": filters,
             "querystring": params.urlencode(),
-            "may_file": permissions.has_any_member_right(
-                request.user, permissions.Right.FILE_QUERIES
-            ),
+            "may_file": permissions.may_file_queries(request.user),
         },
     )
 
@@ -77,20 +63,14 @@ def inbox(request):
 @login_required
 def query_new(request):
     user = request.user
-    filing_members = list(permissions.members_for(user, permissions.Right.FILE_QUERIES))
+    filing_members, filing_units = permissions.query_filing_senders(user)
     if not filing_members:
         raise Http404
-    full = [
-        m for m in filing_members if permissions.has_right(user, permissions.Right.VIEW_QUERIES, m)
-    ]
-    units = ControlUnit.objects.filter(member__in=full, active=True).order_by("code")
-    if not full and user.control_unit_id:
-        units = ControlUnit.objects.filter(pk=user.control_unit_id)
     form = QueryForm(
         request.POST or None,
         request.FILES or None,
         filing_members=filing_members,
-        filing_units=list(units),
+        filing_units=filing_units,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -107,30 +87,11 @@ def query_new(request):
     return render(request, "exchange/query_form.html", {"form": form}, status=200)
 
 
-def _actions(user, query: Query) -> dict:
-    """What the user may do on this query's page (the permission module decides)."""
-    acting_rows = [
-        r
-        for r in query.recipients.all()
-        if permissions.may_act_in_query(user, r.member_id, [u.pk for u in r.control_units.all()])
-    ]
-    sender = permissions.may_act_in_query(
-        user, query.sender_member_id, [query.sender_unit_id] if query.sender_unit_id else []
-    )
-    is_open = query.is_open
-    return {
-        "acknowledge": is_open and any(r.state == "new" for r in acting_rows),
-        "reply": is_open and (bool(acting_rows) or sender),
-        "outcome": is_open and query.kind == "risk-alert" and bool(acting_rows),
-        "close": is_open and sender,
-    }
-
-
 @login_required
 def query_detail(request, pk, *, reply_form=None, close_form=None, outcome_form=None, status=200):
     query = _get_query(request, pk)
     auditing.query_read_record(request=request, query=query)
-    services.notifications_mark_read(user=request.user, query=query)
+    outbox.notifications_mark_read(user=request.user, query=query)
     return render(
         request,
         "exchange/query_detail.html",
@@ -140,11 +101,10 @@ def query_detail(request, pk, *, reply_form=None, close_form=None, outcome_form=
             "attachments": [
                 a for a in selectors.query_attachments(query=query) if a.reply_id is None
             ],
-            "seizure_reports": selectors.linked_seizure_reports(user=request.user, query=query),
-            "may_report_seizure": permissions.has_any_member_right(
-                request.user, permissions.Right.REPORT_SEIZURES
+            "panels": panels.query_panels_render(
+                panels.query_panels(user=request.user, query=query), request=request
             ),
-            "actions": _actions(request.user, query),
+            "actions": permissions.query_actions(request.user, query),
             "reply_form": reply_form or ReplyForm(),
             "close_form": close_form or CloseForm(),
             "outcome_form": outcome_form or OutcomeForm(),
@@ -285,14 +245,14 @@ def notification_list(request):
 @login_required
 def notification_open(request, pk):
     alert = get_object_or_404(selectors.notifications(user=request.user), pk=pk)
-    services.notifications_mark_read(user=request.user, alert_ids=[alert.pk])
+    outbox.notifications_mark_read(user=request.user, alert_ids=[alert.pk])
     return redirect("exchange:detail", pk=alert.query_id)
 
 
 @login_required
 @require_POST
 def notifications_read(request):
-    count = services.notifications_mark_read(user=request.user)
+    count = outbox.notifications_mark_read(user=request.user)
     messages.success(
         request,
         ngettext(
@@ -305,8 +265,31 @@ def notifications_read(request):
 
 @login_required
 def figures(request):
-    if not permissions.may_view_network_figures(request.user):
+    if not may_view_network_figures(request.user):
         raise Http404
     return render(
-        request, "exchange/figures.html", {"figures": selectors.network_figures(user=request.user)}
+        request,
+        "exchange/figures.html",
+        {
+            "figures": selectors.network_figures(user=request.user),
+            "failed_alerts": outbox.alerts_failed_count(user=request.user),
+            "may_resend_alerts": permissions.may_oversee_alerts(request.user),
+        },
     )
+
+
+@login_required
+@require_POST
+def failed_alerts_resend(request):
+    """Network admins send every failed alert again (through the outbox service)."""
+    count = outbox.alerts_retry_failed(user=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d failed alert will be sent again.",
+            "%(count)d failed alerts will be sent again.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("exchange:figures")

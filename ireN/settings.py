@@ -190,6 +190,10 @@ EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
 # is taken to belong to a worker that died.
 EXCHANGE_RESEND_AFTER_SECONDS = env.int("EXCHANGE_RESEND_AFTER_SECONDS", default=30)
 EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=300)
+# Exchange outbox: an alert that fails is tried again after BACKOFF × 2^(attempts − 1) seconds,
+# and given up ("failed", shown to network admins) after MAX_ATTEMPTS or a permanent refusal.
+EXCHANGE_ALERT_MAX_ATTEMPTS = env.int("EXCHANGE_ALERT_MAX_ATTEMPTS", default=8)
+EXCHANGE_ALERT_BACKOFF_SECONDS = env.int("EXCHANGE_ALERT_BACKOFF_SECONDS", default=60)
 # Publishing an alert task must never hold up (or break) the request that filed the query.
 EXCHANGE_BROKER_CONNECT_TIMEOUT = env.float("EXCHANGE_BROKER_CONNECT_TIMEOUT", default=2.0)
 EXCHANGE_ATTACHMENT_MAX_BYTES = env.int("EXCHANGE_ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)

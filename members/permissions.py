@@ -1,9 +1,10 @@
-"""The one place that decides who may see or do what for which member.
+"""The base of the permission layer: who may act for which member, per right.
 
 Rights are django-guardian object permissions on ``MemberAdministration`` rows, held by the
 per-member role groups (``Role``). This module turns a user into the set of members they may
-act for, per right, and hands other apps the filters for their querysets. No view, serializer,
-command or task decides country access on its own: they all ask here.
+act for, per right, and scopes people and units. Each other app builds its own rules on this
+base in its ``permissions.py`` (``exchange.permissions`` for urgent queries); this module
+imports nothing from them.
 
 Outside a user's scope the answer is 404, never 403: a foreign country must not learn that a
 record exists. ``get_object_or_404`` on a restricted queryset does exactly that.
@@ -299,52 +300,6 @@ def restrict_control_units(user, queryset=None, *, right: Right | str = Right.MA
     return queryset.filter(member_id__in=member_ids(user, right))
 
 
-def restrict_queries(user, queryset=None):
-    """Urgent queries the user may read: those whose sender or a recipient is a member the
-    user holds ``view_queries`` for, plus, for unit officers, those naming their unit as sender
-    unit or recipient unit. Network admins get none (they see figures, not content)."""
-    from exchange.models import Query, QueryRecipient
-
-    queryset = Query.objects.all() if queryset is None else queryset
-    member_scope = member_ids(user, Right.VIEW_QUERIES)
-    # ``pk IN (SELECT query_id …)`` rather than a correlated EXISTS: PostgreSQL hashes the
-    # subquery once, and its cost estimate stays low enough not to trigger JIT compilation
-    # (which cost more than the query itself on 100,000 queries; see docs/PERFORMANCE.md).
-    condition = Q(sender_member_id__in=member_scope) | Q(
-        pk__in=QueryRecipient.objects.filter(member_id__in=member_scope).values("query_id")
-    )
-    unit_id = getattr(user, "control_unit_id", None)
-    unit_member_id = getattr(user, "member_id", None)
-    if unit_id and has_right(user, Right.VIEW_UNIT_QUERIES, unit_member_id):
-        condition |= Q(sender_unit_id=unit_id) | Q(
-            pk__in=QueryRecipient.objects.filter(control_units=unit_id).values("query_id")
-        )
-    if not member_scope and not unit_id:
-        return queryset.none()
-    return queryset.filter(condition)
-
-
-def restrict_query_related(user, queryset):
-    """Rows of a model with a ``query`` foreign key (alerts, replies, attachments) whose query
-    the user may read, by the rule of ``restrict_queries``. Written on the foreign key alone
-    (two id lists, each from an index) so a user's few rows never make the database read
-    every query."""
-    from exchange.models import Query, QueryRecipient
-
-    member_scope = member_ids(user, Right.VIEW_QUERIES)
-    sent = Query.objects.filter(sender_member_id__in=member_scope).values("pk")
-    received = QueryRecipient.objects.filter(member_id__in=member_scope).values("query_id")
-    condition = Q(query_id__in=sent) | Q(query_id__in=received)
-    unit_id = getattr(user, "control_unit_id", None)
-    if unit_id and has_right(user, Right.VIEW_UNIT_QUERIES, getattr(user, "member_id", None)):
-        condition |= Q(query_id__in=Query.objects.filter(sender_unit_id=unit_id).values("pk")) | Q(
-            query_id__in=QueryRecipient.objects.filter(control_units=unit_id).values("query_id")
-        )
-    if not member_scope and not unit_id:
-        return queryset.none()
-    return queryset.filter(condition)
-
-
 # --- Audit trail ------------------------------------------------------------------------------
 
 
@@ -388,53 +343,3 @@ def grant_role(user, member: MemberAdministration | None, role: str) -> None:
         member_roles_ensure(member=member)
     user.groups.add(role_group(member, role))
     forget(user)
-
-
-# --- Exchange: who may act in an urgent query, who is alerted -----------------------------------
-# Reading a query is decided by ``restrict_queries`` above; these decide acting on one the user
-# can already see.
-
-
-def may_file_query(user, member, unit=None) -> bool:
-    """May ``user`` file a query on behalf of ``member`` (and ``unit``)? Focal points file for
-    their member, with or without one of its units; unit officers only from their own unit."""
-    if member is None or not has_right(user, Right.FILE_QUERIES, member):
-        return False
-    member_id = member if isinstance(member, int) else member.pk
-    if unit is not None and unit.member_id != member_id:
-        return False
-    if has_right(user, Right.VIEW_QUERIES, member_id):
-        return True
-    return unit is not None and unit.pk == getattr(user, "control_unit_id", None)
-
-
-def may_act_in_query(user, member_id: int, unit_ids) -> bool:
-    """May ``user`` act (acknowledge, reply, report an outcome, close) for the party
-    ``member_id`` of a query that names ``unit_ids`` for that party? Focal points act for their
-    member; unit officers when the query names their unit. Member admins only read."""
-    if not has_right(user, Right.FILE_QUERIES, member_id):
-        return False
-    if has_right(user, Right.VIEW_QUERIES, member_id):
-        return True
-    unit_id = getattr(user, "control_unit_id", None)
-    return unit_id is not None and unit_id in set(unit_ids)
-
-
-def query_party_people(member, unit_ids=()) -> list:
-    """The people alerted for one party of a query: the member's focal points and the
-    officers of the units the query names for it."""
-    people = {u.pk: u for u in users_with_right(member, Right.RECEIVE_ALERTS)}
-    if unit_ids:
-        officers = users_with_right(member, Right.VIEW_UNIT_QUERIES).filter(
-            control_unit_id__in=list(unit_ids)
-        )
-        for officer in officers:
-            people.setdefault(officer.pk, officer)
-    return sorted(people.values(), key=lambda u: u.pk)
-
-
-def query_escalation_people(member) -> list:
-    """The member admins an unacknowledged urgent query is escalated to: those who manage the
-    member's people and may read its queries (never the network admins, who see no content)."""
-    readers = users_with_right(member, Right.VIEW_QUERIES).values("pk")
-    return list(users_with_right(member, Right.MANAGE_PEOPLE).filter(pk__in=readers))

@@ -11,3 +11,11 @@ class SeizuresConfig(AppConfig):
         from .demo import seed
 
         return seed(members=members)
+
+    def ready(self):
+        from exchange.panels import query_panel_register
+
+        from .panels import query_seizure_reports_panel
+
+        # The API's query detail lists the panel's ids under this name (a contract).
+        query_panel_register("seizure_reports", query_seizure_reports_panel)

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
+from exchange import permissions as query_permissions
 from members import permissions as base
 from members.models import ControlUnit, MemberAdministration, Role, RoleName
 
@@ -103,7 +104,7 @@ def restrict_import_jobs(user, queryset: QuerySet | None = None) -> QuerySet[Imp
 
 
 def _restrict_queries(user):
-    return base.restrict_queries(user)
+    return query_permissions.restrict_queries(user)
 
 
 def visible_query_ids(user, query_ids: Iterable[int | None]) -> set[int]:

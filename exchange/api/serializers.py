@@ -145,7 +145,9 @@ class QueryDetailSerializer(QuerySerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
     def get_seizure_reports(self, obj) -> list[int]:
-        return [report.pk for report in self.context.get("seizure_reports", [])]
+        # Filled by the seizures app's query panel (``exchange.panels``); empty without it.
+        panel = self.context.get("panels", {}).get("seizure_reports")
+        return list(panel.ids) if panel else []
 
 
 class QueryFileSerializer(serializers.Serializer):

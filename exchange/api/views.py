@@ -11,11 +11,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from members import permissions
+from members.permissions import may_view_network_figures
 
-from .. import auditing, selectors, services
+from .. import auditing, outbox, panels, selectors, services
+from ..filtersets import QueryFilterSet
 from ..models import Alert, Attachment, Query
-from .filters import NotificationFilter, QueryFilter
+from .filters import NotificationFilter
 from .serializers import (
     AcknowledgeSerializer,
     CloseSerializer,
@@ -80,7 +81,7 @@ class QueryViewSet(
     """Urgent queries: requests and risk alerts between members."""
 
     serializer_class = QuerySerializer
-    filterset_class = QueryFilter
+    filterset_class = QueryFilterSet
     pagination_class = QueryPagination
     lookup_value_regex = r"\d+"
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -110,9 +111,7 @@ class QueryViewSet(
             "request": self.request,
             "thread": selectors.query_thread(query=query),
             "attachments": [a for a in selectors.query_attachments(query=query) if not a.reply_id],
-            "seizure_reports": selectors.linked_seizure_reports(
-                user=self.request.user, query=query
-            ),
+            "panels": panels.query_panels(user=self.request.user, query=query),
         }
         return Response(QueryDetailSerializer(query, context=context).data, status=status_code)
 
@@ -252,7 +251,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = self.get_object()
-        services.notifications_mark_read(user=request.user, alert_ids=[notification.pk])
+        outbox.notifications_mark_read(user=request.user, alert_ids=[notification.pk])
         notification.refresh_from_db()
         return Response(NotificationSerializer(notification).data)
 
@@ -265,7 +264,7 @@ class QueryFiguresView(APIView):
         responses={200: MemberFiguresSerializer(many=True), 404: ERRORS[404]},
     )
     def get(self, request):
-        if not permissions.may_view_network_figures(request.user):
+        if not may_view_network_figures(request.user):
             raise Http404
         figures = selectors.network_figures(user=request.user)
         return Response(MemberFiguresSerializer(figures, many=True).data)

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from exchange import services
 from exchange.models import Alert, AlertChannel, Query, Reply
 from tests.factories.exchange import VALID_CONTAINER, WRONG_CHECK_DIGIT, file_query
 
@@ -149,7 +150,7 @@ def test_close_by_recipient_is_forbidden(api, query_kz_uz, focal_uz):
 
 
 def test_list_filters_by_status_priority_kind_counterpart_and_container(api, focal_kz, uz, tj):
-    file_query(focal_kz, recipients=["UZ"], priority="urgent", kind="request")
+    first = file_query(focal_kz, recipients=["UZ"], priority="urgent", kind="request")
     other = file_query(
         focal_kz,
         recipients=["TJ"],
@@ -166,8 +167,14 @@ def test_list_filters_by_status_priority_kind_counterpart_and_container(api, foc
     assert refs(kind="risk-alert") == [other.reference]
     assert refs(counterpart="TJ") == [other.reference]
     assert refs(container_number="MSCU6639870") == [other.reference]
-    assert refs(status="open", counterpart="UZ") != [other.reference]
+    assert refs(status="open", counterpart="UZ") == [first.reference]
+    assert refs(priority="urgent") == [first.reference]
+    assert refs(kind="request") == [first.reference]
+    assert sorted(refs(status="open")) == sorted([first.reference, other.reference])
     assert refs(status="closed") == []
+    services.query_close(query=first, user=focal_kz)
+    assert refs(status="closed") == [first.reference]
+    assert refs(status="open") == [other.reference]
 
 
 def test_list_uses_fixed_number_of_queries(api, focal_kz, uz, django_assert_max_num_queries):
@@ -240,3 +247,19 @@ def test_detail_marks_an_overdue_query(api, query_kz_uz, focal_uz):
     )
     data = _as(api, focal_uz).get(f"/api/v1/queries/{query_kz_uz.pk}/").json()
     assert data["is_overdue"] is True
+
+
+def test_schema_lists_the_query_filters_from_the_filterset(api, focal_kz):
+    schema = _as(api, focal_kz).get("/api/schema/", {"format": "json"}).json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/queries/"]["get"]["parameters"]}
+    for name in ("status", "priority", "kind", "counterpart", "container_number", "box", "q"):
+        assert name in parameters, name
+    assert set(parameters["status"]["schema"]["enum"]) == {
+        "open",
+        "closed",
+        "overdue",
+        "new",
+        "acknowledged",
+        "answered",
+    }
+    assert set(parameters["priority"]["schema"]["enum"]) == {"urgent", "high", "routine"}

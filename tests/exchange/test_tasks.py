@@ -6,14 +6,30 @@ from django.core import mail
 
 from exchange import tasks
 from exchange.models import Alert
+from ireN.celery import app
 from tests.factories.exchange import file_query
 
 pytestmark = pytest.mark.django_db
 
 
-def test_periodic_tasks_are_scheduled():
+def test_every_task_in_the_beat_schedule_is_registered_after_autodiscovery():
+    app.loader.import_default_modules()  # what a worker does at start: autodiscover tasks.py
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"exchange.tasks.resend_pending_alerts", "exchange.tasks.watch_deadlines"} <= scheduled
+    missing = scheduled - set(app.tasks)
+    assert missing == set()
+
+
+@pytest.mark.parametrize(
+    "task", [tasks.deliver_alerts, tasks.resend_pending_alerts, tasks.watch_deadlines]
+)
+def test_exchange_tasks_are_named_idempotent_and_time_limited(task):
+    registered = app.tasks[f"exchange.tasks.{task.__name__}"]
+    assert registered.acks_late is True
+    limits = (registered.soft_time_limit, registered.time_limit)
+    assert 0 < limits[0] < limits[1] <= settings.EXCHANGE_CLAIM_LEASE_SECONDS
+    # Failures are recorded on the alert rows and re-sent by the outbox: no blind retries.
+    assert not getattr(registered, "autoretry_for", ())
 
 
 def test_delivery_task_run_twice_sends_once(focal_kz, focal_uz):

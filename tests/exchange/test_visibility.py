@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from exchange.models import Alert, AlertChannel, Query
+from exchange.models import Alert, AlertChannel
 from members.models import RoleName
 from tests.factories.exchange import VALID_CONTAINER, file_query
 from tests.factories.members import ControlUnitFactory, member_user
@@ -91,35 +91,77 @@ def test_third_country_gets_404_on_every_browser_action(client, focal_tj, query_
     assert response.status_code == 404
 
 
-def test_third_country_never_sees_it_in_the_api_list_search_or_filters(outsider_api, query_kz_uz):
-    for params in (
-        {},
-        {"q": query_kz_uz.reference},
-        {"q": VALID_CONTAINER},
-        {"q": "napkins"},
-        {"container_number": VALID_CONTAINER},
-        {"counterpart": "KZ"},
-        {"status": "open"},
-    ):
-        data = outsider_api.get("/api/v1/queries/", params).json()
-        assert data["count"] == 0, params
+@pytest.fixture
+def query_tj_kz(focal_kz, focal_tj):
+    """TJ's own query, alike in every searchable way, so an empty answer for TJ means the
+    KZ–UZ query was left out (not that the search found nothing at all)."""
+    return file_query(focal_tj, recipients=["KZ"])
 
 
-def test_third_country_never_sees_it_in_the_inbox_or_search(client, focal_tj, query_kz_uz):
+SEARCHES = (
+    {},
+    {"q": VALID_CONTAINER},
+    {"q": "napkins"},
+    {"container_number": VALID_CONTAINER},
+    {"counterpart": "KZ"},
+    {"status": "open"},
+)
+
+
+def _api_refs(client, params):
+    return [q["reference"] for q in client.get("/api/v1/queries/", params).json()["results"]]
+
+
+def test_third_country_never_sees_it_in_the_api_list_search_or_filters(
+    outsider_api, query_kz_uz, query_tj_kz, focal_uz
+):
+    party = APIClient()
+    party.force_authenticate(focal_uz)
+    for params in SEARCHES:
+        assert _api_refs(outsider_api, params) == [query_tj_kz.reference], params
+        assert _api_refs(party, params) == [query_kz_uz.reference], params
+    by_reference = {"q": query_kz_uz.reference}
+    assert _api_refs(outsider_api, by_reference) == []
+    assert _api_refs(party, by_reference) == [query_kz_uz.reference]
+
+
+def _inbox_refs(client, params):
+    response = client.get(reverse("exchange:inbox"), params)
+    assert response.status_code == 200
+    return response, [q.reference for q in response.context["page"]]
+
+
+def test_third_country_never_sees_it_in_the_inbox_or_search(
+    client, focal_tj, focal_uz, query_kz_uz, query_tj_kz
+):
+    params_list = ({}, {"q": VALID_CONTAINER}, {"q": "napkins"}, {"country": "KZ"})
     client.force_login(focal_tj)
-    for params in ({}, {"q": query_kz_uz.reference}, {"q": VALID_CONTAINER}, {"country": "KZ"}):
-        response = client.get(reverse("exchange:inbox"), params)
-        assert response.status_code == 200
-        assert response.context["page"].paginator.count == 0, params
+    for params in params_list:
+        response, refs = _inbox_refs(client, params)
+        assert refs == [query_tj_kz.reference], params
         assert f'data-reference="{query_kz_uz.reference}"'.encode() not in response.content
-        assert b"napkins" not in response.content
+    assert _inbox_refs(client, {"q": query_kz_uz.reference})[1] == []
+    client.force_login(focal_uz)
+    for params in (*params_list, {"q": query_kz_uz.reference}):
+        assert _inbox_refs(client, params)[1] == [query_kz_uz.reference], params
 
 
-def test_third_country_bell_counts_nothing(client, focal_tj, query_kz_uz):
+def test_third_country_bell_counts_only_its_own(
+    client, focal_tj, focal_uz, query_kz_uz, query_tj_kz, focal_kz
+):
+    addressed_to_tj = file_query(focal_kz, recipients=["TJ"])
     Alert.objects.update(sent_at=query_kz_uz.created_at)
     client.force_login(focal_tj)
     response = client.get(reverse("exchange:inbox"))
-    assert response.context["exchange_bell"]["unread"] == 0
+    # TJ's one unread notification is about the query addressed to it, none about KZ–UZ.
+    assert response.context["exchange_bell"]["unread"] == 1
+    assert set(
+        Alert.objects.filter(recipient=focal_tj, channel=AlertChannel.PORTAL).values_list(
+            "query_id", flat=True
+        )
+    ) == {addressed_to_tj.pk}
+    client.force_login(focal_uz)
+    assert client.get(reverse("exchange:inbox")).context["exchange_bell"]["unread"] == 1
 
 
 def test_third_country_member_admin_gets_404(client, tj, query_kz_uz):
@@ -171,10 +213,17 @@ def test_third_country_gets_404_on_figures(client, focal_tj):
     assert client.get(reverse("exchange:figures")).status_code == 404
 
 
-def test_third_country_notifications_never_include_it(outsider_api, query_kz_uz):
+def test_third_country_notifications_never_include_it(
+    outsider_api, query_kz_uz, focal_kz, focal_uz
+):
+    addressed_to_tj = file_query(focal_kz, recipients=["TJ"])
     Alert.objects.filter(channel=AlertChannel.PORTAL).update(sent_at=query_kz_uz.created_at)
-    assert outsider_api.get("/api/v1/notifications/").json()["count"] == 0
-    assert Query.objects.count() == 1
+    data = outsider_api.get("/api/v1/notifications/").json()
+    assert [n["reference"] for n in data["results"]] == [addressed_to_tj.reference]
+    party = APIClient()
+    party.force_authenticate(focal_uz)
+    data = party.get("/api/v1/notifications/").json()
+    assert [n["reference"] for n in data["results"]] == [query_kz_uz.reference]
 
 
 def test_notifications_vanish_when_the_person_loses_the_role(query_kz_uz, focal_uz):

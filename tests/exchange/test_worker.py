@@ -148,3 +148,13 @@ def test_filing_succeeds_with_the_broker_down_and_alerts_arrive_once_it_is_back(
     assert portal.count() == len(people)
     assert portal.filter(sent_at__isnull=False).count() == len(people)
     assert set(Alert.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_real_worker_registers_every_task_in_the_beat_schedule(worker):
+    from django.conf import settings
+
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    replies = worker.app.control.inspect(timeout=10).registered() or {}
+    registered = {name.split(" ")[0] for names in replies.values() for name in names}
+    assert replies, "the worker answered no inspect request"
+    assert scheduled - registered == set()

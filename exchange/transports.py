@@ -1,0 +1,152 @@
+"""How an alert reaches a person: one transport class per channel, behind a registry (after
+healthchecks' ``hc/api/transports.py``). The outbox claims a row, asks the channel's transport
+to send it and records the outcome; a transport only sends.
+
+A transport signals failure with ``TransportError``, which says whether trying again could
+help: a mail server that refuses the recipient for good (SMTP 5xx) is permanent; a server that
+cannot be reached, or answers "try later" (4xx), is transient.
+
+Alert mail carries no query content whatever the handling code: the reference, kind,
+priority, handling code, sender and the link; the query's subject only under H0 and H1.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Alert, AlertChannel, HandlingCode
+
+#: Handling codes under which the query's subject may travel in an alert's mail.
+SUBJECT_IN_MAIL = frozenset({HandlingCode.H0, HandlingCode.H1})
+
+
+class TransportError(Exception):
+    """A delivery failed; ``permanent`` says that trying again will not help."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+class Transport:
+    """Sends alerts of one channel. One instance serves one batch: ``open`` before the first
+    ``send`` (it may hold a connection), ``close`` after the last."""
+
+    channel: str = ""
+    #: Nothing leaves the portal: delivery is stamping the row, done for a whole batch at once.
+    stored_in_portal = False
+
+    def open(self) -> None:
+        pass
+
+    def send(self, alert: Alert) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+_registry: dict[str, type[Transport]] = {}
+
+
+def register(cls: type[Transport]) -> type[Transport]:
+    """Class decorator: make ``cls`` the transport of its channel."""
+    _registry[cls.channel] = cls
+    return cls
+
+
+def transport_for(channel: str) -> Transport:
+    """A new transport for ``channel`` (``KeyError`` for a channel nobody registered)."""
+    return _registry[channel]()
+
+
+@register
+class PortalTransport(Transport):
+    """The in-portal notification is the alert row itself: the bell counts the sent ones."""
+
+    channel = AlertChannel.PORTAL
+    stored_in_portal = True
+
+    def send(self, alert: Alert) -> None:
+        return None
+
+
+def alert_email_render(alert: Alert) -> EmailMessage:
+    """The email for one alert: what it is about and where to read it, no query content."""
+    query = alert.query
+    link = settings.PORTAL_BASE_URL + reverse("exchange:detail", args=[query.pk])
+    context = {
+        "alert": alert,
+        "query": query,
+        "link": link,
+        "show_subject": query.handling_code in SUBJECT_IN_MAIL,
+    }
+    subject = " ".join(render_to_string("exchange/email/alert_subject.txt", context).split())
+    body = render_to_string("exchange/email/alert.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
+
+
+def _text(message) -> str:
+    return message.decode(errors="replace") if isinstance(message, bytes) else str(message)
+
+
+def _smtp_error(error: Exception) -> TransportError:
+    """Classify an SMTP failure: 5xx answers are permanent, everything else transient."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        detail = "; ".join(
+            f"{address}: {code} {_text(message)}"
+            for address, (code, message) in error.recipients.items()
+        )
+        return TransportError(
+            f"Recipient refused: {detail}", permanent=bool(codes) and min(codes) >= 500
+        )
+    if isinstance(error, smtplib.SMTPResponseException):
+        return TransportError(
+            f"{error.smtp_code} {_text(error.smtp_error)}", permanent=error.smtp_code >= 500
+        )
+    return TransportError(f"{type(error).__name__}: {error}", permanent=False)
+
+
+@register
+class EmailTransport(Transport):
+    """Mail over one SMTP connection per batch. A server that cannot be reached fails every
+    alert of the batch (transiently) without trying to connect again for each."""
+
+    channel = AlertChannel.EMAIL
+
+    def __init__(self):
+        self.connection = None
+        self._open_error: TransportError | None = None
+
+    def open(self) -> None:
+        self.connection = get_connection()
+        try:
+            self.connection.open()
+        except (OSError, smtplib.SMTPException) as error:
+            self._open_error = _smtp_error(error)
+
+    def send(self, alert: Alert) -> None:
+        if self.connection is None:
+            self.open()
+        if self._open_error is not None:
+            raise self._open_error
+        message = alert_email_render(alert)
+        message.connection = self.connection
+        try:
+            message.send(fail_silently=False)
+        except (OSError, smtplib.SMTPException) as error:
+            raise _smtp_error(error) from error
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.close()
+            except (OSError, smtplib.SMTPException):
+                pass

@@ -1,0 +1,263 @@
+"""Checks of what a query or reply carries: consignment identifiers (ISO 6346 container
+numbers, air waybills, bills of lading, HS codes, route countries), attachments, the sender a
+filer may use and the recipients they name. Each ``clean_*`` normalises its input and adds
+field-keyed messages to ``errors``; the services raise them as one ``ValidationError``."""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django_countries import countries
+from stdnum import iso6346
+from stdnum.exceptions import InvalidChecksum
+from stdnum.exceptions import ValidationError as StdnumValidationError
+
+from members.models import ControlUnit, MemberAdministration, MemberStatus
+
+from . import permissions
+
+
+def add_error(errors: dict, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def as_list(values) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = re.split(r"[,;\n]+", values)
+    return [str(v).strip() for v in values if str(v).strip()]
+
+
+def normalise_container_number(text: str) -> str:
+    """``csqu 305438-3`` → ``CSQU3054383`` (not validated)."""
+    return re.sub(r"[\s./-]", "", text or "").upper()
+
+
+def clean_container_numbers(values, errors: dict) -> list[str]:
+    """Normalise ISO 6346 container numbers and check each one's check digit."""
+    numbers: list[str] = []
+    for raw in as_list(values):
+        number = normalise_container_number(raw)
+        try:
+            iso6346.validate(number)
+        except InvalidChecksum:
+            add_error(
+                errors,
+                "container_numbers",
+                _(
+                    "%(number)s has a wrong check digit: by ISO 6346 the last digit "
+                    "should be %(digit)s."
+                )
+                % {"number": raw, "digit": iso6346.calc_check_digit(number[:10])},
+            )
+            continue
+        except StdnumValidationError:
+            add_error(
+                errors,
+                "container_numbers",
+                _(
+                    "%(number)s is not an ISO 6346 container number (four letters ending in "
+                    "U, J or Z, six digits and a check digit, e.g. CSQU3054383)."
+                )
+                % {"number": raw},
+            )
+            continue
+        if number not in numbers:
+            numbers.append(number)
+    return numbers
+
+
+def clean_air_waybill_numbers(values, errors: dict) -> list[str]:
+    """Air waybill numbers: a three-digit airline prefix and an eight-digit serial whose last
+    digit is the first seven modulo 7 (IATA)."""
+    numbers = []
+    for raw in as_list(values):
+        digits = re.sub(r"[\s-]", "", raw)
+        if not re.fullmatch(r"\d{11}", digits):
+            add_error(
+                errors,
+                "air_waybill_numbers",
+                _("%(number)s is not an air waybill number (e.g. 176-12345675).") % {"number": raw},
+            )
+        elif int(digits[3:10]) % 7 != int(digits[10]):
+            add_error(
+                errors,
+                "air_waybill_numbers",
+                _("%(number)s has a wrong check digit.") % {"number": raw},
+            )
+        else:
+            formatted = f"{digits[:3]}-{digits[3:]}"
+            if formatted not in numbers:
+                numbers.append(formatted)
+    return numbers
+
+
+def clean_hs_codes(values, errors: dict) -> list[str]:
+    codes = []
+    for raw in as_list(values):
+        digits = raw.replace(".", "").replace(" ", "")
+        if not re.fullmatch(r"\d{4}|\d{6}|\d{8}|\d{10}", digits):
+            add_error(
+                errors,
+                "hs_codes",
+                _("%(code)s is not an HS code (4, 6, 8 or 10 digits, e.g. 2402.20).")
+                % {"code": raw},
+            )
+        elif digits not in codes:
+            codes.append(digits)
+    return codes
+
+
+def clean_route_countries(values, errors: dict) -> list[str]:
+    known = dict(countries)
+    codes = []
+    for raw in as_list(values):
+        code = raw.upper()
+        if code not in known:
+            add_error(
+                errors,
+                "route_countries",
+                _("%(code)s is not an ISO 3166-1 alpha-2 country code.") % {"code": raw},
+            )
+        else:
+            codes.append(code)
+    return codes
+
+
+def clean_bill_of_lading_numbers(values, errors: dict) -> list[str]:
+    numbers = []
+    for raw in as_list(values):
+        if len(raw) > 35 or not re.fullmatch(r"[A-Za-z0-9/-]+", raw):
+            add_error(
+                errors,
+                "bill_of_lading_numbers",
+                _("%(number)s is not a bill of lading number (up to 35 letters and digits).")
+                % {"number": raw},
+            )
+        elif raw.upper() not in numbers:
+            numbers.append(raw.upper())
+    return numbers
+
+
+def clean_attachments(files: Sequence, errors: dict, field: str = "attachments") -> list:
+    """Check size and type. The type is taken from the file name, never from the client's
+    claim, and must be in EXCHANGE_ATTACHMENT_TYPES."""
+    cleaned = []
+    limit = settings.EXCHANGE_ATTACHMENT_MAX_BYTES
+    allowed = set(settings.EXCHANGE_ATTACHMENT_TYPES)
+    for upload in files or []:
+        name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1][:200]
+        content_type = mimetypes.guess_type(name)[0] or ""
+        if upload.size > limit:
+            add_error(
+                errors,
+                field,
+                _("%(name)s is too large: attachments may be at most %(limit)s MB.")
+                % {"name": name, "limit": f"{limit / 1024 / 1024:g}"},
+            )
+        elif content_type not in allowed:
+            add_error(
+                errors,
+                field,
+                _(
+                    "%(name)s is not an allowed kind of file "
+                    "(PDF, images, text, CSV, Word or Excel)."
+                )
+                % {"name": name},
+            )
+        else:
+            cleaned.append((upload, name, content_type))
+    return cleaned
+
+
+def clean_choice(value, choices, field: str, errors: dict, default=None):
+    value = default if value in (None, "") else value
+    if value not in choices.values:
+        add_error(
+            errors,
+            field,
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": value or "", "choices": ", ".join(choices.values)},
+        )
+    return value
+
+
+def clean_sender(*, author, sender_member, sender_unit, errors: dict):
+    """The member (and unit) a query is filed for: as named, or the one member the author
+    files for, and a unit officer's own unit. Adds an error if the author may not file for
+    it. Returns ``(member, unit)``."""
+    unit = None
+    if isinstance(sender_unit, str) and sender_unit:
+        unit = ControlUnit.objects.filter(code=sender_unit.strip().upper()).first()
+        if unit is None:
+            add_error(
+                errors,
+                "sender_unit",
+                _("There is no control unit %(code)s.") % {"code": sender_unit},
+            )
+    elif isinstance(sender_unit, ControlUnit):
+        unit = sender_unit
+    member = None
+    if isinstance(sender_member, MemberAdministration):
+        member = sender_member
+    elif isinstance(sender_member, str) and sender_member:
+        member = MemberAdministration.objects.filter(code=sender_member.strip().upper()).first()
+    elif unit is not None:
+        member = unit.member
+    else:
+        member = permissions.query_default_sender_member(author)
+    if unit is None:
+        unit = permissions.query_required_sender_unit(author, member)
+    if member is None or not permissions.may_file_query(author, member, unit):
+        field = "sender_unit" if unit is not None and member is not None else "sender_member"
+        add_error(errors, field, _("You may not file queries on behalf of this sender."))
+    return member, unit
+
+
+def clean_recipients(*, recipients, recipient_units, sender, errors: dict):
+    """Recipients: members of the network other than the sender, optionally narrowed to some
+    of their control units. Returns ``(members, {member id: [units]})``."""
+    codes = [c.upper() for c in as_list(recipients)]
+    recipient_members: list[MemberAdministration] = []
+    if not codes:
+        add_error(errors, "recipients", _("Choose at least one recipient member."))
+    else:
+        found = {
+            m.code.code: m
+            for m in MemberAdministration.objects.filter(code__in=codes, status=MemberStatus.MEMBER)
+        }
+        unknown = [c for c in codes if c not in found]
+        if unknown:
+            add_error(
+                errors,
+                "recipients",
+                _("Unknown recipient: %(codes)s is not a member of the network.")
+                % {"codes": ", ".join(unknown)},
+            )
+        for code in dict.fromkeys(codes):
+            if code in found:
+                if sender is not None and found[code].pk == sender.pk:
+                    add_error(errors, "recipients", _("A query cannot be addressed to its sender."))
+                else:
+                    recipient_members.append(found[code])
+    unit_codes = [c.upper() for c in as_list(recipient_units)]
+    units_by_member: dict[int, list[ControlUnit]] = {}
+    if unit_codes:
+        known_units = {u.code: u for u in ControlUnit.objects.filter(code__in=unit_codes)}
+        recipient_ids = {m.pk for m in recipient_members}
+        for code in unit_codes:
+            found_unit = known_units.get(code)
+            if found_unit is None or found_unit.member_id not in recipient_ids:
+                add_error(
+                    errors,
+                    "recipient_units",
+                    _("%(code)s is not a control unit of a recipient member.") % {"code": code},
+                )
+            else:
+                units_by_member.setdefault(found_unit.member_id, []).append(found_unit)
+    return recipient_members, units_by_member
