@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from members import permissions
+from members.idempotency import idempotent
 
 from .. import selectors, services
 from ..models import Alert, Attachment, Query
@@ -119,6 +120,7 @@ class QueryViewSet(
     def retrieve(self, request, *args, **kwargs):
         return self._detail(self.get_object())
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = QueryFileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -153,6 +155,7 @@ class QueryViewSet(
         methods=["get"], summary="The thread", responses={200: ReplySerializer(many=True)}
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    @idempotent
     def replies(self, request, pk=None):
         query = self.get_object()
         if request.method == "GET":

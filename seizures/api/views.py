@@ -10,6 +10,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from members import permissions
+from members.idempotency import idempotent
 
 from .. import selectors, services
 from ..forms import SeizureFilterForm, StatsForm
@@ -135,6 +136,7 @@ class SeizureReportViewSet(
         url_path="import",
         parser_classes=[MultiPartParser, FormParser, JSONParser],
     )
+    @idempotent
     def import_file(self, request):
         """Import a CSV or XLSX file: every row is checked first; all go in, or none (400 with
         each bad row, column and reason)."""
