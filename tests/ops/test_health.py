@@ -36,8 +36,10 @@ def test_healthz_answers_ok_without_touching_the_database(client, django_assert_
     assert response.content == b"ok"
 
 
-def test_readyz_on_sqlite_in_process_is_ready_with_skipped_broker_and_heartbeats(client, settings):
+def test_readyz_in_process_is_ready_with_skipped_broker_and_heartbeats(client, settings):
+    # As on a laptop: no REDIS_URL, Celery in-process (the default run of the suite).
     settings.REDIS_URL = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     response = client.get("/readyz")
     assert response.status_code == 200
     body = response.json()
@@ -127,6 +129,7 @@ def test_the_heartbeat_task_stamps_the_worker(celery_out_of_process):
 
 def test_readyz_fails_on_an_old_pending_alert(client, settings, focal_kz, focal_uz):
     settings.REDIS_URL = ""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
     query = file_query(focal_kz)
     alert = Alert.objects.create(recipient=focal_uz, query=query, event="filed", channel="email")
     Alert.objects.filter(pk=alert.pk).update(created_at=timezone.now() - timedelta(hours=1))
