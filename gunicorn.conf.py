@@ -57,7 +57,8 @@ class JsonAccessLogger(Logger):
             "path": environ.get("PATH_INFO", ""),
             "query": environ.get("QUERY_STRING", ""),
             "status": int(status),
-            "bytes": getattr(resp, "sent", None),
+            # Files handed to sendfile() (whitenoise) are not counted in resp.sent.
+            "bytes": getattr(resp, "sent", 0) or int(headers.get("content-length") or 0),
             "duration_ms": round(request_time.total_seconds() * 1000, 1),
             "request_id": headers.get("x-request-id") or environ.get("HTTP_X_REQUEST_ID", ""),
             "user_agent": environ.get("HTTP_USER_AGENT", ""),
