@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PASSWORD ?= iren-demo-2026
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format migrate messages worker beat bench clean
+.PHONY: install run test lint format migrate messages worker beat bench clean serve backup restore-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,19 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A ireN beat --loglevel=INFO
+
+# Production-like: gunicorn + worker + beat (Procfile, honcho) on PostgreSQL and Redis, DEBUG off.
+# Needs DATABASE_URL, REDIS_URL and SECRET_KEY; migrates and collects static files first.
+serve: install
+	bin/serve.sh
+
+# A backup of DATABASE_URL and MEDIA_ROOT under var/backups/ (or BACKUP_DIR).
+backup: install
+	bin/backup.sh
+
+# Back up, restore into a scratch database and folder, check and compare; bounded by DRILL_TIMEOUT.
+restore-drill: install
+	bin/restore-drill.sh
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 var

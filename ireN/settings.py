@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "members",
     "exchange",
     "seizures",
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +63,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Operations: gzip for token-authenticated API answers only (see ops/middleware.py), and a
+    # plain 503 page when the database is unreachable.
+    "ops.middleware.ApiCompressionMiddleware",
+    "ops.middleware.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "ireN.urls"
@@ -90,6 +95,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Operations: keep connections between requests (a new one per request cost ~30 % throughput)
+# and check them before reuse, so a restarted PostgreSQL costs one failed check, not a 500.
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
@@ -335,3 +344,38 @@ CELERY_BEAT_SCHEDULE["seizures-resume-imports"] = {
     "task": "seizures.import_jobs_resume",
     "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=300),
 }
+
+# --- Operations (ops app): health, metrics, idempotency, database outage answers -------------
+# Celery tasks named seizures.* (imports) run on their own queue so that an import never waits
+# behind alert deliveries; the Procfile's worker consumes celery, alerts and imports.
+CELERY_TASK_ROUTES = {"seizures.*": {"queue": "imports"}}
+CELERY_BEAT_SCHEDULE["ireN-heartbeat"] = {
+    "task": "ireN.heartbeat",
+    "schedule": env.int("HEALTH_HEARTBEAT_EVERY_SECONDS", default=30),
+}
+CELERY_BEAT_SCHEDULE["ireN-idempotency-prune"] = {
+    "task": "ireN.idempotency_prune",
+    "schedule": env.int("IDEMPOTENCY_PRUNE_EVERY_SECONDS", default=3600),
+}
+# /readyz: a heartbeat older than this fails its check; so does an outbox with more pending
+# alerts than HEALTH_OUTBOX_MAX_PENDING or an oldest pending alert older than the age limit.
+HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=120)
+HEALTH_BEAT_MAX_AGE_SECONDS = env.int("HEALTH_BEAT_MAX_AGE_SECONDS", default=120)
+HEALTH_OUTBOX_MAX_PENDING = env.int("HEALTH_OUTBOX_MAX_PENDING", default=5000)
+HEALTH_OUTBOX_MAX_AGE_SECONDS = env.int("HEALTH_OUTBOX_MAX_AGE_SECONDS", default=600)
+HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", default=2.0)
+# The checks whose failure turns /readyz into a 503; the others are reported only.
+HEALTH_REQUIRED_CHECKS = env.list(
+    "HEALTH_REQUIRED_CHECKS",
+    default=["database", "migrations", "broker", "worker", "beat", "outbox", "imports"],
+)
+# Probes and scrapers talk plain HTTP on the host itself: no redirect to HTTPS for them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# /metrics answers only these client networks (others get a 404).
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+# Idempotency-Key: how long a stored answer is replayed.
+IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 3600)
+# The Retry-After (seconds) of the 503 answered while the database is unreachable.
+DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", default=30)
+# gzip for API answers to clients that authenticate with a header (see ops/middleware.py).
+API_COMPRESSION = env.bool("API_COMPRESSION", default=True)

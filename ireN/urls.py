@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from ops import views as ops_views
+
 api_v1 = [
     path("", include("members.api.urls")),
     path("", include("exchange.api.urls")),
@@ -9,6 +11,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # Operations: liveness, readiness and Prometheus metrics (see docs/DEPLOY.md).
+    path("healthz", ops_views.healthz, name="healthz"),
+    path("readyz", ops_views.readyz, name="readyz"),
+    path("metrics", ops_views.metrics, name="metrics"),
     path("", include("members.urls")),
     path("queries/", include("exchange.urls")),
     path("seizures/", include("seizures.urls")),
@@ -20,3 +26,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+
+# A database error outside a view still answers 503; the 500 page needs no database.
+handler500 = "ops.outage.server_error"

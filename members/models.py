@@ -294,3 +294,34 @@ class AuditEvent(models.Model):
     @property
     def member_codes(self) -> list[str]:
         return [code for code in self.members.split("|") if code]
+
+
+class IdempotencyKey(models.Model):
+    """One answered POST sent with an ``Idempotency-Key`` header: a retry with the same key
+    (same user) gets this answer again instead of doing the work twice. See
+    members/idempotency.py."""
+
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="idempotency_keys",
+        verbose_name=_("user"),
+    )
+    key = models.CharField(max_length=255, verbose_name=_("key"))
+    method = models.CharField(max_length=8, verbose_name=_("method"))
+    path = models.CharField(max_length=500, verbose_name=_("path"))
+    fingerprint = models.CharField(max_length=64, verbose_name=_("request fingerprint"))
+    response_status = models.PositiveSmallIntegerField(verbose_name=_("response status"))
+    response_body = models.JSONField(null=True, blank=True, verbose_name=_("response body"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_created_idx")]
+
+    def __str__(self):
+        return f"{self.user_id}:{self.key}"

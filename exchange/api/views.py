@@ -11,6 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
 from .. import auditing, outbox, panels, selectors, services
@@ -120,6 +121,7 @@ class QueryViewSet(
         auditing.query_read_record(request=request, query=query)
         return self._detail(query)
 
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = QueryFileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -154,6 +156,7 @@ class QueryViewSet(
         methods=["get"], summary="The thread", responses={200: ReplySerializer(many=True)}
     )
     @action(detail=True, methods=["get", "post"], filterset_class=None, pagination_class=None)
+    @idempotent
     def replies(self, request, pk=None):
         query = self.get_object()
         if request.method == "GET":

@@ -10,6 +10,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from members.idempotency import idempotent
+
 from .. import auditing, permissions, selectors, services
 from ..filtersets import SeizureFilterSet, SeizureStatsFilterSet
 from ..models import Commodity
@@ -116,6 +118,7 @@ class SeizureReportViewSet(
         url_path="import",
         parser_classes=[MultiPartParser, FormParser, JSONParser],
     )
+    @idempotent
     def import_file(self, request):
         """Import a CSV or XLSX file: every row is checked first; all go in, or none (400 with
         each bad row, column and reason)."""
