@@ -143,7 +143,9 @@ class QueryForm(ServiceErrorsMixin, forms.Form):
             )
             % hours
         )
-        self.fields["sender_member"].choices = [(m.code.code, m.name) for m in filing_members]
+        self.fields["sender_member"].choices = [
+            (m.code.code, m.display_name) for m in filing_members
+        ]
         if len(filing_members) <= 1:
             self.fields["sender_member"].widget = forms.HiddenInput()
             if filing_members:
@@ -234,5 +236,5 @@ class InboxFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         members = MemberAdministration.objects.order_by("name")
         self.fields["country"].choices = [("", _("Any country"))] + [
-            (m.code.code, m.name) for m in members
+            (m.code.code, m.display_name) for m in members
         ]

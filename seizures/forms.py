@@ -68,11 +68,14 @@ class SeizureFilterForm(forms.Form):
         """Drop-downs for the browser (three small queries the API does not need)."""
         self.fields["member"].widget = forms.Select(
             choices=_blank(
-                [(str(m.code), m.name) for m in MemberAdministration.objects.order_by("name")]
+                [
+                    (str(m.code), m.display_name)
+                    for m in MemberAdministration.objects.order_by("name")
+                ]
             )
         )
         self.fields["commodity"].widget = forms.Select(
-            choices=_blank([(c.code, c.name) for c in Commodity.objects.order_by("name")])
+            choices=_blank([(c.code, c.display_name) for c in Commodity.objects.order_by("name")])
         )
         self.fields["operation"].widget = forms.Select(
             choices=_blank([(o.code, o.name) for o in Operation.objects.order_by("name")])
@@ -189,7 +192,7 @@ class SeizureReportForm(ServiceErrorsMixin, forms.Form):
     )
     origin_country = forms.ChoiceField(label=_("Origin country"), required=False)
     transit_countries = forms.MultipleChoiceField(
-        label=_("Transit countries"), required=False, choices=list(countries)
+        label=_("Transit countries"), required=False, choices=()
     )
     destination_country = forms.ChoiceField(label=_("Destination country"), required=False)
     persons_detained = forms.CharField(label=_("Persons detained"), required=False, initial="0")
@@ -207,7 +210,9 @@ class SeizureReportForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         members = permissions.members_for(user, permissions.Right.REPORT_SEIZURES).order_by("name")
-        self.fields["member"].choices = [(str(m.code), m.name) for m in members]
+        self.fields["member"].choices = [(str(m.code), m.display_name) for m in members]
+        # In the request's language (a class-level list would freeze the import's language).
+        self.fields["transit_countries"].choices = list(countries)
         if len(self.fields["member"].choices) == 1:
             self.fields["member"].initial = self.fields["member"].choices[0][0]
         units = ControlUnit.objects.filter(member__in=members, active=True).order_by("code")
@@ -215,7 +220,11 @@ class SeizureReportForm(ServiceErrorsMixin, forms.Form):
         if getattr(user, "control_unit_id", None):
             self.fields["control_unit"].initial = user.control_unit.code
         self.fields["commodity"].choices = _blank(
-            [(c.code, c.name) for c in Commodity.objects.filter(active=True).order_by("name")], ""
+            [
+                (c.code, c.display_name)
+                for c in Commodity.objects.filter(active=True).order_by("name")
+            ],
+            "",
         )
         self.fields["origin_country"].choices = _country_choices()
         self.fields["destination_country"].choices = _country_choices()
