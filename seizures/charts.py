@@ -108,8 +108,10 @@ def _nice_step(span: float, ticks: int = 4) -> float:
 class LinearScale:
     log = False
 
-    def __init__(self, peak: float):
+    def __init__(self, peak: float, whole: bool = False):
         self.step = _nice_step(peak or 1)
+        if whole:  # counts of reports: no tick at 0.25 of a report
+            self.step = max(1, math.ceil(self.step))
         self.top = math.ceil((peak or 1) / self.step) * self.step
 
     def fraction(self, value: float) -> float:
@@ -139,12 +141,12 @@ class LogScale:
         return [10.0**power for power in range(self.low, self.high + 1)]
 
 
-def _scale(values: list[float], allow_log: bool):
+def _scale(values: list[float], allow_log: bool, whole: bool = False):
     positive = [v for v in values if v > 0]
     peak = max(positive, default=0)
     if allow_log and positive and peak / min(positive) > LOG_SCALE_RATIO:
         return LogScale(min(positive), peak)
-    return LinearScale(peak)
+    return LinearScale(peak, whole=whole)
 
 
 # --- Panels ---------------------------------------------------------------------------------
@@ -161,7 +163,7 @@ def bar_panel(results: list[dict], unit: str, *, series: bool = False) -> dict:
         values = [(r, float(r["totals"][unit])) for r in results if unit in r["totals"]]
     if not series:
         values.sort(key=lambda pair: -pair[1])
-    scale = _scale([v for _r, v in values], allow_log=not series)
+    scale = _scale([v for _r, v in values], allow_log=not series, whole=unit == "count")
     texts = [quantity(v) for _r, v in values]
     ticks = scale.ticks()
     tick_texts = [quantity(t) for t in ticks]
@@ -189,9 +191,17 @@ def bar_panel(results: list[dict], unit: str, *, series: bool = False) -> dict:
             }
         )
     plot_height = len(bars) * ROW_HEIGHT
+    # Every tick gets a grid line; labels are thinned so that they never overlap.
+    spacing = bar_width / max(len(ticks) - 1, 1)
+    widest = max(len(text) for text in tick_texts) * CHAR_WIDTH + 8
+    every = max(1, math.ceil(widest / spacing))
+    last = len(ticks) - 1
     axis_ticks = [
-        {"x": round(scale.fraction(t) * bar_width, 1), "text": text}
-        for t, text in zip(ticks, tick_texts, strict=True)
+        {
+            "x": round(scale.fraction(t) * bar_width, 1),
+            "text": text if (last - index) % every == 0 else "",
+        }
+        for index, (t, text) in enumerate(zip(ticks, tick_texts, strict=True))
     ]
     symbol = unit_symbol(unit)
     if scale.log:
