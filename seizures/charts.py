@@ -22,6 +22,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from .templatetags.seizures import quantity
+from .templatetags.seizures import unit_symbol as _unit_symbol
 
 WIDTH = 340
 FONT_SIZE = 12
@@ -49,12 +50,7 @@ def unit_label(unit: str) -> str:
 
 def unit_symbol(unit: str) -> str:
     """The short unit of a base unit, for table headers and axes."""
-    return {
-        "kg": _("kg"),
-        "l": _("l"),
-        "pieces": _("pieces"),
-        "count": _("reports"),
-    }.get(unit, unit)
+    return _unit_symbol(unit)
 
 
 # --- Monthly series -------------------------------------------------------------------------

@@ -64,3 +64,11 @@ def due_in(value, now=None) -> str:
     if seconds >= 0:
         return _("in %(duration)s") % {"duration": _duration_text(seconds)}
     return _("overdue by %(duration)s") % {"duration": _duration_text(-seconds)}
+
+
+@register.filter
+def country_name(code) -> str:
+    """A country's name in the active language, from its ISO code ("KZ" -> "Казахстан")."""
+    from django_countries import countries
+
+    return str(countries.name(str(code))) or str(code) if code else ""
