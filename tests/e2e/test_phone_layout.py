@@ -177,3 +177,29 @@ def test_every_main_page_fits_a_390_px_phone(offline_page, live_server):
     for url in [reverse("member-onboard"), reverse("exchange:figures"), reverse("directory")]:
         _assert_fits(page, base + url)
     _desktop(page, base + reverse("exchange:figures"), "figures")
+
+
+def test_a_printed_query_shows_content_handling_and_thread_without_navigation(
+    offline_page, live_server
+):
+    page = offline_page
+    query, report = _network()
+    _log_in(page, live_server.url, "focal.kz")
+    page.goto(live_server.url + reverse("exchange:detail", args=[query.pk]))
+    page.emulate_media(media="print")
+    expect(page.locator("[data-testid=handling]")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text(query.reference)
+    expect(page.locator("article.reply").first).to_contain_text("We examined the container")
+    expect(page.locator("header.portal-header")).to_be_hidden()
+    expect(page.locator("[data-testid=reply-form]")).to_be_hidden()
+    assert page.locator("main button:visible, main [role=button]:visible").count() == 0
+    page.emulate_media(media="screen")
+    expect(page.locator("header.portal-header")).to_be_visible()
+
+    _log_out(page, live_server.url)
+    _log_in(page, live_server.url, "analyst.kz")
+    page.goto(live_server.url + reverse("seizures:report-detail", args=[report.pk]))
+    page.emulate_media(media="print")
+    expect(page.locator("h1")).to_contain_text(report.reference)
+    expect(page.locator(".seizures-nav")).to_be_hidden()
+    expect(page.locator("header.portal-header")).to_be_hidden()
