@@ -101,3 +101,29 @@ def test_the_favicon_is_linked_and_browsers_asking_for_favicon_ico_find_it(clien
     assert response["Location"].endswith("favicon.svg")
     client.force_login(focal_kz)
     assert 'rel="icon"' in client.get(reverse("home")).content.decode()
+
+
+def test_a_member_admin_gives_a_control_unit_its_russian_name(client, kz):
+    from members.models import ControlUnit, RoleName
+    from tests.factories.members import member_user
+
+    admin_kz = member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
+    client.force_login(admin_kz)
+    response = client.post(
+        reverse("member-unit-new", args=["KZ"]),
+        {
+            "code": "KZ-AKT-PCU",
+            "name": "Aktau Seaport Port Control Unit",
+            "name_ru": "Группа портового контроля морского порта Актау",
+            "kind": "seaport",
+            "city": "Aktau",
+            "locode": "KZAKT",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    unit = ControlUnit.objects.get(code="KZ-AKT-PCU")
+    assert unit.name_ru == "Группа портового контроля морского порта Актау"
+    client.cookies["django_language"] = "ru"
+    content = client.get(reverse("member-units", args=["KZ"])).content.decode()
+    assert "Группа портового контроля морского порта Актау" in content
