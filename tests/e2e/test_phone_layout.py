@@ -158,6 +158,12 @@ def test_every_main_page_fits_a_390_px_phone(offline_page, live_server):
     expect(page.locator("#chart-commodity figcaption").first).to_contain_text("logarithmic")
     _shoot(page, "dashboard")
     _desktop(page, base + reverse("seizures:dashboard"), "dashboard")
+    # Russian words are longer: the same pages still fit, with Russian data names.
+    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": base}])
+    _assert_fits(page, base + reverse("seizures:dashboard"))
+    expect(page.locator("#chart-commodity")).to_contain_text("Героин")
+    _assert_fits(page, base + reverse("seizures:report-new"))
+    page.screenshot(path=f"{DESKTOP_SHOTS}/phone-ru-dashboard.png", full_page=True)
     _log_out(page, base)
 
     # A KZ member admin: directory, people and units.
