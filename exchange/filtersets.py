@@ -28,7 +28,7 @@ BOX_CHOICES = [("all", _("All")), ("incoming", _("Incoming")), ("outgoing", _("O
 
 
 def _member_choices():
-    return [(m.code.code, m.name) for m in MemberAdministration.objects.order_by("name")]
+    return [(m.code.code, m.display_name) for m in MemberAdministration.objects.order_by("name")]
 
 
 class QueryFilterSet(django_filters.FilterSet):

@@ -142,7 +142,9 @@ class QueryForm(ServiceErrorsMixin, forms.Form):
             )
             % hours
         )
-        self.fields["sender_member"].choices = [(m.code.code, m.name) for m in filing_members]
+        self.fields["sender_member"].choices = [
+            (m.code.code, m.display_name) for m in filing_members
+        ]
         if len(filing_members) <= 1:
             self.fields["sender_member"].widget = forms.HiddenInput()
             if filing_members:

@@ -258,7 +258,7 @@ def network_figures(*, user) -> list[dict]:
         figures.append(
             {
                 "member": member.code.code,
-                "name": member.name,
+                "name": member.display_name,
                 "sent": s.get("sent", 0),
                 "sent_open": s.get("open", 0),
                 "received": r.get("received", 0),

@@ -129,6 +129,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# --- Presentation (issue 11): one date format per language, in ireN/formats/<lang>/ ---
+FORMAT_MODULE_PATH = ["ireN.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
@@ -10,11 +12,18 @@ api_v1 = [
     path("", include("seizures.api.urls")),
 ]
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG icon."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     # Operations: liveness, readiness and Prometheus metrics (see docs/DEPLOY.md).
     path("healthz", ops_views.healthz, name="healthz"),
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("members.urls")),
     path("queries/", include("exchange.urls")),
     path("seizures/", include("seizures.urls")),

@@ -86,6 +86,12 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
 class ControlUnitForm(ServiceErrorsMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=200)
+    name_ru = forms.CharField(
+        label=_("Name in Russian"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional; shown when the portal is used in Russian."),
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=ControlUnitKind.choices)
     city = forms.CharField(label=_("City"), max_length=100)
     locode = forms.CharField(label=_("UN/LOCODE"), max_length=6, required=False)

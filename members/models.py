@@ -2,8 +2,18 @@
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from django_countries.fields import CountryField
+
+
+def localized_name(name: str, name_ru: str) -> str:
+    """A vocabulary entry's name in the active language: its Russian name when the portal
+    speaks Russian and one is recorded, else the (English) name."""
+    if name_ru and (get_language() or "").startswith("ru"):
+        return name_ru
+    return name
 
 
 class MemberStatus(models.TextChoices):
@@ -65,7 +75,15 @@ class MemberAdministration(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        return f"{self.display_name} ({self.code})"
+
+    @property
+    def display_name(self) -> str:
+        """The country's name in the active language (django-countries' translation), or the
+        recorded name in English or for a code django-countries does not know."""
+        if (get_language() or "en").startswith("en"):
+            return self.name
+        return str(countries.name(str(self.code))) or self.name
 
 
 class ControlUnitKind(models.TextChoices):
@@ -85,6 +103,12 @@ class ControlUnit(models.Model):
         help_text=_("Stable identifier, e.g. KZ-ALA-ACCU."),
     )
     name = models.CharField(max_length=200, verbose_name=_("name"))
+    name_ru = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name=_("name in Russian"),
+        help_text=_("Optional; shown when the portal is used in Russian."),
+    )
     member = models.ForeignKey(
         MemberAdministration,
         on_delete=models.PROTECT,
@@ -115,7 +139,11 @@ class ControlUnit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return localized_name(self.name, self.name_ru)
 
 
 class RoleName(models.TextChoices):

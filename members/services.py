@@ -334,6 +334,7 @@ def control_unit_save(
     city: str,
     locode: str = "",
     active: bool = True,
+    name_ru: str = "",
     control_unit: ControlUnit | None = None,
 ) -> ControlUnit:
     """Create or update one of ``member``'s control units."""
@@ -354,7 +355,7 @@ def control_unit_save(
         raise ValidationError(errors)
     unit.code, unit.name, unit.kind, unit.city = code, name.strip(), kind, city.strip()
     created = unit.pk is None
-    unit.locode, unit.active = locode, active
+    unit.locode, unit.active, unit.name_ru = locode, active, (name_ru or "").strip()
     unit.full_clean()
     unit.save()
     audit_record(

@@ -176,7 +176,8 @@ def unit_edit(request, code, unit_code=None):
     initial = {}
     if unit is not None:
         initial = {
-            f: getattr(unit, f) for f in ("code", "name", "kind", "city", "locode", "active")
+            f: getattr(unit, f)
+            for f in ("code", "name", "name_ru", "kind", "city", "locode", "active")
         }
     form = ControlUnitForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -151,11 +151,14 @@ class SeizureFilterSet(django_filters.FilterSet):
         fields = self.form.fields
         fields["member"].widget = forms.Select(
             choices=_blank(
-                [(str(m.code), m.name) for m in MemberAdministration.objects.order_by("name")]
+                [
+                    (str(m.code), m.display_name)
+                    for m in MemberAdministration.objects.order_by("name")
+                ]
             )
         )
         fields["commodity"].widget = forms.Select(
-            choices=_blank([(c.code, c.name) for c in Commodity.objects.order_by("name")])
+            choices=_blank([(c.code, c.display_name) for c in Commodity.objects.order_by("name")])
         )
         fields["operation"].widget = forms.Select(
             choices=_blank([(o.code, o.name) for o in Operation.objects.order_by("name")])

@@ -68,7 +68,7 @@ class SeizureReportForm(ServiceErrorsMixin, forms.Form):
     )
     origin_country = forms.ChoiceField(label=_("Origin country"), required=False)
     transit_countries = forms.MultipleChoiceField(
-        label=_("Transit countries"), required=False, choices=list(countries)
+        label=_("Transit countries"), required=False, choices=()
     )
     destination_country = forms.ChoiceField(label=_("Destination country"), required=False)
     persons_detained = forms.CharField(label=_("Persons detained"), required=False, initial="0")
@@ -87,6 +87,8 @@ class SeizureReportForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         members = permissions.reporting_members(user).order_by("name")
         self.fields["member"].choices = [(str(m.code), m.name) for m in members]
+        # In the request's language (a class-level list would freeze the import's language).
+        self.fields["transit_countries"].choices = list(countries)
         if len(self.fields["member"].choices) == 1:
             self.fields["member"].initial = self.fields["member"].choices[0][0]
         units = permissions.reporting_control_units(user).filter(active=True).order_by("code")
@@ -94,7 +96,11 @@ class SeizureReportForm(ServiceErrorsMixin, forms.Form):
         if getattr(user, "control_unit_id", None):
             self.fields["control_unit"].initial = user.control_unit.code
         self.fields["commodity"].choices = _blank(
-            [(c.code, c.name) for c in Commodity.objects.filter(active=True).order_by("name")], ""
+            [
+                (c.code, c.display_name)
+                for c in Commodity.objects.filter(active=True).order_by("name")
+            ],
+            "",
         )
         self.fields["origin_country"].choices = _country_choices()
         self.fields["destination_country"].choices = _country_choices()

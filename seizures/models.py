@@ -15,6 +15,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from members.models import localized_name
+
 
 class Category(models.TextChoices):
     NARCOTICS = "narcotics", _("Narcotics")
@@ -115,6 +117,12 @@ class Commodity(models.Model):
         help_text=_("Stable identifier used in imports and the API, e.g. heroin."),
     )
     name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    name_ru = models.CharField(
+        max_length=100,
+        blank=True,
+        verbose_name=_("name in Russian"),
+        help_text=_("Shown when the portal is used in Russian; the English name otherwise."),
+    )
     category = models.CharField(
         max_length=20, choices=Category.choices, db_index=True, verbose_name=_("category")
     )
@@ -137,7 +145,18 @@ class Commodity(models.Model):
         ]
 
     def __str__(self):
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (Russian if one is recorded, English otherwise)."""
+        return localized_name(self.name, self.name_ru)
+
+    @property
+    def dimension_labels(self) -> list[str]:
+        """The admissible dimensions, translated (for pages)."""
+        labels = dict(Dimension.choices)
+        return [str(labels[d]) for d in self.dimensions]
 
     @property
     def dimensions(self) -> list[str]:

@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from members.models import MemberAdministration
+from members.models import MemberAdministration, localized_name
 
 from .columns import SOURCES, to_cells
 from .models import (
@@ -75,9 +75,9 @@ def _group_fields(group_by: str):
     methods = dict(DetectionMethod.choices)
     if group_by in ("category", "commodity"):
         commodities = {
-            pk: (code, name, category)
-            for pk, code, name, category in Commodity.objects.values_list(
-                "pk", "code", "name", "category"
+            pk: (code, localized_name(name, name_ru), category)
+            for pk, code, name, name_ru, category in Commodity.objects.values_list(
+                "pk", "code", "name", "name_ru", "category"
             )
         }
         if group_by == "category":
@@ -88,8 +88,8 @@ def _group_fields(group_by: str):
         return ["commodity_id"], lambda r: commodities[r["commodity_id"]][:2]
     if group_by == "member":
         members = {
-            pk: (str(code), name)
-            for pk, code, name in MemberAdministration.objects.values_list("pk", "code", "name")
+            member.pk: (str(member.code), member.display_name)
+            for member in MemberAdministration.objects.only("pk", "code", "name")
         }
         return ["reporting_member_id"], lambda r: members[r["reporting_member_id"]]
     if group_by == "month":

@@ -36,12 +36,25 @@ def _network_user(request):
         raise Http404
 
 
-def _chart(name: str, title, results: list[dict]) -> dict:
+def _chart(name: str, title, results: list[dict], filters=None) -> dict:
+    series = name == "month"
+    if series:
+        period = filters.form.cleaned_data if filters is not None and filters.is_bound else {}
+        results = charts.fill_months(
+            results, date_from=period.get("from"), date_to=period.get("to")
+        )
     units = selectors.units_present(results)
-    panels = [charts.bar_panel(results, unit) for unit in units]
-    if name == "month" or not panels:
-        panels.append(charts.bar_panel(results, "count"))
-    return {"name": name, "title": title, "results": results, "units": units, "panels": panels}
+    panels = [charts.bar_panel(results, unit, series=series) for unit in units]
+    if series or not panels:
+        panels.append(charts.bar_panel(results, "count", series=series))
+    return {
+        "name": name,
+        "title": title,
+        "results": results,
+        "units": units,
+        "unit_symbols": [charts.unit_symbol(unit) for unit in units],
+        "panels": panels,
+    }
 
 
 @login_required
@@ -54,7 +67,7 @@ def dashboard(request):
     if not filters.is_bound or filters.is_valid():
         for name, title in CHARTS:
             results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
-            chart_list.append(_chart(name, title, results))
+            chart_list.append(_chart(name, title, results, filters))
     return render(
         request,
         "seizures/dashboard.html",

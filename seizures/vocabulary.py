@@ -18,6 +18,24 @@ COMMODITIES = [
     ("consumer-goods", "Consumer goods", "consumer-goods", ("mass", "count")),
 ]
 
+#: code -> Russian name (also frozen in migration 0005_commodity_name_ru)
+NAMES_RU = {
+    "heroin": "Героин",
+    "opium": "Опий",
+    "hashish": "Гашиш",
+    "cannabis-herb": "Каннабис (марихуана)",
+    "methamphetamine": "Метамфетамин",
+    "cocaine": "Кокаин",
+    "pregabalin": "Прегабалин (Регапен)",
+    "tramadol": "Трамадол",
+    "acetic-anhydride": "Уксусный ангидрид",
+    "cigarettes": "Сигареты",
+    "hookah-tobacco": "Кальянный табак",
+    "ethyl-alcohol": "Этиловый спирт",
+    "ferrosilicon": "Ферросилиций",
+    "consumer-goods": "Товары народного потребления",
+}
+
 
 def ensure_commodities() -> int:
     """Create the seed commodities that are missing (e.g. after a test flushed the database).
@@ -29,6 +47,7 @@ def ensure_commodities() -> int:
         Commodity(
             code=code,
             name=name,
+            name_ru=NAMES_RU.get(code, ""),
             category=category,
             allows_mass="mass" in dimensions,
             allows_volume="volume" in dimensions,

@@ -28,14 +28,15 @@ class CommoditySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Commodity
-        fields = ["code", "name", "category", "category_label", "dimensions", "active"]
+        fields = ["code", "name", "name_ru", "category", "category_label", "dimensions", "active"]
+        read_only_fields = ["name_ru"]
 
 
 class SeizureReportSerializer(serializers.ModelSerializer):
     reporting_member = CodeField()
     control_unit = CodeField()
     commodity = CodeField()
-    commodity_name = serializers.CharField(source="commodity.name", read_only=True)
+    commodity_name = serializers.CharField(source="commodity.display_name", read_only=True)
     category = serializers.CharField(source="commodity.category", read_only=True)
     operation = CodeField()
     quantity = serializers.DecimalField(max_digits=15, decimal_places=3, coerce_to_string=False)

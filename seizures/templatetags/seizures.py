@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -17,6 +18,23 @@ def quantity(value):
     text = format(number, "f")
     places = len(text.split(".")[1].rstrip("0")) if "." in text else 0
     return number_format(number, decimal_pos=min(places, 9), force_grouping=True)
+
+
+@register.filter
+def unit_symbol(unit) -> str:
+    """The short name of a unit code in the active language ("kg" -> "кг")."""
+    return {
+        "mg": _("mg"),
+        "g": _("g"),
+        "kg": _("kg"),
+        "t": _("t"),
+        "ml": _("ml"),
+        "l": _("l"),
+        "pieces": _("pieces"),
+        "pills": _("pills"),
+        "ampoules": _("ampoules"),
+        "count": _("reports"),
+    }.get(str(unit), str(unit))
 
 
 @register.filter

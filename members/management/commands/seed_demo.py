@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members import permissions
-from members.demo import CONTROL_UNITS, MEMBERS
+from members.demo import CONTROL_UNIT_NAMES_RU, CONTROL_UNITS, MEMBERS
 from members.models import ControlUnit, MemberAdministration, MemberStatus, RoleName
 
 DEMO_USERS = [
@@ -47,6 +47,7 @@ class Command(BaseCommand):
                 code=code,
                 defaults={
                     "name": name,
+                    "name_ru": CONTROL_UNIT_NAMES_RU.get(code, ""),
                     "member": members[code[:2]],
                     "kind": kind,
                     "city": city,

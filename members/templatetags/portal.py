@@ -1,0 +1,74 @@
+"""Template filters shared by every page: durations, dates with their zone, deadlines.
+
+Load with ``{% load portal %}``. Every unit is a whole translatable phrase, so Russian can
+abbreviate and order them as it needs."""
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.conf import settings
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _duration_text(seconds: int) -> str:
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        if hours:
+            return _("%(days)d d %(hours)d h") % {"days": days, "hours": hours}
+        return _("%(days)d d") % {"days": days}
+    if hours:
+        if minutes:
+            return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+        return _("%(hours)d h") % {"hours": hours}
+    if minutes:
+        return _("%(minutes)d min") % {"minutes": minutes}
+    return _("%(seconds)d s") % {"seconds": seconds}
+
+
+@register.filter
+def humanize_duration(value) -> str:
+    """A timedelta (or seconds) as people read it: "13 s", "4 h 12 min", "2 d 3 h".
+    Two units at most; nothing for None."""
+    if value is None or value == "":
+        return ""
+    seconds = value.total_seconds() if isinstance(value, timedelta) else float(value)
+    return _duration_text(max(0, round(seconds)))
+
+
+@register.filter
+def when(value) -> str:
+    """A moment in the portal's one date-and-time format, with its zone ("20 Nov 2026, 14:05
+    UTC"); nothing for None."""
+    if not value:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return _("%(moment)s %(zone)s") % {
+        "moment": formats.date_format(value, "SHORT_DATETIME_FORMAT"),
+        "zone": settings.TIME_ZONE,
+    }
+
+
+@register.filter
+def due_in(value, now=None) -> str:
+    """How long until a deadline, or how long past it: "in 3 h 10 min", "overdue by 2 h"."""
+    if not value:
+        return ""
+    now = now or timezone.now()
+    seconds = round((value - now).total_seconds())
+    if seconds >= 0:
+        return _("in %(duration)s") % {"duration": _duration_text(seconds)}
+    return _("overdue by %(duration)s") % {"duration": _duration_text(-seconds)}
+
+
+@register.filter
+def country_name(code) -> str:
+    """A country's name in the active language, from its ISO code ("KZ" -> "Казахстан")."""
+    from django_countries import countries
+
+    return str(countries.name(str(code))) or str(code) if code else ""
