@@ -16,12 +16,17 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# Safe defaults (access integrity): with nothing set, DEBUG is off and the portal refuses to
+# start without a secret key. `make run` and the test settings (tests/settings.py) set both.
+DEBUG = env.bool("DEBUG", default=False)
 
-_DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production"
-SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
+SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable (or put it in .env "
+        "beside manage.py) to a long random value; `make run` generates a development key "
+        "in var/dev-secret-key."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -92,7 +97,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, closed to the people of a suspended member.
+    "members.backends.PortalModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -209,7 +215,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The people of a suspended member get 401 whatever their credentials (access integrity).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "members.api.permissions.MemberNotSuspended",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -2,10 +2,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
-from .forms import PortalPasswordResetForm
+from .forms import PortalAuthenticationForm, PortalPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before django.contrib.auth.urls: a clear message for people of a suspended member.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
+    ),
     # Before django.contrib.auth.urls (included under accounts/): invited people may reset too.
     path(
         "accounts/password_reset/",
@@ -15,6 +21,8 @@ urlpatterns = [
     path("members/", views.directory, name="directory"),
     path("members/onboard/", views.onboard, name="member-onboard"),
     path("members/<str:code>/", views.member_detail, name="member-detail"),
+    path("members/<str:code>/suspend/", views.member_suspend, name="member-suspend"),
+    path("members/<str:code>/reinstate/", views.member_reinstate, name="member-reinstate"),
     path("members/<str:code>/people/", views.people, name="member-people"),
     path("members/<str:code>/people/new/", views.person_edit, name="member-person-new"),
     path("members/<str:code>/people/<int:pk>/", views.person_edit, name="member-person-edit"),

@@ -17,3 +17,9 @@ class ControlUnitSerializer(serializers.ModelSerializer):
     class Meta:
         model = ControlUnit
         fields = ["code", "name", "member", "kind", "city", "locode", "active"]
+
+
+class SuspendSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, help_text="Why (optional)."
+    )
