@@ -16,7 +16,7 @@ from .forms import (
     PersonForm,
     SuspendMemberForm,
 )
-from .models import MemberAdministration
+from .models import MemberAdministration, RoleName
 
 
 def _base_url(request) -> str:
@@ -183,8 +183,11 @@ def person_edit(request, code, pk=None):
         else:
             messages.success(request, _("The person was saved."))
             return redirect("member-people", code=member.code)
+    network_admin = permissions.people_manager(request.user, member) == RoleName.NETWORK_ADMIN
     return render(
-        request, "members/person_form.html", {"member": member, "form": form, "person": person}
+        request,
+        "members/person_form.html",
+        {"member": member, "form": form, "person": person, "network_admin": network_admin},
     )
 
 
