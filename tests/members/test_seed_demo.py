@@ -112,3 +112,23 @@ def test_seed_demo_completes_a_member_created_before(db):
     seed()
     assert MemberAdministration.objects.count() == 10
     assert Role.objects.filter(member__code="KZ").count() == 4
+
+
+def test_seed_demo_gives_each_member_a_member_admin(seeded):
+    for code in CODES:
+        manager = User.objects.get(username=f"manager.{code.lower()}")
+        member = MemberAdministration.objects.get(code=code)
+        assert manager.member == member
+        assert manager.check_password(PASSWORD)
+        assert permissions.is_member_admin_of(manager, member)
+        assert not permissions.is_network_admin(manager)
+
+
+def test_seed_demo_adds_no_manager_where_a_member_admin_exists(db):
+    from tests.factories.members import MemberFactory, member_user
+
+    kz = MemberFactory(code="KZ")
+    member_user(kz, RoleName.MEMBER_ADMIN, username="own.admin.kz")
+    seed()
+    assert not User.objects.filter(username="manager.kz").exists()
+    assert User.objects.filter(username="manager.uz").exists()
