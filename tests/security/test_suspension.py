@@ -9,6 +9,7 @@ from exchange.models import Alert
 from members.models import MemberAdministration, MemberStatus
 from tests.factories.exchange import VALID_CONTAINER, file_query
 from tests.factories.members import PASSWORD
+from tests.factories.seizures import commodity
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +54,7 @@ def api_with(token):
 
 @pytest.fixture
 def world(focal_kz, focal_uz, focal_tj, admin_user):
+    commodity("heroin")  # the vocabulary (a transactional test elsewhere may have flushed it)
     query = file_query(focal_kz, recipients=["UZ"], subject="KZ asks UZ about napkins")
     return {
         "query": query,
