@@ -5,6 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PASSWORD ?= iren-demo-2026
 HOST ?= 127.0.0.1:8000
+# The portal starts only with a SECRET_KEY and runs with DEBUG off unless told otherwise. For
+# development these commands use DEBUG=1 and a key generated once into a git-ignored file;
+# anything already set in the environment (or .env) wins.
+DEV_SECRET_FILE := var/dev-secret-key
+DEV_ENV = DEBUG="$${DEBUG:-1}" SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEV_SECRET_FILE))}"
+MANAGE = $(DEV_ENV) $(BIN)/python manage.py
 
 .PHONY: install run test lint format migrate messages worker beat bench clean serve backup restore-drill
 
@@ -16,21 +22,26 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) $(DEV_SECRET_FILE)
+
+$(DEV_SECRET_FILE):
+	mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(MANAGE) migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
-	$(BIN)/python manage.py seed_demo --password '$(PASSWORD)'
+	$(MANAGE) compilemessages --ignore=.venv -v0 || true
+	$(MANAGE) seed_demo --password '$(PASSWORD)'
 	@echo "Demo logins: admin, focal.kz, officer.kz, analyst.kz, ... with password $(PASSWORD)"
-	$(BIN)/python manage.py runserver $(HOST)
+	$(MANAGE) runserver $(HOST)
 
 # Browser journeys need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium);
 # they are skipped, with a reason, where it is missing.
 test: install
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
+	$(MANAGE) compilemessages --ignore=.venv -v0 || true
 	$(BIN)/python -m pytest
 
 lint: install
@@ -43,14 +54,14 @@ format: install
 	$(BIN)/ruff format .
 
 messages: install
-	$(BIN)/python manage.py makemessages -l ru --ignore=.venv --ignore=bench
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(MANAGE) makemessages -l ru --ignore=.venv --ignore=bench
+	$(MANAGE) compilemessages --ignore=.venv
 
 worker: install
-	$(BIN)/celery -A ireN worker --loglevel=INFO
+	$(DEV_ENV) $(BIN)/celery -A ireN worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A ireN beat --loglevel=INFO
+	$(DEV_ENV) $(BIN)/celery -A ireN beat --loglevel=INFO
 
 # Production-like: gunicorn + worker + beat (Procfile, honcho) on PostgreSQL and Redis, DEBUG off.
 # Needs DATABASE_URL, REDIS_URL and SECRET_KEY; migrates and collects static files first.

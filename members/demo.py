@@ -100,3 +100,33 @@ CONTROL_UNIT_NAMES_RU = {
     "UZ-NVI-ACCU": "Группа контроля авиагрузов аэропорта Навои",
     "UZ-TRZ-LB": "Группа контроля пункта пропуска Термез",
 }
+
+
+def seed_member_admins(*, members, password) -> int:
+    """Give each member a member admin ``manager.<cc>`` (same password as the other demo
+    users) unless it already has an active member admin. Returns how many were created."""
+    from django.contrib.auth import get_user_model
+
+    from members import permissions
+    from members.models import RoleName
+
+    user_model = get_user_model()
+    created = 0
+    for code, member in sorted(members.items()):
+        if permissions.member_has_active_member_admin(member):
+            continue
+        username = f"manager.{code.lower()}"
+        user = user_model.objects.filter(username=username).first()
+        if user is None:
+            user = user_model(
+                username=username,
+                email=f"{username}@iren.example",
+                first_name="Member admin",
+                last_name=member.name,
+                member=member,
+            )
+            user.set_password(password)
+            user.save()
+            created += 1
+        permissions.grant_role(user, member, RoleName.MEMBER_ADMIN)
+    return created

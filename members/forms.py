@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -96,6 +96,59 @@ class ControlUnitForm(ServiceErrorsMixin, forms.Form):
     city = forms.CharField(label=_("City"), max_length=100)
     locode = forms.CharField(label=_("UN/LOCODE"), max_length=6, required=False)
     active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+
+
+class SuspendMemberForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Shown to network admins; the member's people only learn that access is suspended."
+        ),
+    )
+
+
+class PortalAuthenticationForm(AuthenticationForm):
+    """The login form, with a clear message for the people of a suspended member (told only
+    once their password is right: nobody learns a member's state by guessing)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "member_suspended": _(
+            "Your administration's access to the IREN Portal is suspended. Contact the "
+            "network secretariat."
+        ),
+    }
+
+    def clean(self):
+        try:
+            return super().clean()
+        except ValidationError as error:
+            if getattr(error, "code", None) == "invalid_login" and self._suspended_member_user():
+                raise ValidationError(
+                    self.error_messages["member_suspended"], code="member_suspended"
+                ) from None
+            raise
+
+    def _suspended_member_user(self) -> bool:
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return False
+        user = (
+            get_user_model()
+            ._default_manager.filter(username=username, is_active=True)
+            .select_related("member")
+            .first()
+        )
+        return bool(
+            user is not None
+            and user.member is not None
+            and user.member.is_suspended
+            and user.check_password(password)
+        )
 
 
 class PortalPasswordResetForm(PasswordResetForm):

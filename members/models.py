@@ -53,6 +53,12 @@ class MemberAdministration(models.Model):
     phone = models.CharField(max_length=50, blank=True, verbose_name=_("contact phone"))
     address = models.TextField(blank=True, verbose_name=_("postal address"))
     website = models.URLField(blank=True, verbose_name=_("website"))
+    # Suspension (by a network admin): while ``status`` is suspended the member's people can do
+    # nothing; these say since when and why.
+    suspended_at = models.DateTimeField(null=True, blank=True, verbose_name=_("suspended at"))
+    suspension_reason = models.TextField(
+        blank=True, max_length=1000, verbose_name=_("reason for suspension")
+    )
 
     class Meta:
         ordering = ["name"]
@@ -84,6 +90,10 @@ class MemberAdministration(models.Model):
         if (get_language() or "en").startswith("en"):
             return self.name
         return str(countries.name(str(self.code))) or self.name
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.status == MemberStatus.SUSPENDED
 
 
 class ControlUnitKind(models.TextChoices):

@@ -22,7 +22,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Cast
 from guardian.models import GroupObjectPermission
 
-from .models import MemberAdministration, Role, RoleName
+from .models import MemberAdministration, MemberStatus, Role, RoleName
 
 
 class Right(StrEnum):
@@ -158,13 +158,35 @@ def forget(user) -> None:
 # --- Asking -------------------------------------------------------------------------------------
 
 
+def _as_rows(queryset, codename: str):
+    """``queryset`` of members as (object_pk text, codename) rows, to union with guardian's."""
+    return (
+        queryset.order_by()
+        .annotate(
+            object_pk_text=Cast("pk", output_field=models.CharField()),
+            codename=Value(codename, output_field=models.CharField()),
+        )
+        .values_list("object_pk_text", "codename")
+    )
+
+
+_NETWORK_PREFIX = "network:"
+_SUSPENDED = "suspended"
+
+
 def _rights(user) -> dict:
-    """{"network_admin": bool, right: frozenset(member ids)}, computed once per user object
-    in at most two queries (is the user a network admin; which rights for which members)."""
+    """{"network_admin": bool, "suspended": bool, "member_admin_of": frozenset(member ids),
+    right: frozenset(member ids)}, computed once per user object in at most two queries (is
+    the user a network admin; which rights for which members, whether the user's own member
+    is suspended).
+
+    A suspended member's people hold nothing: rights on a suspended member are left out
+    (they only ever hold rights on their own member). Network admins keep theirs on every
+    member, suspended or not (they may still deactivate its accounts)."""
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    result: dict = {"network_admin": False}
+    result: dict = {"network_admin": False, _SUSPENDED: False, "member_admin_of": frozenset()}
     for right in Right:
         result[right] = frozenset()
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
@@ -178,6 +200,9 @@ def _rights(user) -> dict:
         ).exists()
     )
     result["network_admin"] = network_admin
+    suspended_members = _as_rows(
+        MemberAdministration.objects.filter(status=MemberStatus.SUSPENDED), ""
+    ).values("object_pk_text")
     # Join the content type instead of asking ContentType's cache: one statement, always.
     rows = (
         GroupObjectPermission.objects.filter(
@@ -186,29 +211,54 @@ def _rights(user) -> dict:
             content_type__model=MemberAdministration._meta.model_name,
             permission__codename__in=[r.value for r in Right],
         )
+        .exclude(object_pk__in=suspended_members)
         .values_list("object_pk", "permission__codename")
         .order_by()
     )
+    member_id = getattr(user, "member_id", None)
+    if member_id is not None:
+        # Is the user's own member suspended? Read in the same statement.
+        rows = rows.union(
+            _as_rows(
+                MemberAdministration.objects.filter(pk=member_id, status=MemberStatus.SUSPENDED),
+                _SUSPENDED,
+            ),
+            all=True,
+        )
     if network_admin:
         # Network admins hold their rights for every member: read the member ids in the same
         # statement.
         for right in sorted(NETWORK_ADMIN_RIGHTS):
-            every_member = (
-                MemberAdministration.objects.order_by()
-                .annotate(
-                    object_pk_text=Cast("pk", output_field=models.CharField()),
-                    codename=Value(right.value, output_field=models.CharField()),
-                )
-                .values_list("object_pk_text", "codename")
+            rows = rows.union(
+                _as_rows(MemberAdministration.objects.all(), _NETWORK_PREFIX + right.value),
+                all=True,
             )
-            rows = rows.union(every_member, all=True)
     collected: dict[str, set[int]] = {r.value: set() for r in Right}
+    own_manage_people: set[int] = set()
     for object_pk, codename in rows:
+        if codename == _SUSPENDED:
+            result[_SUSPENDED] = True
+            continue
+        if codename.startswith(_NETWORK_PREFIX):
+            collected[codename.removeprefix(_NETWORK_PREFIX)].add(int(object_pk))
+            continue
         collected[codename].add(int(object_pk))
+        if codename == Right.MANAGE_PEOPLE:
+            own_manage_people.add(int(object_pk))
+    if result[_SUSPENDED]:
+        # Belt and braces: whatever rows there were, a suspended member's people hold nothing.
+        collected = {r.value: set() for r in Right}
+        own_manage_people = set()
     for right in Right:
         result[right] = frozenset(collected[right.value])
+    result["member_admin_of"] = frozenset(own_manage_people)
     setattr(user, _CACHE_ATTR, result)
     return result
+
+
+def is_suspended(user) -> bool:
+    """Does the user belong to a suspended member? (They may then do nothing at all.)"""
+    return _rights(user)[_SUSPENDED]
 
 
 def is_network_admin(user) -> bool:
@@ -263,11 +313,75 @@ def may_manage_vocabularies(user) -> bool:
     return is_network_admin(user)
 
 
+# --- People: separation of duties ---------------------------------------------------------------
+# Network admins hold ``manage_people`` for every member, but only to run the network: they may
+# deactivate any account and appoint a member admin where a member has none. Granting or
+# changing roles, and changing who a person is (username, email, unit), is for the member's
+# own admins. No sequence of a network admin's actions may yield query content.
+
+
+def may_suspend_members(user) -> bool:
+    """Suspend and reinstate members: network admins only."""
+    return is_network_admin(user)
+
+
+def is_member_admin_of(user, member: MemberAdministration | int | None) -> bool:
+    """Does the user manage ``member``'s people as one of its own member admins (not merely as
+    a network admin)?"""
+    if member is None:
+        return False
+    member_id = member if isinstance(member, int) else member.pk
+    return member_id in _rights(user)["member_admin_of"]
+
+
+def member_has_active_member_admin(member: MemberAdministration) -> bool:
+    return (
+        get_user_model()
+        .objects.filter(
+            member=member,
+            is_active=True,
+            groups__role__member=member,
+            groups__role__name=RoleName.MEMBER_ADMIN,
+        )
+        .exists()
+    )
+
+
+def people_manager(user, member: MemberAdministration) -> str | None:
+    """How ``user`` manages ``member``'s people: ``"member_admin"`` (everything),
+    ``"network_admin"`` (deactivate; appoint a member admin where there is none) or None."""
+    if is_member_admin_of(user, member):
+        return RoleName.MEMBER_ADMIN
+    if has_right(user, Right.MANAGE_PEOPLE, member):
+        return RoleName.NETWORK_ADMIN
+    return None
+
+
+def may_appoint_member_admin(user, member: MemberAdministration) -> bool:
+    """A network admin may invite a member admin for a member that has no active one."""
+    return people_manager(user, member) == RoleName.NETWORK_ADMIN and (
+        not member_has_active_member_admin(member)
+    )
+
+
 def users_with_right(member: MemberAdministration, right: Right | str):
     """Active users holding ``right`` for ``member``: through their member's role groups (e.g.
     the focal points who receive its alerts) or, for the rights network admins hold
     everywhere, as network admins."""
     right = Right(right)
+    if member.status == MemberStatus.SUSPENDED:
+        # No alert goes to a suspended member, and its people act for nothing.
+        if right not in NETWORK_ADMIN_RIGHTS:
+            return get_user_model().objects.none()
+        return (
+            get_user_model()
+            .objects.filter(
+                Q(is_superuser=True)
+                | Q(groups__role__member__isnull=True, groups__role__name=RoleName.NETWORK_ADMIN),
+                is_active=True,
+            )
+            .distinct()
+        )
     groups = GroupObjectPermission.objects.filter(
         content_type__app_label=MemberAdministration._meta.app_label,
         content_type__model=MemberAdministration._meta.model_name,

@@ -1,4 +1,8 @@
-"""Every write the members domain knows. Views, API, commands and tasks call these."""
+"""Every write the members domain knows. Views, API, commands and tasks call these.
+
+Longer than ~400 lines on purpose: onboarding, people (with the separation of duties between
+member admins and network admins) and suspension are the members domain's writes, and DESIGN
+keeps an app's writes in one ``services.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -20,6 +24,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from . import permissions
@@ -239,6 +244,115 @@ def user_invite(*, user, base_url: str | None = None) -> None:
     transaction.on_commit(_send)
 
 
+# Uniqueness is network-wide, but a member admin must not learn who exists in another member:
+# one message whatever the clash (own member, another member, the secretariat).
+USERNAME_UNAVAILABLE = gettext_lazy("This username cannot be used. Choose another one.")
+EMAIL_UNAVAILABLE = gettext_lazy("This email address cannot be used. Use another one.")
+
+
+def _network_admin_errors(*, by, member, user, changes: dict) -> dict[str, list[str]]:
+    """What a network admin may not do to ``member``'s people (separation of duties): they
+    may deactivate an account, and invite a member admin for a member that has no active
+    one; nothing else. ``changes`` holds the requested values."""
+    errors: dict[str, list[str]] = {}
+    if user is None:
+        if sorted(changes["roles"]) != [RoleName.MEMBER_ADMIN]:
+            errors["roles"] = [_("Network admins may only invite a member admin.")]
+        elif not permissions.may_appoint_member_admin(by, member):
+            errors["roles"] = [
+                _(
+                    "This member already has an active member admin: people are added by "
+                    "the member's own admins."
+                )
+            ]
+        if changes["control_unit"] is not None:
+            errors["control_unit"] = [_("Network admins cannot assign a control unit.")]
+        if not changes["is_active"]:
+            errors["is_active"] = [_("An invited member admin must be active.")]
+        return errors
+    current_roles = sorted(r.name for r in permissions.user_roles(user) if r.member_id == member.pk)
+    refused = {
+        "username": (
+            changes["username"] != user.username,
+            _("Network admins cannot change a person's username."),
+        ),
+        "email": (
+            changes["email"].lower() != user.email.lower(),
+            _("Network admins cannot change a person's email."),
+        ),
+        "first_name": (
+            changes["first_name"] != user.first_name,
+            _("Network admins cannot change a person's name."),
+        ),
+        "last_name": (
+            changes["last_name"] != user.last_name,
+            _("Network admins cannot change a person's name."),
+        ),
+        "control_unit": (
+            changes["control_unit"] != user.control_unit,
+            _("Network admins cannot change a person's control unit."),
+        ),
+        "roles": (
+            sorted(changes["roles"]) != current_roles,
+            _("Network admins cannot grant or change roles."),
+        ),
+        "is_active": (
+            changes["is_active"] and not user.is_active,
+            _("Network admins cannot reactivate an account; the member's admins can."),
+        ),
+    }
+    for field, (is_refused, message) in refused.items():
+        if is_refused:
+            errors[field] = [message]
+    return errors
+
+
+def member_admins(member: MemberAdministration):
+    """The member's own active member admins (never the network admins)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            member=member,
+            is_active=True,
+            groups__role__member=member,
+            groups__role__name=RoleName.MEMBER_ADMIN,
+        )
+        .distinct()
+    )
+
+
+def people_change_alert(*, member: MemberAdministration, by, person, action: str) -> None:
+    """Email ``member``'s admins (and, when it has none or when a member admin is appointed,
+    its focal points) that network admin ``by`` acted on one of its people. Sent once the
+    transaction commits; a mail server that is down is logged, never undoes the change."""
+    recipients = {u.email.lower() for u in member_admins(member).exclude(pk=person.pk) if u.email}
+    if action == "appointed" or not recipients:
+        recipients |= {
+            u.email.lower()
+            for u in permissions.users_with_right(member, permissions.Right.RECEIVE_ALERTS)
+            if u.email
+        }
+    if not recipients:
+        return
+    context = {
+        "member": member,
+        "by": by,
+        "person": person,
+        "action": action,
+        "base_url": settings.PORTAL_BASE_URL,
+    }
+    subject = render_to_string("members/email/people_change_subject.txt", context).strip()
+    body = render_to_string("members/email/people_change.txt", context)
+
+    def _send():
+        try:
+            send_mail(subject, body, None, sorted(recipients))
+        except OSError:
+            logger.exception("People-change alert for %s could not be sent", member.code)
+
+    transaction.on_commit(_send)
+
+
 @transaction.atomic
 def person_save(
     *,
@@ -251,11 +365,38 @@ def person_save(
     control_unit: ControlUnit | None = None,
     is_active: bool = True,
     user=None,
+    by=None,
     base_url: str | None = None,
 ):
     """Create (``user`` is None: and invite) or update one of ``member``'s people, with their
-    roles in that member."""
+    roles in that member, as ``by`` (None: the system, e.g. a command).
+
+    A member's own admins may do everything here; a network admin may only deactivate a
+    person, or invite a member admin for a member with no active one (the member's admins or
+    focal points are alerted by email). Anyone else is refused."""
+    manager = RoleName.MEMBER_ADMIN if by is None else permissions.people_manager(by, member)
+    if manager is None:
+        raise PermissionDenied(_("You do not manage this member's people."))
     errors: dict[str, list[str]] = {}
+    if manager == RoleName.NETWORK_ADMIN:
+        errors = _network_admin_errors(
+            by=by,
+            member=member,
+            user=user,
+            changes={
+                "username": username,
+                "email": email,
+                "first_name": first_name,
+                "last_name": last_name,
+                "roles": list(roles),
+                "control_unit": control_unit,
+                "is_active": is_active,
+            },
+        )
+        if errors:
+            raise ValidationError(errors)
+    if user is not None and user.member_id != member.pk:
+        raise PermissionDenied(_("This person belongs to another member."))
     if control_unit is not None and control_unit.member_id != member.pk:
         errors["control_unit"] = [_("The control unit belongs to another member.")]
     unknown = [r for r in roles if r not in permissions.MEMBER_ROLES]
@@ -269,13 +410,13 @@ def person_save(
     if user is not None:
         users = users.exclude(pk=user.pk)
     if email and users.filter(email__iexact=email).exists():
-        errors["email"] = [_("A user with this email already exists.")]
+        errors["email"] = [str(EMAIL_UNAVAILABLE)]
     if users.filter(username__iexact=username).exists():
-        errors["username"] = [_("A user with this username already exists.")]
+        errors["username"] = [str(USERNAME_UNAVAILABLE)]
     if errors:
         raise ValidationError(errors)
     created = user is None
-    was_active = user.is_active if user is not None else None
+    was_active = bool(user and user.is_active)
     if created:
         user = _user_create(
             username=username,
@@ -321,7 +462,59 @@ def person_save(
         _person_audit(action="role.revoke", person=user, member=member, detail={"role": role})
     if created and user.is_active:
         user_invite(user=user, base_url=base_url)
+    if manager == RoleName.NETWORK_ADMIN:
+        action = "appointed" if created else ("deactivated" if was_active else "saved")
+        people_change_alert(member=member, by=by, person=user, action=action)
     return user
+
+
+def person_invite(*, member: MemberAdministration, person, by, base_url: str | None = None):
+    """Send ``person`` their invitation again, as ``by``. A network admin's doing so is
+    alerted to the member's admins."""
+    manager = permissions.people_manager(by, member)
+    if manager is None or person.member_id != member.pk:
+        raise PermissionDenied(_("You do not manage this member's people."))
+    if not person.is_active:
+        raise ValidationError(
+            _("%(username)s is inactive: activate the account before inviting.")
+            % {"username": person.username}
+        )
+    with transaction.atomic():
+        user_invite(user=person, base_url=base_url)
+        if manager == RoleName.NETWORK_ADMIN:
+            people_change_alert(member=member, by=by, person=person, action="invited")
+
+
+@transaction.atomic
+def member_suspend(*, member: MemberAdministration, reason: str = "") -> MemberAdministration:
+    """Suspend a member: its people can no longer sign in or use their tokens, nobody can
+    address a query to it and no alert goes to it. Its records stay as they are."""
+    member = MemberAdministration.objects.select_for_update().get(pk=member.pk)
+    reason = (reason or "").strip()
+    if member.status == MemberStatus.SUSPENDED:
+        raise ValidationError(
+            {"status": [_("%(code)s is already suspended.") % {"code": member.code}]}
+        )
+    if len(reason) > 1000:
+        raise ValidationError({"reason": [_("Keep the reason under 1000 characters.")]})
+    member.status = MemberStatus.SUSPENDED
+    member.suspended_at = timezone.now()
+    member.suspension_reason = reason
+    member.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    return member
+
+
+@transaction.atomic
+def member_reinstate(*, member: MemberAdministration) -> MemberAdministration:
+    """Lift a member's suspension: everything its people could do before comes back."""
+    member = MemberAdministration.objects.select_for_update().get(pk=member.pk)
+    if member.status != MemberStatus.SUSPENDED:
+        raise ValidationError({"status": [_("%(code)s is not suspended.") % {"code": member.code}]})
+    member.status = MemberStatus.MEMBER
+    member.suspended_at = None
+    member.suspension_reason = ""
+    member.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    return member
 
 
 @transaction.atomic

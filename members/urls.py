@@ -3,10 +3,16 @@ from django.urls import path
 
 from . import audit_views, views
 from . import auth_views as audited_auth_views
-from .forms import PortalPasswordResetForm
+from .forms import PortalAuthenticationForm, PortalPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before django.contrib.auth.urls: a clear message for people of a suspended member.
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=PortalAuthenticationForm),
+        name="login",
+    ),
     # Before django.contrib.auth.urls (included under accounts/): invited people may reset too.
     path(
         "accounts/password_reset/",
@@ -28,6 +34,8 @@ urlpatterns = [
     path("members/audit/", audit_views.audit_list, name="audit"),
     path("members/audit/export.csv", audit_views.audit_export, name="audit-export"),
     path("members/<str:code>/", views.member_detail, name="member-detail"),
+    path("members/<str:code>/suspend/", views.member_suspend, name="member-suspend"),
+    path("members/<str:code>/reinstate/", views.member_reinstate, name="member-reinstate"),
     path("members/<str:code>/people/", views.people, name="member-people"),
     path("members/<str:code>/people/new/", views.person_edit, name="member-person-new"),
     path("members/<str:code>/people/<int:pk>/", views.person_edit, name="member-person-edit"),

@@ -6,10 +6,17 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
-from .forms import ControlUnitForm, FocalPointFormSet, OnboardMemberForm, PersonForm
-from .models import MemberAdministration
+from .forms import (
+    ControlUnitForm,
+    FocalPointFormSet,
+    OnboardMemberForm,
+    PersonForm,
+    SuspendMemberForm,
+)
+from .models import MemberAdministration, RoleName
 
 
 def _base_url(request) -> str:
@@ -49,8 +56,51 @@ def member_detail(request, code):
             "may_manage": permissions.has_right(
                 request.user, permissions.Right.MANAGE_PEOPLE, member
             ),
+            "may_suspend": permissions.may_suspend_members(request.user),
+            "suspend_form": SuspendMemberForm(),
         },
     )
+
+
+def _suspendable_member(request, code):
+    """The member a network admin suspends or reinstates; 404 for everyone else."""
+    if not permissions.may_suspend_members(request.user):
+        raise Http404
+    return get_object_or_404(MemberAdministration, code=code.upper())
+
+
+@login_required
+@require_POST
+def member_suspend(request, code):
+    member = _suspendable_member(request, code)
+    form = SuspendMemberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return redirect("member-detail", code=member.code)
+    try:
+        services.member_suspend(member=member, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(member)s is suspended: its people can no longer sign in.")
+            % {"member": member.name},
+        )
+    return redirect("member-detail", code=member.code)
+
+
+@login_required
+@require_POST
+def member_reinstate(request, code):
+    member = _suspendable_member(request, code)
+    try:
+        services.member_reinstate(member=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(member)s is reinstated.") % {"member": member.name})
+    return redirect("member-detail", code=member.code)
 
 
 @login_required
@@ -122,15 +172,22 @@ def person_edit(request, code, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             services.person_save(
-                member=member, user=person, base_url=_base_url(request), **form.cleaned_data
+                member=member,
+                user=person,
+                by=request.user,
+                base_url=_base_url(request),
+                **form.cleaned_data,
             )
         except ValidationError as error:
             form.add_service_errors(error)
         else:
             messages.success(request, _("The person was saved."))
             return redirect("member-people", code=member.code)
+    network_admin = permissions.people_manager(request.user, member) == RoleName.NETWORK_ADMIN
     return render(
-        request, "members/person_form.html", {"member": member, "form": form, "person": person}
+        request,
+        "members/person_form.html",
+        {"member": member, "form": form, "person": person, "network_admin": network_admin},
     )
 
 
@@ -140,17 +197,17 @@ def person_invite(request, code, pk):
     person = get_object_or_404(
         permissions.restrict_people(request.user).filter(member=member), pk=pk
     )
-    if request.method == "POST" and not person.is_active:
-        messages.error(
-            request,
-            _("%(username)s is inactive: activate the account before inviting.")
-            % {"username": person.username},
-        )
-    elif request.method == "POST":
-        services.user_invite(user=person, base_url=_base_url(request))
-        messages.success(
-            request, _("An invitation was sent to %(email)s.") % {"email": person.email}
-        )
+    if request.method == "POST":
+        try:
+            services.person_invite(
+                member=member, person=person, by=request.user, base_url=_base_url(request)
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": person.email}
+            )
     return redirect("member-people", code=member.code)
 
 

@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 
 from exchange import permissions as query_permissions
 from members import permissions as base
-from members.models import ControlUnit, MemberAdministration, Role, RoleName
+from members.models import ControlUnit, MemberAdministration, MemberStatus, Role, RoleName
 
 from .models import ImportJob, Operation, SeizureReport, Sharing
 
@@ -142,7 +142,9 @@ def operation_coordinator_member_ids(user) -> frozenset[int]:
             group__user=user,
             member__isnull=False,
             name__in=[RoleName.FOCAL_POINT, RoleName.MEMBER_ADMIN],
-        ).values_list("member_id", flat=True)
+        )
+        .exclude(member__status=MemberStatus.SUSPENDED)
+        .values_list("member_id", flat=True)
     )
 
 

@@ -45,3 +45,9 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
     def get_actor_member(self, event) -> str | None:
         return event.actor_member.code.code if event.actor_member else None
+
+
+class SuspendSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=1000, required=False, allow_blank=True, help_text="Why (optional)."
+    )

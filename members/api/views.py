@@ -1,12 +1,19 @@
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
+from rest_framework.response import Response
 
-from .. import permissions, selectors
+from .. import permissions, selectors, services
 from ..models import AuditEvent, ControlUnit, MemberAdministration
 from .filters import AuditEventFilter, ControlUnitFilter, MemberFilter
-from .serializers import AuditEventSerializer, ControlUnitSerializer, MemberSerializer
+from .serializers import (
+    AuditEventSerializer,
+    ControlUnitSerializer,
+    MemberSerializer,
+    SuspendSerializer,
+)
 
 
 class NetworkDirectoryMixin:
@@ -30,6 +37,32 @@ class MemberViewSet(NetworkDirectoryMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MemberSerializer
     filterset_class = MemberFilter
     lookup_field = "code"
+
+    def _suspendable(self):
+        # Network admins only; for anyone else the action does not exist (404).
+        if not permissions.may_suspend_members(self.request.user):
+            raise Http404
+        return self.get_object()
+
+    @extend_schema(request=SuspendSerializer, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, code=None):
+        """Suspend the member (network admins): its people can no longer sign in or use
+        their tokens, nobody can address a query to it, no alert goes to it."""
+        member = self._suspendable()
+        serializer = SuspendSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        member = services.member_suspend(
+            member=member, reason=serializer.validated_data.get("reason", "")
+        )
+        return Response(MemberSerializer(member).data)
+
+    @extend_schema(request=None, responses=MemberSerializer)
+    @action(detail=True, methods=["post"])
+    def reinstate(self, request, code=None):
+        """Lift the member's suspension (network admins)."""
+        member = services.member_reinstate(member=self._suspendable())
+        return Response(MemberSerializer(member).data)
 
 
 class ControlUnitViewSet(NetworkDirectoryMixin, viewsets.ReadOnlyModelViewSet):

@@ -281,3 +281,132 @@ QUERY_PARTICIPANTS = {RoleName.MEMBER_ADMIN, RoleName.FOCAL_POINT, RoleName.UNIT
 def test_who_takes_part_in_queries(world, role):
     kz, _uz = world
     assert permissions.takes_part_in_queries(make_user(role, kz)) is (role in QUERY_PARTICIPANTS)
+
+
+# --- Suspension and separation of duties (issue 8) --------------------------------------------
+
+#: Who may suspend and reinstate members.
+SUSPENDS = {role: role == RoleName.NETWORK_ADMIN for role in ROLES}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_suspend_and_reinstate(world, role):
+    kz, _uz = world
+    assert permissions.may_suspend_members(make_user(role, kz)) is SUSPENDS[role]
+
+
+#: How each role manages KZ's people (own) and UZ's (foreign): everything as the member's own
+#: admin, deactivate / appoint-a-member-admin only as a network admin, nothing otherwise.
+PEOPLE_MANAGER = {
+    RoleName.NETWORK_ADMIN: {"own": RoleName.NETWORK_ADMIN, "foreign": RoleName.NETWORK_ADMIN},
+    RoleName.MEMBER_ADMIN: {"own": RoleName.MEMBER_ADMIN, "foreign": None},
+    RoleName.FOCAL_POINT: {"own": None, "foreign": None},
+    RoleName.UNIT_OFFICER: {"own": None, "foreign": None},
+    RoleName.ANALYST: {"own": None, "foreign": None},
+    NOBODY: {"own": None, "foreign": None},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_how_each_role_manages_people(world, role):
+    kz, uz = world
+    user = make_user(role, kz)
+    assert permissions.people_manager(user, kz) == PEOPLE_MANAGER[role]["own"]
+    assert permissions.people_manager(user, uz) == PEOPLE_MANAGER[role]["foreign"]
+
+
+#: Rights for KZ once KZ is suspended: its people hold nothing; network admins keep theirs.
+EXPECTED_WHEN_SUSPENDED = {role: set() for role in ROLES} | {
+    RoleName.NETWORK_ADMIN: {Right.MANAGE_PEOPLE}
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rights_while_the_member_is_suspended(world, role):
+    kz, _uz = world
+    user = make_user(role, kz)
+    kz.status = "suspended"
+    kz.save()
+    permissions.forget(user)
+    assert granted(user, kz) == EXPECTED_WHEN_SUSPENDED[role]
+    assert permissions.is_suspended(user) is (role not in (RoleName.NETWORK_ADMIN, NOBODY))
+    listed = {right for right in Right if user in permissions.users_with_right(kz, right)}
+    assert listed == EXPECTED_WHEN_SUSPENDED[role]
+    kz.status = "member"
+    kz.save()
+    permissions.forget(user)
+    assert granted(user, kz) == EXPECTED_OWN[role]
+
+
+#: People changes, by who makes them. "appoint" is inviting a member admin for a member with
+#: no active member admin; "appoint (one exists)" the same where one exists.
+PEOPLE_CHANGES = {
+    #  change                      member admin, network admin
+    "add a focal point": (True, False),
+    "add an analyst": (True, False),
+    "appoint a member admin": (True, True),
+    "appoint (one exists)": (True, False),
+    "change email": (True, False),
+    "change username": (True, False),
+    "change unit": (True, False),
+    "grant a role": (True, False),
+    "deactivate": (True, True),
+    "reactivate": (True, False),
+}
+
+
+def _people_change(change, *, by, kz):
+    from members import services
+
+    person = member_user(kz, RoleName.UNIT_OFFICER, username="officer.kz")
+    other_unit = ControlUnitFactory(member=kz)
+    current = {
+        "username": person.username,
+        "email": person.email,
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "roles": [RoleName.UNIT_OFFICER],
+        "control_unit": person.control_unit,
+        "is_active": True,
+    }
+    if change == "reactivate":
+        type(person).objects.filter(pk=person.pk).update(is_active=False)
+        person.refresh_from_db()
+    if change == "appoint (one exists)":
+        member_user(kz, RoleName.MEMBER_ADMIN, username="existing.admin.kz")
+    new = {"username": "new.kz", "email": "new@kz.example", "first_name": "", "last_name": ""}
+    calls = {
+        "add a focal point": dict(user=None, **new, roles=[RoleName.FOCAL_POINT]),
+        "add an analyst": dict(user=None, **new, roles=[RoleName.ANALYST]),
+        "appoint a member admin": dict(user=None, **new, roles=[RoleName.MEMBER_ADMIN]),
+        "appoint (one exists)": dict(user=None, **new, roles=[RoleName.MEMBER_ADMIN]),
+        "change email": dict(user=person, **{**current, "email": "other@kz.example"}),
+        "change username": dict(user=person, **{**current, "username": "renamed.kz"}),
+        "change unit": dict(user=person, **{**current, "control_unit": other_unit}),
+        "grant a role": dict(
+            user=person, **{**current, "roles": [RoleName.UNIT_OFFICER, RoleName.FOCAL_POINT]}
+        ),
+        "deactivate": dict(user=person, **{**current, "is_active": False}),
+        "reactivate": dict(user=person, **current),
+    }
+    services.person_save(member=kz, by=by, **calls[change])
+
+
+@pytest.mark.parametrize("change", list(PEOPLE_CHANGES))
+@pytest.mark.parametrize("manager", [RoleName.MEMBER_ADMIN, RoleName.NETWORK_ADMIN])
+def test_people_changes_by_manager(world, change, manager):
+    from django.core.exceptions import ValidationError
+
+    kz, _uz = world
+    if manager == RoleName.NETWORK_ADMIN:
+        by = network_admin("netadmin")
+    else:
+        by = member_user(kz, RoleName.MEMBER_ADMIN, username="existing.admin.kz")
+    allowed = PEOPLE_CHANGES[change][0 if manager == RoleName.MEMBER_ADMIN else 1]
+    try:
+        _people_change(change, by=by, kz=kz)
+    except ValidationError:
+        done = False
+    else:
+        done = True
+    assert done is allowed

@@ -124,3 +124,13 @@ def test_seed_demo_twice_keeps_roles_a_member_admin_changed(seeded):
     assert Role.objects.filter(
         group__user=analyst, member=member, name=RoleName.MEMBER_ADMIN
     ).exists()
+
+
+def test_seed_demo_gives_each_member_a_member_admin(seeded):
+    for code in CODES:
+        manager = User.objects.get(username=f"manager.{code.lower()}")
+        member = MemberAdministration.objects.get(code=code)
+        assert manager.member == member
+        assert manager.check_password(PASSWORD)
+        assert permissions.is_member_admin_of(manager, member)
+        assert not permissions.is_network_admin(manager)

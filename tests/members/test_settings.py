@@ -35,7 +35,9 @@ def test_check_deploy_passes_with_debug_off_and_a_real_secret():
 
 
 def test_debug_off_without_a_secret_key_refuses_to_start():
-    environment = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    environment = {
+        k: v for k, v in os.environ.items() if k != "SECRET_KEY" and not k.startswith("DJANGO_")
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members import permissions
-from members.demo import CONTROL_UNIT_NAMES_RU, CONTROL_UNITS, MEMBERS
+from members.demo import CONTROL_UNIT_NAMES_RU, CONTROL_UNITS, MEMBERS, seed_member_admins
 from members.models import ControlUnit, MemberAdministration, MemberStatus, RoleName
 
 DEMO_USERS = [
@@ -18,7 +18,8 @@ DEMO_USERS = [
 class Command(BaseCommand):
     help = (
         "Build the IREN demo network: ten members, their control units, the users "
-        "focal.<cc>, officer.<cc>, analyst.<cc> and the network admin 'admin'. "
+        "focal.<cc>, officer.<cc>, analyst.<cc>, manager.<cc> (member admin) and the network "
+        "admin 'admin'. "
         "Running it again changes nothing."
     )
 
@@ -73,6 +74,7 @@ class Command(BaseCommand):
                     user.save()
                     created_users += 1
                 user.groups.add(groups[code][role])
+        created_users += seed_member_admins(members=members, password=password)
         admin = user_model.objects.filter(username="admin").first()
         if admin is None:
             admin = user_model(

@@ -1,0 +1,334 @@
+"""A crawl of every URL pattern of the URLconf, with its path parameters filled from objects of
+KZ and UZ (a KZ<->UZ query with an attachment and a reply, a national KZ seizure report, a KZ
+import job, KZ people and units, an alert, an operation) and a missing id, requested (GET) as
+every role of a third country, TJ, and as the network admin. It asserts:
+
+- no content of the KZ<->UZ query and no national KZ report in any answer;
+- no answer that differs between a real id the caller may not see and a missing one;
+- no 5xx.
+
+Patterns that cannot be crawled this way are listed in SKIPPED with the reason.
+"""
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from exchange import services as exchange_services
+from exchange.models import Alert
+from members.models import RoleName
+from seizures.models import ImportJob, ImportStatus
+from tests.factories.exchange import file_query
+from tests.factories.members import ControlUnitFactory, member_user, network_admin
+from tests.factories.seizures import OperationFactory, SeizureReportFactory
+
+pytestmark = pytest.mark.django_db
+
+MARKERS = {
+    "query subject": "CRAWLMARK-SUBJECT-7f3a",
+    "query body": "CRAWLMARK-BODY-91c2",
+    "reply": "CRAWLMARK-REPLY-44d0",
+    "attachment": "CRAWLMARK-ATTACHMENT-0b5e",
+    "national report notes": "CRAWLMARK-NATIONAL-NOTES-e81d",
+    "national report concealment": "CRAWLMARK-NATIONAL-HIDE-2c9f",
+}
+MISSING = 999_999
+
+#: url name -> why it is not crawled.
+SKIPPED = {
+    "password_reset_confirm": "needs a valid one-time token; covered by the escalation test",
+}
+#: unnamed patterns written as regular expressions (full route) -> the URL requested for it.
+UNNAMED = {"admin/(?P<url>.*)$": "/admin/no-such-admin-page/"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    label: str
+    value: object
+    secret: bool  # an object of KZ/UZ the crawling roles must not see
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(kz, uz, tj, focal_kz, focal_uz):
+    query = file_query(
+        focal_kz,
+        recipients=["UZ"],
+        subject=MARKERS["query subject"],
+        body=MARKERS["query body"],
+        attachments=[
+            SimpleUploadedFile(
+                "evidence.txt", MARKERS["attachment"].encode(), content_type="text/plain"
+            )
+        ],
+    )
+    reply = exchange_services.query_reply(query=query, user=focal_uz, body=MARKERS["reply"])
+    report = SeizureReportFactory(
+        reporting_member=kz,
+        sharing="national",
+        notes=MARKERS["national report notes"],
+        concealment=MARKERS["national report concealment"],
+    )
+    analyst_kz = member_user(kz, RoleName.ANALYST, username="analyst.kz")
+    job = ImportJob.objects.create(
+        created_by=analyst_kz, filename="kz.csv", status=ImportStatus.SUCCEEDED
+    )
+    unit = ControlUnitFactory(member=kz, code="KZ-ALA-ACCU")
+    operation = OperationFactory(code="kz-only-op", coordinating_member=kz, participants=[uz])
+    alert = Alert.objects.filter(recipient=focal_uz).first()
+    callers = {
+        "focal.tj": member_user(tj, RoleName.FOCAL_POINT, username="crawl.focal.tj"),
+        "officer.tj": member_user(tj, RoleName.UNIT_OFFICER, username="crawl.officer.tj"),
+        "analyst.tj": member_user(tj, RoleName.ANALYST, username="crawl.analyst.tj"),
+        "admin.tj": member_user(tj, RoleName.MEMBER_ADMIN, username="crawl.admin.tj"),
+        "network admin": network_admin("crawl.netadmin"),
+    }
+    return {
+        "query": query,
+        "reply": reply,
+        "attachment": query.attachments.get(),
+        "report": report,
+        "job": job,
+        "unit": unit,
+        "operation": operation,
+        "alert": alert,
+        "person": focal_kz,
+        "callers": callers,
+    }
+
+
+#: Which secret object a pk of a URL names, by words of the URL name (else: every one).
+PK_OBJECTS = [
+    ("attachment", ["attachment"]),
+    ("notification", ["alert"]),
+    ("import", ["import job"]),
+    ("report", ["report"]),
+    ("seizure", ["report"]),
+    ("person", ["KZ person"]),
+    ("exchange:", ["query"]),
+    ("query", ["query"]),
+]
+CODE_OBJECTS = [("operation", ["operation"]), ("control-unit", ["unit"])]
+
+
+def candidates_for(world, url_name: str, name: str) -> list[Candidate] | None:
+    """Candidates for ``name`` in the URL named ``url_name``: the objects it is about."""
+    found = candidates(world, name)
+    if found is None or url_name.startswith("admin:") or url_name.startswith("unnamed"):
+        return found
+    table = {"pk": PK_OBJECTS, "code": CODE_OBJECTS}.get(name)
+    if table is None:
+        return found
+    for word, labels in table:
+        if word in url_name:
+            return [c for c in found if c.label in labels or c.label.startswith("missing")]
+    if name == "code":
+        return [c for c in found if c.label in ("KZ", "UZ", "missing code")]
+    return found
+
+
+def candidates(world, name: str) -> list[Candidate]:
+    """Values to try for the path parameter ``name``."""
+    ids = {
+        "query": world["query"].pk,
+        "reply": world["reply"].pk,
+        "attachment": world["attachment"].pk,
+        "report": world["report"].pk,
+        "import job": world["job"].pk,
+        "alert": world["alert"].pk,
+        "KZ person": world["person"].pk,
+    }
+    secret_ids = [Candidate(label, value, True) for label, value in ids.items()]
+    missing = Candidate("missing id", MISSING, False)
+    return {
+        "pk": [*secret_ids, missing],
+        "query_pk": [Candidate("query", world["query"].pk, True), missing],
+        "attachment_pk": [Candidate("attachment", world["attachment"].pk, True), missing],
+        "object_id": [*secret_ids, missing],
+        "object_pk": [*secret_ids, missing],
+        "user_id": [Candidate("KZ person", world["person"].pk, True), missing],
+        "group_id": [Candidate("group", 1, False), missing],
+        "id": [Candidate("KZ person", world["person"].pk, True), missing],
+        # Members, units, operations and commodities are in the network's directory: every
+        # network user may see them, so they are not "secret" here (but must not leak content).
+        "code": [
+            Candidate("KZ", "KZ", False),
+            Candidate("UZ", "UZ", False),
+            Candidate("operation", world["operation"].code, False),
+            Candidate("unit", world["unit"].code, False),
+            Candidate("missing code", "zz-missing", False),
+        ],
+        "unit_code": [Candidate("unit", world["unit"].code, False), Candidate("x", "KZ-X", False)],
+        "fmt": [Candidate("csv", "csv", False), Candidate("xlsx", "xlsx", False)],
+        "app_label": [Candidate(a, a, False) for a in ("members", "exchange", "seizures")],
+        "content_type_id": [Candidate("ct", 1, False)],
+        "url": [Candidate("x", "x/", False)],
+        "uidb64": [Candidate("uid", "MQ", False)],
+        "token": [Candidate("token", "set-password", False)],
+    }.get(name)
+
+
+def url_patterns(resolver=None, namespace=None, prefix=""):
+    """(full name or None, pattern, full route) for every URL pattern, recursively."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            ns = ":".join(n for n in (namespace, entry.namespace) if n) or None
+            yield from url_patterns(entry, ns, route)
+        elif isinstance(entry, URLPattern):
+            name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+            yield name, entry, route
+
+
+def _unnamed_urls(world, route):
+    """URLs for an unnamed pattern written as a route (``<conv:name>`` parts)."""
+    if route in UNNAMED:
+        return [(UNNAMED[route], ())]
+    names = re.findall(r"<(?:\w+:)?(\w+)>", route)
+    if "^" in route or "(?P" in route:
+        return None
+    choices = [candidates(world, n) or [] for n in names]
+    urls = []
+    for combo in itertools.product(*choices):
+        url = route
+        for name, candidate in zip(names, combo, strict=True):
+            url = re.sub(rf"<(?:\w+:)?{name}>", str(candidate.value), url)
+        urls.append(("/" + url, combo))
+    return urls
+
+
+def all_requests(world):
+    """(url name, url, secret labels) for every pattern and combination of candidates."""
+    seen = set()
+    requests, unnamed, unmapped = [], [], []
+    for name, _pattern, route in url_patterns():
+        if name is None:
+            urls = _unnamed_urls(world, route)
+            if urls is None:
+                unnamed.append(route)
+            for url, combo in urls or ():
+                requests.append((f"unnamed {route}", url, combo))
+            continue
+        if name.split(":")[-1] in SKIPPED or name in seen:
+            continue
+        seen.add(name)
+        names = _names_for(name)
+        if names is None:
+            unnamed.append(name)
+            continue
+        choices = [candidates_for(world, name, n) for n in names]
+        if any(c is None for c in choices):
+            unmapped.append(f"{name}: {names}")
+            continue
+        for combo in itertools.product(*choices):
+            kwargs = {n: c.value for n, c in zip(names, combo, strict=True)}
+            try:
+                url = reverse(name, kwargs=kwargs)
+            except Exception:  # a candidate the converter does not accept (e.g. int)
+                continue
+            requests.append((name, url, combo))
+    assert not unmapped, f"path parameters without candidates (add them): {unmapped}"
+    return requests, unnamed
+
+
+def _names_for(name):
+    """The kwarg names ``reverse(name)`` needs (from the resolver's reverse dictionary)."""
+    resolver = get_resolver()
+    *namespaces, short = name.split(":")
+    for ns in namespaces:
+        resolver = resolver.namespace_dict[ns][1]
+    entries = resolver.reverse_dict.getlist(short)
+    if not entries:
+        return None
+    possibilities = entries[0][0]
+    return list(possibilities[0][1])
+
+
+def leaks(response) -> list[str]:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = content.decode("utf-8", errors="replace") + response.get("Location", "")
+    return [label for label, marker in MARKERS.items() if marker in text]
+
+
+NETWORK_ADMIN_MANAGES = re.compile(r"^member-(person|unit|people|units)")
+
+
+def test_crawl_every_url_as_outsiders(client, world):
+    requests, unnamed = all_requests(world)
+    assert len(requests) > 100, "the crawl found too few URLs to mean anything"
+    names = {name for name, _url, _combo in requests}
+    for expected in ("exchange:detail", "seizures:report-detail", "query-detail", "admin:index"):
+        assert expected in names, expected
+    assert not unnamed, f"unnamed URL patterns (name them or skip them): {unnamed}"
+    problems = []
+    for role, user in world["callers"].items():
+        client.force_login(user)
+        answers: dict[tuple, list] = {}
+        for name, url, combo in requests:
+            response = client.get(url)
+            status = response.status_code
+            if status >= 500:
+                problems.append(f"{role} GET {url}: {status}")
+            leaked = leaks(response)
+            if leaked:
+                problems.append(f"{role} GET {url}: shows {leaked}")
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and (name.startswith("api-") or "/api/" in url)
+                and url.endswith("/")
+                and "results" in (response.content[:200].decode(errors="ignore"))
+            ):
+                # A list: ask it again with filters naming KZ and UZ.
+                filtered = client.get(url, {"member": "KZ", "counterpart": "UZ", "q": "CRAWLMARK"})
+                if filtered.status_code >= 500 or leaks(filtered):
+                    problems.append(f"{role} GET {url}?member=KZ…: {filtered.status_code}")
+            key = (name, tuple(c.label for c in combo if not c.secret and c.label != "missing id"))
+            answers.setdefault(key, []).append((combo, response))
+        # Real (secret) id versus missing id: the same answer.
+        for (name, _), items in answers.items():
+            if role == "network admin" and NETWORK_ADMIN_MANAGES.match(name.split(":")[-1]):
+                continue  # network admins manage every member's people and units by design
+            missing = [
+                r
+                for combo, r in items
+                if all(c.secret is False for c in combo)
+                and any(c.label == "missing id" for c in combo)
+            ]
+            if not missing:
+                continue
+            reference = missing[0]
+            for combo, response in items:
+                if not any(c.secret for c in combo):
+                    continue
+                if response.status_code != reference.status_code:
+                    labels = [c.label for c in combo]
+                    problems.append(
+                        f"{role} {name} {labels}: {response.status_code} but "
+                        f"{reference.status_code} for a missing id"
+                    )
+        client.logout()
+    assert not problems, "\n".join(problems[:50])
+
+
+def test_the_crawl_sees_content_where_it_is_allowed(client, world, focal_kz):
+    """The markers are really on the pages the crawl visits: the parties see them."""
+    client.force_login(focal_kz)
+    page = client.get(reverse("exchange:detail", args=[world["query"].pk]))
+    assert leaks(page) == ["query subject", "query body", "reply"]
+    report = client.get(reverse("seizures:report-detail", args=[world["report"].pk]))
+    assert "national report notes" in leaks(report)
+    download = client.get(
+        reverse("exchange:attachment", args=[world["query"].pk, world["attachment"].pk])
+    )
+    assert leaks(download) == ["attachment"]
