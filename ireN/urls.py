@@ -3,15 +3,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 api_v1 = [
+    path("", include("accounts.api_urls")),
     path("", include("members.api.urls")),
     path("", include("exchange.api.urls")),
     path("", include("seizures.api.urls")),
 ]
 
 urlpatterns = [
+    path("members/", include("accounts.people_urls")),
     path("", include("members.urls")),
     path("queries/", include("exchange.urls")),
     path("seizures/", include("seizures.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
