@@ -2,10 +2,19 @@
 
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 
-class AddressRateThrottle(SimpleRateThrottle):
+class _CurrentRates:
+    """Read the rate from the settings when asked (DRF binds them at import time), so that a
+    changed setting takes effect in a running test or after a reload."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AddressRateThrottle(_CurrentRates, SimpleRateThrottle):
     """Calls from one address: the token endpoint and every anonymous call share it
     (``API_TOKEN_THROTTLE_RATE``)."""
 
@@ -15,7 +24,7 @@ class AddressRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class PerUserRateThrottle(UserRateThrottle):
+class PerUserRateThrottle(_CurrentRates, UserRateThrottle):
     """Signed-in calls, per user (``API_USER_THROTTLE_RATE``). Anonymous calls are limited
     by ``AnonymousRateLimit`` instead."""
 
