@@ -57,6 +57,7 @@ def two_factor_enrol(request):
         return redirect(f"{reverse('two-factor-verify')}?{query}")
     device = services.totp_device_start(user=request.user)
     form = CodeForm(request.POST or None)
+    form.fields["code"].help_text = _("The six digits shown by your authenticator app.")
     if request.method == "POST" and form.is_valid():
         codes = services.totp_device_confirm(
             user=request.user, device=device, code=form.cleaned_data["code"]

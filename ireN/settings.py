@@ -324,9 +324,13 @@ else:
 
 # Two-factor authentication (django-otp, TOTP + single-use recovery codes): the role names that
 # must use it; empty turns the requirement off (people who enrolled are still asked).
-TWO_FACTOR_ROLES = env.list(
-    "TWO_FACTOR_ROLES", default=["network_admin", "member_admin", "focal_point"]
-)
+TWO_FACTOR_ROLES = [
+    role.strip()
+    for role in env.list(
+        "TWO_FACTOR_ROLES", default=["network_admin", "member_admin", "focal_point"]
+    )
+    if role.strip()
+]
 TWO_FACTOR_RECOVERY_CODES = 10
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="IREN Portal")
 
