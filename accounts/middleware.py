@@ -41,18 +41,28 @@ class TwoFactorMiddleware:
         self.get_response = get_response
         self._open = None
 
-    def _open_paths(self) -> tuple[str, ...]:
+    def _open_paths(self) -> frozenset[str]:
+        """The only pages open before the step is done (exact paths: a prefix would also
+        open what lies under it)."""
         if self._open is None:
-            self._open = (
-                reverse("two-factor-verify"),
-                reverse("two-factor-enrol"),
-                reverse("logout"),
-                reverse("login"),
-                reverse("set_language"),
-                "/" + settings.STATIC_URL.lstrip("/"),
-                "/favicon.ico",
+            self._open = frozenset(
+                reverse(name)
+                for name in (
+                    "two-factor-verify",
+                    "two-factor-enrol",
+                    "logout",
+                    "login",
+                    "set_language",
+                    # It checks the password and code itself and ignores the session.
+                    "api-token",
+                )
             )
         return self._open
+
+    def _is_open(self, path: str) -> bool:
+        return path in self._open_paths() or path.startswith(
+            ("/" + settings.STATIC_URL.lstrip("/"), "/favicon.ico")
+        )
 
     def __call__(self, request):
         session = request.session
@@ -62,7 +72,7 @@ class TwoFactorMiddleware:
             and request.user.is_authenticated
         ):
             step = sessions.pending_step(request)
-            if step != sessions.DONE and not request.path_info.startswith(self._open_paths()):
+            if step != sessions.DONE and not self._is_open(request.path_info):
                 return self._refuse(request, step)
         return self.get_response(request)
 

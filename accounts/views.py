@@ -111,6 +111,9 @@ def token_revoke(request, pk):
 @login_required
 @require_POST
 def recovery_codes_renew(request):
+    # Only a session that has given its code (the middleware also closes this page before).
+    if sessions.pending_step(request) != sessions.DONE:
+        raise Http404
     if not services.two_factor_confirmed(request.user):
         raise Http404
     codes = services.recovery_codes_renew(user=request.user)

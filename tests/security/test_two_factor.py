@@ -255,3 +255,25 @@ def test_member_admin_resets_the_second_factor_and_the_person_is_told(
     other = type(client)()
     log_in(other, "focal.kz")
     assert other.get(reverse("home")).url.startswith(reverse("two-factor-enrol"))
+
+
+def test_before_the_code_no_page_under_the_two_factor_pages_is_open(client, focal_kz):
+    _, codes = enrolled(focal_kz)
+    log_in(client, "focal.kz")
+    renew = client.post(reverse("recovery-codes-renew"))
+    assert renew.status_code == 302
+    assert renew.url.startswith(reverse("two-factor-verify"))
+    assert client.get(reverse("profile")).status_code == 302
+    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(codes)
+
+
+def test_after_the_code_the_profile_renews_the_recovery_codes(client, focal_kz):
+    _, codes = enrolled(focal_kz)
+    log_in(client, "focal.kz")
+    client.post(reverse("two-factor-verify"), {"code": codes[0]})
+    response = client.post(reverse("recovery-codes-renew"))
+    assert response.status_code == 200
+    fresh = re.findall(r"<li><code>([a-z2-7]+)</code></li>", response.content.decode())
+    assert len(fresh) == 10
+    assert not set(fresh) & set(codes)
+    assert sorted(StaticToken.objects.values_list("token", flat=True)) == sorted(fresh)
