@@ -5,6 +5,7 @@ mail is printed to the console. Production sets DATABASE_URL, REDIS_URL, SECRET_
 ALLOWED_HOSTS and EMAIL_URL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -45,17 +46,21 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_countries",
     "csp",
     "members",
     "exchange",
     "seizures",
     "ops",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -75,11 +80,15 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL and other control characters: 404 in a path, 400 naming the field in a value.
     "ireN.middleware.ControlCharactersMiddleware",
+    "accounts.middleware.SessionLimitMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Operations: gzip for token-authenticated API answers only (see ops/middleware.py), and a
     # plain 503 page when the database is unreachable.
     "ops.middleware.ApiCompressionMiddleware",
     "ops.middleware.DatabaseOutageMiddleware",
+    # Last: it turns a lockout flagged during authentication into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ireN.urls"
@@ -126,8 +135,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Invitation links are password-reset tokens; give a new focal point a week to follow one.
-PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=7 * 24 * 3600)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -237,14 +244,22 @@ EXCHANGE_ATTACHMENT_TYPES = env.list(
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # The people of a suspended member get 401 whatever their credentials (access integrity).
+    # Anonymous calls are rate-limited by address before they are refused, so a guesser gets
+    # 429 everywhere once over the limit; signed-in calls have a generous per-user rate.
     "DEFAULT_PERMISSION_CLASSES": [
         "members.api.permissions.MemberNotSuspended",
+        "accounts.throttling.AnonymousRateLimit",
         "rest_framework.permissions.IsAuthenticated",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttling.PerUserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "address": env.str("API_TOKEN_THROTTLE_RATE", default="20/min"),
+        "user": env.str("API_USER_THROTTLE_RATE", default="1200/min"),
+    },
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -361,16 +376,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=None)
 # A read of the same object by the same user is recorded at most once per this many seconds.
 AUDIT_READ_DEDUPE_SECONDS = env.int("AUDIT_READ_DEDUPE_SECONDS", default=3600)
-# The cache remembers recent reads (above). Shared through Redis when REDIS_URL is set, so one
-# worker process does not record a read another has just recorded.
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "iren",
-        }
-    }
+# The cache (CACHES, below) remembers recent reads: shared through Redis when REDIS_URL is set,
+# so one worker process does not record a read another has just recorded.
 
 # Seizures: imports of more rows than this run in a Celery task with a progress bar; a job
 # still "running" after the lease is taken to belong to a worker that died (it wrote nothing).
@@ -437,3 +444,62 @@ IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 
 DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", default=30)
 # gzip for API answers to clients that authenticate with a header (see ops/middleware.py).
 API_COMPRESSION = env.bool("API_COMPRESSION", default=True)
+
+# --- Authentication: lockout, throttling cache, two-factor, API tokens, sessions -----------------
+# See docs/SECURITY-auth.md. django-axes counts failed logins per username (from any address)
+# on every way in: the login page, the admin login and the API token endpoint.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+# The lock runs from the last counted failure: trying the right password while locked does not
+# prolong it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Behind N reverse proxies, the client address for API throttling is taken from
+# X-Forwarded-For (DRF's NUM_PROXIES); unset, it is the connection's address.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
+
+# The cache holds the API throttling counters and the audit trail's recent reads: Redis when
+# REDIS_URL is set (shared by every process), otherwise memory of the one process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "iren-cache",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "KEY_PREFIX": "iren-cache",
+        }
+    }
+
+# Two-factor authentication (django-otp, TOTP + single-use recovery codes): the role names that
+# must use it; empty turns the requirement off (people who enrolled are still asked).
+TWO_FACTOR_ROLES = [
+    role.strip()
+    for role in env.list(
+        "TWO_FACTOR_ROLES", default=["network_admin", "member_admin", "focal_point"]
+    )
+    if role.strip()
+]
+TWO_FACTOR_RECOVERY_CODES = 10
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="IREN Portal")
+
+# API tokens: stored as a SHA-256 hash, valid this many days.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+
+# Sessions end after this long without a request, and at the latest this long after login.
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
+SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+# Invitation links are password-reset tokens, valid this many hours.
+PASSWORD_RESET_TIMEOUT = env.int("INVITATION_LINK_HOURS", default=72) * 3600
+# Lockout is per username on purpose (issue 8: any address counts); addresses are limited by
+# the API throttling above.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -17,6 +17,7 @@ _docs_csp = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["blob:"
 
 
 api_v1 = [
+    path("", include("accounts.api_urls")),
     path("", include("members.api.urls")),
     path("", include("exchange.api.urls")),
     path("", include("seizures.api.urls")),
@@ -34,9 +35,11 @@ urlpatterns = [
     path("readyz", ops_views.readyz, name="readyz"),
     path("metrics", ops_views.metrics, name="metrics"),
     path("favicon.ico", favicon, name="favicon"),
+    path("members/", include("accounts.people_urls")),
     path("", include("members.urls")),
     path("queries/", include("exchange.urls")),
     path("seizures/", include("seizures.urls")),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

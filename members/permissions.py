@@ -457,3 +457,25 @@ def grant_role(user, member: MemberAdministration | None, role: str) -> None:
         member_roles_ensure(member=member)
     user.groups.add(role_group(member, role))
     forget(user)
+
+
+# --- Sign-in support: unlocking an account, resetting a second factor --------------------------
+
+
+def restrict_people_sign_in(user, queryset=None):
+    """People whose locked account the user may unlock and whose second factor they may reset:
+    the people of the members the user is a member admin of. Network admins may not (their
+    security response is to deactivate an account)."""
+    user_model = get_user_model()
+    queryset = user_model.objects.all() if queryset is None else queryset
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    own = Role.objects.filter(group__user=user, name=RoleName.MEMBER_ADMIN).values("member_id")
+    return restrict_people(user, queryset).filter(member_id__in=own)
+
+
+def may_manage_sign_in(user, member: MemberAdministration) -> bool:
+    """May ``user`` unlock accounts and reset second factors of ``member``'s people?"""
+    if not has_right(user, Right.MANAGE_PEOPLE, member):
+        return False
+    return Role.objects.filter(group__user=user, name=RoleName.MEMBER_ADMIN, member=member).exists()

@@ -145,7 +145,11 @@ def people(request, code):
     return render(
         request,
         "members/people.html",
-        {"member": member, "people": selectors.member_people(user=request.user, member=member)},
+        {
+            "member": member,
+            "people": selectors.member_people(user=request.user, member=member),
+            "may_manage_sign_in": permissions.may_manage_sign_in(request.user, member),
+        },
     )
 
 

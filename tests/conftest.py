@@ -187,3 +187,30 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "/e2e/" in str(item.path):
             item.add_marker(skip)
+
+
+# --- Authentication (accounts): second factor off by default, fresh throttling counters -------
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off(settings):
+    """Tests log people in with force_login or the login form; the second-factor requirement
+    is switched on only by the tests about it (tests/security/test_two_factor.py)."""
+    settings.TWO_FACTOR_ROLES = []
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """API throttling counts in Django's cache: start every test from zero. With Redis, only
+    the portal's own keys are removed (the database also holds Celery's queues)."""
+    from django.core.cache import cache
+
+    backend = cache._cache if hasattr(cache, "_cache") else None
+    if backend is not None and hasattr(backend, "get_client"):
+        client = backend.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+    yield

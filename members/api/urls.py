@@ -1,5 +1,3 @@
-from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from .views import AuditEventViewSet, ControlUnitViewSet, MemberViewSet
@@ -10,6 +8,5 @@ router.register("control-units", ControlUnitViewSet, basename="api-control-unit"
 router.register("audit", AuditEventViewSet, basename="api-audit")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
     *router.urls,
 ]

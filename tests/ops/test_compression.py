@@ -6,8 +6,8 @@ import json
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from accounts.services import api_token_issue
 from tests.factories.exchange import file_query
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_token_authenticated_api_json_is_gzipped(focal_kz, focal_uz):
     for _ in range(3):
         file_query(focal_kz)
-    token = Token.objects.create(user=focal_kz).key
+    token = api_token_issue(user=focal_kz)[1]
     response = Client().get(
         "/api/v1/queries/", HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_ENCODING="gzip"
     )
@@ -39,7 +39,7 @@ def test_session_authenticated_api_and_pages_are_not_gzipped(focal_kz, focal_uz)
 
 def test_compression_can_be_switched_off(focal_kz, settings):
     settings.API_COMPRESSION = False
-    token = Token.objects.create(user=focal_kz).key
+    token = api_token_issue(user=focal_kz)[1]
     response = Client().get(
         "/api/v1/queries/", HTTP_AUTHORIZATION=f"Token {token}", HTTP_ACCEPT_ENCODING="gzip"
     )

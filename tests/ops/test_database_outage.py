@@ -4,9 +4,9 @@ a plain 503 page in the portal's layout; 404 and 500 pages exist (500 needs no d
 import pytest
 from django.db import OperationalError, connections
 from django.test import Client, RequestFactory
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.services import api_token_issue
 from ops.outage import server_error
 from tests.ops.test_idempotency import PAYLOAD
 
@@ -42,7 +42,7 @@ def database_unreachable(tmp_path):
 def test_api_answers_json_503_with_retry_after_when_the_database_is_down(
     focal_kz, database_unreachable, settings
 ):
-    token = Token.objects.create(user=focal_kz).key
+    token = api_token_issue(user=focal_kz)[1]
     database_unreachable()
 
     response = APIClient().get("/api/v1/queries/", HTTP_AUTHORIZATION=f"Token {token}")

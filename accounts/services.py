@@ -1,0 +1,186 @@
+"""Every write of the accounts app: API tokens, second factors, unlocking.
+
+Plain keyword-only functions, one transaction each, as in the other apps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from members import permissions
+
+from .models import ApiToken
+
+logger = logging.getLogger(__name__)
+
+PREFIX_LENGTH = 8
+#: ``last_used_at`` is written at most this often per token, not on every request.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_issue(*, user) -> tuple[ApiToken, str]:
+    """Issue a new token for ``user``; return it and its key (shown once, never stored)."""
+    key = secrets.token_hex(20)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=_digest(key),
+        prefix=key[:PREFIX_LENGTH],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    return token, key
+
+
+def api_token_find(*, key: str) -> ApiToken | None:
+    """The token whose key is ``key`` (with its user), or None."""
+    if not key:
+        return None
+    return ApiToken.objects.select_related("user").filter(key_hash=_digest(key)).first()
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Record that the token was used (at most once a minute per token)."""
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def api_token_revoke(*, user, token_id: int) -> bool:
+    """Revoke one of ``user``'s tokens; False if they have no such token."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+def api_tokens_revoke_all(*, user) -> int:
+    """Revoke every token of ``user`` (password changed or reset, account deactivated)."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted
+
+
+# --- Two-factor -------------------------------------------------------------------------------
+
+
+def two_factor_required(user) -> bool:
+    """Must ``user`` use a second factor? (They hold a role listed in TWO_FACTOR_ROLES.)"""
+    required = set(settings.TWO_FACTOR_ROLES)
+    if not required:
+        return False
+    if user.is_superuser and "network_admin" in required:
+        return True
+    return any(role.name in required for role in permissions.user_roles(user))
+
+
+def two_factor_confirmed(user) -> bool:
+    """Has ``user`` a confirmed authenticator app?"""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+@transaction.atomic
+def totp_device_start(*, user) -> TOTPDevice:
+    """The unconfirmed authenticator ``user`` is enrolling (created with a fresh secret if
+    there is none yet)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def _normalise_code(code: str) -> str:
+    return "".join((code or "").split()).lower()
+
+
+@transaction.atomic
+def totp_device_confirm(*, user, device: TOTPDevice, code: str) -> list[str] | None:
+    """Confirm ``device`` with a current code. On success, replace any earlier authenticator
+    and recovery codes and return the new single-use recovery codes (to be shown once); on a
+    wrong code, return None."""
+    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+    if not device.verify_token(_normalise_code(code)):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return recovery_codes_renew(user=user)
+
+
+@transaction.atomic
+def recovery_codes_renew(*, user) -> list[str]:
+    """Replace ``user``'s recovery codes with new ones and return them."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(settings.TWO_FACTOR_RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+@transaction.atomic
+def two_factor_verify(*, user, code: str):
+    """Check a code from the authenticator app, or a recovery code (then used up). Returns the
+    device that accepted it, or None. Wrong codes slow the device down (django-otp's
+    throttling)."""
+    code = _normalise_code(code)
+    if not code:
+        return None
+    if code.isdigit():
+        devices = TOTPDevice.objects.filter(user=user, confirmed=True)
+    else:
+        devices = StaticDevice.objects.filter(user=user, confirmed=True)
+    for device in devices.select_for_update():
+        if device.verify_token(code):
+            return device
+    return None
+
+
+@transaction.atomic
+def two_factor_reset(*, person, by) -> None:
+    """Remove ``person``'s authenticator and recovery codes (lost phone): at their next login
+    they enrol again if their role requires it. ``person`` is told by email."""
+    TOTPDevice.objects.filter(user=person).delete()
+    StaticDevice.objects.filter(user=person).delete()
+    logger.info("Second factor of user %s reset by user %s", person.pk, by.pk)
+    _notify(person=person, by=by, template="accounts/email/two_factor_reset")
+
+
+def account_unlock(*, person, by) -> int:
+    """Clear the failed logins that lock ``person``'s account; returns how many were
+    cleared."""
+    from axes.utils import reset
+
+    cleared = reset(username=person.get_username())
+    logger.info("Account of user %s unlocked by user %s", person.pk, by.pk)
+    return cleared
+
+
+def _notify(*, person, by, template: str) -> None:
+    if not person.email:
+        return
+    context = {"person": person, "by": by, "base_url": settings.PORTAL_BASE_URL}
+
+    def _send():
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}.txt", context)
+        try:
+            send_mail(subject, body, None, [person.email])
+        except OSError:
+            logger.exception("Security notice to user %s could not be sent", person.pk)
+
+    transaction.on_commit(_send)
