@@ -47,9 +47,7 @@ def _assert_on_report(event, *, actor, report):
 
 def test_entry_form_records_the_report(client, analyst_kz):
     client.force_login(analyst_kz)
-    response = client.post(
-        reverse("seizures:report-new"), FORM, HTTP_X_REQUEST_ID="req-seize-0001"
-    )
+    response = client.post(reverse("seizures:report-new"), FORM, HTTP_X_REQUEST_ID="req-seize-0001")
     assert response.status_code == 302
     event = only_event("seizure.create")
     _assert_on_report(event, actor=analyst_kz, report=SeizureReport.objects.get())

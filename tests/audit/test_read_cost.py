@@ -1,4 +1,4 @@
-""""At most one extra SQL statement per request for reads": the query page, the seizure report
+""" "At most one extra SQL statement per request for reads": the query page, the seizure report
 page and their API details are counted with the read recorded and with recording switched off
 (the recording function replaced by a no-op), for a reader from another member and for the
 owner's focal point. The de-duplicated read (the same user again within the hour) costs no
@@ -50,6 +50,7 @@ def _costs(client, monkeypatch, url, module, name):
 
 def _check(recorded, deduplicated, off):
     assert len(recorded) - len(off) <= 1, "recording a read must cost at most one statement"
+
     # It does record (the difference is the INSERT), and a repeat within the hour costs none.
     def inserts(statements):
         return [s for s in statements if s.startswith("INSERT INTO") and "auditevent" in s]
@@ -57,8 +58,6 @@ def _check(recorded, deduplicated, off):
     assert len(inserts(recorded)) == 1 and inserts(off) == [] and inserts(deduplicated) == []
     assert len(recorded) == len(off) + 1
     assert len(deduplicated) == len(off)
-
-
 
 
 @pytest.mark.parametrize("viewer", ["focal_uz", "focal_kz"])
