@@ -195,20 +195,36 @@ def main():
     client.force_login(focal_uz)
     url = f"/queries/{query.pk}/"
     original = auditing.query_read_record
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     with_audit, without_audit = [], []
+    statements = {True: 0, False: 0}
     client.get(url)
     for n in range(args.runs * 2):
         cache.clear()
         on = n % 2 == 0
         auditing.query_read_record = original if on else (lambda **kwargs: None)
-        began = time.perf_counter()
-        assert client.get(url).status_code == 200
-        (with_audit if on else without_audit).append((time.perf_counter() - began) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            began = time.perf_counter()
+            assert client.get(url).status_code == 200
+            elapsed = (time.perf_counter() - began) * 1000
+        statements[on] = len(queries)
+        (with_audit if on else without_audit).append(elapsed)
     auditing.query_read_record = original
-    for label, values in (("with auditing", with_audit), ("without auditing", without_audit)):
+    for label, values, on in (
+        ("with auditing", with_audit, True),
+        ("without auditing", without_audit, False),
+    ):
         print(
-            f"query page {label:17}: p50 {statistics.median(values):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms"
+            f"query page {label:17}: p50 {statistics.median(values):6.1f} ms  "
+            f"p95 {percentile(values, 0.95):6.1f} ms  {statements[on]} SQL"
         )
+    overhead = statistics.median(with_audit) - statistics.median(without_audit)
+    print(
+        f"query page overhead of recording a read: {overhead:+.1f} ms (p50), "
+        f"{statements[True] - statements[False]:+d} SQL"
+    )
     print(json.dumps({"events": AuditEvent.objects.count()}))
 
 

@@ -1,6 +1,8 @@
-"""Audit events of the exchange's read paths (query page, API detail, text export, attachment
-downloads), recorded through the members base (``members.audit.audit_record``). The members
-concerned by a query are its sender and its recipients."""
+"""Audit events of the exchange, recorded through the members base
+(``members.audit.audit_record``): the read paths (query page, API detail, text export,
+attachment downloads), the writes of a query's life (called last in each service's
+transaction) and the alert mails sent. The members concerned by a query are its sender and its
+recipients."""
 
 from members.audit import audit_record
 from members.selectors import audit_access_history
@@ -63,4 +65,53 @@ def query_access_history(*, user, query: Query):
         object_id=query.pk,
         object_reference=query.reference,
         owner_member_id=query.sender_member_id,
+    )
+
+
+# --- Writes (inside the services' transactions) ----------------------------------------------
+
+
+def query_write_record(
+    *, action: str, user, query: Query, detail: dict | None = None, attachments=()
+) -> None:
+    """One event for a write on ``query`` (``query.file``, ``query.reply``, ...) by ``user``,
+    and one ``attachment.upload`` per attachment it added. The request's address, browser and
+    id come from the request context. Call it last in the service's transaction."""
+    reference, members = query_reference_and_parties(query.pk)
+    audit_record(
+        action=action,
+        actor=user,
+        obj=query,
+        object_reference=reference,
+        members=members,
+        detail=detail,
+    )
+    for attachment in attachments:
+        audit_record(
+            action="attachment.upload",
+            actor=user,
+            obj=attachment,
+            object_reference=reference,
+            members=members,
+            detail={"query": query.pk, "size": attachment.size},
+        )
+
+
+def alert_email_sent_record(*, alert) -> None:
+    """``alert.email_sent``: the portal (no actor) mailed ``alert`` to its recipient. The
+    object is the alert; its reference is the query's, so the query's reference finds it."""
+    reference, members = query_reference_and_parties(alert.query_id)
+    recipient = alert.recipient
+    audit_record(
+        action="alert.email_sent",
+        system=True,
+        obj=alert,
+        object_reference=reference,
+        members=members,
+        detail={
+            "recipient": recipient.get_username(),
+            "email": recipient.email,
+            "event": alert.event,
+            "query": alert.query_id,
+        },
     )

@@ -160,9 +160,14 @@ def alert_deliver(*, alert_id: int, transport=None) -> bool:
     finally:
         if own_transport:
             transport.close()
-    Alert.objects.filter(pk=alert_id).update(
-        state=AlertState.SENT, sent_at=timezone.now(), attempts=alert.attempts + 1, last_error=""
-    )
+    with transaction.atomic():
+        Alert.objects.filter(pk=alert_id).update(
+            state=AlertState.SENT,
+            sent_at=timezone.now(),
+            attempts=alert.attempts + 1,
+            last_error="",
+        )
+        transport.sent(alert)
     return True
 
 

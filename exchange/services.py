@@ -1,8 +1,10 @@
 """Every write of an urgent query's life: filing, acknowledging, replying, reporting
 outcomes, closing, and the deadline watch. Views, API, tasks and the demo call these.
 
-Each event writes its alert rows in the same transaction (``outbox.alerts_create``); checks of
-what a query carries live in ``validators``, and who may act in ``permissions``.
+Each event writes its alert rows in the same transaction (``outbox.alerts_create``) and, last,
+its audit event (``auditing.query_write_record``); checks of what a query carries live in
+``validators``, and who may act in ``permissions``. (A little over 400 lines: the five
+actions of a query's life read best side by side.)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
+from .auditing import query_write_record
 from .models import (
     AlertEvent,
     Attachment,
@@ -67,7 +70,8 @@ class NotAParty(Exception):
     """The user can see the query but may not act in it this way (HTTP 403)."""
 
 
-def _attachments_save(*, query: Query, reply: Reply | None, files, user) -> None:
+def _attachments_save(*, query: Query, reply: Reply | None, files, user) -> list[Attachment]:
+    saved = []
     for upload, name, content_type in files:
         attachment = Attachment(
             query=query,
@@ -79,6 +83,8 @@ def _attachments_save(*, query: Query, reply: Reply | None, files, user) -> None
         )
         attachment.file.save(name, upload, save=False)
         attachment.save()
+        saved.append(attachment)
+    return saved
 
 
 # --- Filing --------------------------------------------------------------------------------------
@@ -217,8 +223,9 @@ def query_file(
         if named:
             recipient.control_units.set(named)
         people += permissions.query_party_people(recipient_member, [u.pk for u in named])
-    _attachments_save(query=query, reply=None, files=files, user=author)
+    saved = _attachments_save(query=query, reply=None, files=files, user=author)
     alerts_create(query=query, event=AlertEvent.FILED, people=people)
+    query_write_record(action="query.file", user=author, query=query, attachments=saved)
     return query
 
 
@@ -288,6 +295,12 @@ def query_acknowledge(
         )
     if changed:
         query.save(update_fields=["updated_at"])
+        query_write_record(
+            action="query.acknowledge",
+            user=user,
+            query=query,
+            detail={"for": sorted(str(row.member.code) for row in changed)},
+        )
     return rows
 
 
@@ -317,7 +330,7 @@ def query_reply(
         raise ValidationError(errors)
     now = timezone.now()
     reply = Reply.objects.create(query=query, author=user, member_id=member_id, body=body)
-    _attachments_save(query=query, reply=reply, files=files, user=user)
+    saved = _attachments_save(query=query, reply=reply, files=files, user=user)
     for row in rows:
         if row.member_id != member_id:
             continue
@@ -329,6 +342,16 @@ def query_reply(
     query.save(update_fields=["updated_at"])
     alerts_create(
         query=query, event=AlertEvent.REPLY, reply=reply, people=_parties_except(query, member_id)
+    )
+    query_write_record(
+        action="query.reply",
+        user=user,
+        query=query,
+        detail={
+            "reply": reply.pk,
+            "for": str(rows[0].member.code if rows else query.sender_member.code),
+        },
+        attachments=saved,
     )
     return reply
 
@@ -368,6 +391,12 @@ def query_report_outcome(
     alerts_create(
         query=query, event=AlertEvent.OUTCOME, people=_parties_except(query, row.member_id)
     )
+    query_write_record(
+        action="query.outcome",
+        user=user,
+        query=query,
+        detail={"for": str(row.member.code), "outcome": outcome},
+    )
     return row
 
 
@@ -396,4 +425,5 @@ def query_close(
     alerts_create(
         query=query, event=AlertEvent.CLOSED, people=_parties_except(query, query.sender_member_id)
     )
+    query_write_record(action="query.close", user=user, query=query, detail={"outcome": outcome})
     return query

@@ -19,6 +19,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from .auditing import alert_email_sent_record
 from .models import Alert, AlertChannel, HandlingCode
 
 #: Handling codes under which the query's subject may travel in an alert's mail.
@@ -47,6 +48,10 @@ class Transport:
 
     def send(self, alert: Alert) -> None:
         raise NotImplementedError
+
+    def sent(self, alert: Alert) -> None:
+        """Called once ``send`` succeeded, in the transaction that stamps the alert sent (what
+        the channel records about a delivery goes in with the stamp, or not at all)."""
 
     def close(self) -> None:
         pass
@@ -143,6 +148,10 @@ class EmailTransport(Transport):
             message.send(fail_silently=False)
         except (OSError, smtplib.SMTPException) as error:
             raise _smtp_error(error) from error
+
+    def sent(self, alert: Alert) -> None:
+        """A mail left the portal: ``alert.email_sent``, with its recipient."""
+        alert_email_sent_record(alert=alert)
 
     def close(self) -> None:
         if self.connection is not None:

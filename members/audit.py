@@ -187,6 +187,7 @@ def audit_record(
     detail: dict | None = None,
     username: str = "",
     dedupe: bool = False,
+    system: bool = False,
 ) -> int | None:
     """Append one audit event; returns its id (None when ``dedupe`` skipped it).
 
@@ -196,11 +197,22 @@ def audit_record(
     ``members`` are the members concerned (objects or codes). ``detail`` is small JSON and
     never content. ``username`` names an actor who is no user (a failed sign-in).
 
+    Services need no request: they pass ``actor=user`` and the IP, user agent and request id
+    are those of the request being served (the context variable ``RequestContextMiddleware``
+    sets), or of the request that enqueued the Celery task (its request id only).
+
+    ``system=True`` records something the portal did by itself (an alert mail sent by the
+    outbox): no actor, and no client address or browser even when it happens to run inside a
+    request (an in-process task); only the request id, for tracing.
+
     Runs on the current connection: call it inside the caller's ``transaction.atomic`` to
-    record the change and its event together.
+    record the change and its event together (last, since the chain's tip is held until the
+    transaction ends).
     """
     request = request if request is not None else request_context.current_request()
-    if actor is None:
+    if system:
+        actor, request = None, None
+    elif actor is None:
         actor = request_context.resolved_user(request)
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None

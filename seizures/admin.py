@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .auditing import vocabulary_change_record
 from .models import Commodity, ImportJob, Operation
 
 
@@ -10,6 +11,13 @@ class CommodityAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "category", "allows_mass", "allows_volume", "allows_count"]
     list_filter = ["category", "active"]
     search_fields = ["code", "name"]
+
+    def save_model(self, request, obj, form, change):
+        """Every change of the vocabulary is on record (the admin's view is one transaction)."""
+        super().save_model(request, obj, form, change)
+        vocabulary_change_record(
+            user=request.user, commodity=obj, created=not change, fields=form.changed_data
+        )
 
 
 @admin.register(Operation)

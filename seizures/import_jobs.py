@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
+from .auditing import seizures_import_record
 from .importing import (
     ImportRejected,
     detect_format,
@@ -170,6 +171,7 @@ def import_job_run(*, job_id: int) -> None:
                 errors=[],
                 finished_at=timezone.now(),
             )
+            seizures_import_record(user=user, reports=reports, filename=job.filename, job_id=job_id)
     except ImportRejected as rejected:
         _job_fail(job_id, errors={"count": rejected.error_count, "rows": rejected.row_errors})
     except TRANSIENT_ERRORS as error:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .auditing import seizures_import_record
 from .columns import IMPORT_COLUMNS
 from .models import SeizureReport
 from .validation import (
@@ -329,4 +330,7 @@ def seizures_import(
     import_size_check(len(content))
     rows = read_import_file(content, filename)
     reports = seizures_validate(user=user, rows=rows, progress=progress)
-    return seizures_write(reports)
+    with transaction.atomic():
+        imported = seizures_write(reports)
+        seizures_import_record(user=user, reports=reports, filename=filename)
+    return imported

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from members.models import MemberAdministration
 
 from . import permissions
+from .auditing import operation_create_record, seizure_create_record, vocabulary_change_record
 from .columns import IMPORT_COLUMNS
 from .import_jobs import (
     ImportInterrupted,
@@ -96,6 +97,7 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
         raise ValidationError(
             {"reference": [_("The member already has a seizure report with this reference.")]}
         ) from None
+    seizure_create_record(user=user, report=report)
     return report
 
 
@@ -174,6 +176,7 @@ def operation_create(
     members = {m.pk: m for m in participating_members}
     members[coordinating_member.pk] = coordinating_member
     operation.participating_members.set(members.values())
+    operation_create_record(user=user, operation=operation)
     return operation
 
 
@@ -207,7 +210,7 @@ def commodity_create(
         errors["dimensions"] = [_("Choose among mass, volume and count.")]
     if errors:
         raise ValidationError(errors)
-    return Commodity.objects.create(
+    commodity = Commodity.objects.create(
         code=code,
         name=name,
         category=category,
@@ -215,3 +218,5 @@ def commodity_create(
         allows_volume=Dimension.VOLUME in dimensions,
         allows_count=Dimension.COUNT in dimensions,
     )
+    vocabulary_change_record(user=user, commodity=commodity, created=True)
+    return commodity

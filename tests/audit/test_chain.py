@@ -157,3 +157,52 @@ def test_concurrent_writers_leave_one_chain_that_verifies():
     assert failures == []
     assert AuditEvent.objects.filter(action="test.race").count() == writers * per_writer
     call_command("audit_verify")
+
+
+@pytest.mark.skipif(
+    "connection.vendor != 'postgresql'",
+    reason="SQLite serialises writers with one database lock; the race needs PostgreSQL",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_services_leave_one_chain_that_verifies(focal_kz, focal_uz):
+    """The real services at once: KZ files queries (the counter row locked, several events in
+    one transaction, alert mails recorded after commit) while UZ replies to one query (its row
+    locked) and reads are recorded in autocommit. Nobody deadlocks or fails; one chain."""
+    from exchange import services
+    from tests.factories.exchange import file_query
+
+    target = file_query(focal_kz, recipients=["UZ"])
+    rounds = 6
+    barrier = threading.Barrier(4)
+    failures = []
+
+    def run(work):
+        try:
+            barrier.wait()
+            for i in range(rounds):
+                work(i)
+        except Exception as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    def file(i):
+        file_query(focal_kz, recipients=["UZ"], subject=f"Race {i}")
+
+    def reply(i):
+        services.query_reply(query=target, user=focal_uz, body=f"Answer {i}")
+
+    def read(i):
+        audit_record(action="query.read", actor=focal_uz, obj=target, members=["KZ", "UZ"])
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in (file, file, reply, read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert AuditEvent.objects.filter(action="query.file").count() == 1 + 2 * rounds
+    assert AuditEvent.objects.filter(action="query.reply").count() == rounds
+    assert AuditEvent.objects.filter(action="query.read").count() == rounds
+    assert AuditEvent.objects.filter(action="alert.email_sent").exists()
+    call_command("audit_verify")
