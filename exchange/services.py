@@ -699,10 +699,11 @@ def queries_watch_deadlines(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def alerts_create(
-    *, query: Query, event: str, people: Iterable, reply: Reply | None = None
+    *, query: Query | None, event: str, people: Iterable, reply: Reply | None = None, hit=None
 ) -> list[int]:
     """Write one alert per person and channel (in-portal always, email if the person has an
-    address) in the caller's transaction, and ask for delivery once it commits."""
+    address) in the caller's transaction, and ask for delivery once it commits. A matching
+    alert names its ``hit`` and no query."""
     rows = []
     seen = set()
     for person in people:
@@ -711,7 +712,12 @@ def alerts_create(
         seen.add(person.pk)
         rows.append(
             Alert(
-                recipient=person, query=query, reply=reply, event=event, channel=AlertChannel.PORTAL
+                recipient=person,
+                query=query,
+                reply=reply,
+                hit=hit,
+                event=event,
+                channel=AlertChannel.PORTAL,
             )
         )
         if person.email:
@@ -720,6 +726,7 @@ def alerts_create(
                     recipient=person,
                     query=query,
                     reply=reply,
+                    hit=hit,
                     event=event,
                     channel=AlertChannel.EMAIL,
                 )
@@ -784,6 +791,10 @@ def _claim(alert_id: int, now: datetime) -> bool:
 
 def alert_email_render(alert: Alert) -> EmailMessage:
     """The email for one alert: the handling code and evaluation stand first."""
+    if alert.hit_id:
+        from .matching import hit_email_render
+
+        return hit_email_render(alert)
     query = alert.query
     link = settings.PORTAL_BASE_URL + reverse("exchange:detail", args=[query.pk])
     context = {"alert": alert, "query": query, "reply": alert.reply, "link": link}

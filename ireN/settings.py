@@ -203,6 +203,10 @@ EXCHANGE_ATTACHMENT_TYPES = env.list(
     ],
 )
 
+# --- Cross-country matching (exchange/matching.py) ----------------------------------------------
+# An identifier held by more than this many records stops alerting and is shown as "common".
+MATCHING_COMMON_THRESHOLD = env.int("MATCHING_COMMON_THRESHOLD", default=25)
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
