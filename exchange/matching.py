@@ -372,11 +372,15 @@ def _by_type_set(records: set[tuple[str, int]]) -> dict[str, list[int]]:
     return ids
 
 
-def _hits_alert(hits: list[Hit]) -> None:
-    """Alert each hit's member's focal points through the outbox (in-portal and email)."""
-    from .services import alerts_create
+def _hits_alert(hits: list[Hit]) -> list[int]:
+    """Write the outbox rows for hits (the same rows, channels and delivery as every other
+    alert: in-portal always, email when the person has an address) to each hit's member's
+    focal points: one statement for the people of each member, one ``bulk_create`` for all."""
+    from .models import Alert, AlertChannel
+    from .services import alerts_enqueue
 
     people_by_member: dict[int, list] = {}
+    rows = []
     for hit in hits:
         if hit.for_member_id not in people_by_member:
             people_by_member[hit.for_member_id] = list(
@@ -385,7 +389,18 @@ def _hits_alert(hits: list[Hit]) -> None:
                 )
             )
         event = AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
-        alerts_create(query=None, hit=hit, event=event, people=people_by_member[hit.for_member_id])
+        for person in people_by_member[hit.for_member_id]:
+            rows.append(Alert(recipient=person, hit=hit, event=event, channel=AlertChannel.PORTAL))
+            if person.email:
+                rows.append(
+                    Alert(recipient=person, hit=hit, event=event, channel=AlertChannel.EMAIL)
+                )
+    if not rows:
+        return []
+    Alert.objects.bulk_create(rows, batch_size=1000)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: alerts_enqueue(alert_ids=ids))
+    return ids
 
 
 def hit_email_render(alert) -> EmailMessage:

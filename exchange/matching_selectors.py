@@ -152,3 +152,26 @@ def national_settings(*, user) -> list[dict]:
 
 
 KIND_CHOICES = IdentifierKind.choices
+
+
+#: The filing form's field for each identifier kind (for "Ask <member>").
+ASK_FIELDS = {
+    "container": "container_numbers",
+    "bill-of-lading": "bill_of_lading_numbers",
+    "air-waybill": "air_waybill_numbers",
+    "vessel-imo": "vessel_imo",
+    "vehicle": "body",
+    "company": "consignee",
+}
+
+
+def hit_ask_initial(hit: Hit) -> dict:
+    """Initial data of the filing form for "Ask <member>": an urgent request to the holding
+    member naming the identifier, linked to the hit (``hit``; the filing view should call
+    ``matching.hit_ask`` once the query is filed)."""
+    return {
+        "recipients": [hit.holder_member.code.code],
+        "kind": "request",
+        ASK_FIELDS[hit.kind]: hit.display or hit.value,
+        "hit": hit.pk,
+    }

@@ -699,11 +699,10 @@ def queries_watch_deadlines(*, now: datetime | None = None) -> dict[str, int]:
 
 
 def alerts_create(
-    *, query: Query | None, event: str, people: Iterable, reply: Reply | None = None, hit=None
+    *, query: Query, event: str, people: Iterable, reply: Reply | None = None
 ) -> list[int]:
     """Write one alert per person and channel (in-portal always, email if the person has an
-    address) in the caller's transaction, and ask for delivery once it commits. A matching
-    alert names its ``hit`` and no query."""
+    address) in the caller's transaction, and ask for delivery once it commits."""
     rows = []
     seen = set()
     for person in people:
@@ -712,12 +711,7 @@ def alerts_create(
         seen.add(person.pk)
         rows.append(
             Alert(
-                recipient=person,
-                query=query,
-                reply=reply,
-                hit=hit,
-                event=event,
-                channel=AlertChannel.PORTAL,
+                recipient=person, query=query, reply=reply, event=event, channel=AlertChannel.PORTAL
             )
         )
         if person.email:
@@ -726,7 +720,6 @@ def alerts_create(
                     recipient=person,
                     query=query,
                     reply=reply,
-                    hit=hit,
                     event=event,
                     channel=AlertChannel.EMAIL,
                 )

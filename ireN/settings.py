@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
+                "exchange.matching_views.matching_nav",
             ],
         },
     },
