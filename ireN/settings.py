@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "QueryStatusEnum": "exchange.models.QueryStatus",
         "QueryOutcomeEnum": "exchange.models.QueryOutcome",
         "RiskOutcomeEnum": "exchange.models.RiskOutcome",
+        "IdentifierKindEnum": "exchange.identifiers.IdentifierKind",
+        "HitStateEnum": "exchange.models_matching.HitState",
     }
 )
 
