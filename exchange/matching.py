@@ -526,3 +526,21 @@ def hit_dismiss(*, hit: Hit, user, reason: str) -> Hit:
     if errors:
         raise ValidationError(errors)
     return _set_state(hit, HitState.DISMISSED, dismiss_reason=reason)
+
+
+def queries_reindex(*, chunk_size: int = 2000) -> int:
+    """Index every query again, a chunk at a time (each chunk one transaction, a fixed number
+    of statements). Returns the number of queries indexed."""
+    done = 0
+    last_pk = 0
+    while True:
+        chunk = list(
+            Query.objects.filter(pk__gt=last_pk)
+            .prefetch_related("containers", "recipients")
+            .order_by("pk")[:chunk_size]
+        )
+        if not chunk:
+            return done
+        identifiers_index_many(records=[query_index_record(q) for q in chunk])
+        done += len(chunk)
+        last_pk = chunk[-1].pk

@@ -11,3 +11,9 @@ class SeizuresConfig(AppConfig):
         from .demo import seed
 
         return seed(members=members)
+
+    def matching_reindex(self, *, chunk_size: int = 2000) -> int:
+        """Index every seizure report for matching (``manage.py identifiers_reindex``)."""
+        from .matching import seizure_reports_reindex
+
+        return seizure_reports_reindex(chunk_size=chunk_size)

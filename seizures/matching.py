@@ -70,3 +70,21 @@ def seizure_reports_index(*, reports: Iterable[SeizureReport]):
 
 def seizure_report_unindex(*, report_id: int) -> int:
     return identifiers_remove(record_type=RecordType.SEIZURE, record_id=report_id)
+
+
+def seizure_reports_reindex(*, chunk_size: int = 2000) -> int:
+    """Index every report again, a chunk at a time (each chunk one transaction). Returns the
+    number of reports indexed."""
+    done = 0
+    last_pk = 0
+    while True:
+        chunk = list(
+            SeizureReport.objects.filter(pk__gt=last_pk)
+            .select_related("reporting_member")
+            .order_by("pk")[:chunk_size]
+        )
+        if not chunk:
+            return done
+        seizure_reports_index(reports=chunk)
+        done += len(chunk)
+        last_pk = chunk[-1].pk
