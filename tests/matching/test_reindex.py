@@ -14,7 +14,7 @@ def test_reindex_indexes_existing_records_and_is_safe_twice(kz, uz, tj, focal_tj
     query = tj_query(focal_tj)
     IdentifierEntry.objects.all().delete()
     Hit.objects.all().delete()
-    query.vessel_imo = "IMO 9074729"
+    query.vessel_imo = "9074729"
     query.save()
 
     out = StringIO()
