@@ -14,6 +14,6 @@ class ExchangeConfig(AppConfig):
 
     def matching_reindex(self, *, chunk_size: int = 2000) -> int:
         """Index every urgent query for matching (``manage.py identifiers_reindex``)."""
-        from .matching import queries_reindex
+        from .matching_queries import queries_reindex
 
         return queries_reindex(chunk_size=chunk_size)

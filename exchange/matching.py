@@ -18,21 +18,19 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from members import permissions
 from members.models import MemberAdministration
 
 from . import matching_permissions as rules
-from .identifiers import IdentifierKind, InvalidIdentifier, display_value, normalise
-from .models import AlertEvent, Query
+from .identifiers import InvalidIdentifier, display_value, normalise
+from .models import AlertEvent
 from .models_matching import (
     Hit,
     HitState,
@@ -412,135 +410,3 @@ def hit_email_render(alert) -> EmailMessage:
     subject = " ".join(render_to_string("exchange/matching/email/hit_subject.txt", context).split())
     body = render_to_string("exchange/matching/email/hit.txt", context)
     return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
-
-
-# --- Queries feed the index -----------------------------------------------------------------
-
-
-def query_identifiers(query: Query) -> list[tuple[str, str]]:
-    pairs = [(IdentifierKind.CONTAINER, c.number) for c in query.containers.all()]
-    pairs += [(IdentifierKind.BILL_OF_LADING, n) for n in query.bill_of_lading_numbers or ()]
-    pairs += [(IdentifierKind.AIR_WAYBILL, n) for n in query.air_waybill_numbers or ()]
-    if query.vessel_imo:
-        pairs.append((IdentifierKind.VESSEL_IMO, query.vessel_imo))
-    for name in (query.shipper, query.consignee):
-        if name:
-            pairs.append((IdentifierKind.COMPANY, name))
-    return pairs
-
-
-def query_index_record(query: Query) -> dict:
-    """The index description of a query: seen by its parties only; H3 or excluded queries are
-    never matched outward."""
-    return {
-        "record_type": RecordType.QUERY,
-        "record_id": query.pk,
-        "record_reference": query.reference,
-        "owner_member_id": query.sender_member_id,
-        "visibility": RecordVisibility.PARTIES,
-        "party_member_ids": [r.member_id for r in query.recipients.all()],
-        "matchable_outward": rules.matchable_outward_for_query(
-            query.handling_code, query.exclude_from_matching
-        ),
-        "handling": query.handling_code,
-        "seen_on": timezone.localdate(query.created_at),
-        "identifiers": query_identifiers(query),
-    }
-
-
-@transaction.atomic
-def query_index(*, query: Query) -> list[Hit]:
-    """(Re)index a query after filing or editing it. Call on withdrawal ``identifiers_remove``."""
-    return identifiers_index_many(records=[query_index_record(query)])
-
-
-# --- Hit states --------------------------------------------------------------------------------
-
-
-def _locked(hit: Hit, user) -> Hit:
-    hit = Hit.objects.select_for_update().get(pk=hit.pk)
-    if user is not None and not rules.may_act_on_hit(user, hit):
-        raise PermissionDenied(_("This hit is not for your member."))
-    return hit
-
-
-def _set_state(hit: Hit, state: str, **fields) -> Hit:
-    hit.state = state
-    hit.state_changed_at = timezone.now()
-    for name, value in fields.items():
-        setattr(hit, name, value)
-    hit.save(update_fields=["state", "state_changed_at", *fields])
-    return hit
-
-
-@transaction.atomic
-def hit_mark_seen(*, hit: Hit, user) -> Hit:
-    """new → seen (any other state stays as it is)."""
-    hit = _locked(hit, user)
-    if hit.state == HitState.NEW:
-        _set_state(hit, HitState.SEEN)
-    return hit
-
-
-@transaction.atomic
-def hit_ask(*, hit: Hit, user, query: Query) -> Hit:
-    """Record the follow-up query filed from the hit: new/seen/asked → asked. The query must
-    come from the hit's member."""
-    hit = _locked(hit, user)
-    if query.sender_member_id != hit.for_member_id:
-        raise ValidationError({"follow_up_query": [_("The follow-up query is not your member's.")]})
-    if hit.state in (HitState.CONFIRMED, HitState.DISMISSED):
-        raise ValidationError({"state": [_("This hit is already closed.")]})
-    return _set_state(hit, HitState.ASKED, follow_up_query=query)
-
-
-@transaction.atomic
-def hit_confirm(*, hit: Hit, user=None) -> Hit:
-    """asked → confirmed (a seizure report links the follow-up query)."""
-    hit = _locked(hit, user)
-    if hit.state != HitState.ASKED:
-        raise ValidationError({"state": [_("Only a hit that was asked about can be confirmed.")]})
-    return _set_state(hit, HitState.CONFIRMED)
-
-
-@transaction.atomic
-def hits_confirm_for_query(*, query_id: int) -> int:
-    """Confirm every asked hit whose follow-up query a seizure report now links."""
-    return Hit.objects.filter(follow_up_query_id=query_id, state=HitState.ASKED).update(
-        state=HitState.CONFIRMED, state_changed_at=timezone.now()
-    )
-
-
-@transaction.atomic
-def hit_dismiss(*, hit: Hit, user, reason: str) -> Hit:
-    """Any open state → dismissed, with a reason."""
-    hit = _locked(hit, user)
-    reason = (reason or "").strip()
-    errors = {}
-    if not reason:
-        errors["reason"] = [_("Say why the hit is dismissed.")]
-    elif len(reason) > 1000:
-        errors["reason"] = [_("The reason may have at most 1000 characters.")]
-    if hit.state == HitState.CONFIRMED:
-        errors["state"] = [_("A confirmed hit cannot be dismissed.")]
-    if errors:
-        raise ValidationError(errors)
-    return _set_state(hit, HitState.DISMISSED, dismiss_reason=reason)
-
-
-def queries_reindex(*, chunk_size: int = 2000) -> int:
-    """Index every query again, a chunk at a time (each chunk one transaction, a fixed number
-    of statements). Returns the number of queries indexed."""
-    done = 0
-    last_pk = 0
-    while True:
-        chunk = list(
-            Query.objects.filter(pk__gt=last_pk)
-            .prefetch_related("containers", "recipients")
-            .order_by("pk")[:chunk_size]
-        )
-        if not chunk:
-            return done
-        identifiers_index_many(records=[query_index_record(q) for q in chunk])
-        done += len(chunk)
-        last_pk = chunk[-1].pk

@@ -168,7 +168,7 @@ ASK_FIELDS = {
 def hit_ask_initial(hit: Hit) -> dict:
     """Initial data of the filing form for "Ask <member>": an urgent request to the holding
     member naming the identifier, linked to the hit (``hit``; the filing view should call
-    ``matching.hit_ask`` once the query is filed)."""
+    ``matching_hits.hit_ask`` once the query is filed)."""
     return {
         "recipients": [hit.holder_member.code.code],
         "kind": "request",

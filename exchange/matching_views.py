@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import matching, matching_lists
+from . import matching_hits, matching_lists
 from . import matching_permissions as rules
 from . import matching_selectors as selectors
 from .identifiers import InvalidIdentifier
@@ -91,9 +91,11 @@ def hit_action(request, pk):
     action = request.POST.get("action")
     try:
         if action == "seen":
-            matching.hit_mark_seen(hit=hit, user=request.user)
+            matching_hits.hit_mark_seen(hit=hit, user=request.user)
         elif action == "dismiss":
-            matching.hit_dismiss(hit=hit, user=request.user, reason=request.POST.get("reason", ""))
+            matching_hits.hit_dismiss(
+                hit=hit, user=request.user, reason=request.POST.get("reason", "")
+            )
             messages.success(request, _("The hit was dismissed."))
         else:
             raise Http404

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from members.models import MemberAdministration
 
-from .. import matching, matching_lists
+from .. import matching_hits, matching_lists
 from .. import matching_permissions as rules
 from .. import matching_selectors as selectors
 from ..identifiers import IdentifierKind, InvalidIdentifier
@@ -155,7 +155,7 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         hit = self.get_object()
         given = DismissSerializer(data=request.data)
         given.is_valid(raise_exception=True)
-        hit = matching.hit_dismiss(
+        hit = matching_hits.hit_dismiss(
             hit=hit, user=request.user, reason=given.validated_data["reason"]
         )
         return Response(self.get_serializer(hit).data)
@@ -165,7 +165,7 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     )
     @action(detail=True, methods=["post"])
     def seen(self, request, pk=None):
-        hit = matching.hit_mark_seen(hit=self.get_object(), user=request.user)
+        hit = matching_hits.hit_mark_seen(hit=self.get_object(), user=request.user)
         return Response(self.get_serializer(hit).data)
 
 

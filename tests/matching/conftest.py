@@ -1,8 +1,8 @@
 import datetime
 
 import pytest
+from exchange.matching_queries import query_index
 
-from exchange.matching import query_index
 from members.models import RoleName
 from seizures.matching import seizure_report_index
 from tests.factories.exchange import file_query

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from exchange import matching, matching_lists
+from exchange import matching, matching_hits, matching_lists, matching_queries
 from exchange.matching_selectors import hit_presentation, hits_for
 from exchange.models import Alert, AlertEvent
 from exchange.models_matching import Hit, HitState
@@ -82,7 +82,7 @@ def test_a_query_turned_h3_takes_back_the_hits_nobody_acted_on(kz, uz, tj, focal
     assert len(hits(kz)) == 2
     query.handling_code, query.handling_restrictions = "H3", "Do not pass on"
     query.save()
-    matching.query_index(query=query)
+    matching_queries.query_index(query=query)
     assert hits(kz) == []
 
 
@@ -219,17 +219,17 @@ def test_hit_states_new_seen_asked_confirmed(kz, uz, tj, focal_tj, focal_uz):
     tj_query(focal_tj)
     hit = hits(tj, kind="container")[0]
     with pytest.raises(PermissionDenied):
-        matching.hit_mark_seen(hit=hit, user=focal_uz)
-    hit = matching.hit_mark_seen(hit=hit, user=focal_tj)
+        matching_hits.hit_mark_seen(hit=hit, user=focal_uz)
+    hit = matching_hits.hit_mark_seen(hit=hit, user=focal_tj)
     assert hit.state == HitState.SEEN
     follow_up = file_query(focal_tj, recipients=["KZ"], handling_code="H1")
-    hit = matching.hit_ask(hit=hit, user=focal_tj, query=follow_up)
+    hit = matching_hits.hit_ask(hit=hit, user=focal_tj, query=follow_up)
     assert hit.state == HitState.ASKED and hit.follow_up_query == follow_up
-    assert matching.hits_confirm_for_query(query_id=follow_up.pk) == 1
+    assert matching_hits.hits_confirm_for_query(query_id=follow_up.pk) == 1
     hit.refresh_from_db()
     assert hit.state == HitState.CONFIRMED
     with pytest.raises(ValidationError):
-        matching.hit_dismiss(hit=hit, user=focal_tj, reason="no")
+        matching_hits.hit_dismiss(hit=hit, user=focal_tj, reason="no")
 
 
 def test_dismissing_needs_a_reason(kz, uz, tj, focal_tj):
@@ -237,10 +237,10 @@ def test_dismissing_needs_a_reason(kz, uz, tj, focal_tj):
     tj_query(focal_tj)
     hit = hits(tj)[0]
     with pytest.raises(ValidationError):
-        matching.hit_dismiss(hit=hit, user=focal_tj, reason="  ")
+        matching_hits.hit_dismiss(hit=hit, user=focal_tj, reason="  ")
     hit.refresh_from_db()
     assert hit.state == HitState.NEW
-    hit = matching.hit_dismiss(hit=hit, user=focal_tj, reason="Same carrier, known")
+    hit = matching_hits.hit_dismiss(hit=hit, user=focal_tj, reason="Same carrier, known")
     assert hit.state == HitState.DISMISSED and hit.dismiss_reason == "Same carrier, known"
 
 
