@@ -140,12 +140,18 @@ class Query(models.Model):
         max_length=100, blank=True, verbose_name=_("vessel or flight")
     )
     vessel_imo = models.CharField(
-        max_length=7, blank=True, verbose_name=_("vessel IMO number"), help_text=_("Seven digits.")
+        max_length=7,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("vessel IMO number"),
+        help_text=_("Seven digits."),
     )
     shipper = models.CharField(max_length=200, blank=True, verbose_name=_("shipper"))
     consignee = models.CharField(max_length=200, blank=True, verbose_name=_("consignee"))
     exclude_from_matching = models.BooleanField(
         default=False,
+        db_default=False,
         verbose_name=_("exclude from matching"),
         help_text=_("Other members never learn of this query through matching."),
     )

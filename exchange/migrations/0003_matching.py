@@ -85,12 +85,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='query',
             name='exclude_from_matching',
-            field=models.BooleanField(default=False, help_text='Other members never learn of this query through matching.', verbose_name='exclude from matching'),
+            field=models.BooleanField(db_default=False, default=False, help_text='Other members never learn of this query through matching.', verbose_name='exclude from matching'),
         ),
         migrations.AddField(
             model_name='query',
             name='vessel_imo',
-            field=models.CharField(blank=True, help_text='Seven digits.', max_length=7, verbose_name='vessel IMO number'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='Seven digits.', max_length=7, verbose_name='vessel IMO number'),
         ),
         migrations.AlterField(
             model_name='alert',
