@@ -11,3 +11,9 @@ class ExchangeConfig(AppConfig):
         from .demo import seed
 
         return seed(members=members)
+
+    def matching_reindex(self, *, chunk_size: int = 2000) -> int:
+        """Index every urgent query for matching (``manage.py identifiers_reindex``)."""
+        from .matching_queries import queries_reindex
+
+        return queries_reindex(chunk_size=chunk_size)

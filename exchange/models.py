@@ -143,8 +143,22 @@ class Query(models.Model):
     vessel_or_flight = models.CharField(
         max_length=100, blank=True, verbose_name=_("vessel or flight")
     )
+    vessel_imo = models.CharField(
+        max_length=7,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("vessel IMO number"),
+        help_text=_("Seven digits."),
+    )
     shipper = models.CharField(max_length=200, blank=True, verbose_name=_("shipper"))
     consignee = models.CharField(max_length=200, blank=True, verbose_name=_("consignee"))
+    exclude_from_matching = models.BooleanField(
+        default=False,
+        db_default=False,
+        verbose_name=_("exclude from matching"),
+        help_text=_("Other members never learn of this query through matching."),
+    )
     hs_codes = models.JSONField(default=list, blank=True, verbose_name=_("HS codes"))
     route_countries = models.JSONField(
         default=list,
@@ -441,6 +455,8 @@ class AlertEvent(models.TextChoices):
     CLOSED = "closed", _("Query closed")
     REMINDER = "reminder", _("Reminder: query not acknowledged")
     ESCALATION = "escalation", _("Escalation: urgent query not acknowledged")
+    HIT = "hit", _("Match with another member's record")
+    WATCHLIST_HIT = "watchlist-hit", _("Match with a watched identifier")
 
 
 class AlertChannel(models.TextChoices):
@@ -469,7 +485,12 @@ class Alert(models.Model):
         verbose_name=_("recipient"),
     )
     query = models.ForeignKey(
-        Query, on_delete=models.CASCADE, related_name="alerts", verbose_name=_("query")
+        Query,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("query"),
     )
     reply = models.ForeignKey(
         Reply,
@@ -478,6 +499,15 @@ class Alert(models.Model):
         blank=True,
         related_name="alerts",
         verbose_name=_("reply"),
+    )
+    # A hit alert names the hit and no query: the member it alerts may not be a party to it.
+    hit = models.ForeignKey(
+        "exchange.Hit",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("hit"),
     )
     event = models.CharField(max_length=16, choices=AlertEvent.choices, verbose_name=_("event"))
     channel = models.CharField(
@@ -502,6 +532,12 @@ class Alert(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(query__isnull=False) | Q(hit__isnull=False),
+                name="alert_names_query_or_hit",
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["recipient", "channel", "read_at", "-created_at"],
@@ -523,3 +559,13 @@ class Alert(models.Model):
 
     def __str__(self):
         return f"{self.get_event_display()} {self.query_id} → {self.recipient_id} ({self.channel})"
+
+
+# Matching (identifier index, hits, watch entries) lives in its own module.
+from .models_matching import (  # noqa: E402, F401
+    Hit,
+    IdentifierEntry,
+    MatchingExclusion,
+    MemberMatchingSetting,
+    WatchEntry,
+)

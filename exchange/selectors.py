@@ -191,17 +191,20 @@ def attachment_get(*, user, query_pk: int, pk: int) -> Attachment:
 def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
     """The user's in-portal notifications (delivered ones), newest first, about queries the
     user may still see."""
-    rows = permissions.restrict_query_related(
-        user,
-        Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False),
+    from .matching_permissions import matching_member_ids
+
+    mine = Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False)
+    # Hit alerts name a hit, not a query: they are the user's while the hit is their member's.
+    rows = permissions.restrict_query_related(user, mine.filter(hit__isnull=True)) | mine.filter(
+        hit__for_member_id__in=matching_member_ids(user)
     )
     if unread is True:
         rows = rows.filter(read_at__isnull=True)
     elif unread is False:
         rows = rows.filter(read_at__isnull=False)
-    return rows.select_related("query", "query__sender_member", "reply__member").order_by(
-        "-created_at", "-id"
-    )
+    return rows.select_related(
+        "query", "query__sender_member", "reply__member", "hit__holder_member"
+    ).order_by("-created_at", "-id")
 
 
 def unread_count(*, user) -> int:

@@ -246,6 +246,8 @@ def notification_list(request):
 def notification_open(request, pk):
     alert = get_object_or_404(selectors.notifications(user=request.user), pk=pk)
     outbox.notifications_mark_read(user=request.user, alert_ids=[alert.pk])
+    if alert.hit_id:
+        return redirect("matching:hits")
     return redirect("exchange:detail", pk=alert.query_id)
 
 

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
+                "exchange.matching_views.matching_nav",
             ],
         },
     },
@@ -241,6 +242,10 @@ EXCHANGE_ATTACHMENT_TYPES = env.list(
     ],
 )
 
+# --- Cross-country matching (exchange/matching.py) ----------------------------------------------
+# An identifier held by more than this many records stops alerting and is shown as "common".
+MATCHING_COMMON_THRESHOLD = env.int("MATCHING_COMMON_THRESHOLD", default=25)
+
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -283,6 +288,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "QueryStatusEnum": "exchange.models.QueryStatus",
         "QueryOutcomeEnum": "exchange.models.QueryOutcome",
         "RiskOutcomeEnum": "exchange.models.RiskOutcome",
+        "IdentifierKindEnum": "exchange.identifiers.IdentifierKind",
+        "HitStateEnum": "exchange.models_matching.HitState",
     }
 )
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("queries/", include("exchange.urls")),
     path("seizures/", include("seizures.urls")),
     path("accounts/", include("accounts.urls")),
+    path("matching/", include("exchange.matching_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -19,3 +19,9 @@ class SeizuresConfig(AppConfig):
 
         # The API's query detail lists the panel's ids under this name (a contract).
         query_panel_register("seizure_reports", query_seizure_reports_panel)
+
+    def matching_reindex(self, *, chunk_size: int = 2000) -> int:
+        """Index every seizure report for matching (``manage.py identifiers_reindex``)."""
+        from .matching import seizure_reports_reindex
+
+        return seizure_reports_reindex(chunk_size=chunk_size)

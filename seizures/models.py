@@ -277,6 +277,38 @@ class SeizureReport(models.Model):
         max_length=100, blank=True, verbose_name=_("vessel or flight")
     )
     vehicle = models.CharField(max_length=100, blank=True, verbose_name=_("vehicle"))
+    # Identifiers for cross-country matching (exchange's identifier index).
+    bill_of_lading = models.CharField(
+        max_length=35, blank=True, default="", db_default="", verbose_name=_("bill of lading")
+    )
+    air_waybill = models.CharField(
+        max_length=12,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("air waybill"),
+        help_text=_("e.g. 176-12345675."),
+    )
+    vessel_imo = models.CharField(
+        max_length=7,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("vessel IMO number"),
+        help_text=_("Seven digits."),
+    )
+    shipper = models.CharField(
+        max_length=200, blank=True, default="", db_default="", verbose_name=_("shipper")
+    )
+    consignee = models.CharField(
+        max_length=200, blank=True, default="", db_default="", verbose_name=_("consignee")
+    )
+    exclude_from_matching = models.BooleanField(
+        default=False,
+        db_default=False,
+        verbose_name=_("exclude from matching"),
+        help_text=_("Other members never learn of this report through matching."),
+    )
     commodity = models.ForeignKey(
         Commodity,
         on_delete=models.PROTECT,

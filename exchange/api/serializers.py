@@ -216,7 +216,8 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    query = serializers.IntegerField(source="query_id", read_only=True)
+    query = serializers.IntegerField(source="query_id", read_only=True, allow_null=True)
+    hit = serializers.IntegerField(source="hit_id", read_only=True, allow_null=True)
     reference = serializers.CharField(source="query.reference", read_only=True)
     handling_code = serializers.CharField(source="query.handling_code", read_only=True)
     subject = serializers.CharField(source="query.subject", read_only=True)
@@ -230,6 +231,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "event",
             "event_label",
             "query",
+            "hit",
             "reference",
             "handling_code",
             "subject",

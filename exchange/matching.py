@@ -1,0 +1,412 @@
+"""Every write of cross-country matching: keeping the identifier index current, matching new
+rows against other members' records and watch entries, hits and their states, watch entries,
+the exclusion list and each member's national-reports setting.
+
+Matching is set-based: whatever the number of records written at once, it reads the index
+with a fixed number of statements and writes hits with one ``bulk_create``. Who learns what is
+decided by ``matching_permissions`` (``disclosable``, ``visible``), never here.
+
+Values held by more than ``MATCHING_COMMON_THRESHOLD`` records are *common*: their existing
+hits are marked common and stop alerting, and a new record carrying one raises no new hit
+(otherwise every new record would make a hit per holder, as in MISP's over-correlation).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from members import permissions
+from members.models import MemberAdministration
+
+from . import matching_permissions as rules
+from .identifiers import InvalidIdentifier, display_value, normalise
+from .models import AlertEvent
+from .models_matching import (
+    Hit,
+    HitState,
+    IdentifierEntry,
+    MatchingExclusion,
+    MemberMatchingSetting,
+    RecordType,
+    RecordVisibility,
+    WatchEntry,
+    party_ids_text,
+)
+
+INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE)
+OPEN_STATES = (HitState.NEW, HitState.SEEN)
+
+
+# --- The index ---------------------------------------------------------------------------------
+
+
+def _entries(record: dict, now) -> list[IdentifierEntry]:
+    """The index rows of one record (invalid identifiers are left out: they cannot match)."""
+    if record["record_type"] not in INDEXED_TYPES:
+        raise ValueError(f"Unknown record type {record['record_type']!r}")
+    if record["visibility"] not in RecordVisibility.values:
+        raise ValueError(f"Unknown visibility {record['visibility']!r}")
+    parties = set(record.get("party_member_ids") or ()) | {record["owner_member_id"]}
+    rows: dict[tuple[str, str], IdentifierEntry] = {}
+    for kind, raw in record.get("identifiers") or ():
+        try:
+            value = normalise(kind, raw)
+        except InvalidIdentifier:
+            continue
+        rows.setdefault(
+            (kind, value),
+            IdentifierEntry(
+                kind=kind,
+                value=value,
+                display=display_value(raw),
+                record_type=record["record_type"],
+                record_id=record["record_id"],
+                record_reference=(record.get("record_reference") or "")[:64],
+                owner_member_id=record["owner_member_id"],
+                visibility=record["visibility"],
+                party_ids=party_ids_text(parties),
+                matchable_outward=bool(record.get("matchable_outward", True)),
+                handling=record.get("handling") or "",
+                seen_on=record["seen_on"],
+                created_at=now,
+            ),
+        )
+    return list(rows.values())
+
+
+def _by_type(records) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = defaultdict(list)
+    for record in records:
+        ids[record["record_type"]].append(record["record_id"])
+    return ids
+
+
+def _records_q(ids_by_type: dict[str, list[int]], prefix: str = "") -> Q:
+    condition = Q(pk__in=[])
+    for record_type, ids in ids_by_type.items():
+        condition |= Q(**{f"{prefix}record_type": record_type, f"{prefix}record_id__in": ids})
+    return condition
+
+
+@transaction.atomic
+def identifiers_index(
+    *,
+    record_type: str,
+    record_id: int,
+    record_reference: str,
+    owner_member_id: int,
+    visibility: str,
+    party_member_ids: Iterable[int] = (),
+    matchable_outward: bool = True,
+    handling: str = "",
+    seen_on: date,
+    identifiers: Iterable[tuple[str, str]],
+) -> list[Hit]:
+    """Replace one record's index rows with ``identifiers`` (``(kind, raw text)`` pairs) and
+    match them. Returns the hits this made (for either side)."""
+    return identifiers_index_many(
+        records=[
+            {
+                "record_type": record_type,
+                "record_id": record_id,
+                "record_reference": record_reference,
+                "owner_member_id": owner_member_id,
+                "visibility": visibility,
+                "party_member_ids": list(party_member_ids),
+                "matchable_outward": matchable_outward,
+                "handling": handling,
+                "seen_on": seen_on,
+                "identifiers": list(identifiers),
+            }
+        ]
+    )
+
+
+@transaction.atomic
+def identifiers_index_many(*, records: list[dict]) -> list[Hit]:
+    """Index many records at once (an import): each dict has the keyword arguments of
+    ``identifiers_index``. A fixed number of statements whatever the number of records: one
+    delete, one ``bulk_create`` of rows, the set-based match and one ``bulk_create`` of hits."""
+    if not records:
+        return []
+    now = timezone.now()
+    entries = [entry for record in records for entry in _entries(record, now)]
+    ids_by_type = _by_type(records)
+    IdentifierEntry.objects.filter(_records_q(ids_by_type)).delete()
+    IdentifierEntry.objects.bulk_create(entries, batch_size=2000)
+    _hits_withdraw_undisclosable(records)
+    _holder_visibility_refresh(records)
+    return _match(entries)
+
+
+@transaction.atomic
+def identifiers_remove(*, record_type: str, record_id: int) -> int:
+    """Take a withdrawn or deleted record out of the index. Its hits nobody acted on yet go
+    too (on both sides); asked, confirmed and dismissed ones stay as history. Returns the
+    number of index rows removed."""
+    removed, _detail = IdentifierEntry.objects.filter(
+        record_type=record_type, record_id=record_id
+    ).delete()
+    Hit.objects.filter(
+        Q(record_type=record_type, record_id=record_id)
+        | Q(holder_record_type=record_type, holder_record_id=record_id),
+        state__in=OPEN_STATES,
+    ).delete()
+    Hit.objects.filter(holder_record_type=record_type, holder_record_id=record_id).update(
+        holder_visible=False
+    )
+    return removed
+
+
+def _hits_withdraw_undisclosable(records: list[dict]) -> None:
+    """A record edited into H3, marked excluded or turned H2 takes back the hits others have
+    not acted on yet."""
+    closed = _by_type([r for r in records if not r.get("matchable_outward", True)])
+    if closed:
+        Hit.objects.filter(_records_q(closed, "holder_"), state__in=OPEN_STATES).delete()
+    for record in records:
+        if record.get("matchable_outward", True) and record.get("handling") == "H2":
+            parties = set(record.get("party_member_ids") or ()) | {record["owner_member_id"]}
+            Hit.objects.filter(
+                holder_record_type=record["record_type"],
+                holder_record_id=record["record_id"],
+                state__in=OPEN_STATES,
+            ).exclude(for_member_id__in=parties).delete()
+
+
+def _holder_visibility_refresh(records: list[dict]) -> None:
+    """Hits about these records show their reference exactly when the record is now shared
+    with the network or the hit's member is now a party (one UPDATE per sharing pattern)."""
+    network = _by_type([r for r in records if r["visibility"] == RecordVisibility.NETWORK])
+    if network:
+        Hit.objects.filter(_records_q(network, "holder_"), holder_visible=False).update(
+            holder_visible=True
+        )
+    by_parties: dict[frozenset, list[dict]] = defaultdict(list)
+    for record in records:
+        if record["visibility"] != RecordVisibility.NETWORK:
+            parties = frozenset(record.get("party_member_ids") or ()) | {record["owner_member_id"]}
+            by_parties[parties].append(record)
+    for parties, group in by_parties.items():
+        holders = Hit.objects.filter(_records_q(_by_type(group), "holder_"))
+        holders.filter(holder_visible=True).exclude(for_member_id__in=parties).update(
+            holder_visible=False
+        )
+        holders.filter(holder_visible=False, for_member_id__in=parties).update(holder_visible=True)
+
+
+# --- Matching ----------------------------------------------------------------------------------
+
+
+def national_matching_off() -> frozenset[int]:
+    """Members whose national reports do not take part in matching."""
+    return frozenset(
+        MemberMatchingSetting.objects.filter(national_reports_match=False).values_list(
+            "member_id", flat=True
+        )
+    )
+
+
+def excluded_keys(values: Iterable[str]) -> set[tuple[str, str]]:
+    return set(
+        MatchingExclusion.objects.filter(value__in=list(values)).values_list("kind", "value")
+    )
+
+
+def _month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _hit(learner_member_id, learner: dict, about: IdentifierEntry, visible: bool) -> Hit:
+    return Hit(
+        for_member_id=learner_member_id,
+        kind=about.kind,
+        value=about.value,
+        display=learner["display"],
+        record_type=learner["record_type"],
+        record_id=learner["record_id"],
+        record_reference=learner["record_reference"],
+        holder_member_id=about.owner_member_id,
+        holder_record_type=about.record_type,
+        holder_record_id=about.record_id,
+        holder_record_reference=about.record_reference,
+        holder_visible=visible,
+        month=_month(about.seen_on),
+        alerted=not visible,
+    )
+
+
+def _side(entry: IdentifierEntry) -> dict:
+    return {
+        "display": entry.display,
+        "record_type": entry.record_type,
+        "record_id": entry.record_id,
+        "record_reference": entry.record_reference,
+    }
+
+
+def _match(entries: list[IdentifierEntry]) -> list[Hit]:
+    """Match freshly indexed rows against every other member's rows and the watch entries;
+    write the hits (both sides) and their alerts."""
+    if not entries:
+        return []
+    keys = {(e.kind, e.value) for e in entries}
+    keys -= excluded_keys({v for _k, v in keys})
+    if not keys:
+        return []
+    values = sorted({v for _k, v in keys})
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for kind, value in IdentifierEntry.objects.filter(value__in=values).values_list(
+        "kind", "value"
+    ):
+        counts[(kind, value)] += 1
+    threshold = settings.MATCHING_COMMON_THRESHOLD
+    common = {k for k in keys if counts[k] > threshold}
+    national_off = national_matching_off()
+    new_records = {(e.record_type, e.record_id) for e in entries}
+
+    proposed: dict[tuple, Hit] = {}
+
+    def propose(hit: Hit) -> None:
+        key = (
+            hit.for_member_id,
+            hit.record_type,
+            hit.record_id,
+            hit.holder_record_type,
+            hit.holder_record_id,
+            hit.kind,
+            hit.value,
+        )
+        proposed.setdefault(key, hit)
+
+    matchable = keys - common
+    if matchable:
+        rows: dict[tuple[str, str], list[IdentifierEntry]] = defaultdict(list)
+        for row in IdentifierEntry.objects.filter(
+            value__in=sorted({v for _k, v in matchable})
+        ).order_by():
+            if (row.kind, row.value) in matchable:
+                rows[(row.kind, row.value)].append(row)
+        for holders in rows.values():
+            fresh = [r for r in holders if (r.record_type, r.record_id) in new_records]
+            for new in fresh:
+                for other in holders:
+                    if other.owner_member_id == new.owner_member_id:
+                        continue
+                    for learner, about in ((new, other), (other, new)):
+                        member_id = learner.owner_member_id
+                        if rules.disclosable(about, member_id, national_off):
+                            propose(
+                                _hit(
+                                    member_id,
+                                    _side(learner),
+                                    about,
+                                    rules.visible(about, member_id),
+                                )
+                            )
+
+    today = timezone.localdate()
+    watches = WatchEntry.objects.filter(value__in=values).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+    watched: dict[tuple[str, str], list[WatchEntry]] = defaultdict(list)
+    for watch in watches:
+        watched[(watch.kind, watch.value)].append(watch)
+    for entry in entries:
+        for watch in watched.get((entry.kind, entry.value), ()):
+            if not rules.disclosable(entry, watch.member_id, national_off):
+                continue
+            side = {
+                "display": watch.display,
+                "record_type": RecordType.WATCH,
+                "record_id": watch.pk,
+                "record_reference": "",
+            }
+            hit = _hit(watch.member_id, side, entry, rules.visible(entry, watch.member_id))
+            hit.common = (entry.kind, entry.value) in common
+            hit.alerted = hit.alerted and not hit.common
+            propose(hit)
+
+    if common:
+        for kind in {k for k, _v in common}:
+            Hit.objects.filter(
+                kind=kind, value__in=[v for k, v in common if k == kind], common=False
+            ).update(common=True)
+    if not proposed:
+        return []
+    existing = set(
+        Hit.objects.filter(
+            _records_q(_by_type_set(new_records)) | _records_q(_by_type_set(new_records), "holder_")
+        ).values_list(
+            "for_member_id",
+            "record_type",
+            "record_id",
+            "holder_record_type",
+            "holder_record_id",
+            "kind",
+            "value",
+        )
+    )
+    hits = [hit for key, hit in proposed.items() if key not in existing]
+    Hit.objects.bulk_create(hits, batch_size=1000)
+    _hits_alert([hit for hit in hits if hit.alerted])
+    return hits
+
+
+def _by_type_set(records: set[tuple[str, int]]) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = defaultdict(list)
+    for record_type, record_id in records:
+        ids[record_type].append(record_id)
+    return ids
+
+
+def _hits_alert(hits: list[Hit]) -> list[int]:
+    """Write the outbox rows for hits (the same rows, channels and delivery as every other
+    alert: in-portal always, email when the person has an address) to each hit's member's
+    focal points: one statement for the people of each member, one ``bulk_create`` for all."""
+    from .models import Alert, AlertChannel
+    from .outbox import alerts_enqueue
+
+    people_by_member: dict[int, list] = {}
+    rows = []
+    for hit in hits:
+        if hit.for_member_id not in people_by_member:
+            people_by_member[hit.for_member_id] = list(
+                permissions.users_with_right(
+                    MemberAdministration(pk=hit.for_member_id), permissions.Right.RECEIVE_ALERTS
+                )
+            )
+        event = AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
+        for person in people_by_member[hit.for_member_id]:
+            rows.append(Alert(recipient=person, hit=hit, event=event, channel=AlertChannel.PORTAL))
+            if person.email:
+                rows.append(
+                    Alert(recipient=person, hit=hit, event=event, channel=AlertChannel.EMAIL)
+                )
+    if not rows:
+        return []
+    Alert.objects.bulk_create(rows, batch_size=1000)
+    ids = [row.pk for row in rows]
+    transaction.on_commit(lambda: alerts_enqueue(alert_ids=ids))
+    return ids
+
+
+def hit_email_render(alert) -> EmailMessage:
+    """The email for a hit alert: the identifier, the holding member and the month; never the
+    holder's reference or content."""
+    hit = alert.hit
+    link = settings.PORTAL_BASE_URL + reverse("matching:hits")
+    context = {"alert": alert, "hit": hit, "link": link}
+    subject = " ".join(render_to_string("exchange/matching/email/hit_subject.txt", context).split())
+    body = render_to_string("exchange/matching/email/hit.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])

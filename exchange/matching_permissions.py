@@ -1,0 +1,136 @@
+"""Who sees what of matching (hits, lookup, watch entries, the exclusion list and the national
+reports setting). Built only on ``members.permissions``; to be folded into
+``exchange/permissions.py`` when that module lands.
+
+The rules, in one place:
+- A member's hits, watch entries and lookups are for its people who work with queries or
+  seizures (focal points, unit officers, analysts, member admins). Network admins see none.
+- What a member learns of another member's record (``disclosable``): nothing if the record
+  may not be matched outward (H3, marked excluded, a national report of a member that switched
+  national matching off); nothing of an H2 query unless the member is one of its parties.
+- What it sees of a disclosed record (``visible``): the reference only when the record is
+  shared with the network or the member is one of its parties; otherwise only the holding
+  member, the kind of record, the identifier and the month.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from members import permissions
+from members.permissions import Right
+
+from .models import HandlingCode
+from .models_matching import IdentifierEntry, RecordType, RecordVisibility
+
+#: The rights that make someone one of "the member's people" for matching.
+MATCHING_RIGHTS = (
+    Right.FILE_QUERIES,
+    Right.VIEW_QUERIES,
+    Right.VIEW_UNIT_QUERIES,
+    Right.VIEW_SEIZURES,
+    Right.REPORT_SEIZURES,
+)
+
+
+def matching_member_ids(user) -> frozenset[int]:
+    """Members whose hits, watch entries and lookups the user works with."""
+    ids: set[int] = set()
+    for right in MATCHING_RIGHTS:
+        ids |= permissions.member_ids(user, right)
+    return frozenset(ids)
+
+
+def may_use_matching(user) -> bool:
+    return bool(matching_member_ids(user))
+
+
+def may_act_on_hit(user, hit) -> bool:
+    return hit.for_member_id in matching_member_ids(user)
+
+
+def may_keep_watch_entries(user, member_id: int) -> bool:
+    return member_id in matching_member_ids(user)
+
+
+def may_manage_exclusions(user) -> bool:
+    return permissions.is_network_admin(user)
+
+
+def may_set_national_matching(user, member_id: int) -> bool:
+    """The member's own admins: they manage its people and read its reports (network admins
+    manage people everywhere but read no reports, so they cannot)."""
+    return permissions.has_right(user, Right.MANAGE_PEOPLE, member_id) and permissions.has_right(
+        user, Right.VIEW_SEIZURES, member_id
+    )
+
+
+def national_setting_member_ids(user) -> list[int]:
+    return sorted(
+        m
+        for m in permissions.member_ids(user, Right.MANAGE_PEOPLE)
+        if may_set_national_matching(user, m)
+    )
+
+
+def own_record_visible(user, member_id: int, record_type: str) -> bool:
+    """May the user see the reference of their member's own side of a hit?"""
+    if record_type == RecordType.WATCH:
+        return member_id in matching_member_ids(user)
+    if record_type == RecordType.SEIZURE:
+        return permissions.has_right(user, Right.VIEW_SEIZURES, member_id)
+    return permissions.has_right(user, Right.VIEW_QUERIES, member_id)
+
+
+def is_national_report(entry: IdentifierEntry) -> bool:
+    return entry.record_type == RecordType.SEIZURE and entry.visibility == RecordVisibility.PARTIES
+
+
+def disclosable(entry: IdentifierEntry, to_member_id: int, national_off: frozenset[int]) -> bool:
+    """May ``to_member_id`` learn that ``entry``'s owner holds a record with this identifier?
+    ``national_off``: members whose national reports do not take part in matching."""
+    if entry.owner_member_id == to_member_id:
+        return False
+    if not entry.matchable_outward:
+        return False
+    if is_national_report(entry) and entry.owner_member_id in national_off:
+        return False
+    if entry.handling == HandlingCode.H2 and not entry.is_party(to_member_id):
+        return False
+    return True
+
+
+def visible(entry: IdentifierEntry, to_member_id: int) -> bool:
+    """May ``to_member_id`` already see the record (its reference, a link to it)?"""
+    return entry.visible_to(to_member_id)
+
+
+def matchable_outward_for_query(handling_code: str, excluded: bool) -> bool:
+    return handling_code != HandlingCode.H3 and not excluded
+
+
+def disclosable_q(member_ids, national_off) -> Q:
+    """``disclosable`` as a filter on IdentifierEntry rows, for members ``member_ids`` (a row
+    disclosable to any of them): the lookup counts in SQL instead of reading every row."""
+    member_ids = sorted(member_ids)
+    return (
+        ~Q(owner_member_id__in=member_ids)
+        & Q(matchable_outward=True)
+        & ~Q(
+            record_type=RecordType.SEIZURE,
+            visibility=RecordVisibility.PARTIES,
+            owner_member_id__in=sorted(national_off),
+        )
+        & ~(Q(handling=HandlingCode.H2) & ~party_q(member_ids))
+    )
+
+
+def party_q(member_ids) -> Q:
+    condition = Q(pk__in=[])
+    for member_id in member_ids:
+        condition |= Q(party_ids__contains=f",{member_id},")
+    return condition
+
+
+def visible_q(member_ids) -> Q:
+    return Q(visibility=RecordVisibility.NETWORK) | party_q(member_ids)

@@ -1,0 +1,177 @@
+"""Reads of cross-country matching, restricted by ``matching_permissions``: a member's hits
+(with what its people may see of either record), the lookup, watch entries and the
+exclusion list."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, QuerySet
+
+from members import permissions
+
+from . import matching_permissions as rules
+from .identifiers import IdentifierKind, normalise
+from .matching import excluded_keys, national_matching_off
+from .models_matching import (
+    Hit,
+    HitState,
+    IdentifierEntry,
+    MatchingExclusion,
+    MemberMatchingSetting,
+    WatchEntry,
+)
+
+LOOKUP_VISIBLE_LIMIT = 100
+
+
+def hits_for(*, user, state: str | None = None, kind: str | None = None) -> QuerySet[Hit]:
+    """The hits of the members the user works with for matching, newest first."""
+    rows = Hit.objects.filter(for_member_id__in=rules.matching_member_ids(user))
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+
+
+def hits_new_count(*, user) -> int:
+    """The number on the hit badge."""
+    members = rules.matching_member_ids(user)
+    if not members:
+        return 0
+    return Hit.objects.filter(for_member_id__in=members, state=HitState.NEW).count()
+
+
+def hit_presentation(hit: Hit, *, user) -> dict:
+    """What the user may see of a hit: their own side in full where their rights reach, the
+    holder's record only as far as ``holder_visible`` says (else kind of record and month)."""
+    own_visible = rules.own_record_visible(user, hit.for_member_id, hit.record_type)
+    return {
+        "id": hit.pk,
+        "state": hit.state,
+        "kind": hit.kind,
+        "value": hit.value,
+        "display": hit.display,
+        "record": {
+            "type": hit.record_type,
+            "id": hit.record_id if own_visible else None,
+            "reference": hit.record_reference if own_visible else None,
+        },
+        "holder": hit.holder_member.code.code,
+        "holder_record": {
+            "type": hit.holder_record_type,
+            "id": hit.holder_record_id if hit.holder_visible else None,
+            "reference": hit.holder_record_reference if hit.holder_visible else None,
+        },
+        "month": hit.month.strftime("%Y-%m"),
+        "created_at": hit.created_at,
+        "follow_up_query": hit.follow_up_query_id,
+        "common": hit.common,
+        "alerted": hit.alerted,
+        "dismiss_reason": hit.dismiss_reason,
+    }
+
+
+def identifiers_lookup(*, user, kind: str, value: str) -> dict:
+    """Hit/no-hit on demand: which other members hold records with this identifier (counts
+    and latest month, only what matching would disclose), and the references of the records
+    the user may already see. Raises ``InvalidIdentifier`` on a bad value."""
+    value = normalise(kind, value)
+    members = rules.matching_member_ids(user)
+    answer = {"kind": kind, "value": value, "holders": [], "visible": []}
+    if not members or (kind, value) in excluded_keys([value]):
+        return answer
+    rows = IdentifierEntry.objects.filter(kind=kind, value=value)
+    disclosed = rows.filter(rules.disclosable_q(members, national_matching_off()))
+    for row in (
+        disclosed.values("owner_member__code")
+        .annotate(records=Count("id"), latest=Max("seen_on"))
+        .order_by("owner_member__code")
+    ):
+        answer["holders"].append(
+            {
+                "member": str(row["owner_member__code"]),
+                "records": row["records"],
+                "latest": row["latest"].strftime("%Y-%m"),
+            }
+        )
+    own_seizures = permissions.member_ids(user, permissions.Right.VIEW_SEIZURES)
+    own_queries = permissions.member_ids(user, permissions.Right.VIEW_QUERIES)
+    seen = (
+        rows.filter(rules.visible_q(members))
+        .select_related("owner_member")
+        .order_by("-seen_on", "-id")[:LOOKUP_VISIBLE_LIMIT]
+    )
+    for row in seen:
+        if row.owner_member_id in members and row.visibility != "network":
+            # An own record: only where the user's own rights reach.
+            if row.owner_member_id not in (
+                own_seizures if row.record_type == "seizure" else own_queries
+            ):
+                continue
+        answer["visible"].append(
+            {
+                "member": row.owner_member.code.code,
+                "record_type": row.record_type,
+                "record_id": row.record_id,
+                "reference": row.record_reference,
+                "month": row.seen_on.strftime("%Y-%m"),
+            }
+        )
+    return answer
+
+
+def watch_entries(*, user) -> QuerySet[WatchEntry]:
+    return (
+        WatchEntry.objects.filter(member_id__in=rules.matching_member_ids(user))
+        .select_related("member", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def exclusions(*, user) -> QuerySet[MatchingExclusion]:
+    if not rules.may_manage_exclusions(user):
+        return MatchingExclusion.objects.none()
+    return MatchingExclusion.objects.select_related("created_by").order_by("kind", "value")
+
+
+def national_settings(*, user) -> list[dict]:
+    """The members whose national-reports setting the user may change, with its state."""
+    from members.models import MemberAdministration
+
+    member_ids = rules.national_setting_member_ids(user)
+    settings = {
+        s.member_id: s
+        for s in MemberMatchingSetting.objects.filter(member_id__in=member_ids).select_related(
+            "changed_by"
+        )
+    }
+    return [
+        {"member": member, "setting": settings.get(member.pk)}
+        for member in MemberAdministration.objects.filter(pk__in=member_ids).order_by("code")
+    ]
+
+
+KIND_CHOICES = IdentifierKind.choices
+
+
+#: The filing form's field for each identifier kind (for "Ask <member>").
+ASK_FIELDS = {
+    "container": "container_numbers",
+    "bill-of-lading": "bill_of_lading_numbers",
+    "air-waybill": "air_waybill_numbers",
+    "vessel-imo": "vessel_imo",
+    "vehicle": "body",
+    "company": "consignee",
+}
+
+
+def hit_ask_initial(hit: Hit) -> dict:
+    """Initial data of the filing form for "Ask <member>": an urgent request to the holding
+    member naming the identifier, linked to the hit (``hit``; the filing view should call
+    ``matching_hits.hit_ask`` once the query is filed)."""
+    return {
+        "recipients": [hit.holder_member.code.code],
+        "kind": "request",
+        ASK_FIELDS[hit.kind]: hit.display or hit.value,
+        "hit": hit.pk,
+    }
