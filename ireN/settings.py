@@ -381,3 +381,12 @@ IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 
 DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", default=30)
 # gzip for API answers to clients that authenticate with a header (see ops/middleware.py).
 API_COMPRESSION = env.bool("API_COMPRESSION", default=True)
+
+# --- Field-ready forms (issue 11, ux2) ---------------------------------------------------------
+# Attachments of a filing form that failed validation are kept under MEDIA_ROOT/tmp (never
+# served) for this many hours, then pruned by `manage.py pending_uploads_prune` / beat.
+EXCHANGE_PENDING_UPLOAD_HOURS = env.float("EXCHANGE_PENDING_UPLOAD_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["exchange-pending-uploads-prune"] = {
+    "task": "exchange.tasks.prune_pending_uploads",
+    "schedule": env.int("EXCHANGE_PENDING_UPLOAD_PRUNE_EVERY_SECONDS", default=3600),
+}

@@ -72,3 +72,12 @@ def country_name(code) -> str:
     from django_countries import countries
 
     return str(countries.name(str(code))) or str(code) if code else ""
+
+
+@register.filter
+def marked_required(bound_field) -> bool:
+    """Whether a form field gets the required mark (see ``members.forms.RequiredMarksMixin``)."""
+    form = bound_field.form
+    if hasattr(form, "is_marked_required"):
+        return form.is_marked_required(bound_field.name)
+    return bound_field.field.required
