@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PASSWORD ?= iren-demo-2026
 HOST ?= 127.0.0.1:8000
+# Links in mails point at the address the portal is served on (`make run HOST=10.0.0.5:8000`);
+# a PORTAL_BASE_URL set in the environment wins.
+PORTAL_BASE_URL ?= http://$(HOST)
 
 .PHONY: install run test lint format migrate messages worker beat bench clean serve backup restore-drill
 
@@ -23,9 +26,9 @@ migrate: install
 
 run: migrate
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
-	$(BIN)/python manage.py seed_demo --password '$(PASSWORD)'
+	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(BIN)/python manage.py seed_demo --password '$(PASSWORD)'
 	@echo "Demo logins: admin, focal.kz, officer.kz, analyst.kz, ... with password $(PASSWORD)"
-	$(BIN)/python manage.py runserver $(HOST)
+	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(BIN)/python manage.py runserver $(HOST)
 
 # Browser journeys need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium);
 # they are skipped, with a reason, where it is missing.

@@ -56,6 +56,10 @@ def inbox(request):
             "page": page,
             "querystring": params.urlencode(),
             "may_file": permissions.may_file_queries(request.user),
+            # The footnote explains the mark; without a mark it only puzzles.
+            "awaits_acknowledgement": any(
+                r.awaits_acknowledgement for query in page for r in query.recipients.all()
+            ),
         },
     )
 
@@ -262,7 +266,12 @@ def notification_list(request):
     return render(
         request,
         "exchange/notifications.html",
-        {"page": page, "unread_only": unread_only, "querystring": querystring},
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "querystring": querystring,
+            "has_unread": selectors.notifications(user=request.user, unread=True).exists(),
+        },
     )
 
 

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from members.idempotency import idempotent
 
 from .. import auditing, permissions, selectors, services
-from ..filtersets import SeizureFilterSet, SeizureStatsFilterSet
+from ..filtersets import SeizureListFilterSet, SeizureStatsFilterSet
 from ..models import Commodity
 from .serializers import (
     CommoditySerializer,
@@ -38,7 +38,7 @@ class SeizureReportViewSet(
 
     serializer_class = SeizureReportSerializer
     lookup_value_regex = r"\d+"
-    filterset_class = SeizureFilterSet
+    filterset_class = SeizureListFilterSet
 
     def get_queryset(self):
         return selectors.seizure_list(user=self.request.user)
