@@ -11,6 +11,9 @@ HOST ?= 127.0.0.1:8000
 DEV_SECRET_FILE := var/dev-secret-key
 DEV_ENV = DEBUG="$${DEBUG:-1}" SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEV_SECRET_FILE))}"
 MANAGE = $(DEV_ENV) $(BIN)/python manage.py
+# Links in mails point at the address the portal is served on (`make run HOST=10.0.0.5:8000`);
+# a PORTAL_BASE_URL set in the environment wins.
+PORTAL_BASE_URL ?= http://$(HOST)
 
 .PHONY: install run test lint format migrate messages worker beat bench clean serve backup restore-drill
 
@@ -34,9 +37,9 @@ migrate: install
 
 run: migrate
 	$(MANAGE) compilemessages --ignore=.venv -v0 || true
-	$(MANAGE) seed_demo --password '$(PASSWORD)'
+	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(MANAGE) seed_demo --password '$(PASSWORD)'
 	@echo "Demo logins: admin, focal.kz, officer.kz, analyst.kz, ... with password $(PASSWORD)"
-	$(MANAGE) runserver $(HOST)
+	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(MANAGE) runserver $(HOST)
 
 # Browser journeys need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium);
 # they are skipped, with a reason, where it is missing.

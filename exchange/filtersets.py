@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.models import MemberAdministration
+from members.sorting import SortFilter
 
 from . import permissions, selectors
 from .models import Priority, Query, QueryKind, QueryStatus, RecipientState
@@ -25,6 +26,20 @@ STATUS_CHOICES = [
 ]
 
 BOX_CHOICES = [("all", _("All")), ("incoming", _("Incoming")), ("outgoing", _("Outgoing"))]
+
+
+#: The inbox's sortable columns: (model path, name in ``?sort=`` / ``?ordering=``).
+SORT_FIELDS = (
+    ("reference", "reference"),
+    ("priority", "priority"),
+    ("kind", "kind"),
+    ("subject", "subject"),
+    ("sender_member__code", "from"),
+    ("status", "state"),
+    ("due_at", "due"),
+    ("created_at", "filed"),
+)
+_PRIORITY_RANK = {"priority": [Priority.URGENT, Priority.HIGH, Priority.ROUTINE]}
 
 
 def _member_choices():
@@ -76,6 +91,9 @@ class QueryFilterSet(django_filters.FilterSet):
         label=_("Unread only"), widget=forms.CheckboxInput, method="filter_unread"
     )
 
+    sort = SortFilter(fields=SORT_FIELDS, ranks=_PRIORITY_RANK)
+    ordering = SortFilter(fields=SORT_FIELDS, ranks=_PRIORITY_RANK)
+
     class Meta:
         model = Query
         fields = [
@@ -89,6 +107,8 @@ class QueryFilterSet(django_filters.FilterSet):
             "container_number",
             "q",
             "unread",
+            "sort",
+            "ordering",
         ]
 
     def filter_box(self, queryset, name, value: str):

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import ServiceErrorsMixin
+from members.forms import RequiredMarksMixin, ServiceErrorsMixin
 from members.models import ControlUnit, MemberAdministration, MemberStatus
 
 from .models import (
@@ -39,7 +39,7 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in text.replace(",", "\n").replace(";", "\n").splitlines() if p.strip()]
 
 
-class QueryForm(ServiceErrorsMixin, forms.Form):
+class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     sender_member = forms.ChoiceField(label=_("On behalf of"), required=False)
     sender_unit = forms.ChoiceField(label=_("From control unit"), required=False)
     recipients = forms.MultipleChoiceField(
@@ -98,6 +98,9 @@ class QueryForm(ServiceErrorsMixin, forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+
+    #: Required by ``services.query_file``, which checks them (and says why).
+    required_marks = ("recipients", "subject", "body")
 
     SECTIONS = [
         (
@@ -189,8 +192,13 @@ class CloseForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class OutcomeForm(ServiceErrorsMixin, forms.Form):
-    outcome = forms.ChoiceField(label=_("What came of the alert"), choices=RiskOutcome.choices)
+class OutcomeForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
+    # No outcome is chosen beforehand: one careless click must not record a false result.
+    outcome = forms.ChoiceField(
+        label=_("What came of the alert"),
+        choices=[("", _("Choose what came of it")), *RiskOutcome.choices],
+        error_messages={"required": _("Choose what came of the alert.")},
+    )
     reason = forms.CharField(
         label=_("Details"),
         required=False,

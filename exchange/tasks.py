@@ -48,3 +48,11 @@ def resend_pending_alerts(older_than_seconds: int | None = None) -> dict:
 def watch_deadlines() -> dict:
     """Periodic: remind and escalate unacknowledged urgent queries."""
     return deadlines.queries_watch_deadlines()
+
+
+@shared_task(name="exchange.tasks.prune_pending_uploads", soft_time_limit=SOFT_TIME_LIMIT)
+def prune_pending_uploads() -> int:
+    """Delete the attachments kept for filing forms nobody came back to."""
+    from .pending_uploads import pending_uploads_prune
+
+    return pending_uploads_prune()

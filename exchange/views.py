@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import may_view_network_figures, takes_part_in_queries
 
-from . import auditing, outbox, panels, permissions, selectors, services
+from . import auditing, outbox, panels, pending_uploads, permissions, selectors, services
 from .filtersets import QueryFilterSet
 from .forms import CloseForm, OutcomeForm, QueryForm, ReplyForm
 from .models import Attachment, Query
@@ -56,12 +56,18 @@ def inbox(request):
             "page": page,
             "querystring": params.urlencode(),
             "may_file": permissions.may_file_queries(request.user),
+            # The footnote explains the mark; without a mark it only puzzles.
+            "awaits_acknowledgement": any(
+                r.awaits_acknowledgement for query in page for r in query.recipients.all()
+            ),
         },
     )
 
 
 @login_required
 def query_new(request):
+    """The filing form. Attachments chosen on a submit that fails are kept on the server
+    (``pending_uploads``) and filed with the query on the next successful submit."""
     user = request.user
     filing_members, filing_units = permissions.query_filing_senders(user)
     if not filing_members:
@@ -72,19 +78,41 @@ def query_new(request):
         filing_members=filing_members,
         filing_units=filing_units,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            query = services.query_file(author=user, **form.service_arguments())
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(
-                request,
-                _("Query %(reference)s was filed; the recipients' focal points are being alerted.")
-                % {"reference": query.reference},
-            )
-            return redirect("exchange:detail", pk=query.pk)
-    return render(request, "exchange/query_form.html", {"form": form}, status=200)
+    draft = pending_uploads.draft_token(request)
+    if request.method == "POST":
+        pending_uploads.pending_discard(request, draft, request.POST.getlist("discard_upload"))
+        if form.is_valid():
+            kept = pending_uploads.pending_files(request, draft)
+            arguments = form.service_arguments()
+            arguments["attachments"] = [*kept, *arguments.get("attachments", [])]
+            try:
+                query = services.query_file(author=user, **arguments)
+            except ValidationError as error:
+                form.add_service_errors(error)
+            else:
+                pending_uploads.pending_clear(request, draft)
+                messages.success(
+                    request,
+                    _(
+                        "Query %(reference)s was filed; the recipients' focal points are being "
+                        "alerted."
+                    )
+                    % {"reference": query.reference},
+                )
+                return redirect("exchange:detail", pk=query.pk)
+            finally:
+                for handle in kept:
+                    handle.close()
+        pending_uploads.pending_keep(request, draft, request.FILES.getlist("attachments"))
+    return render(
+        request,
+        "exchange/query_form.html",
+        {
+            "form": form,
+            "draft": draft,
+            "pending_uploads": pending_uploads.pending_list(request, draft),
+        },
+    )
 
 
 @login_required
@@ -238,7 +266,12 @@ def notification_list(request):
     return render(
         request,
         "exchange/notifications.html",
-        {"page": page, "unread_only": unread_only, "querystring": querystring},
+        {
+            "page": page,
+            "unread_only": unread_only,
+            "querystring": querystring,
+            "has_unread": selectors.notifications(user=request.user, unread=True).exists(),
+        },
     )
 
 

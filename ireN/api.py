@@ -1,9 +1,12 @@
 """Shared API pieces: the exception handler that turns domain validation errors into 400s and
-an unreachable database into a JSON 503 with Retry-After."""
+an unreachable database into a JSON 503 with Retry-After; the schema view that a browser can
+read."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404
+from drf_spectacular.renderers import OpenApiYamlRenderer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -27,3 +30,23 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     return drf_exception_handler(exc, context)
+
+
+class _SchemaForBrowserRenderer(OpenApiYamlRenderer):
+    """The YAML schema for a browser (which asks for text/html): sent as text/plain so that it
+    is shown, not downloaded (issue 11). Listed last, so API clients get the usual types."""
+
+    media_type = "text/html"
+    format = "text"
+
+
+class SchemaView(SpectacularAPIView):
+    """``/api/schema/``: the OpenAPI document; readable when opened in a browser."""
+
+    renderer_classes = [*SpectacularAPIView.renderer_classes, _SchemaForBrowserRenderer]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(getattr(response, "accepted_renderer", None), _SchemaForBrowserRenderer):
+            response.content_type = "text/plain; charset=utf-8"
+        return response

@@ -510,3 +510,12 @@ PASSWORD_RESET_TIMEOUT = env.int("INVITATION_LINK_HOURS", default=72) * 3600
 # Lockout is per username on purpose (issue 8: any address counts); addresses are limited by
 # the API throttling above.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# --- Field-ready forms (issue 11, ux2) ---------------------------------------------------------
+# Attachments of a filing form that failed validation are kept under MEDIA_ROOT/tmp (never
+# served) for this many hours, then pruned by `manage.py pending_uploads_prune` / beat.
+EXCHANGE_PENDING_UPLOAD_HOURS = env.float("EXCHANGE_PENDING_UPLOAD_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["exchange-pending-uploads-prune"] = {
+    "task": "exchange.tasks.prune_pending_uploads",
+    "schedule": env.int("EXCHANGE_PENDING_UPLOAD_PRUNE_EVERY_SECONDS", default=3600),
+}

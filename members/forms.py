@@ -24,7 +24,25 @@ class ServiceErrorsMixin:
                 self.add_error(None, message)
 
 
-class OnboardMemberForm(ServiceErrorsMixin, forms.Form):
+class RequiredMarksMixin:
+    """Marks the fields a person must fill (``aria-required`` here, an asterisk in
+    ``form_fields.html``): the form's required fields, plus ``required_marks``, the fields a
+    service requires though the form leaves the check to it."""
+
+    required_marks: tuple[str, ...] = ()
+    _GROUP_WIDGETS = (forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if self.is_marked_required(name) and not isinstance(field.widget, self._GROUP_WIDGETS):
+                field.widget.attrs["aria-required"] = "true"
+
+    def is_marked_required(self, name: str) -> bool:
+        return self.fields[name].required or name in self.required_marks
+
+
+class OnboardMemberForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     code = forms.CharField(
         label=_("Country code"),
         max_length=2,
@@ -63,7 +81,7 @@ class FocalPointForm(forms.Form):
 FocalPointFormSet = forms.formset_factory(FocalPointForm, extra=3, max_num=10)
 
 
-class PersonForm(ServiceErrorsMixin, forms.Form):
+class PersonForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150)
     email = forms.EmailField(label=_("Email"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
@@ -83,7 +101,7 @@ class PersonForm(ServiceErrorsMixin, forms.Form):
         self.fields["control_unit"].queryset = member.control_units.filter(active=True)
 
 
-class ControlUnitForm(ServiceErrorsMixin, forms.Form):
+class ControlUnitForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=32)
     name = forms.CharField(label=_("Name"), max_length=200)
     name_ru = forms.CharField(

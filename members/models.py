@@ -224,6 +224,12 @@ class User(AbstractUser):
         verbose_name=_("control unit"),
     )
     phone = models.CharField(max_length=50, blank=True, verbose_name=_("phone"))
+    invited_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        verbose_name=_("invited at"),
+        help_text=_("When the last invitation (a set-password link) was sent."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -240,6 +246,24 @@ class User(AbstractUser):
                 name="user_control_unit_needs_member",
             ),
         ]
+
+    @property
+    def invitation_status(self) -> str:
+        """``accepted`` (a password was set), ``pending`` (the link still works), ``expired``
+        (older than ``PASSWORD_RESET_TIMEOUT``) or ``not-invited``."""
+        from datetime import timedelta
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        if self.has_usable_password() or self.last_login is not None:
+            return "accepted"
+        if self.invited_at is None:
+            return "not-invited"
+        age = timezone.now() - self.invited_at
+        if age > timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT):
+            return "expired"
+        return "pending"
 
     @property
     def display_name(self):

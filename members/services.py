@@ -234,6 +234,9 @@ def user_invite(*, user, base_url: str | None = None) -> None:
     down does not undo the onboarding: the failure is logged and the invitation can be sent
     again from the member's people page."""
     _person_audit(action="invitation.send", person=user, member=user.member)
+    # Stamped with the sending, so the people list can tell pending from expired.
+    user.invited_at = timezone.now()
+    type(user).objects.filter(pk=user.pk).update(invited_at=user.invited_at)
 
     def _send():
         try:

@@ -2,8 +2,10 @@
 (browser and API) and its template all come from ``COLUMNS``.
 
 Each column carries its name, the database path its value comes from (read with one
-``values_list``) and how that value becomes a cell. The columns marked ``importable`` are those
-of an import file, in the same order.
+``values_list``) and how that value becomes a cell. The columns marked ``importable`` must be in
+an import file, in the same order; the ``optional`` ones are imported when present; the
+``derived`` ones (computed by the portal) are recognised and ignored, with a note, so that an
+export imports unchanged.
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ class Column:
     source: str
     to_cell: Callable = _cell
     importable: bool = False
+    optional: bool = False
+    derived: bool = False
 
 
 COLUMNS: list[Column] = [
@@ -54,23 +58,23 @@ COLUMNS: list[Column] = [
     Column("member", "reporting_member__code", importable=True),
     Column("control_unit", "control_unit__code", importable=True),
     Column("commodity", "commodity__code", importable=True),
-    Column("category", "commodity__category"),
+    Column("category", "commodity__category", derived=True),
     Column("quantity", "quantity", importable=True),
     Column("unit", "unit", importable=True),
-    Column("quantity_base", "quantity_base"),
-    Column("base_unit", "dimension", to_cell=_base_unit),
+    Column("quantity_base", "quantity_base", derived=True),
+    Column("base_unit", "dimension", to_cell=_base_unit, derived=True),
     Column("transport_mode", "transport_mode", importable=True),
     Column("origin_country", "origin_country", importable=True),
-    Column("transit_countries", "transit_countries"),
+    Column("transit_countries", "transit_countries", optional=True),
     Column("destination_country", "destination_country", importable=True),
     Column("container_number", "container_number", importable=True),
-    Column("vessel_or_flight", "vessel_or_flight"),
-    Column("vehicle", "vehicle"),
+    Column("vessel_or_flight", "vessel_or_flight", optional=True),
+    Column("vehicle", "vehicle", optional=True),
     Column("concealment", "concealment", importable=True),
     Column("detection_method", "detection_method", importable=True),
     Column("persons_detained", "persons_detained", importable=True),
-    Column("estimated_value_usd", "estimated_value_usd"),
-    Column("revenue_recovered_usd", "revenue_recovered_usd"),
+    Column("estimated_value_usd", "estimated_value_usd", optional=True),
+    Column("revenue_recovered_usd", "revenue_recovered_usd", optional=True),
     Column("operation", "operation__code", importable=True),
     Column("sharing", "sharing", importable=True),
 ]
@@ -79,6 +83,10 @@ COLUMNS: list[Column] = [
 EXPORT_COLUMNS: list[str] = [c.name for c in COLUMNS]
 #: The columns of an import file (every one must be present; cells may be empty).
 IMPORT_COLUMNS: list[str] = [c.name for c in COLUMNS if c.importable]
+#: Columns an import file may have: imported when present.
+IMPORT_OPTIONAL_COLUMNS: list[str] = [c.name for c in COLUMNS if c.optional]
+#: Columns of an export the portal computes: an import recognises and ignores them.
+DERIVED_COLUMNS: list[str] = [c.name for c in COLUMNS if c.derived]
 #: Where each column's value is read from, in the order of ``COLUMNS``.
 SOURCES: list[str] = [c.source for c in COLUMNS]
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import MemberAdministration
+from members.sorting import SortFilter
 
 from .models import Category, Commodity, Operation, SeizureReport, TransportMode
 
@@ -168,6 +170,55 @@ class SeizureFilterSet(django_filters.FilterSet):
     @property
     def error_text(self) -> str:
         return "\n".join(f"{field}: {' '.join(errors)}" for field, errors in self.errors.items())
+
+
+#: The report list's sortable columns: (model path, name in ``?sort=`` / ``?ordering=``).
+SORT_FIELDS = (
+    ("seized_on", "seized_on"),
+    ("reporting_member__code", "member"),
+    ("reference", "reference"),
+    ("commodity__name", "commodity"),
+    ("quantity_base", "quantity"),
+    ("transport_mode", "transport_mode"),
+    ("operation__name", "operation"),
+    ("sharing", "sharing"),
+)
+
+
+class SeizureListFilterSet(SeizureFilterSet):
+    """The report list (browser and ``GET /api/v1/seizures/``): the filters, a text search and
+    sorting. Not the dashboard's or the statistics': ordering has no meaning for a total."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        help_text=_("Text in the reference, container number, concealment or notes."),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Reference, container, concealment…")}
+        ),
+    )
+    sort = SortFilter(fields=SORT_FIELDS)
+    ordering = SortFilter(fields=SORT_FIELDS)
+
+    def with_choices(self):
+        super().with_choices()
+        # The browser sorts by clicking a column header (``?sort=``), not from a drop-down.
+        self.form.fields.pop("ordering", None)
+        self.form.fields["sort"].widget = forms.MultipleHiddenInput()
+        return self
+
+    def filter_search(self, queryset, name, value: str):
+        # A case-insensitive substring (ILIKE on PostgreSQL), within what the user may see:
+        # the selector restricted the queryset before any filter runs.
+        text = value.strip()
+        if not text:
+            return queryset
+        return queryset.filter(
+            Q(reference__icontains=text)
+            | Q(container_number__icontains=text.replace(" ", ""))
+            | Q(concealment__icontains=text)
+            | Q(notes__icontains=text)
+        )
 
 
 class SeizureStatsFilterSet(SeizureFilterSet):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from members.forms import ServiceErrorsMixin
+from members.forms import RequiredMarksMixin, ServiceErrorsMixin
 from members.models import MemberAdministration
 
 from . import permissions
@@ -33,7 +33,7 @@ def _country_choices(blank_label=_UNKNOWN):
     return [("", blank_label), *list(countries)]
 
 
-class SeizureReportForm(ServiceErrorsMixin, forms.Form):
+class SeizureReportForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     """Entry of one seizure report. Fields carry codes: the service resolves and checks them,
     exactly as for a row of an import file."""
 
@@ -127,7 +127,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class OperationForm(ServiceErrorsMixin, forms.Form):
+class OperationForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=50, help_text=_("e.g. nicotiana"))
     name = forms.CharField(label=_("Name"), max_length=200)
     coordinating_member = forms.ModelChoiceField(
@@ -160,7 +160,7 @@ class OperationForm(ServiceErrorsMixin, forms.Form):
         ).order_by("name")
 
 
-class CommodityForm(ServiceErrorsMixin, forms.Form):
+class CommodityForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=50)
     name = forms.CharField(label=_("Name"), max_length=100)
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)

@@ -159,7 +159,8 @@ def import_job_run(*, job_id: int) -> None:
     try:
         with job.file.open("rb") as handle:
             content = handle.read()
-        rows = read_import_file(content, job.filename)
+        notes: list[str] = []
+        rows = read_import_file(content, job.filename, notes)
         ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows))
         reports = seizures_validate(user=user, rows=rows, progress=progress)
         with transaction.atomic():
@@ -169,6 +170,7 @@ def import_job_run(*, job_id: int) -> None:
                 imported=imported,
                 processed_rows=len(rows),
                 errors=[],
+                notes=notes,
                 finished_at=timezone.now(),
             )
             seizures_import_record(user=user, reports=reports, filename=job.filename, job_id=job_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -20,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .auditing import seizures_import_record
-from .columns import IMPORT_COLUMNS
+from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
 from .models import SeizureReport
 from .validation import (
     SeizureValidator,
@@ -29,6 +30,11 @@ from .validation import (
     has_control_characters,
     references_taken,
 )
+
+#: Every column an import knows, in the order rows are reported.
+_KNOWN_COLUMNS = IMPORT_COLUMNS + IMPORT_OPTIONAL_COLUMNS
+#: What an export writes to keep a spreadsheet from running a cell (see ``exporting``).
+_NEUTRALISED = re.compile(r"^'[=+\-@\t\r]")
 
 #: How many row errors an import keeps and reports (the total is always given).
 MAX_REPORTED_ERRORS = 500
@@ -118,9 +124,20 @@ def _xlsx_rows(content: bytes) -> Iterator[list]:
         workbook.close()
 
 
-def read_import_file(content: bytes, filename: str = "") -> list[tuple[int, dict]]:
+def _unneutralised(cell):
+    """The value an export made inert with a leading apostrophe, as it was typed."""
+    if isinstance(cell, str) and _NEUTRALISED.match(cell):
+        return cell[1:]
+    return cell
+
+
+def read_import_file(
+    content: bytes, filename: str = "", notes: list[str] | None = None
+) -> list[tuple[int, dict]]:
     """Parse a CSV or XLSX file into (row number, {column: cell}) pairs, skipping empty rows.
-    Raises ``ImportRejected`` when the file or its header is unusable."""
+    Raises ``ImportRejected`` when the file or its header is unusable. The portal's own export
+    imports unchanged: its derived columns are dropped, with a line for the uploader added to
+    ``notes``."""
     rows = _xlsx_rows(content) if detect_format(content, filename) == "xlsx" else _csv_rows(content)
     try:
         header = next(rows)
@@ -144,14 +161,15 @@ def read_import_file(content: bytes, filename: str = "") -> list[tuple[int, dict
                 % {"columns": ", ".join(missing)},
             }
         )
-    unknown = [c for c in columns if c and c not in IMPORT_COLUMNS]
+    known = set(_KNOWN_COLUMNS) | set(DERIVED_COLUMNS)
+    unknown = [c for c in columns if c and c not in known]
     if unknown:
         problems.append(
             {
                 "row": 1,
                 "column": ", ".join(unknown),
                 "message": _("Unknown column(s) %(columns)s; the columns are: %(expected)s.")
-                % {"columns": ", ".join(unknown), "expected": ", ".join(IMPORT_COLUMNS)},
+                % {"columns": ", ".join(unknown), "expected": ", ".join(_KNOWN_COLUMNS)},
             }
         )
     duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
@@ -166,12 +184,31 @@ def read_import_file(content: bytes, filename: str = "") -> list[tuple[int, dict
         )
     if problems:
         raise ImportRejected(problems)
+    derived = [c for c in columns if c in DERIVED_COLUMNS]
+    if derived and notes is not None:
+        notes.append(
+            _(
+                "The column(s) %(columns)s are computed by the portal from the other columns; "
+                "they were ignored."
+            )
+            % {"columns": ", ".join(derived)}
+        )
+    kept = [None if c in DERIVED_COLUMNS else c for c in columns]
     parsed = []
     try:
         for number, row in enumerate(rows, start=2):
             if not any(cell_text(cell) for cell in row):
                 continue
-            parsed.append((number, dict(zip(columns, row, strict=False))))
+            parsed.append(
+                (
+                    number,
+                    {
+                        column: _unneutralised(cell)
+                        for column, cell in zip(kept, row, strict=False)
+                        if column is not None
+                    },
+                )
+            )
     except csv.Error as error:
         raise ImportRejected(
             [{"row": len(parsed) + 2, "column": "", "message": str(error)}]
@@ -194,12 +231,14 @@ def seizures_validate(
     raises ``ImportRejected`` naming each bad row, column and reason. ``member_ids`` replaces
     the user's reporting rights for the demo data only."""
     validator = SeizureValidator(user=user, member_ids=member_ids)
+    # The optional columns go in when the file has them (an export does).
+    extra = bool(rows) and any(c in rows[0][1] for c in IMPORT_OPTIONAL_COLUMNS)
     problems: list[dict] = []
     reports: list[dict] = []
     seen: dict[tuple[int, str], int] = {}
     for index, (number, data) in enumerate(rows, start=1):
-        values, errors = validator.clean(data)
-        for column in IMPORT_COLUMNS:
+        values, errors = validator.clean(data, extra=extra)
+        for column in _KNOWN_COLUMNS:
             if column in errors:
                 problems.append({"row": number, "column": column, "message": errors[column]})
         if values["reference"] and values["reporting_member_id"]:
@@ -236,7 +275,7 @@ def seizures_validate(
         problems.sort(
             key=lambda p: (
                 p["row"],
-                IMPORT_COLUMNS.index(p["column"]) if p["column"] in IMPORT_COLUMNS else -1,
+                _KNOWN_COLUMNS.index(p["column"]) if p["column"] in _KNOWN_COLUMNS else -1,
             )
         )
         raise ImportRejected(problems)
@@ -264,6 +303,8 @@ def _copy_cell(value) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, list | tuple):
+        return ",".join(str(item) for item in value)  # a CountryField(multiple=True)
     return str(value)
 
 
@@ -271,10 +312,11 @@ def _copy_reports(reports: list[dict]) -> None:
     """PostgreSQL: stream the rows with COPY, several times faster than INSERTs."""
     now = timezone.now().isoformat()
     fields = list(reports[0].keys())
-    columns = [*fields, *_COPY_DEFAULTS.keys(), "created_at"]
+    defaults = {k: v for k, v in _COPY_DEFAULTS.items() if k not in fields}
+    columns = [*fields, *defaults.keys(), "created_at"]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    tail = [_copy_cell(v) for v in _COPY_DEFAULTS.values()]
+    tail = [_copy_cell(v) for v in defaults.values()]
     for values in reports:
         writer.writerow([*(_copy_cell(values[f]) for f in fields), *tail, now])
     buffer.seek(0)
@@ -323,12 +365,13 @@ def seizures_import(
     content: bytes,
     filename: str = "",
     progress: Callable[[int], None] | None = None,
+    notes: list[str] | None = None,
 ) -> int:
     """Import a CSV or XLSX file of seizure reports: every row is checked before anything is
     written, then all rows go in, in one transaction, or none (``ImportRejected``). Returns the
-    number imported."""
+    number imported; lines for the uploader (ignored columns) are added to ``notes``."""
     import_size_check(len(content))
-    rows = read_import_file(content, filename)
+    rows = read_import_file(content, filename, notes)
     reports = seizures_validate(user=user, rows=rows, progress=progress)
     with transaction.atomic():
         imported = seizures_write(reports)

@@ -468,6 +468,8 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0, verbose_name=_("rows checked"))
     imported = models.PositiveIntegerField(default=0, verbose_name=_("reports imported"))
     errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
+    #: Lines for the uploader about a file that was imported (e.g. columns ignored).
+    notes = models.JSONField(default=list, blank=True, verbose_name=_("notes"))
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
     finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
@@ -486,8 +488,11 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.finished:
+        # A rejected file is not "done": its bar must not show full (issue 11).
+        if self.status == ImportStatus.SUCCEEDED:
             return 100
+        if self.status == ImportStatus.FAILED:
+            return 0
         if not self.total_rows:
             return 0
         return min(99, int(self.processed_rows * 100 / self.total_rows))

@@ -46,10 +46,15 @@ def _scoped(user, filters=None, *, operation: Operation | None = None) -> QueryS
 def seizure_list(*, user, filters=None) -> QuerySet:
     """The seizure reports the user may read, filtered (``filters``: a validated
     ``SeizureFilterSet``), with what a list shows."""
-    queryset = _scoped(user, filters).select_related(
-        "reporting_member", "commodity", "operation", "control_unit"
+    queryset = (
+        restrict_seizures(user)
+        .select_related("reporting_member", "commodity", "operation", "control_unit")
+        .order_by("-seized_on", "-pk")
     )
-    return queryset.order_by("-seized_on", "-pk")
+    # Filtered after the default order, so that a FilterSet's sort (if any) replaces it.
+    if filters is not None and filters.is_bound:
+        queryset = filters.filter_queryset(queryset)
+    return queryset
 
 
 def seizure_count(*, user, filters=None) -> int:

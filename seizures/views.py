@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from . import auditing, charts, exporting, permissions, selectors, services
-from .filtersets import SeizureFilterSet
+from .filtersets import SeizureFilterSet, SeizureListFilterSet
 from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
 from .models import Commodity, ImportStatus
 
@@ -82,7 +82,7 @@ def dashboard(request):
 @login_required
 def report_list(request):
     _network_user(request)
-    filters = SeizureFilterSet(request.GET or None).with_choices()
+    filters = SeizureListFilterSet(request.GET or None).with_choices()
     if filters.is_bound and not filters.is_valid():
         queryset = selectors.seizure_list(user=request.user).none()
     else:
@@ -159,7 +159,8 @@ def export(request, fmt):
     _network_user(request)
     if fmt not in ("csv", "xlsx"):
         raise Http404
-    filters = SeizureFilterSet(request.GET or None)
+    # The list's filters, text search included: an export holds what the list showed.
+    filters = SeizureListFilterSet(request.GET or None)
     if filters.is_bound and not filters.is_valid():
         return HttpResponse(
             filters.error_text, status=400, content_type="text/plain; charset=utf-8"

@@ -72,3 +72,45 @@ def country_name(code) -> str:
     from django_countries import countries
 
     return str(countries.name(str(code))) or str(code) if code else ""
+
+
+@register.filter
+def marked_required(bound_field) -> bool:
+    """Whether a form field gets the required mark (see ``members.forms.RequiredMarksMixin``)."""
+    form = bound_field.form
+    if hasattr(form, "is_marked_required"):
+        return form.is_marked_required(bound_field.name)
+    return bound_field.field.required
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, name: str, label, css_class: str = ""):
+    """A table header that sorts by ``name`` (``?sort=name``, again for ``-name``), keeping the
+    other filters; the active column says so (an arrow and ``aria-sort``)."""
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    request = context["request"]
+    current = request.GET.get("sort", "")
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("cursor", None)
+    if current == name:
+        params["sort"], state, arrow = f"-{name}", "ascending", " ▲"
+        title = gettext("Sorted ascending; click to sort descending")
+    elif current == f"-{name}":
+        params["sort"], state, arrow = name, "descending", " ▼"
+        title = gettext("Sorted descending; click to sort ascending")
+    else:
+        params["sort"], state, arrow = name, None, ""
+        title = gettext("Sort by this column")
+    return format_html(
+        '<th{}{}><a class="sort" href="?{}" title="{}" data-sort="{}">{}{}</a></th>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        format_html(' aria-sort="{}"', state) if state else "",
+        params.urlencode(),
+        title,
+        name,
+        label,
+        arrow,
+    )

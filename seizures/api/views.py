@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from members.idempotency import idempotent
 
 from .. import auditing, permissions, selectors, services
-from ..filtersets import SeizureFilterSet, SeizureStatsFilterSet
+from ..filtersets import SeizureListFilterSet, SeizureStatsFilterSet
 from ..models import Commodity
 from .serializers import (
     CommoditySerializer,
@@ -38,7 +38,7 @@ class SeizureReportViewSet(
 
     serializer_class = SeizureReportSerializer
     lookup_value_regex = r"\d+"
-    filterset_class = SeizureFilterSet
+    filterset_class = SeizureListFilterSet
 
     def get_queryset(self):
         return selectors.seizure_list(user=self.request.user)
@@ -128,8 +128,9 @@ class SeizureReportViewSet(
         try:
             # Checked before the file is read into memory; the service checks again.
             services.import_size_check(upload.size)
+            notes: list[str] = []
             imported = services.seizures_import(
-                user=request.user, content=upload.read(), filename=upload.name
+                user=request.user, content=upload.read(), filename=upload.name, notes=notes
             )
         except services.ImportRejected as rejected:
             return Response(
@@ -143,7 +144,10 @@ class SeizureReportViewSet(
             )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
-        return Response({"imported": imported}, status=status.HTTP_201_CREATED)
+        answer = {"imported": imported}
+        if notes:  # e.g. the derived columns of an export, ignored
+            answer["notes"] = notes
+        return Response(answer, status=status.HTTP_201_CREATED)
 
 
 class CommodityViewSet(viewsets.ReadOnlyModelViewSet):
