@@ -68,9 +68,9 @@ def query_string(context, **changes):
 @register.simple_tag(takes_context=True)
 def may_report_seizures(context) -> bool:
     """May the current user enter or import seizure reports (for the sub-navigation)?"""
-    from members import permissions
+    from seizures import permissions
 
     request = context.get("request")
     if request is None:
         return False
-    return permissions.has_any_member_right(request.user, permissions.Right.REPORT_SEIZURES)
+    return permissions.may_report_seizures(request.user)
