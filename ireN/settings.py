@@ -6,6 +6,7 @@ ALLOWED_HOSTS and EMAIL_URL.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -180,7 +181,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "exchange-resend-pending-alerts": {
         "task": "exchange.tasks.resend_pending_alerts",
-        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=60),
+        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=10),
     },
     "exchange-watch-deadlines": {
         "task": "exchange.tasks.watch_deadlines",
@@ -198,9 +199,17 @@ EXCHANGE_DUE_HOURS = {
 EXCHANGE_REMINDER_MINUTES = env.int("EXCHANGE_REMINDER_MINUTES", default=30)
 EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
 # A pending alert older than this is re-sent by the periodic task; a claim older than the lease
-# is taken to belong to a worker that died.
+# is taken to belong to a worker that died (a live worker renews its claim every quarter of the
+# lease), so a dead worker's alerts go out within lease + EXCHANGE_RESEND_EVERY_SECONDS.
 EXCHANGE_RESEND_AFTER_SECONDS = env.int("EXCHANGE_RESEND_AFTER_SECONDS", default=30)
-EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=300)
+EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=45)
+# --- Faults (faults): the re-send hands due alerts to the workers in batches (one task each),
+# at most MAX_PER_RUN per run; emails carry Message-ID <alert-{id}@{domain}>.
+EXCHANGE_RESEND_BATCH_SIZE = env.int("EXCHANGE_RESEND_BATCH_SIZE", default=200)
+EXCHANGE_RESEND_MAX_PER_RUN = env.int("EXCHANGE_RESEND_MAX_PER_RUN", default=100_000)
+EXCHANGE_MESSAGE_ID_DOMAIN = env.str(
+    "EXCHANGE_MESSAGE_ID_DOMAIN", default=urlsplit(PORTAL_BASE_URL).hostname or "iren.local"
+)
 # Exchange outbox: an alert that fails is tried again after BACKOFF × 2^(attempts − 1) seconds,
 # and given up ("failed", shown to network admins) after MAX_ATTEMPTS or a permanent refusal.
 EXCHANGE_ALERT_MAX_ATTEMPTS = env.int("EXCHANGE_ALERT_MAX_ATTEMPTS", default=8)
