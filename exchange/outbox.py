@@ -7,8 +7,9 @@ re-sent by a periodic task until they are sent or given up.
 - ``alerts_deliver`` claims its rows with one locking statement (only one worker can win a
   row; a claim older than ``EXCHANGE_CLAIM_LEASE_SECONDS`` belongs to a dead worker and may be
   taken over), sends them over one connection per channel and records each outcome as soon as
-  it is known. A long batch renews its claim (a heartbeat every quarter of the lease), so a live
-  worker keeps its rows and a dead one's go out again within a lease and a re-send period.
+  it is known. While a batch is sent, a heartbeat thread renews its claim every quarter of
+  the lease, so a live worker keeps its rows however slow the mail server, and a dead one's
+  go out again within a lease and a re-send period.
   A second run finds them claimed or sent and does nothing.
 - A failure backs off exponentially (``EXCHANGE_ALERT_BACKOFF_SECONDS`` × 2^(attempts − 1)); a
   permanent failure, or ``EXCHANGE_ALERT_MAX_ATTEMPTS`` attempts, ends the row ``failed`` with
@@ -28,13 +29,13 @@ recognisable as the same message (see docs/ALERTS.md).
 from __future__ import annotations
 
 import logging
-import time
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -252,34 +253,65 @@ def _renew(alert_ids: list[int], stamp: datetime) -> tuple[datetime, set[int]]:
     return now, ours
 
 
+class _ClaimHeartbeat(threading.Thread):
+    """Renews a batch's claim every quarter of the lease while the worker sends it, whatever
+    the sending is doing (a slow SMTP exchange included). It dies with its process: a dead
+    worker's claim then runs out after one lease. ``ours`` is the rows still claimed by us."""
+
+    def __init__(self, alert_ids: list[int], stamp: datetime):
+        super().__init__(name="alert-claim-heartbeat", daemon=True)
+        self.remaining = set(alert_ids)
+        self.ours = frozenset(alert_ids)
+        self.stamp = stamp
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        every = settings.EXCHANGE_CLAIM_LEASE_SECONDS / 4
+        try:
+            while not self.stopped.wait(every):
+                try:
+                    self.stamp, ours = _renew(list(self.remaining), self.stamp)
+                except Exception:  # the database is away: the rows' lease runs out, that's all
+                    logger.warning("Alert claim heartbeat missed", exc_info=True)
+                    continue
+                self.ours = frozenset(ours) | (self.ours - self.remaining)
+        finally:
+            connection.close()
+
+    def sent(self, alert_id: int) -> None:
+        self.remaining.discard(alert_id)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.is_alive():
+            self.join(timeout=10)
+
+
 def _deliver_channel(channel: str, alert_ids: list[int]) -> tuple[int, int]:
-    """Claim and send the alerts of one channel over one transport, renewing the claim every
-    quarter of the lease. Returns (delivered, failed)."""
+    """Claim and send the alerts of one channel over one transport, the claim renewed by a
+    heartbeat meanwhile. Returns (delivered, not delivered)."""
     stamp, won = _claim(alert_ids)
     if not won:
         return 0, len(alert_ids)
-    alerts = list(
-        Alert.objects.select_related("query__sender_member", "query__sender_unit", "recipient")
-        .filter(pk__in=won)
-        .order_by("-pk")  # sent from the end: oldest first
-    )
-    renew_every = settings.EXCHANGE_CLAIM_LEASE_SECONDS / 4
-    renewed = time.monotonic()
+    alerts = Alert.objects.select_related(
+        "query__sender_member", "query__sender_unit", "recipient"
+    ).filter(pk__in=won)
     delivered = failed = 0
+    heartbeat = _ClaimHeartbeat(won, stamp)
+    heartbeat.start()
     transport = transport_for(channel)
     try:
-        while alerts:
-            if time.monotonic() - renewed >= renew_every:
-                stamp, ours = _renew([a.pk for a in alerts], stamp)
-                renewed = time.monotonic()
-                failed += sum(1 for a in alerts if a.pk not in ours)
-                alerts = [a for a in alerts if a.pk in ours]
+        for alert in alerts.order_by("pk"):
+            if alert.pk not in heartbeat.ours:  # taken over by another worker: its row now
+                failed += 1
                 continue
-            if _send_claimed(alerts.pop(), transport):
+            if _send_claimed(alert, transport):
                 delivered += 1
             else:
                 failed += 1
+            heartbeat.sent(alert.pk)
     finally:
+        heartbeat.stop()
         transport.close()
     return delivered, failed + len(alert_ids) - len(won)
 

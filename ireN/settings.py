@@ -199,10 +199,11 @@ EXCHANGE_DUE_HOURS = {
 EXCHANGE_REMINDER_MINUTES = env.int("EXCHANGE_REMINDER_MINUTES", default=30)
 EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
 # A pending alert older than this is re-sent by the periodic task; a claim older than the lease
-# is taken to belong to a worker that died (a live worker renews its claim every quarter of the
-# lease), so a dead worker's alerts go out within lease + EXCHANGE_RESEND_EVERY_SECONDS.
+# is taken to belong to a worker that died (a live worker's heartbeat renews its claim every
+# quarter of the lease), so a dead worker's alerts go out within lease + EXCHANGE_RESEND_EVERY_
+# SECONDS (40 s by default).
 EXCHANGE_RESEND_AFTER_SECONDS = env.int("EXCHANGE_RESEND_AFTER_SECONDS", default=30)
-EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=45)
+EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=30)
 # --- Faults (faults): the re-send hands due alerts to the workers in batches (one task each),
 # at most MAX_PER_RUN per run; emails carry Message-ID <alert-{id}@{domain}>.
 EXCHANGE_RESEND_BATCH_SIZE = env.int("EXCHANGE_RESEND_BATCH_SIZE", default=200)

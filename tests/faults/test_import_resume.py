@@ -55,8 +55,7 @@ def _job(user, rows):
 
 def _lease_runs_out(job, settings):
     ImportJob.objects.filter(pk=job.pk).update(
-        heartbeat_at=timezone.now()
-        - timedelta(seconds=settings.SEIZURES_IMPORT_LEASE_SECONDS + 1)
+        heartbeat_at=timezone.now() - timedelta(seconds=settings.SEIZURES_IMPORT_LEASE_SECONDS + 1)
     )
 
 

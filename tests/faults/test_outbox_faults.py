@@ -108,3 +108,63 @@ def test_every_email_carries_one_stable_message_id(settings, smtp_server, focal_
     other_email = Alert.objects.get(query=other, channel=AlertChannel.EMAIL)
     outbox.alert_deliver(alert_id=other_email.pk)
     assert smtp_server.wait_for(3)[2]["message"]["Message-ID"] != expected
+
+
+class _SlowServer:
+    """An SMTP handler that takes ``delay`` seconds to accept each recipient."""
+
+    def __init__(self, delay):
+        self.delay = delay
+        self.accepted = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        import asyncio
+
+        await asyncio.sleep(self.delay)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.accepted += envelope.rcpt_tos
+        return "250 Message accepted for delivery"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_batch_keeps_its_claim_past_the_lease_by_its_heartbeat(settings, focal_kz, uz):
+    import threading
+    import time
+
+    from aiosmtpd.controller import Controller
+
+    from tests.conftest import _free_port
+
+    handler = _SlowServer(delay=0.4)
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EXCHANGE_CLAIM_LEASE_SECONDS = 1  # renewed every 0.25 s
+    try:
+        people = [member_user(uz, "focal_point", username=f"slow{i}.uz") for i in range(6)]
+        with pytest.MonkeyPatch.context() as patch:  # filed, the emails left for a worker
+            patch.setattr(outbox, "alerts_enqueue", lambda alert_ids: False)
+            query = file_query(focal_kz)
+        emails = Alert.objects.filter(query=query, channel=AlertChannel.EMAIL)
+        assert not emails.filter(state=AlertState.SENT).exists()
+        ids = list(emails.values_list("pk", flat=True))
+        result = {}
+        sender = threading.Thread(
+            target=lambda: result.update(outbox.alerts_deliver(alert_ids=ids))
+        )
+        sender.start()
+        time.sleep(1.6)  # past the lease: only the heartbeat keeps the rows ours
+        assert sender.is_alive()
+        taken_over = outbox._claim(ids)[1]
+        sender.join(timeout=30)
+    finally:
+        controller.stop()
+    assert taken_over == []
+    assert result == {"delivered": len(people), "failed": 0}
+    assert sorted(handler.accepted) == sorted(p.email for p in people)
