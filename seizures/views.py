@@ -270,9 +270,10 @@ def import_job(request, pk):
 def import_job_status(request, pk):
     """A small JSON status the progress bar polls."""
     job = _own_job(request, pk)
+    message = ""
     if job.waiting_to_resume:
         message = render_to_string("seizures/_import_waiting.html", {"job": job}).strip()
-    else:
+    elif not job.finished:
         message = _("Checking the rows: %(done)s of %(total)s…") % {
             "done": job.processed_rows,
             "total": job.total_rows,

@@ -416,11 +416,17 @@ def test_worker_killed_during_a_fan_out_every_mail_within_a_minute_none_twice(
 # --- (c) an import whose worker dies --------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_import_whose_worker_dies_is_resumed_within_two_minutes(
     broker, workers, settings, tmp_path, analyst_kz
 ):
+    import importlib
+
+    from django.apps import apps
     from django.urls import reverse
+
+    # The commodity vocabulary its migration seeds (an earlier test's flush may have emptied it).
+    importlib.import_module("seizures.migrations.0002_seed_commodities").seed(apps, None)
 
     from seizures import services
     from seizures.models import ImportJob, ImportStatus, SeizureReport
