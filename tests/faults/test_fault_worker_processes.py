@@ -13,6 +13,9 @@ PostgreSQL and a real SMTP server on 127.0.0.1. Each test is bounded in time.
 
 They need PostgreSQL (the worker processes share the test database) and REDIS_URL (CI's
 marker that brokers and workers are available), and redis-server on the PATH.
+
+(Over 400 lines: the redis-server, worker-process and counting-SMTP harness is shared by the
+three tests and used nowhere else.)
 """
 
 from __future__ import annotations
