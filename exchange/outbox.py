@@ -1,26 +1,44 @@
 """The alert outbox: rows written in the event's transaction, delivered after it commits, and
 re-sent by a periodic task until they are sent or given up.
 
-- ``alerts_create`` writes one row per person and channel and enqueues delivery on commit.
-- ``alert_deliver`` claims a row with one conditional UPDATE (only one worker can win it; a
-  claim older than the lease may be taken over), asks the channel's transport to send it and
-  records the outcome. A second run finds it claimed or sent and does nothing.
+- ``alerts_create`` writes one row per person and channel. The in-portal row *is* the
+  notification: it is written already delivered, so the bell shows it the moment the event
+  commits, broker or not. The other rows (email) are enqueued for delivery on commit.
+- ``alerts_deliver`` claims its rows with one locking statement (only one worker can win a
+  row; a claim older than ``EXCHANGE_CLAIM_LEASE_SECONDS`` belongs to a dead worker and may be
+  taken over), sends them over one connection per channel and records each outcome as soon as
+  it is known. While a batch is sent, a heartbeat thread renews its claim every quarter of
+  the lease, so a live worker keeps its rows however slow the mail server, and a dead one's
+  go out again within a lease and a re-send period.
+  A second run finds them claimed or sent and does nothing.
 - A failure backs off exponentially (``EXCHANGE_ALERT_BACKOFF_SECONDS`` × 2^(attempts − 1)); a
   permanent failure, or ``EXCHANGE_ALERT_MAX_ATTEMPTS`` attempts, ends the row ``failed`` with
   its last error. Failed rows are never picked again unless a network admin re-sends them.
-- ``alerts_resend_pending`` takes due rows oldest-due first from a partial index, so dead or
-  backing-off rows never starve new ones.
+- ``alerts_resend_pending`` takes every due, unclaimed row (oldest due first, from a partial
+  index, so dead or backing-off rows never starve new ones) and hands them to the workers in
+  batches of ``EXCHANGE_RESEND_BATCH_SIZE``, one task each, so that a backlog (the broker was
+  down) drains at the speed of all the workers, not a fixed number a minute. A dispatched row
+  is not due again for one lease, so the next run does not queue it twice.
+
+Delivery is at-least-once for email: if the SMTP server accepted a message and recording it
+as sent then failed (the worker died, the database went away), the row is sent again after
+its lease. Every email carries the Message-ID ``<alert-{id}@{domain}>``, so the copy is
+recognisable as the same message (see docs/ALERTS.md).
+
+(Over 400 lines on purpose: claiming, the claim's heartbeat, sending, the re-send and the
+admins' re-send share one set of rules about a row's state, best read in one place.)
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
@@ -44,24 +62,41 @@ def alerts_create(
         if person.pk in seen:
             continue
         seen.add(person.pk)
-        channels = [AlertChannel.PORTAL] + ([AlertChannel.EMAIL] if person.email else [])
-        rows += [
+        # The in-portal notification leaves nothing to send: it is delivered by being written.
+        rows.append(
             Alert(
                 recipient=person,
                 query=query,
                 reply=reply,
                 event=event,
-                channel=channel,
+                channel=AlertChannel.PORTAL,
                 created_at=now,
                 next_attempt_at=now,
+                claimed_at=now,
+                sent_at=now,
+                state=AlertState.SENT,
+                attempts=1,
             )
-            for channel in channels
-        ]
+        )
+        if person.email:
+            rows.append(
+                Alert(
+                    recipient=person,
+                    query=query,
+                    reply=reply,
+                    event=event,
+                    channel=AlertChannel.EMAIL,
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
     if not rows:
         return []
     Alert.objects.bulk_create(rows)
     ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: alerts_enqueue(alert_ids=ids))
+    to_send = [row.pk for row in rows if row.state == AlertState.PENDING]
+    if to_send:
+        transaction.on_commit(lambda: alerts_enqueue(alert_ids=to_send))
     return ids
 
 
@@ -136,6 +171,35 @@ def _record_failure(alert: Alert, error: TransportError) -> str:
     return AlertState.FAILED if give_up else AlertState.PENDING
 
 
+def _mark_sent(alert: Alert, transport) -> None:
+    """Stamp the alert sent; what the channel records about the delivery (the audit trail's
+    ``alert.email_sent``) goes in the same transaction, or not at all."""
+    with transaction.atomic():
+        Alert.objects.filter(pk=alert.pk).update(
+            state=AlertState.SENT,
+            sent_at=timezone.now(),
+            attempts=alert.attempts + 1,
+            last_error="",
+        )
+        transport.sent(alert)
+
+
+def _send_claimed(alert: Alert, transport) -> bool:
+    """Send one alert this worker has claimed and record the outcome at once (the window in
+    which a crash re-sends an accepted message is one UPDATE wide)."""
+    try:
+        transport.send(alert)
+    except TransportError as error:
+        _record_failure(alert, error)
+        return False
+    except Exception as error:  # a bug or a template error: count it, as a transient failure
+        logger.exception("Alert %s could not be delivered", alert.pk)
+        _record_failure(alert, TransportError(f"{type(error).__name__}: {error}"))
+        return False
+    _mark_sent(alert, transport)
+    return True
+
+
 def alert_deliver(*, alert_id: int, transport=None) -> bool:
     """Deliver one alert if nobody has: claim it, send it through its channel's transport,
     stamp it sent, or record the failure (backing off, or ``failed``). Returns whether this
@@ -149,31 +213,16 @@ def alert_deliver(*, alert_id: int, transport=None) -> bool:
     own_transport = transport is None
     transport = transport or transport_for(alert.channel)
     try:
-        transport.send(alert)
-    except TransportError as error:
-        _record_failure(alert, error)
-        return False
-    except Exception as error:  # a bug or a template error: count it, as a transient failure
-        logger.exception("Alert %s could not be delivered", alert_id)
-        _record_failure(alert, TransportError(f"{type(error).__name__}: {error}"))
-        return False
+        return _send_claimed(alert, transport)
     finally:
         if own_transport:
             transport.close()
-    with transaction.atomic():
-        Alert.objects.filter(pk=alert_id).update(
-            state=AlertState.SENT,
-            sent_at=timezone.now(),
-            attempts=alert.attempts + 1,
-            last_error="",
-        )
-        transport.sent(alert)
-    return True
 
 
 def _portal_publish(alert_ids: list[int]) -> int:
-    """In-portal notifications leave nothing to send: one conditional UPDATE claims and stamps
-    them all at once (rows already sent, or claimed by a live worker, are left alone)."""
+    """In-portal rows written before they were born delivered (or re-sent by an admin) leave
+    nothing to send: one conditional UPDATE claims and stamps them all at once (rows already
+    sent, or claimed by a live worker, are left alone)."""
     now = timezone.now()
     return Alert.objects.filter(
         _claimable(now), pk__in=alert_ids, channel=AlertChannel.PORTAL
@@ -186,10 +235,103 @@ def _portal_publish(alert_ids: list[int]) -> int:
     )
 
 
+def _claim(alert_ids: list[int]) -> tuple[datetime, list[int]]:
+    """Claim those of ``alert_ids`` nobody holds, in one transaction: rows another worker is
+    claiming at this very moment are skipped (PostgreSQL's SKIP LOCKED). Returns the claim's
+    stamp and the ids won."""
+    now = timezone.now()
+    with transaction.atomic():
+        won = list(
+            Alert.objects.select_for_update(skip_locked=True)
+            .filter(_claimable(now), pk__in=alert_ids)
+            .values_list("pk", flat=True)
+        )
+        if won:
+            Alert.objects.filter(_claimable(now), pk__in=won).update(claimed_at=now)
+    return now, won
+
+
+def _renew(alert_ids: list[int], stamp: datetime) -> tuple[datetime, set[int]]:
+    """The claim's heartbeat: move the claim of the rows still ours (pending, claimed with
+    ``stamp``) to now. Returns the new stamp and the rows still ours (a row another worker
+    took over after our lease ran out is no longer)."""
+    now = timezone.now()
+    Alert.objects.filter(pk__in=alert_ids, state=AlertState.PENDING, claimed_at=stamp).update(
+        claimed_at=now
+    )
+    ours = set(Alert.objects.filter(pk__in=alert_ids, claimed_at=now).values_list("pk", flat=True))
+    return now, ours
+
+
+class _ClaimHeartbeat(threading.Thread):
+    """Renews a batch's claim every quarter of the lease while the worker sends it, whatever
+    the sending is doing (a slow SMTP exchange included). It dies with its process: a dead
+    worker's claim then runs out after one lease. ``ours`` is the rows still claimed by us."""
+
+    def __init__(self, alert_ids: list[int], stamp: datetime):
+        super().__init__(name="alert-claim-heartbeat", daemon=True)
+        self.remaining = set(alert_ids)
+        self.ours = frozenset(alert_ids)
+        self.stamp = stamp
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        every = settings.EXCHANGE_CLAIM_LEASE_SECONDS / 4
+        try:
+            while not self.stopped.wait(every):
+                try:
+                    self.stamp, ours = _renew(list(self.remaining), self.stamp)
+                except Exception:  # the database is away: the rows' lease runs out, that's all
+                    logger.warning("Alert claim heartbeat missed", exc_info=True)
+                    continue
+                self.ours = frozenset(ours) | (self.ours - self.remaining)
+        finally:
+            connection.close()
+
+    def sent(self, alert_id: int) -> None:
+        self.remaining.discard(alert_id)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        if self.is_alive():
+            self.join(timeout=10)
+
+
+def _deliver_channel(channel: str, alert_ids: list[int]) -> tuple[int, int]:
+    """Claim and send the alerts of one channel over one transport, the claim renewed by a
+    heartbeat meanwhile. Returns (delivered, not delivered)."""
+    stamp, won = _claim(alert_ids)
+    if not won:
+        return 0, len(alert_ids)
+    alerts = Alert.objects.select_related(
+        "query__sender_member", "query__sender_unit", "recipient"
+    ).filter(pk__in=won)
+    delivered = failed = 0
+    heartbeat = _ClaimHeartbeat(won, stamp)
+    heartbeat.start()
+    transport = transport_for(channel)
+    try:
+        for alert in alerts.order_by("pk"):
+            if alert.pk not in heartbeat.ours:  # taken over by another worker: its row now
+                failed += 1
+                continue
+            if _send_claimed(alert, transport):
+                delivered += 1
+            else:
+                failed += 1
+            heartbeat.sent(alert.pk)
+    finally:
+        heartbeat.stop()
+        transport.close()
+    return delivered, failed + len(alert_ids) - len(won)
+
+
 def alerts_deliver(*, alert_ids: Iterable[int]) -> dict[str, int]:
     """Deliver several alerts: in-portal ones in one statement, then the others channel by
-    channel, each channel over one transport (one SMTP connection for all the emails). One
-    failing alert does not stop the others; failures are recorded on their rows."""
+    channel, each channel claimed at once and sent over one transport (one SMTP connection for
+    all the emails). One failing alert does not stop the others; failures are recorded on
+    their rows. ``failed`` counts those not delivered by this call (refused, deferred, or held
+    by another worker)."""
     alert_ids = list(alert_ids)
     delivered = _portal_publish(alert_ids)
     by_channel: dict[str, list[int]] = defaultdict(list)
@@ -203,36 +345,58 @@ def alerts_deliver(*, alert_ids: Iterable[int]) -> dict[str, int]:
         by_channel[channel].append(pk)
     failed = 0
     for channel, ids in by_channel.items():
-        transport = transport_for(channel)
-        try:
-            for alert_id in ids:
-                if alert_deliver(alert_id=alert_id, transport=transport):
-                    delivered += 1
-                else:
-                    failed += 1
-        finally:
-            transport.close()
+        sent, not_sent = _deliver_channel(channel, ids)
+        delivered += sent
+        failed += not_sent
     return {"delivered": delivered, "failed": failed}
 
 
 def alerts_resend_pending(
-    *, older_than_seconds: int | None = None, limit: int = 1000, now: datetime | None = None
+    *, older_than_seconds: int | None = None, limit: int | None = None, now: datetime | None = None
 ) -> dict:
     """Deliver the pending alerts that are due (broker was down, worker crashed, a transient
-    failure backed off), oldest due first. Freshly written rows are left to the task already
-    queued for them; failed rows are never picked."""
+    failure backed off), oldest due first, at most ``limit`` (``EXCHANGE_RESEND_MAX_PER_RUN``)
+    in one run. Freshly written rows are left to the task already queued for them, rows
+    claimed by a live worker to that worker; failed rows are never picked.
+
+    With a broker, the rows go out in batches of ``EXCHANGE_RESEND_BATCH_SIZE``, one delivery
+    task each, for all the workers to share; each batch is pushed one lease into the future
+    (``next_attempt_at``), so the next run does not queue it again while it waits in the
+    queue. Without one (in-process Celery) the batches are delivered here."""
+    from ireN.celery import app
+
     if older_than_seconds is None:
         older_than_seconds = settings.EXCHANGE_RESEND_AFTER_SECONDS
+    if limit is None:
+        limit = settings.EXCHANGE_RESEND_MAX_PER_RUN
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=older_than_seconds)
     due = list(
-        Alert.objects.filter(
-            state=AlertState.PENDING, next_attempt_at__lte=now, created_at__lte=cutoff
-        )
+        Alert.objects.filter(_claimable(now), next_attempt_at__lte=now, created_at__lte=cutoff)
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return {"pending": len(due), **alerts_deliver(alert_ids=due)}
+    size = max(1, settings.EXCHANGE_RESEND_BATCH_SIZE)
+    batches = [due[start : start + size] for start in range(0, len(due), size)]
+    result = {"pending": len(due), "delivered": 0, "failed": 0}
+    if app.conf.task_always_eager:
+        for batch in batches:
+            outcome = alerts_deliver(alert_ids=batch)
+            result["delivered"] += outcome["delivered"]
+            result["failed"] += outcome["failed"]
+        return result
+    from .tasks import deliver_alerts
+
+    dispatched_until = now + timedelta(seconds=settings.EXCHANGE_CLAIM_LEASE_SECONDS)
+    queued = 0
+    for batch in batches:
+        Alert.objects.filter(pk__in=batch, state=AlertState.PENDING).update(
+            next_attempt_at=dispatched_until
+        )
+        deliver_alerts.apply_async(kwargs={"alert_ids": batch})
+        queued += 1
+    result["batches"] = queued
+    return result
 
 
 def alerts_failed_count(*, user) -> int:

@@ -3,10 +3,11 @@ row (claimed with a conditional UPDATE), so a task that runs twice sends once, w
 they are all ``acks_late``: a worker lost mid-task leaves the message for another one.
 
 None of them retries on its own: delivery failures are recorded on the alert rows (with
-backoff, and a ``failed`` state), and the periodic re-send is the retry. The time limits keep
-a stuck SMTP server from holding a worker past the alert claim lease
-(``EXCHANGE_CLAIM_LEASE_SECONDS``, 300 s by default), after which another worker may take the
-rows over.
+backoff, and a ``failed`` state), and the periodic re-send is the retry. A delivery's heartbeat
+renews its claim every quarter of ``EXCHANGE_CLAIM_LEASE_SECONDS`` (30 s by default) while it
+sends, so the lease can be short (a dead worker's rows go out again soon) however long a batch
+takes; the time limits stop a worker stuck on an SMTP server, whose rows then go out after
+one lease.
 """
 
 from celery import shared_task

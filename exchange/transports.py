@@ -98,7 +98,18 @@ def alert_email_render(alert: Alert) -> EmailMessage:
     }
     subject = " ".join(render_to_string("exchange/email/alert_subject.txt", context).split())
     body = render_to_string("exchange/email/alert.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[alert.recipient.email],
+        headers={"Message-ID": alert_message_id(alert)},
+    )
+
+
+def alert_message_id(alert: Alert) -> str:
+    """One Message-ID per alert, the same on every attempt: a rare second copy (sent, then
+    recording it failed) is recognisable as the same message by mail clients and servers."""
+    return f"<alert-{alert.pk}@{settings.EXCHANGE_MESSAGE_ID_DOMAIN}>"
 
 
 def _text(message) -> str:

@@ -7,6 +7,7 @@ ALLOWED_HOSTS and EMAIL_URL.
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
@@ -201,7 +202,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "exchange-resend-pending-alerts": {
         "task": "exchange.tasks.resend_pending_alerts",
-        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=60),
+        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=10),
     },
     "exchange-watch-deadlines": {
         "task": "exchange.tasks.watch_deadlines",
@@ -219,9 +220,18 @@ EXCHANGE_DUE_HOURS = {
 EXCHANGE_REMINDER_MINUTES = env.int("EXCHANGE_REMINDER_MINUTES", default=30)
 EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
 # A pending alert older than this is re-sent by the periodic task; a claim older than the lease
-# is taken to belong to a worker that died.
+# is taken to belong to a worker that died (a live worker's heartbeat renews its claim every
+# quarter of the lease), so a dead worker's alerts go out within lease + EXCHANGE_RESEND_EVERY_
+# SECONDS (40 s by default).
 EXCHANGE_RESEND_AFTER_SECONDS = env.int("EXCHANGE_RESEND_AFTER_SECONDS", default=30)
-EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=300)
+EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=30)
+# --- Faults (faults): the re-send hands due alerts to the workers in batches (one task each),
+# at most MAX_PER_RUN per run; emails carry Message-ID <alert-{id}@{domain}>.
+EXCHANGE_RESEND_BATCH_SIZE = env.int("EXCHANGE_RESEND_BATCH_SIZE", default=200)
+EXCHANGE_RESEND_MAX_PER_RUN = env.int("EXCHANGE_RESEND_MAX_PER_RUN", default=100_000)
+EXCHANGE_MESSAGE_ID_DOMAIN = env.str(
+    "EXCHANGE_MESSAGE_ID_DOMAIN", default=urlsplit(PORTAL_BASE_URL).hostname or "iren.local"
+)
 # Exchange outbox: an alert that fails is tried again after BACKOFF × 2^(attempts − 1) seconds,
 # and given up ("failed", shown to network admins) after MAX_ATTEMPTS or a permanent refusal.
 EXCHANGE_ALERT_MAX_ATTEMPTS = env.int("EXCHANGE_ALERT_MAX_ATTEMPTS", default=8)
@@ -386,35 +396,42 @@ AUDIT_READ_DEDUPE_SECONDS = env.int("AUDIT_READ_DEDUPE_SECONDS", default=3600)
 # The cache (CACHES, below) remembers recent reads: shared through Redis when REDIS_URL is set,
 # so one worker process does not record a read another has just recorded.
 
-# Seizures: imports of more rows than this run in a Celery task with a progress bar; a job
-# still "running" after the lease is taken to belong to a worker that died (it wrote nothing).
+# Seizures: imports of more rows than this run in a Celery task with a progress bar.
 SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default=2000)
-SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=1800)
+# --- Faults (faults): a running import job's worker stamps it every HEARTBEAT seconds; a job
+# whose stamp is older than the LEASE lost its worker, and the periodic resume (every
+# SEIZURES_RESUME_IMPORTS_EVERY_SECONDS) hands it to another, which starts after the job's last
+# checkpoint (one every CHECKPOINT_ROWS checked rows). So a crashed import is taken up again
+# within LEASE + RESUME_EVERY (90 s by default). A job resumed MAX_RESUMES times (it keeps
+# killing its worker, or keeps hitting the hard time limit) ends failed.
+SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=60)
+SEIZURES_IMPORT_HEARTBEAT_SECONDS = env.int("SEIZURES_IMPORT_HEARTBEAT_SECONDS", default=15)
+SEIZURES_IMPORT_CHECKPOINT_ROWS = env.int("SEIZURES_IMPORT_CHECKPOINT_ROWS", default=5000)
+SEIZURES_IMPORT_MAX_RESUMES = env.int("SEIZURES_IMPORT_MAX_RESUMES", default=3)
 # The one size limit of every import path (browser form, import job and API).
 SEIZURES_IMPORT_MAX_BYTES = env.int("SEIZURES_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
-# The import task's hard and soft time limits: both below the lease, so that a live import is
-# never re-queued as if its worker had died (by default a minute and two minutes below it).
-SEIZURES_IMPORT_TIME_LIMIT_SECONDS = env.int(
-    "SEIZURES_IMPORT_TIME_LIMIT_SECONDS", default=max(2, SEIZURES_IMPORT_LEASE_SECONDS - 60)
-)
+# The import task's hard and soft time limits (the soft one ends the job failed, the hard one
+# a minute later stops a worker that did not heed it). They bound one run, not the lease: a
+# live import keeps its lease by its heartbeat however long it runs.
+SEIZURES_IMPORT_TIME_LIMIT_SECONDS = env.int("SEIZURES_IMPORT_TIME_LIMIT_SECONDS", default=1740)
 SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS = env.int(
     "SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS",
     default=max(1, SEIZURES_IMPORT_TIME_LIMIT_SECONDS - 60),
 )
-if not (
-    SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS
-    < SEIZURES_IMPORT_TIME_LIMIT_SECONDS
-    < SEIZURES_IMPORT_LEASE_SECONDS
-):
+if not SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS < SEIZURES_IMPORT_TIME_LIMIT_SECONDS:
     raise ImproperlyConfigured(
-        "SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS < SEIZURES_IMPORT_TIME_LIMIT_SECONDS < "
-        "SEIZURES_IMPORT_LEASE_SECONDS must hold."
+        "SEIZURES_IMPORT_SOFT_TIME_LIMIT_SECONDS < SEIZURES_IMPORT_TIME_LIMIT_SECONDS must hold."
+    )
+if not 0 < 2 * SEIZURES_IMPORT_HEARTBEAT_SECONDS < SEIZURES_IMPORT_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "SEIZURES_IMPORT_LEASE_SECONDS must exceed twice SEIZURES_IMPORT_HEARTBEAT_SECONDS, so "
+        "that one late heartbeat does not hand a live import to another worker."
     )
 # An XLSX export is built in memory: larger ones are refused (CSV is streamed, without limit).
 SEIZURES_EXPORT_XLSX_MAX_ROWS = env.int("SEIZURES_EXPORT_XLSX_MAX_ROWS", default=100_000)
 CELERY_BEAT_SCHEDULE["seizures-resume-imports"] = {
     "task": "seizures.import_jobs_resume",
-    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=300),
+    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=30),
 }
 
 # --- Operations (ops app): health, metrics, idempotency, database outage answers -------------

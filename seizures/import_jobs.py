@@ -2,8 +2,17 @@
 files. Small files are imported in the request; larger ones by a Celery task
 (``seizures.import_job_run``).
 
-A job is claimed by a conditional update (pending, or running past its lease), so running it
-twice imports once. What can go wrong, and what then happens:
+A job is claimed by a conditional update (pending, or running with a heartbeat older than its
+lease), so running it twice imports once. While it runs, a thread stamps ``heartbeat_at``
+every ``SEIZURES_IMPORT_HEARTBEAT_SECONDS``, and checking the rows leaves a checkpoint every
+``SEIZURES_IMPORT_CHECKPOINT_ROWS`` rows (the reports and problems found so far). What can go
+wrong, and what then happens:
+
+- the worker dies (killed, machine lost): the heartbeat stops; once it is older than
+  ``SEIZURES_IMPORT_LEASE_SECONDS`` the job page says "waiting to resume" and the periodic
+  ``import_jobs_resume`` queues it again; the next worker starts after the last checkpoint
+  (writing is one transaction, so nothing was half written). A job resumed
+  ``SEIZURES_IMPORT_MAX_RESUMES`` times ends failed;
 
 - the file is refused (``ImportRejected``): the job ends ``failed`` with its row report;
 - the database or the file storage is briefly unreachable (``ImportInterrupted``): the claim
@@ -18,26 +27,27 @@ from __future__ import annotations
 import io
 import logging
 import re
+import threading
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import InterfaceError, OperationalError, transaction
-from django.db.models import Q
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import permissions
 from .auditing import seizures_import_record
 from .importing import (
+    ImportCheck,
     ImportRejected,
     detect_format,
     import_size_check,
     read_import_file,
-    seizures_validate,
     seizures_write,
 )
-from .models import ImportJob, ImportStatus
+from .models import ImportCheckpoint, ImportJob, ImportStatus, SeizureReport
 
 logger = logging.getLogger(__name__)
 
@@ -124,45 +134,150 @@ def import_job_fail(*, job_id: int, message: str) -> None:
 
 
 def _job_release(job_id: int) -> None:
-    """Give the claim back so that a retry (or the periodic resume) runs the job again."""
+    """Give the claim back so that a retry (or the periodic resume) runs the job again (from
+    its last checkpoint)."""
     try:
         ImportJob.objects.filter(pk=job_id, status=ImportStatus.RUNNING).update(
-            status=ImportStatus.PENDING, started_at=None, processed_rows=0
+            status=ImportStatus.PENDING, started_at=None, heartbeat_at=None
         )
     except TRANSIENT_ERRORS:
         # The database is still away: the lease runs out and the resume task picks it up.
         logger.warning("Import job %s keeps its claim until its lease runs out", job_id)
 
 
-def import_job_run(*, job_id: int) -> None:
-    """Run one import job. Safe to call twice: only a waiting job (or one whose worker died
-    long ago, which wrote nothing since writing and finishing are one transaction) is
-    claimed. Raises ``ImportInterrupted`` on a transient error (outside a request)."""
+class _Heartbeat(threading.Thread):
+    """Stamps the job's ``heartbeat_at`` while it runs, whatever the job is doing (reading a
+    large workbook, checking rows, writing them with COPY). It dies with its process, which is
+    the point: a job whose stamp grows old has lost its worker."""
+
+    def __init__(self, job_id: int):
+        super().__init__(name=f"import-heartbeat-{job_id}", daemon=True)
+        self.job_id = job_id
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(settings.SEIZURES_IMPORT_HEARTBEAT_SECONDS):
+                try:
+                    ImportJob.objects.filter(pk=self.job_id, status=ImportStatus.RUNNING).update(
+                        heartbeat_at=timezone.now()
+                    )
+                except TRANSIENT_ERRORS:
+                    logger.warning("Import job %s: heartbeat missed", self.job_id)
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=10)
+
+
+def _claim(job_id: int) -> bool:
+    """Claim a waiting job, or take over one whose worker's heartbeat stopped (counted in
+    ``resumes``)."""
     now = timezone.now()
+    claim = {"status": ImportStatus.RUNNING, "started_at": now, "heartbeat_at": now}
+    if ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(**claim):
+        return True
     stale = now - timedelta(seconds=settings.SEIZURES_IMPORT_LEASE_SECONDS)
-    claimed = (
-        ImportJob.objects.filter(pk=job_id)
-        .filter(
-            Q(status=ImportStatus.PENDING) | Q(status=ImportStatus.RUNNING, started_at__lt=stale)
+    return bool(
+        ImportJob.objects.filter(_stale_q(stale), pk=job_id).update(
+            **claim, resumes=F("resumes") + 1
         )
-        .update(status=ImportStatus.RUNNING, started_at=now, processed_rows=0)
     )
-    if claimed != 1:
+
+
+def _stale_q(stale) -> Q:
+    """Running, and no sign of life since ``stale``."""
+    return Q(status=ImportStatus.RUNNING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+
+
+def _restore(check: ImportCheck, job_id: int) -> int:
+    """Take up the checkpoints of a job run before: returns the number of rows they cover."""
+    fields = {}
+    done = 0
+    for point in ImportCheckpoint.objects.filter(job_id=job_id).order_by("rows_done"):
+        for values in point.reports:
+            for name, value in values.items():
+                field = fields.get(name) or fields.setdefault(
+                    name, SeizureReport._meta.get_field(name)
+                )
+                values[name] = field.to_python(value)
+            check.reports.append(values)
+        check.problems += point.problems
+        for member_id, reference, number in point.seen:
+            check.seen[(member_id, reference)] = number
+        done = point.rows_done
+    return done
+
+
+class _Checkpoints:
+    """Saves what checking found since the last checkpoint, every ``CHECKPOINT_ROWS`` rows
+    (with the progress, in one transaction), and the progress alone every thousand rows."""
+
+    def __init__(self, job_id: int, check: ImportCheck, done: int):
+        self.job_id, self.check = job_id, check
+        self.done = done
+        self.marks = (len(check.reports), len(check.problems), len(check.seen))
+
+    def __call__(self, index: int) -> None:
+        if index - self.done < settings.SEIZURES_IMPORT_CHECKPOINT_ROWS:
+            ImportJob.objects.filter(pk=self.job_id).update(processed_rows=index)
+            return
+        check = self.check
+        reports, problems, seen = self.marks
+        seen_items = list(check.seen.items())[seen:]
+        with transaction.atomic():
+            ImportCheckpoint.objects.create(
+                job_id=self.job_id,
+                rows_done=index,
+                reports=check.reports[reports:],
+                problems=check.problems[problems:],
+                seen=[[member, reference, row] for (member, reference), row in seen_items],
+            )
+            ImportJob.objects.filter(pk=self.job_id).update(processed_rows=index)
+        self.done = index
+        self.marks = (len(check.reports), len(check.problems), len(check.seen))
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Run one import job. Safe to call twice: only a waiting job (or one whose worker's
+    heartbeat stopped: it wrote nothing, since writing and finishing are one transaction) is
+    claimed, and a job taken over starts after its last checkpoint. Raises
+    ``ImportInterrupted`` on a transient error (outside a request)."""
+    if not _claim(job_id):
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.resumes > settings.SEIZURES_IMPORT_MAX_RESUMES:
+        logger.error("Import job %s lost its worker %d times: given up", job_id, job.resumes)
+        ImportCheckpoint.objects.filter(job_id=job_id).delete()
+        import_job_fail(
+            job_id=job_id,
+            message=_(
+                "The import was interrupted too many times; nothing was imported. Try again, "
+                "or split the file."
+            ),
+        )
+        return
     user = job.created_by
-
-    def progress(done: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done)
-
     in_request = transaction.get_connection().in_atomic_block
+    heartbeat = None if in_request else _Heartbeat(job_id)
+    if heartbeat is not None:
+        heartbeat.start()
     try:
         with job.file.open("rb") as handle:
             content = handle.read()
         notes: list[str] = []
         rows = read_import_file(content, job.filename, notes)
-        ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows))
-        reports = seizures_validate(user=user, rows=rows, progress=progress)
+        check = ImportCheck(user=user)
+        done = _restore(check, job_id)
+        if done:
+            logger.info("Import job %s resumes after row %d of %d", job_id, done, len(rows))
+        ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows), processed_rows=done)
+        check.check(rows, start=done, every=_Checkpoints(job_id, check, done))
+        reports = check.finish()
         with transaction.atomic():
             imported = seizures_write(reports)
             ImportJob.objects.filter(pk=job_id).update(
@@ -174,8 +289,10 @@ def import_job_run(*, job_id: int) -> None:
                 finished_at=timezone.now(),
             )
             seizures_import_record(user=user, reports=reports, filename=job.filename, job_id=job_id)
+            ImportCheckpoint.objects.filter(job_id=job_id).delete()
     except ImportRejected as rejected:
         _job_fail(job_id, errors={"count": rejected.error_count, "rows": rejected.row_errors})
+        ImportCheckpoint.objects.filter(job_id=job_id).delete()
     except TRANSIENT_ERRORS as error:
         if in_request:
             raise  # the request's transaction is broken: let it fail whole
@@ -188,17 +305,22 @@ def import_job_run(*, job_id: int) -> None:
         # A bug: retrying would fail the same way. Tell the uploader rather than leave the
         # progress bar spinning (nothing was written).
         logger.exception("Seizure import job %s failed", job_id)
+        ImportCheckpoint.objects.filter(job_id=job_id).delete()
         import_job_fail(
             job_id=job_id,
             message=_(
                 "The import stopped on an unexpected error; nothing was imported. Try again."
             ),
         )
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
 
 
 def import_jobs_resume() -> int:
     """Queue again the jobs nobody is working on: waiting for more than two minutes (the
-    broker lost the message) or running past the lease (the worker died). Returns how many."""
+    broker lost the message) or running with a heartbeat older than the lease (the worker
+    died). Returns how many."""
     from .tasks import run_seizure_import
 
     now = timezone.now()
@@ -206,7 +328,7 @@ def import_jobs_resume() -> int:
     job_ids = list(
         ImportJob.objects.filter(
             Q(status=ImportStatus.PENDING, created_at__lt=now - timedelta(minutes=2))
-            | Q(status=ImportStatus.RUNNING, started_at__lt=stale)
+            | _stale_q(stale)
         ).values_list("pk", flat=True)
     )
     for job_id in job_ids:

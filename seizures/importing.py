@@ -220,6 +220,89 @@ def read_import_file(
     return parsed
 
 
+class ImportCheck:
+    """Checking the rows of an import, one after the other, with a state that can be saved
+    part-way and taken up again (an import job's checkpoints, ``seizures.import_jobs``): the
+    reports of the rows checked so far, their problems, and the (member, reference) pairs seen
+    (a reference used twice in one file is a problem of the second row). ``finish`` adds the
+    references already in the database and raises, or returns the reports."""
+
+    def __init__(self, *, user, member_ids: Iterable[int] | None = None):
+        self.user = user
+        self.validator = SeizureValidator(user=user, member_ids=member_ids)
+        self.problems: list[dict] = []
+        self.reports: list[dict] = []
+        self.seen: dict[tuple[int, str], int] = {}
+
+    def check(
+        self,
+        rows: list[tuple[int, dict]],
+        *,
+        start: int = 0,
+        every: Callable[[int], None] | None = None,
+    ) -> None:
+        """Check ``rows[start:]``; ``every(done)`` is called after each thousandth row."""
+        validator = self.validator
+        # The optional columns go in when the file has them (an export does).
+        extra = bool(rows) and any(c in rows[0][1] for c in IMPORT_OPTIONAL_COLUMNS)
+        for index, (number, data) in enumerate(rows[start:], start=start + 1):
+            values, errors = validator.clean(data, extra=extra)
+            for column in _KNOWN_COLUMNS:
+                if column in errors:
+                    self.problems.append(
+                        {"row": number, "column": column, "message": errors[column]}
+                    )
+            if values["reference"] and values["reporting_member_id"]:
+                key = (values["reporting_member_id"], values["reference"])
+                if key in self.seen:
+                    self.problems.append(
+                        {
+                            "row": number,
+                            "column": "reference",
+                            "message": _(
+                                "The reference %(reference)s is already used in row %(row)s."
+                            )
+                            % {"reference": key[1], "row": self.seen[key]},
+                        }
+                    )
+                else:
+                    self.seen[key] = number
+            if not errors:
+                values["created_by_id"] = getattr(self.user, "pk", None)
+                self.reports.append(values)
+            if every is not None and index % 1000 == 0:
+                every(index)
+
+    def finish(self) -> list[dict]:
+        """Add the references the database already has; raise ``ImportRejected`` naming every
+        problem, or return the reports to write."""
+        problems = self.problems
+        taken = references_taken(self.seen)
+        if taken:
+            for (member_id, reference), number in self.seen.items():
+                if (member_id, reference) in taken:
+                    problems.append(
+                        {
+                            "row": number,
+                            "column": "reference",
+                            "message": _("%(member)s already has a seizure report %(reference)s.")
+                            % {
+                                "member": self.validator.member_codes[member_id],
+                                "reference": reference,
+                            },
+                        }
+                    )
+        if problems:
+            problems.sort(
+                key=lambda p: (
+                    p["row"],
+                    _KNOWN_COLUMNS.index(p["column"]) if p["column"] in _KNOWN_COLUMNS else -1,
+                )
+            )
+            raise ImportRejected(problems)
+        return self.reports
+
+
 def seizures_validate(
     *,
     user,
@@ -230,55 +313,9 @@ def seizures_validate(
     """Check every row of an import (no writes). Returns the field values of each report, or
     raises ``ImportRejected`` naming each bad row, column and reason. ``member_ids`` replaces
     the user's reporting rights for the demo data only."""
-    validator = SeizureValidator(user=user, member_ids=member_ids)
-    # The optional columns go in when the file has them (an export does).
-    extra = bool(rows) and any(c in rows[0][1] for c in IMPORT_OPTIONAL_COLUMNS)
-    problems: list[dict] = []
-    reports: list[dict] = []
-    seen: dict[tuple[int, str], int] = {}
-    for index, (number, data) in enumerate(rows, start=1):
-        values, errors = validator.clean(data, extra=extra)
-        for column in _KNOWN_COLUMNS:
-            if column in errors:
-                problems.append({"row": number, "column": column, "message": errors[column]})
-        if values["reference"] and values["reporting_member_id"]:
-            key = (values["reporting_member_id"], values["reference"])
-            if key in seen:
-                problems.append(
-                    {
-                        "row": number,
-                        "column": "reference",
-                        "message": _("The reference %(reference)s is already used in row %(row)s.")
-                        % {"reference": key[1], "row": seen[key]},
-                    }
-                )
-            else:
-                seen[key] = number
-        if not errors:
-            values["created_by_id"] = getattr(user, "pk", None)
-            reports.append(values)
-        if progress is not None and index % 1000 == 0:
-            progress(index)
-    taken = references_taken(seen)
-    if taken:
-        for (member_id, reference), number in seen.items():
-            if (member_id, reference) in taken:
-                problems.append(
-                    {
-                        "row": number,
-                        "column": "reference",
-                        "message": _("%(member)s already has a seizure report %(reference)s.")
-                        % {"member": validator.member_codes[member_id], "reference": reference},
-                    }
-                )
-    if problems:
-        problems.sort(
-            key=lambda p: (
-                p["row"],
-                _KNOWN_COLUMNS.index(p["column"]) if p["column"] in _KNOWN_COLUMNS else -1,
-            )
-        )
-        raise ImportRejected(problems)
+    check = ImportCheck(user=user, member_ids=member_ids)
+    check.check(rows, every=progress)
+    reports = check.finish()
     if progress is not None:
         progress(len(rows))
     return reports

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -270,9 +271,19 @@ def import_job(request, pk):
 def import_job_status(request, pk):
     """A small JSON status the progress bar polls."""
     job = _own_job(request, pk)
+    message = ""
+    if job.waiting_to_resume:
+        message = render_to_string("seizures/_import_waiting.html", {"job": job}).strip()
+    elif not job.finished:
+        message = _("Checking the rows: %(done)s of %(total)s…") % {
+            "done": job.processed_rows,
+            "total": job.total_rows,
+        }
     return JsonResponse(
         {
             "status": job.status,
+            "waiting": job.waiting_to_resume,
+            "message": message,
             "finished": job.finished,
             "percent": job.percent,
             "processed_rows": job.processed_rows,

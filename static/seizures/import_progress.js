@@ -10,9 +10,12 @@
     fetch(box.dataset.statusUrl, {credentials: "same-origin"})
       .then(function (r) { return r.json(); })
       .then(function (s) {
-        document.getElementById("import-bar").value = s.percent;
+        var bar = document.getElementById("import-bar");
         if (s.finished) { window.location.reload(); return; }
-        document.getElementById("import-state").textContent = s.processed_rows + " / " + s.total_rows;
+        // A job whose worker died waits to be resumed: an indeterminate bar, never a frozen one.
+        if (s.waiting) { bar.removeAttribute("value"); } else { bar.value = s.percent; }
+        document.getElementById("import-state").textContent =
+          s.message || (s.processed_rows + " / " + s.total_rows);
         setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });

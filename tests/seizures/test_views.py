@@ -168,6 +168,8 @@ def test_large_import_runs_in_celery_and_reports_progress(
         "total_rows": 5,
         "imported": 5,
         "failed": False,
+        "waiting": False,
+        "message": "",
     }
 
 
