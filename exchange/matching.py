@@ -9,6 +9,9 @@ decided by ``matching_permissions`` (``disclosable``, ``visible``), never here.
 Values held by more than ``MATCHING_COMMON_THRESHOLD`` records are *common*: their existing
 hits are marked common and stop alerting, and a new record carrying one raises no new hit
 (otherwise every new record would make a hit per holder, as in MISP's over-correlation).
+
+A little over 400 lines: index, match and watch share the same set-based queries; hit states
+live apart in ``matching_hits``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,9 @@
 Development needs nothing set: SQLite in the project folder, Celery tasks run in-process and
 mail is printed to the console. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=0,
 ALLOWED_HOSTS and EMAIL_URL.
+
+Over 400 lines on purpose: one module, so that every setting, its environment variable and its
+default stand in one place (README lists them); each block is headed by its concern.
 """
 
 from datetime import timedelta
