@@ -27,9 +27,6 @@ recognisable as the same message (see docs/ALERTS.md).
 
 (Over 400 lines on purpose: claiming, the claim's heartbeat, sending, the re-send and the
 admins' re-send share one set of rules about a row's state, best read in one place.)
-
-Over 400 lines: creating, claiming, delivering, backing off and re-sending are one state
-machine over the same rows, and read best together.
 """
 
 from __future__ import annotations
