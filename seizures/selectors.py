@@ -32,6 +32,8 @@ from .totals import totals_source
 #: Base units in the order totals are given.
 BASE_UNIT_ORDER = ["kg", "l", "pieces"]
 _DIMENSION_UNIT = dict(BASE_UNITS)
+#: The report list's order, latest seizure first: also the keyset of its pages.
+SEIZURE_LIST_ORDERING = ("-seized_on", "-pk")
 
 
 def _scoped(user, filters=None, *, operation: Operation | None = None) -> QuerySet:
@@ -50,7 +52,7 @@ def seizure_list(*, user, filters=None) -> QuerySet:
     queryset = _scoped(user, filters).select_related(
         "reporting_member", "commodity", "operation", "control_unit"
     )
-    return queryset.order_by("-seized_on", "-pk")
+    return queryset.order_by(*SEIZURE_LIST_ORDERING)
 
 
 def seizure_count(*, user, filters=None) -> int:

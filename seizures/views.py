@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+
+from ireN.pagination import keyset_page
 
 from . import auditing, charts, exporting, permissions, selectors, services
 from .filtersets import SeizureFilterSet
@@ -87,13 +88,18 @@ def report_list(request):
         queryset = selectors.seizure_list(user=request.user).none()
     else:
         queryset = selectors.seizure_list(user=request.user, filters=filters)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    # By cursor (any page costs what the first does), unless sorted on another column.
+    rows, previous_url, next_url = keyset_page(
+        request, queryset, ordering=selectors.SEIZURE_LIST_ORDERING
+    )
     return render(
         request,
         "seizures/report_list.html",
         {
             "form": filters.form,
-            "page": page,
+            "page": rows,
+            "previous_url": previous_url,
+            "next_url": next_url,
         },
     )
 
