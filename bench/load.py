@@ -264,7 +264,7 @@ async def seed_volume(base: str, queries: int, reports: int) -> None:
             client = await login(base, f"focal.{member.lower()}")
         except RuntimeError:
             continue
-        async with client:
+        try:
             for _ in range(queries // len(MEMBERS)):
                 await client.post("/api/v1/queries/", json=filing(member, rng))
             per_member = reports // len(MEMBERS)
@@ -277,6 +277,8 @@ async def seed_volume(base: str, queries: int, reports: int) -> None:
                 )
                 if response.status_code != 201:
                     print(f"  import for {member}: {response.status_code} {response.text[:200]}")
+        finally:
+            await client.aclose()
 
 
 def import_csv(member: str, rows: int, rng: random.Random) -> bytes:

@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import MemberAdministration
+from members.selectors import member_vocabulary
 
 from . import permissions, selectors
 from .models import Priority, Query, QueryKind, QueryStatus, RecipientState
@@ -28,7 +28,7 @@ BOX_CHOICES = [("all", _("All")), ("incoming", _("Incoming")), ("outgoing", _("O
 
 
 def _member_choices():
-    return [(m.code.code, m.display_name) for m in MemberAdministration.objects.order_by("name")]
+    return [(m.code.code, m.display_name) for m in member_vocabulary()]
 
 
 class QueryFilterSet(django_filters.FilterSet):

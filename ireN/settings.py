@@ -316,6 +316,15 @@ if REDIS_URL:
         }
     }
 
+# Performance (caches across requests, see members/caching.py): how long each user's rights
+# and the vocabularies (members, control units, commodities, operations) may be served from
+# the cache; changes invalidate them at once. 0 turns a cache off.
+PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=300)
+VOCABULARY_CACHE_SECONDS = env.int("VOCABULARY_CACHE_SECONDS", default=3600)
+# Sessions are read from the cache and written through to the database when Redis is there.
+if REDIS_URL:
+    SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+
 # Seizures: imports of more rows than this run in a Celery task with a progress bar; a job
 # still "running" after the lease is taken to belong to a worker that died (it wrote nothing).
 SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default=2000)

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from members.models import MemberAdministration
+from members.selectors import member_vocabulary
 
 from .models import Category, Commodity, Operation, SeizureReport, TransportMode
+from .vocabulary import commodity_vocabulary, operation_choices
 
 GROUP_BY_CHOICES = [
     "category",
@@ -147,22 +149,16 @@ class SeizureFilterSet(django_filters.FilterSet):
         return queryset.filter(operation_id=operation.pk)
 
     def with_choices(self):
-        """Drop-downs for the browser (three small queries the API does not need)."""
+        """Drop-downs for the browser (from the vocabulary cache; the API does not need them)."""
         fields = self.form.fields
         fields["member"].widget = forms.Select(
-            choices=_blank(
-                [
-                    (str(m.code), m.display_name)
-                    for m in MemberAdministration.objects.order_by("name")
-                ]
-            )
+            choices=_blank([(str(m.code), m.display_name) for m in member_vocabulary()])
         )
+        commodities = sorted(commodity_vocabulary(), key=lambda c: c.display_name)
         fields["commodity"].widget = forms.Select(
-            choices=_blank([(c.code, c.display_name) for c in Commodity.objects.order_by("name")])
+            choices=_blank([(c.code, c.display_name) for c in commodities])
         )
-        fields["operation"].widget = forms.Select(
-            choices=_blank([(o.code, o.name) for o in Operation.objects.order_by("name")])
-        )
+        fields["operation"].widget = forms.Select(choices=_blank(operation_choices()))
         return self
 
     @property

@@ -14,13 +14,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from members.models import MemberAdministration, localized_name
+from members.selectors import member_vocabulary
 
 from .columns import SOURCES, to_cells
 from .models import (
     BASE_UNITS,
     Category,
-    Commodity,
     DetectionMethod,
     Operation,
     SeizureReport,
@@ -28,6 +27,7 @@ from .models import (
 )
 from .permissions import restrict_operations, restrict_seizure_totals, restrict_seizures
 from .totals import totals_source
+from .vocabulary import commodity_vocabulary
 
 #: Base units in the order totals are given.
 BASE_UNIT_ORDER = ["kg", "l", "pieces"]
@@ -77,12 +77,7 @@ def _group_fields(group_by: str):
     modes = dict(TransportMode.choices)
     methods = dict(DetectionMethod.choices)
     if group_by in ("category", "commodity"):
-        commodities = {
-            pk: (code, localized_name(name, name_ru), category)
-            for pk, code, name, name_ru, category in Commodity.objects.values_list(
-                "pk", "code", "name", "name_ru", "category"
-            )
-        }
+        commodities = {c.pk: (c.code, c.display_name, c.category) for c in commodity_vocabulary()}
         if group_by == "category":
             return ["commodity_id"], lambda r: (
                 commodities[r["commodity_id"]][2],
@@ -91,8 +86,7 @@ def _group_fields(group_by: str):
         return ["commodity_id"], lambda r: commodities[r["commodity_id"]][:2]
     if group_by == "member":
         members = {
-            member.pk: (str(member.code), member.display_name)
-            for member in MemberAdministration.objects.only("pk", "code", "name")
+            member.pk: (str(member.code), member.display_name) for member in member_vocabulary()
         }
         return ["reporting_member_id"], lambda r: members[r["reporting_member_id"]]
     if group_by == "month":
