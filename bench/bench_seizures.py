@@ -92,6 +92,7 @@ from django.test import Client  # noqa: E402
 from members import permissions  # noqa: E402
 from members.demo import MEMBERS  # noqa: E402
 from members.models import MemberAdministration, RoleName, User  # noqa: E402
+from seizures import permissions as seizure_permissions  # noqa: E402
 from seizures import services  # noqa: E402
 from seizures.filtersets import GROUP_BY_CHOICES  # noqa: E402
 from seizures.models import (  # noqa: E402
@@ -499,7 +500,7 @@ def main() -> None:
             cursor.execute("ANALYZE seizures_seizuretotal; ANALYZE seizures_seizureroutetotal")
     cells = (SeizureTotal.objects.count(), SeizureRouteTotal.objects.count())
     total = SeizureReport.objects.count()
-    visible = permissions.restrict_seizures(analyst).count()
+    visible = seizure_permissions.restrict_seizures(analyst).count()
     print("Stats endpoint against raw SQL (median of", args.repeat, "runs):", flush=True)
     stats = time_stats(analyst, members, args.repeat)
     print("Dashboard:", flush=True)

@@ -321,6 +321,9 @@ if REDIS_URL:
 # the cache; changes invalidate them at once. 0 turns a cache off.
 PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=300)
 VOCABULARY_CACHE_SECONDS = env.int("VOCABULARY_CACHE_SECONDS", default=3600)
+# The seizure dashboard's charts, shared by the users who read the same reports; any write of
+# the totals invalidates them at once.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
 # Sessions are read from the cache and written through to the database when Redis is there.
 if REDIS_URL:
     SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")

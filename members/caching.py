@@ -42,6 +42,16 @@ def _bump(key: str) -> None:
         transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
 
 
+def generation(name: str) -> str:
+    """The current generation of a named cache (e.g. ``seizure-totals``): part of its keys."""
+    return _generation(f"iren:generation:{name}")
+
+
+def changed(name: str) -> None:
+    """A named cache's entries are stale: they are never read again."""
+    _bump(f"iren:generation:{name}")
+
+
 def rights_changed(*args, **kwargs) -> None:
     """Every user's cached rights are recomputed on their next request (also a signal
     receiver)."""

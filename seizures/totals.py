@@ -23,7 +23,13 @@ from django.db import connection, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncYear
 
+from members import caching
+
 from .models import Commodity, SeizureReport, SeizureRouteTotal, SeizureTotal
+
+#: The named cache (``members.caching``) of whatever is drawn from the totals: every write
+#: of the totals makes it stale.
+TOTALS_CACHE = "seizure-totals"
 
 _MONTH_KEY = [
     "month",
@@ -103,19 +109,25 @@ def _cells(reports: Iterable) -> tuple[dict, dict]:
 
 def _upsert(model, key: list[str], cells: dict, sign: int) -> None:
     """One statement (PostgreSQL) adding every cell's count and total to the table; cells are
-    sent in key order so that two concurrent writers lock rows in the same order."""
+    sent in key order so that two concurrent writers lock rows in the same order. Taking out
+    (``sign=-1``) updates the existing cells instead (an INSERT of negative counts would break
+    the table's checks before any conflict is seen), then drops the empty ones."""
     if not cells:
         return
     table = model._meta.db_table
     columns = [*key, "reports", "quantity_base"]
     names = ", ".join(columns)
-    conflict = ", ".join(key)
-    update = (
-        f"reports = {table}.reports + EXCLUDED.reports, "
-        f"quantity_base = {table}.quantity_base + EXCLUDED.quantity_base"
-    )
-    rows = [(*k, sign * v[0], sign * v[1]) for k, v in sorted(cells.items())]
+    rows = [(*k, v[0], v[1]) for k, v in sorted(cells.items())]
     with connection.cursor() as cursor:
+        if sign < 0:
+            _subtract(cursor, table, key, rows)
+            cursor.execute(f"DELETE FROM {table} WHERE reports <= 0")
+            return
+        update = (
+            f"reports = {table}.reports + EXCLUDED.reports, "
+            f"quantity_base = {table}.quantity_base + EXCLUDED.quantity_base"
+        )
+        conflict = ", ".join(key)
         if connection.vendor == "postgresql":
             arrays = [list(column) for column in zip(*rows, strict=True)]
             types = [_PG_TYPES.get(c, "text") for c in key] + ["integer", "numeric"]
@@ -135,8 +147,28 @@ def _upsert(model, key: list[str], cells: dict, sign: int) -> None:
                     + f" ON CONFLICT ({conflict}) DO UPDATE SET {update}",
                     [v for row in batch for v in row],
                 )
-        if sign < 0:
-            cursor.execute(f"DELETE FROM {table} WHERE reports <= 0")
+
+
+def _subtract(cursor, table: str, key: list[str], rows: list[tuple]) -> None:
+    match = " AND ".join(f"{table}.{c} = d.{c}" for c in key)
+    if connection.vendor == "postgresql":
+        arrays = [list(column) for column in zip(*rows, strict=True)]
+        types = [_PG_TYPES.get(c, "text") for c in key] + ["integer", "numeric"]
+        unnest = ", ".join(f"%s::{t}[]" for t in types)
+        cursor.execute(
+            f"UPDATE {table} SET reports = {table}.reports - d.reports, "
+            f"quantity_base = {table}.quantity_base - d.quantity_base "
+            f"FROM unnest({unnest}) AS d({', '.join([*key, 'reports', 'quantity_base'])}) "
+            f"WHERE {match}",
+            arrays,
+        )
+        return
+    where = " AND ".join(f"{c} = %s" for c in key)
+    cursor.executemany(
+        f"UPDATE {table} SET reports = reports - %s, quantity_base = quantity_base - %s "
+        f"WHERE {where}",
+        [(row[-2], row[-1], *row[:-2]) for row in rows],
+    )
 
 
 def totals_add(reports: Iterable, *, sign: int = 1) -> None:
@@ -146,6 +178,7 @@ def totals_add(reports: Iterable, *, sign: int = 1) -> None:
     with transaction.atomic():
         _upsert(SeizureTotal, _MONTH_KEY, months, sign)
         _upsert(SeizureRouteTotal, _ROUTE_KEY, routes, sign)
+    caching.changed(TOTALS_CACHE)
 
 
 # --- Raw aggregates, rebuild and check ------------------------------------------------------
@@ -240,6 +273,7 @@ def totals_rebuild() -> tuple[int, int]:
         ),
         batch_size=2000,
     )
+    caching.changed(TOTALS_CACHE)
     return len(months), len(routes)
 
 

@@ -193,3 +193,48 @@ def test_check_command_fails_on_drift_and_rebuild_repairs_it(analyst_kz, capsys)
     call_command("seizure_totals_check", "--rebuild")
     call_command("seizure_totals_check")
     assert totals_drift() == []
+
+
+# --- The dashboard's charts, cached until the totals change -------------------------------------
+
+
+def _dashboard(client, user, **params):
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/seizures/", params)
+    assert response.status_code == 200
+    aggregates = [q for q in captured.captured_queries if "SUM(" in q["sql"]]
+    return response.content.decode(), aggregates
+
+
+def test_dashboard_charts_come_from_the_cache_until_a_report_is_written(client, analyst_kz):
+    _import(analyst_kz, [row(reference=f"D-{n}") for n in range(3)])
+    page, aggregates = _dashboard(client, analyst_kz)
+    assert "3 seizure reports match the filters" in page and aggregates
+    page, aggregates = _dashboard(client, analyst_kz)
+    assert "3 seizure reports match the filters" in page and aggregates == []
+    services.seizure_report_create(user=analyst_kz, data=row(reference="D-new"))
+    page, aggregates = _dashboard(client, analyst_kz)
+    assert "4 seizure reports match the filters" in page and aggregates
+
+
+def test_cached_dashboard_charts_never_cross_to_another_member(client, analyst_kz, analyst_tj):
+    _import(analyst_kz, [row(reference="N-1", sharing="national"), row(reference="W-1")])
+    kz_page, _ = _dashboard(client, analyst_kz)
+    assert "2 seizure reports match the filters" in kz_page
+    tj_page, aggregates = _dashboard(client, analyst_tj)
+    assert "1 seizure report matches the filters" in tj_page and aggregates
+    filtered, _ = _dashboard(client, analyst_kz, commodity="opium")
+    assert "0 seizure reports match the filters" in filtered
+
+
+def test_taking_reports_out_keeps_the_totals_exact(analyst_kz):
+    from seizures.models import SeizureReport
+    from seizures.totals import totals_add
+
+    _import(analyst_kz, [row(reference=f"T-{n}", seized_on=f"2024-0{1 + n}-05") for n in range(3)])
+    gone = list(SeizureReport.objects.filter(reference__in=["T-0", "T-1"]))
+    SeizureReport.objects.filter(pk__in=[r.pk for r in gone]).delete()
+    totals_add(gone, sign=-1)
+    assert totals_drift() == []
+    assert SeizureTotal.objects.count() == 1
