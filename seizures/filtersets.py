@@ -15,11 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import MemberAdministration
 from members.selectors import member_vocabulary
 
-from .models import Category, Commodity, Operation, SeizureReport, TransportMode
-from .vocabulary import commodity_vocabulary, operation_choices
+from .models import Category, Operation, SeizureReport, TransportMode
+from .vocabulary import commodity_vocabulary, operation_choices, operation_vocabulary
 
 GROUP_BY_CHOICES = [
     "category",
@@ -45,7 +44,8 @@ class SeizureFilterForm(forms.Form):
         code = (self.cleaned_data.get("member") or "").strip().upper()
         if not code:
             return None
-        member = MemberAdministration.objects.filter(code=code).first()
+        # From the vocabulary cache: the filters need the id only.
+        member = next((m for m in member_vocabulary() if str(m.code) == code), None)
         if member is None:
             raise ValidationError(
                 _("“%(code)s” is not a member of the network."), params={"code": code}
@@ -56,7 +56,7 @@ class SeizureFilterForm(forms.Form):
         code = (self.cleaned_data.get("commodity") or "").strip().lower()
         if not code:
             return None
-        commodity = Commodity.objects.filter(code=code).first()
+        commodity = next((c for c in commodity_vocabulary() if c.code == code), None)
         if commodity is None:
             raise ValidationError(_("“%(code)s” is not a commodity code."), params={"code": code})
         return commodity
@@ -65,7 +65,10 @@ class SeizureFilterForm(forms.Form):
         code = (self.cleaned_data.get("operation") or "").strip().lower()
         if not code:
             return None
-        operation = Operation.objects.filter(code=code).first()
+        operation = next(
+            (Operation(pk=pk, code=c, name=n) for pk, c, n in operation_vocabulary() if c == code),
+            None,
+        )
         if operation is None:
             raise ValidationError(_("“%(code)s” is not an operation code."), params={"code": code})
         return operation
@@ -139,7 +142,7 @@ class SeizureFilterSet(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, category):
         # Resolved to commodity ids first: the filter then uses the commodity index.
-        ids = list(Commodity.objects.filter(category=category).values_list("pk", flat=True))
+        ids = [c.pk for c in commodity_vocabulary() if c.category == category]
         return queryset.filter(commodity_id__in=ids)
 
     def filter_commodity(self, queryset, name, commodity):

@@ -522,9 +522,9 @@ class SeizureTotal(models.Model):
 
 
 class SeizureRouteTotal(models.Model):
-    """Pre-aggregated totals per year × reporting member × sharing × route (origin,
-    destination) × dimension: the route chart. Coarser than ``SeizureTotal`` because routes
-    multiply the cells (225 routes × months would be as many rows as reports)."""
+    """Pre-aggregated totals per year × reporting member × sharing × commodity × route
+    (origin, destination) × dimension: the route chart. By year, not month, because routes
+    multiply the cells (225 routes × months would make about as many rows as reports)."""
 
     year = models.DateField(verbose_name=_("year"), help_text=_("Its first day."))
     reporting_member = models.ForeignKey(
@@ -535,6 +535,13 @@ class SeizureRouteTotal(models.Model):
         verbose_name=_("reporting member"),
     )
     sharing = models.CharField(max_length=10, choices=Sharing.choices, verbose_name=_("sharing"))
+    commodity = models.ForeignKey(
+        Commodity,
+        on_delete=models.CASCADE,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("commodity"),
+    )
     origin_country = models.CharField(max_length=2, blank=True, verbose_name=_("origin"))
     destination_country = models.CharField(max_length=2, blank=True, verbose_name=_("destination"))
     dimension = models.CharField(max_length=10, verbose_name=_("dimension"))
@@ -552,6 +559,7 @@ class SeizureRouteTotal(models.Model):
                     "year",
                     "reporting_member",
                     "sharing",
+                    "commodity",
                     "origin_country",
                     "destination_country",
                     "dimension",
@@ -559,6 +567,8 @@ class SeizureRouteTotal(models.Model):
                 name="seizure_route_total_key",
             ),
         ]
+        # A category or commodity filter, over a period.
+        indexes = [models.Index(fields=["commodity", "year"], name="seizure_route_total_commodity")]
 
     def __str__(self):
         return f"{self.year:%Y} {self.origin_country}-{self.destination_country}: {self.reports}"

@@ -25,7 +25,8 @@ from django.db.models.functions import TruncMonth, TruncYear
 
 from members import caching
 
-from .models import Commodity, SeizureReport, SeizureRouteTotal, SeizureTotal
+from .models import SeizureReport, SeizureRouteTotal, SeizureTotal
+from .vocabulary import commodity_vocabulary
 
 #: The named cache (``members.caching``) of whatever is drawn from the totals: every write
 #: of the totals makes it stale.
@@ -45,6 +46,7 @@ _ROUTE_KEY = [
     "year",
     "reporting_member_id",
     "sharing",
+    "commodity_id",
     "origin_country",
     "destination_country",
     "dimension",
@@ -97,6 +99,7 @@ def _cells(reports: Iterable) -> tuple[dict, dict]:
                 seized_on.replace(month=1, day=1),
                 member,
                 sharing,
+                _get(report, "commodity_id"),
                 str(_get(report, "origin_country") or ""),
                 str(_get(report, "destination_country") or ""),
                 dimension,
@@ -282,7 +285,7 @@ def totals_rebuild() -> tuple[int, int]:
 #: Form fields that do not narrow the reports (groupings, sorting, paging).
 _NOT_FILTERS = {"group_by", "ordering", "o", "sort", "page", "cursor", "page_size"}
 _MONTH_FILTERS = {"from", "to", "member", "category", "commodity", "operation", "transport_mode"}
-_ROUTE_FILTERS = {"from", "to", "member"}
+_ROUTE_FILTERS = {"from", "to", "member", "category", "commodity"}
 _MONTH_GROUPINGS = {
     "category",
     "commodity",
@@ -331,13 +334,6 @@ def totals_source(*, filters, group_by: str, operation=None) -> QuerySet | None:
             queryset = queryset.filter(month__gte=start)
         if end:
             queryset = queryset.filter(month__lte=end.replace(day=1))
-        if data.get("category"):
-            ids = list(
-                Commodity.objects.filter(category=data["category"]).values_list("pk", flat=True)
-            )
-            queryset = queryset.filter(commodity_id__in=ids)
-        if data.get("commodity"):
-            queryset = queryset.filter(commodity_id=data["commodity"].pk)
         if data.get("operation"):
             queryset = queryset.filter(operation_key=data["operation"].pk)
         if operation is not None:
@@ -346,6 +342,11 @@ def totals_source(*, filters, group_by: str, operation=None) -> QuerySet | None:
             queryset = queryset.filter(transport_mode=data["transport_mode"])
     else:
         return None
+    if data.get("category"):
+        ids = [c.pk for c in commodity_vocabulary() if c.category == data["category"]]
+        queryset = queryset.filter(commodity_id__in=ids)
+    if data.get("commodity"):
+        queryset = queryset.filter(commodity_id=data["commodity"].pk)
     if data.get("member"):
         queryset = queryset.filter(reporting_member_id=data["member"].pk)
     return queryset

@@ -87,15 +87,21 @@ def commodity_vocabulary():
     return [Commodity(**dict(zip(_COMMODITY_FIELDS, row, strict=True))) for row in rows]
 
 
-def operation_choices() -> list[tuple[str, str]]:
-    """(code, name) of every operation ordered by name, from the vocabulary cache."""
+def operation_vocabulary() -> list[tuple[int, str, str]]:
+    """(pk, code, name) of every operation ordered by name, from the vocabulary cache."""
     from members import caching
 
     from .models import Operation
 
     return caching.vocabulary(
-        "operations", lambda: list(Operation.objects.order_by("name").values_list("code", "name"))
+        "operations",
+        lambda: list(Operation.objects.order_by("name").values_list("pk", "code", "name")),
     )
+
+
+def operation_choices() -> list[tuple[str, str]]:
+    """(code, name) of every operation ordered by name, for drop-downs."""
+    return [(code, name) for _pk, code, name in operation_vocabulary()]
 
 
 def vocabulary_signals_connect() -> None:
