@@ -22,13 +22,20 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
-_RIGHTS = "iren:rights-generation"
-_VOCABULARY = "iren:vocabulary-generation"
+_RIGHTS = "rights-generation"
+_VOCABULARY = "vocabulary-generation"
 
 
-def _generation(key: str) -> str:
+def _key(name: str) -> str:
+    """Keys name the database: two databases sharing one Redis (a test run beside a
+    development server, two deployments) never read each other's ids."""
+    return f"iren:{connection.settings_dict['NAME']}:{name}"
+
+
+def _generation(name: str) -> str:
+    key = _key(name)
     value = cache.get(key)
     if value is None:
         cache.add(key, uuid.uuid4().hex, None)
@@ -36,7 +43,8 @@ def _generation(key: str) -> str:
     return value
 
 
-def _bump(key: str) -> None:
+def _bump(name: str) -> None:
+    key = _key(name)
     cache.set(key, uuid.uuid4().hex, None)
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
@@ -44,12 +52,12 @@ def _bump(key: str) -> None:
 
 def generation(name: str) -> str:
     """The current generation of a named cache (e.g. ``seizure-totals``): part of its keys."""
-    return _generation(f"iren:generation:{name}")
+    return _generation(f"generation:{name}")
 
 
 def changed(name: str) -> None:
     """A named cache's entries are stale: they are never read again."""
-    _bump(f"iren:generation:{name}")
+    _bump(f"generation:{name}")
 
 
 def rights_changed(*args, **kwargs) -> None:
@@ -69,8 +77,8 @@ def cached_rights(user, compute: Callable[[], dict]) -> dict:
     if not seconds:
         return compute()
     joined = user.date_joined.timestamp() if getattr(user, "date_joined", None) else 0
-    key = (
-        f"iren:rights:{_generation(_RIGHTS)}:{user.pk}:{joined}:"
+    key = _key(
+        f"rights:{_generation(_RIGHTS)}:{user.pk}:{joined}:"
         f"{int(user.is_active)}{int(user.is_superuser)}"
     )
     rights = cache.get(key)
@@ -85,7 +93,7 @@ def vocabulary(name: str, loader: Callable[[], list]) -> list:
     seconds = settings.VOCABULARY_CACHE_SECONDS
     if not seconds:
         return loader()
-    key = f"iren:vocabulary:{_generation(_VOCABULARY)}:{name}"
+    key = _key(f"vocabulary:{_generation(_VOCABULARY)}:{name}")
     rows = cache.get(key)
     if rows is None:
         rows = loader()

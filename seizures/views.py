@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -112,6 +113,7 @@ def _charts_cache_key(request) -> str | None:
     own = sorted(permissions.seizure_reading_member_ids(request.user))
     latest = SeizureTotal.objects.aggregate(latest=Max("pk"))["latest"]
     parts = [
+        connection.settings_dict["NAME"],
         caching.generation(TOTALS_CACHE),
         latest,
         get_language(),
