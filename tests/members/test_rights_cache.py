@@ -81,3 +81,15 @@ def test_a_new_commodity_appears_in_the_filters_at_once(client, analyst_kz, admi
         user=admin_user, code="khat", name="Khat leaves", category="narcotics", dimensions=["mass"]
     )
     assert "Khat leaves" in client.get("/seizures/").content.decode()
+
+
+def test_cache_keys_name_the_database(monkeypatch):
+    """A test run and a server sharing one Redis must not read each other's rows."""
+    from django.db import connection
+
+    from members import caching
+
+    assert caching.vocabulary("probe", lambda: ["first database"]) == ["first database"]
+    assert caching.vocabulary("probe", lambda: ["not read"]) == ["first database"]
+    monkeypatch.setitem(connection.settings_dict, "NAME", "another_database")
+    assert caching.vocabulary("probe", lambda: ["second database"]) == ["second database"]
