@@ -60,6 +60,11 @@ def changed(name: str) -> None:
     _bump(f"generation:{name}")
 
 
+def vocabulary_generation() -> str:
+    """Part of the keys of anything that shows vocabulary names (e.g. cached charts)."""
+    return _generation(_VOCABULARY)
+
+
 def rights_changed(*args, **kwargs) -> None:
     """Every user's cached rights are recomputed on their next request (also a signal
     receiver)."""

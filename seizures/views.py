@@ -115,6 +115,7 @@ def _charts_cache_key(request) -> str | None:
     parts = [
         connection.settings_dict["NAME"],
         caching.generation(TOTALS_CACHE),
+        caching.vocabulary_generation(),  # chart labels name commodities and members
         latest,
         get_language(),
         ",".join(map(str, own)),
