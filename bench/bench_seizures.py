@@ -83,22 +83,28 @@ import django  # noqa: E402
 
 django.setup()
 
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from members import permissions  # noqa: E402
 from members.demo import MEMBERS  # noqa: E402
 from members.models import MemberAdministration, RoleName, User  # noqa: E402
+from seizures import permissions as seizure_permissions  # noqa: E402
 from seizures import services  # noqa: E402
+from seizures.filtersets import GROUP_BY_CHOICES  # noqa: E402
 from seizures.models import (  # noqa: E402
     UNITS,
     Commodity,
     Operation,
     SeizureReport,
+    SeizureRouteTotal,
+    SeizureTotal,
     normalise_quantity,
 )
-from seizures.selectors import GROUP_BY_CHOICES  # noqa: E402
+from seizures.totals import totals_add, totals_rebuild  # noqa: E402
 from seizures.vocabulary import ensure_commodities  # noqa: E402
 
 COUNTRIES = [
@@ -381,13 +387,102 @@ def time_import(analyst: User, rows: int) -> dict:
     reports = services.seizures_validate(user=analyst, rows=parsed)
     timings["validate"] = time.perf_counter() - began
     began = time.perf_counter()
-    imported = services._seizures_write(reports)
+    imported = services.seizures_write(reports)  # COPY plus the totals' upserts
     timings["write"] = time.perf_counter() - began
     timings["total"] = timings["parse"] + timings["validate"] + timings["write"]
     timings["rows"] = imported
     timings["bytes"] = len(content)
-    SeizureReport.objects.filter(reference__startswith=f"IMP-{tag}-").delete()
+    with transaction.atomic():
+        SeizureReport.objects.filter(reference__startswith=f"IMP-{tag}-").delete()
+        totals_add(reports, sign=-1)
     return timings
+
+
+def time_dashboard(analyst: User, repeat: int, concurrent: int) -> dict:
+    """The unfiltered dashboard alone (median), and ``concurrent`` analysts at once (each
+    thread its own client and database connection; threads share one interpreter, so the
+    template rendering is serialised by the GIL: an upper bound for separate gunicorn
+    workers), with the charts' cache on and off."""
+    from django.test import override_settings
+
+    def one(client):
+        began = time.perf_counter()
+        response = client.get("/seizures/")
+        assert response.status_code == 200
+        return (time.perf_counter() - began) * 1000, len(response.content)
+
+    def worker(_n):
+        own = Client()
+        own.force_login(analyst)
+        try:
+            return [one(own)[0] for _ in range(3)]
+        finally:
+            connection.close()
+
+    figures = {"concurrent": concurrent}
+    for label, seconds in (("cached", 600), ("uncached", 0)):
+        with override_settings(DASHBOARD_CACHE_SECONDS=seconds):
+            client = Client()
+            client.force_login(analyst)
+            one(client)
+            alone = [one(client) for _ in range(repeat)]
+            year = _median_ms(
+                lambda client=client: client.get(
+                    "/seizures/", {"from": "2024-01-01", "to": "2024-12-31"}
+                ),
+                repeat,
+            )
+            with ThreadPoolExecutor(concurrent) as pool:
+                together = [t for times in pool.map(worker, range(concurrent)) for t in times]
+        figures[label] = {
+            "alone_ms": statistics.median(t for t, _ in alone),
+            "bytes": alone[0][1],
+            "year_ms": year,
+            "together_p50": statistics.median(together),
+            "together_max": max(together),
+        }
+    return figures
+
+
+def time_deep_pages(analyst: User, repeat: int) -> list[tuple]:
+    """First and deep pages (about three quarters down the visible reports) of the API list
+    and the browser list, by cursor; and the old numbered page at the same depth."""
+    from rest_framework.pagination import Cursor, CursorPagination
+    from rest_framework.request import Request
+    from rest_framework.test import APIRequestFactory
+
+    from seizures import selectors
+
+    client = Client()
+    client.force_login(analyst)
+    visible = selectors.seizure_list(user=analyst)
+    depth = 750_000 * 3 // 4 if visible.count() > 100_000 else visible.count() // 2
+    row = visible.values("seized_on")[depth]
+    encoder = CursorPagination()
+    encoder.base_url = "http://testserver/"
+    encoder.request = Request(APIRequestFactory().get("/"))
+    link = encoder.encode_cursor(Cursor(offset=0, reverse=False, position=str(row["seized_on"])))
+    cursor = link.split("cursor=")[1]
+    results = []
+    for label, url, params in [
+        ("API, first page", "/api/v1/seizures/", {}),
+        (f"API, cursor at report {depth:,}", "/api/v1/seizures/", {"cursor": cursor}),
+        (
+            f"API, ?page={depth // 50:,} (numbered, OFFSET)",
+            "/api/v1/seizures/",
+            {"page": depth // 50},
+        ),
+        ("report list, first page", "/seizures/reports/", {}),
+        (f"report list, cursor at report {depth:,}", "/seizures/reports/", {"cursor": cursor}),
+    ]:
+
+        def get(url=url, params=params):
+            response = client.get(url, params)
+            assert response.status_code == 200, (url, response.status_code)
+
+        results.append((label, _median_ms(get, repeat)))
+        print(f"  {label:45} {results[-1][1]:8.1f} ms", flush=True)
+    return results
 
 
 def main() -> None:
@@ -396,15 +491,31 @@ def main() -> None:
     parser.add_argument("--import-rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--reload", action="store_true", help="truncate and load again")
+    parser.add_argument("--concurrent", type=int, default=8, help="analysts at once")
     args = parser.parse_args()
 
     analyst, members = setup()
     print(f"Loading {args.rows:,} reports ...", flush=True)
     load_seconds = load(args.rows, members, reload=args.reload)
+    rebuild_seconds = None
+    if load_seconds is not None or not SeizureTotal.objects.exists():
+        # COPY bypasses the services: the totals are rebuilt from the reports once.
+        began = time.perf_counter()
+        cells = totals_rebuild()
+        rebuild_seconds = time.perf_counter() - began
+        print(f"Totals rebuilt: {cells} cells in {rebuild_seconds:.1f} s", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE seizures_seizuretotal; ANALYZE seizures_seizureroutetotal")
+    cells = (SeizureTotal.objects.count(), SeizureRouteTotal.objects.count())
     total = SeizureReport.objects.count()
-    visible = permissions.restrict_seizures(analyst).count()
+    visible = seizure_permissions.restrict_seizures(analyst).count()
     print("Stats endpoint against raw SQL (median of", args.repeat, "runs):", flush=True)
     stats = time_stats(analyst, members, args.repeat)
+    print("Dashboard:", flush=True)
+    dashboard = time_dashboard(analyst, args.repeat, args.concurrent)
+    print(f"  {dashboard}", flush=True)
+    print("Deep pages:", flush=True)
+    pages = time_deep_pages(analyst, args.repeat)
     print(f"Import of {args.import_rows:,} rows ...", flush=True)
     imported = time_import(analyst, args.import_rows)
 
@@ -419,6 +530,24 @@ def main() -> None:
     ]
     if load_seconds is not None:
         lines += [f"Loading {args.rows:,} rows with COPY: {load_seconds:.0f} s.", ""]
+    lines += [
+        f"Pre-aggregated totals: {cells[0]:,} month cells, {cells[1]:,} route cells"
+        + (f" (rebuilt in {rebuild_seconds:.1f} s)." if rebuild_seconds else "."),
+        "",
+        *[
+            f"Unfiltered dashboard (`GET /seizures/`, {d['bytes'] / 1000:.0f} KB), charts "
+            f"{label}: {d['alone_ms']:.0f} ms alone; one year {d['year_ms']:.0f} ms; "
+            f"{dashboard['concurrent']} analysts at once (3 requests each): p50 "
+            f"{d['together_p50']:.0f} ms, slowest {d['together_max']:.0f} ms."
+            for label in ("cached", "uncached")
+            for d in [dashboard[label]]
+        ],
+        "",
+        "| Page | Median (ms) |",
+        "|---|---:|",
+        *[f"| {label} | {ms:.0f} |" for label, ms in pages],
+        "",
+    ]
     lines += [
         "| Filter | group_by | Groups | API `/stats/` (ms) | Raw SQL (ms) | API / SQL |",
         "|---|---|---:|---:|---:|---:|",

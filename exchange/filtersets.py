@@ -9,7 +9,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.models import MemberAdministration
+from members.selectors import member_vocabulary
 from members.sorting import SortFilter
 
 from . import permissions, selectors
@@ -43,7 +43,7 @@ _PRIORITY_RANK = {"priority": [Priority.URGENT, Priority.HIGH, Priority.ROUTINE]
 
 
 def _member_choices():
-    return [(m.code.code, m.display_name) for m in MemberAdministration.objects.order_by("name")]
+    return [(m.code.code, m.display_name) for m in member_vocabulary()]
 
 
 class QueryFilterSet(django_filters.FilterSet):

@@ -399,6 +399,18 @@ AUDIT_READ_DEDUPE_SECONDS = env.int("AUDIT_READ_DEDUPE_SECONDS", default=3600)
 # The cache (CACHES, below) remembers recent reads: shared through Redis when REDIS_URL is set,
 # so one worker process does not record a read another has just recorded.
 
+# Performance (caches across requests, see members/caching.py): how long each user's rights
+# and the vocabularies (members, control units, commodities, operations) may be served from
+# the cache; changes invalidate them at once. 0 turns a cache off.
+PERMISSIONS_CACHE_SECONDS = env.int("PERMISSIONS_CACHE_SECONDS", default=300)
+VOCABULARY_CACHE_SECONDS = env.int("VOCABULARY_CACHE_SECONDS", default=3600)
+# The seizure dashboard's charts, shared by the users who read the same reports; any write of
+# the totals invalidates them at once.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
+# Sessions are read from the cache and written through to the database when Redis is there.
+if REDIS_URL:
+    SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+
 # Seizures: imports of more rows than this run in a Celery task with a progress bar.
 SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default=2000)
 # --- Faults (faults): a running import job's worker stamps it every HEARTBEAT seconds; a job

@@ -26,6 +26,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Cast
 from guardian.models import GroupObjectPermission
 
+from . import caching
 from .models import MemberAdministration, MemberStatus, Role, RoleName
 
 
@@ -117,19 +118,20 @@ def member_roles_ensure(*, member: MemberAdministration) -> dict[str, Group]:
             group__in=groups.values(),
         ).values_list("group_id", "permission_id")
     )
-    GroupObjectPermission.objects.bulk_create(
-        [
-            GroupObjectPermission(
-                group=groups[role],
-                permission_id=permission_ids[right.value],
-                content_type=content_type,
-                object_pk=str(member.pk),
-            )
-            for role in MEMBER_ROLES
-            for right in sorted(ROLE_RIGHTS[role])
-            if (groups[role].pk, permission_ids[right.value]) not in existing
-        ]
-    )
+    missing = [
+        GroupObjectPermission(
+            group=groups[role],
+            permission_id=permission_ids[right.value],
+            content_type=content_type,
+            object_pk=str(member.pk),
+        )
+        for role in MEMBER_ROLES
+        for right in sorted(ROLE_RIGHTS[role])
+        if (groups[role].pk, permission_ids[right.value]) not in existing
+    ]
+    if missing:
+        GroupObjectPermission.objects.bulk_create(missing)
+        caching.rights_changed()  # bulk_create sends no signal
     return groups
 
 
@@ -154,9 +156,11 @@ def user_roles(user) -> list[Role]:
 
 
 def forget(user) -> None:
-    """Drop the rights cached on a user object (after their groups changed)."""
+    """Drop the rights cached on a user object and in the shared cache (after their groups
+    changed)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    caching.rights_changed()
 
 
 # --- Asking -------------------------------------------------------------------------------------
@@ -180,9 +184,10 @@ _SUSPENDED = "suspended"
 
 def _rights(user) -> dict:
     """{"network_admin": bool, "suspended": bool, "member_admin_of": frozenset(member ids),
-    right: frozenset(member ids)}, computed once per user object in at most two queries (is
-    the user a network admin; which rights for which members, whether the user's own member
-    is suspended).
+    right: frozenset(member ids)}, once per user object (per request), from the shared cache
+    across requests (``members.caching``; any change of roles, rights or a member's status
+    invalidates it), else in at most two queries (is the user a network admin; which rights
+    for which members, whether the user's own member is suspended).
 
     A suspended member's people hold nothing: rights on a suspended member are left out
     (they only ever hold rights on their own member). Network admins keep theirs on every
@@ -190,13 +195,24 @@ def _rights(user) -> dict:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return _no_rights()
+    if not user.is_active:
+        return _no_rights()
+    result = caching.cached_rights(user, lambda: _rights_from_database(user))
+    setattr(user, _CACHE_ATTR, result)
+    return result
+
+
+def _no_rights() -> dict:
     result: dict = {"network_admin": False, _SUSPENDED: False, "member_admin_of": frozenset()}
     for right in Right:
         result[right] = frozenset()
-    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
-        return result
-    if not user.is_active:
-        return result
+    return result
+
+
+def _rights_from_database(user) -> dict:
+    result = _no_rights()
     network_admin = (
         user.is_superuser
         or Role.objects.filter(
@@ -256,7 +272,6 @@ def _rights(user) -> dict:
     for right in Right:
         result[right] = frozenset(collected[right.value])
     result["member_admin_of"] = frozenset(own_manage_people)
-    setattr(user, _CACHE_ATTR, result)
     return result
 
 

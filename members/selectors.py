@@ -3,8 +3,20 @@
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, Q
 
-from . import permissions
+from . import caching, permissions
 from .models import AuditEvent, ControlUnit, MemberAdministration, Role, RoleName
+
+
+def member_vocabulary() -> list[MemberAdministration]:
+    """Every member ordered by name, with only ``pk``, ``code`` and ``name`` (enough for
+    ``display_name``), from the vocabulary cache: for choices and labels, never for writing."""
+    rows = caching.vocabulary(
+        "members",
+        lambda: list(
+            MemberAdministration.objects.order_by("name").values_list("pk", "code", "name")
+        ),
+    )
+    return [MemberAdministration(pk=pk, code=code, name=name) for pk, code, name in rows]
 
 
 def member_directory():

@@ -16,9 +16,11 @@ class SeizuresConfig(AppConfig):
         from exchange.panels import query_panel_register
 
         from .panels import query_seizure_reports_panel
+        from .vocabulary import vocabulary_signals_connect
 
         # The API's query detail lists the panel's ids under this name (a contract).
         query_panel_register("seizure_reports", query_seizure_reports_panel)
+        vocabulary_signals_connect()
 
     def matching_reindex(self, *, chunk_size: int = 2000) -> int:
         """Index every seizure report for matching (``manage.py identifiers_reindex``)."""

@@ -16,10 +16,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from members.models import MemberAdministration
+from members.selectors import member_vocabulary
 from members.sorting import SortFilter
 
-from .models import Category, Commodity, Operation, SeizureReport, TransportMode
+from .models import Category, Operation, SeizureReport, TransportMode
+from .vocabulary import commodity_vocabulary, operation_choices, operation_vocabulary
 
 GROUP_BY_CHOICES = [
     "category",
@@ -45,7 +46,8 @@ class SeizureFilterForm(forms.Form):
         code = (self.cleaned_data.get("member") or "").strip().upper()
         if not code:
             return None
-        member = MemberAdministration.objects.filter(code=code).first()
+        # From the vocabulary cache: the filters need the id only.
+        member = next((m for m in member_vocabulary() if str(m.code) == code), None)
         if member is None:
             raise ValidationError(
                 _("“%(code)s” is not a member of the network."), params={"code": code}
@@ -56,7 +58,7 @@ class SeizureFilterForm(forms.Form):
         code = (self.cleaned_data.get("commodity") or "").strip().lower()
         if not code:
             return None
-        commodity = Commodity.objects.filter(code=code).first()
+        commodity = next((c for c in commodity_vocabulary() if c.code == code), None)
         if commodity is None:
             raise ValidationError(_("“%(code)s” is not a commodity code."), params={"code": code})
         return commodity
@@ -65,7 +67,10 @@ class SeizureFilterForm(forms.Form):
         code = (self.cleaned_data.get("operation") or "").strip().lower()
         if not code:
             return None
-        operation = Operation.objects.filter(code=code).first()
+        operation = next(
+            (Operation(pk=pk, code=c, name=n) for pk, c, n in operation_vocabulary() if c == code),
+            None,
+        )
         if operation is None:
             raise ValidationError(_("“%(code)s” is not an operation code."), params={"code": code})
         return operation
@@ -139,7 +144,7 @@ class SeizureFilterSet(django_filters.FilterSet):
 
     def filter_category(self, queryset, name, category):
         # Resolved to commodity ids first: the filter then uses the commodity index.
-        ids = list(Commodity.objects.filter(category=category).values_list("pk", flat=True))
+        ids = [c.pk for c in commodity_vocabulary() if c.category == category]
         return queryset.filter(commodity_id__in=ids)
 
     def filter_commodity(self, queryset, name, commodity):
@@ -149,22 +154,16 @@ class SeizureFilterSet(django_filters.FilterSet):
         return queryset.filter(operation_id=operation.pk)
 
     def with_choices(self):
-        """Drop-downs for the browser (three small queries the API does not need)."""
+        """Drop-downs for the browser (from the vocabulary cache; the API does not need them)."""
         fields = self.form.fields
         fields["member"].widget = forms.Select(
-            choices=_blank(
-                [
-                    (str(m.code), m.display_name)
-                    for m in MemberAdministration.objects.order_by("name")
-                ]
-            )
+            choices=_blank([(str(m.code), m.display_name) for m in member_vocabulary()])
         )
+        commodities = sorted(commodity_vocabulary(), key=lambda c: c.display_name)
         fields["commodity"].widget = forms.Select(
-            choices=_blank([(c.code, c.display_name) for c in Commodity.objects.order_by("name")])
+            choices=_blank([(c.code, c.display_name) for c in commodities])
         )
-        fields["operation"].widget = forms.Select(
-            choices=_blank([(o.code, o.name) for o in Operation.objects.order_by("name")])
-        )
+        fields["operation"].widget = forms.Select(choices=_blank(operation_choices()))
         return self
 
     @property

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from .auditing import seizures_import_record
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
 from .models import SeizureReport
+from .totals import totals_add
 from .validation import (
     SeizureValidator,
     cell_text,
@@ -382,6 +383,8 @@ def seizures_write(reports: list[dict]) -> int:
                 SeizureReport.objects.bulk_create(
                     [SeizureReport(**values) for values in reports], batch_size=2000
                 )
+            # The pre-aggregated totals, in the same transaction: one upsert per table.
+            totals_add(reports)
     except IntegrityError:
         # Another import took one of these references between validation and writing.
         raise ImportRejected(

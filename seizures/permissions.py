@@ -50,6 +50,23 @@ def restrict_seizures(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(Q(reporting_member_id__in=own) | Q(sharing=Sharing.NETWORK))
 
 
+def seizure_reading_member_ids(user) -> frozenset[int]:
+    """Members all of whose reports the user reads (besides what is shared with the network):
+    two users with the same set read the same reports."""
+    if not may_view_seizures(user):
+        return frozenset()
+    return base.member_ids(user, Right.VIEW_SEIZURES)
+
+
+def restrict_seizure_totals(user, queryset: QuerySet) -> QuerySet:
+    """Pre-aggregated totals (``SeizureTotal``, ``SeizureRouteTotal``) under the same rule as
+    the reports: their cells carry the reporting member and the sharing for that reason."""
+    if not may_view_seizures(user):
+        return queryset.none()
+    own = base.member_ids(user, Right.VIEW_SEIZURES)
+    return queryset.filter(Q(reporting_member_id__in=own) | Q(sharing=Sharing.NETWORK))
+
+
 def restrict_operations(user, queryset: QuerySet | None = None) -> QuerySet:
     """Operations are known network-wide (their figures are restricted, not their names)."""
     queryset = Operation.objects.all() if queryset is None else queryset

@@ -14,23 +14,26 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from members.models import MemberAdministration, localized_name
+from members.selectors import member_vocabulary
 
 from .columns import SOURCES, to_cells
 from .models import (
     BASE_UNITS,
     Category,
-    Commodity,
     DetectionMethod,
     Operation,
     SeizureReport,
     TransportMode,
 )
-from .permissions import restrict_operations, restrict_seizures
+from .permissions import restrict_operations, restrict_seizure_totals, restrict_seizures
+from .totals import totals_source
+from .vocabulary import commodity_vocabulary
 
 #: Base units in the order totals are given.
 BASE_UNIT_ORDER = ["kg", "l", "pieces"]
 _DIMENSION_UNIT = dict(BASE_UNITS)
+#: The report list's order, latest seizure first: also the keyset of its pages.
+SEIZURE_LIST_ORDERING = ("-seized_on", "-pk")
 
 
 def _scoped(user, filters=None, *, operation: Operation | None = None) -> QuerySet:
@@ -49,7 +52,7 @@ def seizure_list(*, user, filters=None) -> QuerySet:
     queryset = (
         restrict_seizures(user)
         .select_related("reporting_member", "commodity", "operation", "control_unit")
-        .order_by("-seized_on", "-pk")
+        .order_by(*SEIZURE_LIST_ORDERING)
     )
     # Filtered after the default order, so that a FilterSet's sort (if any) replaces it.
     if filters is not None and filters.is_bound:
@@ -79,12 +82,7 @@ def _group_fields(group_by: str):
     modes = dict(TransportMode.choices)
     methods = dict(DetectionMethod.choices)
     if group_by in ("category", "commodity"):
-        commodities = {
-            pk: (code, localized_name(name, name_ru), category)
-            for pk, code, name, name_ru, category in Commodity.objects.values_list(
-                "pk", "code", "name", "name_ru", "category"
-            )
-        }
+        commodities = {c.pk: (c.code, c.display_name, c.category) for c in commodity_vocabulary()}
         if group_by == "category":
             return ["commodity_id"], lambda r: (
                 commodities[r["commodity_id"]][2],
@@ -93,8 +91,7 @@ def _group_fields(group_by: str):
         return ["commodity_id"], lambda r: commodities[r["commodity_id"]][:2]
     if group_by == "member":
         members = {
-            member.pk: (str(member.code), member.display_name)
-            for member in MemberAdministration.objects.only("pk", "code", "name")
+            member.pk: (str(member.code), member.display_name) for member in member_vocabulary()
         }
         return ["reporting_member_id"], lambda r: members[r["reporting_member_id"]]
     if group_by == "month":
@@ -136,14 +133,25 @@ def seizure_totals(
     ``[{"key": "heroin", "label": "Heroin", "count": 9, "totals": {"kg": 580.0}}, ...]``
     """
     fields, describe = _group_fields(group_by)
-    queryset = _scoped(user, filters, operation=operation)
-    if group_by == "month":
-        queryset = queryset.annotate(month=TruncMonth("seized_on"))
-    rows = (
-        queryset.order_by()
-        .values(*fields, "dimension")
-        .annotate(count=Count("pk"), total=Sum("quantity_base"))
-    )
+    source = totals_source(filters=filters, group_by=group_by, operation=operation)
+    if source is not None:
+        # The pre-aggregated totals hold these filters and this grouping: thousands of cells
+        # to add up instead of up to millions of reports.
+        rows = (
+            restrict_seizure_totals(user, source)
+            .order_by()
+            .values(*fields, "dimension")
+            .annotate(count=Sum("reports"), total=Sum("quantity_base"))
+        )
+    else:
+        queryset = _scoped(user, filters, operation=operation)
+        if group_by == "month":
+            queryset = queryset.annotate(month=TruncMonth("seized_on"))
+        rows = (
+            queryset.order_by()
+            .values(*fields, "dimension")
+            .annotate(count=Count("pk"), total=Sum("quantity_base"))
+        )
     groups: OrderedDict[str, dict] = OrderedDict()
     for row in rows:
         key, label = describe(row)

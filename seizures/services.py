@@ -37,6 +37,7 @@ from .importing import (
     seizures_write,
 )
 from .models import Category, Commodity, Dimension, Operation, SeizureReport
+from .totals import totals_add
 from .validation import SeizureValidator, control_character_message, has_control_characters
 
 __all__ = [
@@ -97,6 +98,7 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
         raise ValidationError(
             {"reference": [_("The member already has a seizure report with this reference.")]}
         ) from None
+    totals_add([report])
     seizure_create_record(user=user, report=report)
     return report
 

@@ -2,24 +2,33 @@
 commodity vocabulary. Thin: ``seizures.permissions`` decides, the selectors read (through
 ``restrict_seizures``), the services write, ``seizures.exporting`` writes files."""
 
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Max
 from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
+
+from ireN.pagination import keyset_page
+from members import caching
 
 from . import auditing, charts, exporting, permissions, selectors, services
 from .filtersets import SeizureFilterSet, SeizureListFilterSet
 from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
-from .models import Commodity, ImportStatus
+from .models import Commodity, ImportStatus, SeizureTotal
+from .totals import TOTALS_CACHE
 
 CHARTS = [
     ("category", gettext_lazy("Totals by category")),
@@ -61,23 +70,58 @@ def _chart(name: str, title, results: list[dict], filters=None) -> dict:
 @login_required
 def dashboard(request):
     """The analyst dashboard: every chart is one aggregate query over the reports the user
-    may read, with a table of the same numbers under it."""
+    may read (from the pre-aggregated totals where the filters allow), with a table of the
+    same numbers under it. The charts' HTML is cached, shared by everyone who may read the same
+    reports, until the totals next change (``members.caching``)."""
     _network_user(request)
     filters = SeizureFilterSet(request.GET or None).with_choices()
-    chart_list = []
+    charts_html = ""
     if not filters.is_bound or filters.is_valid():
-        for name, title in CHARTS:
-            results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
-            chart_list.append(_chart(name, title, results, filters))
+        key = _charts_cache_key(request)
+        charts_html = cache.get(key) if key else None
+        if charts_html is None:
+            charts_html = _render_charts(request, filters)
+            if key:
+                cache.set(key, charts_html, settings.DASHBOARD_CACHE_SECONDS)
     return render(
         request,
         "seizures/dashboard.html",
+        {"form": filters.form, "charts_html": mark_safe(charts_html)},  # noqa: S308 (ours)
+    )
+
+
+def _render_charts(request, filters) -> str:
+    chart_list = []
+    for name, title in CHARTS:
+        results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
+        chart_list.append(_chart(name, title, results, filters))
+    return render_to_string(
+        "seizures/_dashboard_charts.html",
         {
-            "form": filters.form,
             "charts": chart_list,
             "total_count": sum(r["count"] for r in chart_list[0]["results"]) if chart_list else 0,
         },
+        request=request,
     )
+
+
+def _charts_cache_key(request) -> str | None:
+    """Who sees the same charts: the same readable reports (the user's own members), filters,
+    language and totals. None when the cache is off."""
+    if not settings.DASHBOARD_CACHE_SECONDS:
+        return None
+    own = sorted(permissions.seizure_reading_member_ids(request.user))
+    latest = SeizureTotal.objects.aggregate(latest=Max("pk"))["latest"]
+    parts = [
+        connection.settings_dict["NAME"],
+        caching.generation(TOTALS_CACHE),
+        caching.vocabulary_generation(),  # chart labels name commodities and members
+        latest,
+        get_language(),
+        ",".join(map(str, own)),
+        request.GET.urlencode(),
+    ]
+    return "iren:dashboard:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 @login_required
@@ -88,13 +132,18 @@ def report_list(request):
         queryset = selectors.seizure_list(user=request.user).none()
     else:
         queryset = selectors.seizure_list(user=request.user, filters=filters)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    # By cursor (any page costs what the first does), unless sorted on another column.
+    rows, previous_url, next_url = keyset_page(
+        request, queryset, ordering=selectors.SEIZURE_LIST_ORDERING
+    )
     return render(
         request,
         "seizures/report_list.html",
         {
             "form": filters.form,
-            "page": page,
+            "page": rows,
+            "previous_url": previous_url,
+            "next_url": next_url,
         },
     )
 

@@ -58,3 +58,66 @@ def ensure_commodities() -> int:
     ]
     Commodity.objects.bulk_create(missing)
     return len(missing)
+
+
+_COMMODITY_FIELDS = (
+    "pk",
+    "code",
+    "name",
+    "name_ru",
+    "category",
+    "allows_mass",
+    "allows_volume",
+    "allows_count",
+    "active",
+)
+
+
+def commodity_vocabulary():
+    """Every commodity ordered by name, from the vocabulary cache (``members.caching``):
+    instances for choices and labels, never for writing."""
+    from members import caching
+
+    from .models import Commodity
+
+    rows = caching.vocabulary(
+        "commodities",
+        lambda: list(Commodity.objects.order_by("name").values_list(*_COMMODITY_FIELDS)),
+    )
+    return [Commodity(**dict(zip(_COMMODITY_FIELDS, row, strict=True))) for row in rows]
+
+
+def operation_vocabulary() -> list[tuple[int, str, str]]:
+    """(pk, code, name) of every operation ordered by name, from the vocabulary cache."""
+    from members import caching
+
+    from .models import Operation
+
+    return caching.vocabulary(
+        "operations",
+        lambda: list(Operation.objects.order_by("name").values_list("pk", "code", "name")),
+    )
+
+
+def operation_choices() -> list[tuple[str, str]]:
+    """(code, name) of every operation ordered by name, for drop-downs."""
+    return [(code, name) for _pk, code, name in operation_vocabulary()]
+
+
+def vocabulary_signals_connect() -> None:
+    """Commodities and operations are vocabularies: any change invalidates the cache."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from members import caching
+
+    from .models import Commodity, Operation
+
+    for model in (Commodity, Operation):
+        for signal in (post_save, post_delete):
+            uid = f"iren-vocabulary-{model.__name__}-{id(signal)}"
+            signal.connect(caching.vocabulary_changed, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(
+        caching.vocabulary_changed,
+        sender=Operation.participating_members.through,
+        dispatch_uid="iren-vocabulary-operation-members",
+    )

@@ -6,11 +6,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ireN.pagination import KeysetPagination
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
@@ -32,9 +32,10 @@ from .serializers import (
 )
 
 
-class QueryPagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class QueryPagination(KeysetPagination):
+    """Newest first, by cursor (``ireN.pagination``): any page costs what the first does."""
+
+    ordering = ("-created_at", "-id")
 
 
 class Conflict(exceptions.APIException):

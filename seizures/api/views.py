@@ -10,6 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from ireN.pagination import KeysetPagination
 from members.idempotency import idempotent
 
 from .. import auditing, permissions, selectors, services
@@ -30,6 +31,12 @@ def visible_query_ids(user, reports) -> set[int]:
     return permissions.visible_query_ids(user, (getattr(r, "query_id", None) for r in reports))
 
 
+class SeizurePagination(KeysetPagination):
+    """The reports' list order (latest seizure first), by cursor (``ireN.pagination``)."""
+
+    ordering = selectors.SEIZURE_LIST_ORDERING
+
+
 class SeizureReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
@@ -39,6 +46,7 @@ class SeizureReportViewSet(
     serializer_class = SeizureReportSerializer
     lookup_value_regex = r"\d+"
     filterset_class = SeizureListFilterSet
+    pagination_class = SeizurePagination
 
     def get_queryset(self):
         return selectors.seizure_list(user=self.request.user)

@@ -17,6 +17,15 @@ from tests.factories.seizures import SeizureReportFactory
 
 
 @pytest.fixture(autouse=True)
+def _no_other_caches(settings):
+    """Only the audit trail's read de-duplication may use the cache here: the rights and
+    vocabulary caches (members.caching) would make the counts depend on what was cleared."""
+    settings.PERMISSIONS_CACHE_SECONDS = 0
+    settings.VOCABULARY_CACHE_SECONDS = 0
+    settings.DASHBOARD_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _vocabulary(db):
     from seizures.vocabulary import ensure_commodities
 

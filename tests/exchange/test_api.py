@@ -187,7 +187,7 @@ def test_list_uses_fixed_number_of_queries(api, focal_kz, uz, django_assert_max_
         file_query(focal_kz)
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get("/api/v1/queries/")
-    assert response.json()["count"] == 15
+    assert len(response.json()["results"]) == 15
 
 
 def test_notifications_unread_and_read(api, focal_kz, focal_uz, django_capture_on_commit_callbacks):
@@ -199,7 +199,7 @@ def test_notifications_unread_and_read(api, focal_kz, focal_uz, django_capture_o
     response = client.post(f"/api/v1/notifications/{rows[0]['id']}/read/")
     assert response.status_code == 200
     assert response.json()["read_at"] is not None
-    assert client.get("/api/v1/notifications/", {"unread": "true"}).json()["count"] == 0
+    assert client.get("/api/v1/notifications/", {"unread": "true"}).json()["results"] == []
 
 
 def test_someone_elses_notification_is_404(api, focal_kz, focal_uz, query_kz_uz):
@@ -216,7 +216,7 @@ def test_network_admin_sees_figures_not_content(api, admin_user, query_kz_uz):
     assert kz["sent"] == 1
     assert "subject" not in kz
     assert client.get(f"/api/v1/queries/{query_kz_uz.pk}/").status_code == 404
-    assert client.get("/api/v1/queries/").json()["count"] == 0
+    assert client.get("/api/v1/queries/").json()["results"] == []
 
 
 def test_figures_are_404_for_focal_points(api, focal_kz):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 
 from seizures.models import Commodity, Operation, SeizureReport, normalise_quantity
+from seizures.totals import totals_add
 from seizures.vocabulary import ensure_commodities
 
 from .members import MemberFactory
@@ -67,4 +68,7 @@ class SeizureReportFactory(factory.django.DjangoModelFactory):
         kwargs["quantity"] = quantity
         kwargs.setdefault("quantity_base", quantity_base)
         kwargs.setdefault("dimension", dimension)
-        return super()._create(model_class, *args, **kwargs)
+        report = super()._create(model_class, *args, **kwargs)
+        # Like every write path, keep the pre-aggregated totals exact.
+        totals_add([report])
+        return report

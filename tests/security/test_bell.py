@@ -32,7 +32,7 @@ def _counts(client, user):
     page = client.get(reverse("exchange:notifications"), {"unread": "true"})
     api = APIClient()
     api.force_authenticate(user)
-    listed = api.get("/api/v1/notifications/", {"unread": "true"}).json()["count"]
+    listed = len(api.get("/api/v1/notifications/", {"unread": "true"}).json()["results"])
     return bell, page.context["page"].paginator.count, listed
 
 

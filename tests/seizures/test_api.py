@@ -107,7 +107,8 @@ def test_list_takes_a_fixed_number_of_queries(api, kz, uz, django_assert_max_num
         SeizureReportFactory(reporting_member=kz if i % 2 else uz, reference=f"R{i}")
     with django_assert_max_num_queries(8):
         response = api.get(reverse("seizure-list"))
-    assert response.json()["count"] == 30
+    body = response.json()
+    assert len(body["results"]) == 30 and body["next"] is None
 
 
 def test_list_filters_by_commodity_and_period(api, kz):
@@ -123,7 +124,7 @@ def test_list_filters_by_commodity_and_period(api, kz):
     response = api.get(
         reverse("seizure-list"), {"commodity": "heroin", "from": "2024-01-01", "to": "2024-12-31"}
     )
-    assert response.json()["count"] == 1
+    assert len(response.json()["results"]) == 1
 
 
 def test_stats_groups_by_commodity_with_totals_per_base_unit(api, kz):
