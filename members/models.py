@@ -2,6 +2,8 @@
 
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Upper
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -337,6 +339,9 @@ class AuditEvent(models.Model):
         ]
         indexes = [
             models.Index(fields=["actor", "-id"], name="audit_actor_idx"),
+            # The audit filter ``actor`` is a case-insensitive username (the snapshot, so
+            # deleted or renamed people are still found).
+            models.Index(Upper("actor_username"), F("id").desc(), name="audit_actor_username_idx"),
             models.Index(fields=["actor_member", "-id"], name="audit_actor_member_idx"),
             models.Index(fields=["action", "-id"], name="audit_action_idx"),
             models.Index(fields=["object_reference", "-id"], name="audit_reference_idx"),
