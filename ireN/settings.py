@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    # Before axes: its axes_reset_username command (the audited one) replaces axes' own.
+    "accounts",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -60,7 +62,6 @@ INSTALLED_APPS = [
     "exchange",
     "seizures",
     "ops",
-    "accounts",
 ]
 
 MIDDLEWARE = [
