@@ -454,7 +454,7 @@ DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECON
 API_COMPRESSION = env.bool("API_COMPRESSION", default=True)
 
 # --- Authentication: lockout, throttling cache, two-factor, API tokens, sessions -----------------
-# See docs/SECURITY-auth.md. django-axes counts failed logins per username (from any address)
+# See docs/SECURITY.md. django-axes counts failed logins per username (from any address)
 # on every way in: the login page, the admin login and the API token endpoint.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
