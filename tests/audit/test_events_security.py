@@ -310,3 +310,41 @@ def test_a_refused_suspension_records_nothing(network_api, focal_kz, uz):
     focal.force_authenticate(focal_kz)
     assert focal.post("/api/v1/members/UZ/reinstate/", {}, format="json").status_code == 404
     assert events("member.reinstated") == []
+
+
+# --- Who sees them ---------------------------------------------------------------------------
+
+
+def _audit_ids(user, **filters):
+    api = APIClient()
+    # A fresh object, as each real request loads: rights are cached on the instance.
+    api.force_authenticate(type(user).objects.get(pk=user.pk))
+    response = api.get("/api/v1/audit/", filters)
+    assert response.status_code == 200, response.content
+    return {item["id"] for item in response.json()["results"]}
+
+
+def test_kz_admins_and_network_admins_see_a_kz_lockout_tj_admins_do_not(
+    client, focal_kz, admin_kz, admin_tj, admin_user
+):
+    fail_login(client, "focal.kz", 5)
+    locked = only_event("account.locked")
+    assert locked.id in _audit_ids(admin_kz, action="account.locked")
+    assert locked.id in _audit_ids(admin_user, action="account.locked")
+    assert locked.id not in _audit_ids(admin_tj)
+
+
+def test_a_suspension_is_seen_by_the_members_admins_once_reinstated_not_by_a_third(
+    network_api, admin_uz, admin_tj, admin_user, uz
+):
+    network_api.post("/api/v1/members/UZ/suspend/", {"reason": "Fees unpaid"}, format="json")
+    suspended = only_event("member.suspended")
+    assert suspended.id in _audit_ids(admin_user, object="UZ")
+    # While suspended, UZ's own admins can do nothing, the audit trail included.
+    api = APIClient()
+    api.force_authenticate(admin_uz)
+    assert api.get("/api/v1/audit/").status_code == 401
+    network_api.post("/api/v1/members/UZ/reinstate/", {}, format="json")
+    reinstated = only_event("member.reinstated")
+    assert {suspended.id, reinstated.id} <= _audit_ids(admin_uz, object="UZ")
+    assert not {suspended.id, reinstated.id} & _audit_ids(admin_tj)
