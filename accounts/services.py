@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -19,6 +20,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from members import permissions
+from members.audit import audit_record
+from members.request_context import current_request, resolved_user
 
 from .models import ApiToken
 
@@ -36,6 +39,20 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _audit_person(*, action: str, person, actor=None, detail: dict | None = None) -> None:
+    """One audit event on ``person``'s account (object: the user, as for ``person.*``;
+    members: their member). ``actor`` None: the current request's user."""
+    audit_record(
+        action=action,
+        actor=actor,
+        obj=person,
+        object_type="user",
+        object_reference=person.get_username(),
+        members=[person.member_id and person.member],
+        detail=detail,
+    )
+
+
 @transaction.atomic
 def api_token_issue(*, user) -> tuple[ApiToken, str]:
     """Issue a new token for ``user``; return it and its key (shown once, never stored)."""
@@ -45,6 +62,16 @@ def api_token_issue(*, user) -> tuple[ApiToken, str]:
         key_hash=_digest(key),
         prefix=key[:PREFIX_LENGTH],
         expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    _audit_person(
+        action="token.created",
+        person=user,
+        actor=user,
+        detail={
+            "token": token.pk,
+            "prefix": token.prefix,
+            "expires_at": token.expires_at.isoformat(timespec="seconds"),
+        },
     )
     return token, key
 
@@ -64,15 +91,37 @@ def api_token_touch(*, token: ApiToken) -> None:
         token.last_used_at = now
 
 
+@transaction.atomic
 def api_token_revoke(*, user, token_id: int) -> bool:
     """Revoke one of ``user``'s tokens; False if they have no such token."""
-    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
-    return bool(deleted)
+    token = ApiToken.objects.filter(user=user, pk=token_id).first()
+    if token is None:
+        return False
+    token.delete()
+    _audit_person(
+        action="token.revoked",
+        person=user,
+        actor=user,
+        detail={"token": token_id, "prefix": token.prefix, "reason": "revoked"},
+    )
+    return True
 
 
-def api_tokens_revoke_all(*, user) -> int:
-    """Revoke every token of ``user`` (password changed or reset, account deactivated)."""
+@transaction.atomic
+def api_tokens_revoke_all(*, user, reason: str, by=None) -> int:
+    """Revoke every token of ``user`` (``reason``: ``password_change`` — changed or reset —,
+    or ``deactivation``), as ``by`` (None: the request's user, or ``user`` themself when
+    nobody is signed in, e.g. a password reset link). One audit event for all of them, none
+    when there was no token."""
     deleted, _ = ApiToken.objects.filter(user=user).delete()
+    if deleted:
+        actor = by or resolved_user(current_request()) or user
+        _audit_person(
+            action="token.revoked",
+            person=user,
+            actor=actor,
+            detail={"tokens": deleted, "reason": reason},
+        )
     return deleted
 
 
@@ -119,7 +168,9 @@ def totp_device_confirm(*, user, device: TOTPDevice, code: str) -> list[str] | N
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
-    return recovery_codes_renew(user=user)
+    codes = recovery_codes_renew(user=user)
+    _audit_person(action="two_factor.enrolled", person=user, actor=user)
+    return codes
 
 
 @transaction.atomic
@@ -158,8 +209,10 @@ def two_factor_reset(*, person, by) -> None:
     StaticDevice.objects.filter(user=person).delete()
     logger.info("Second factor of user %s reset by user %s", person.pk, by.pk)
     _notify(person=person, by=by, template="accounts/email/two_factor_reset")
+    _audit_person(action="two_factor.reset", person=person, actor=by)
 
 
+@transaction.atomic
 def account_unlock(*, person, by) -> int:
     """Clear the failed logins that lock ``person``'s account; returns how many were
     cleared."""
@@ -167,7 +220,61 @@ def account_unlock(*, person, by) -> int:
 
     cleared = reset(username=person.get_username())
     logger.info("Account of user %s unlocked by user %s", person.pk, by.pk)
+    _audit_person(action="account.unlocked", person=person, actor=by, detail={"cleared": cleared})
     return cleared
+
+
+@transaction.atomic
+def username_unlock(*, username: str) -> int:
+    """Clear the failed logins of ``username`` from the command line (``axes_reset_username``):
+    recorded with no actor, and the person as object when the username is someone's."""
+    from axes.utils import reset
+
+    cleared = reset(username=username)
+    person = get_user_model().objects.select_related("member").filter(username=username).first()
+    detail = {"cleared": cleared, "via": "axes_reset_username"}
+    if person is not None:
+        _audit_person(action="account.unlocked", person=person, detail=detail)
+    else:
+        audit_record(
+            action="account.unlocked",
+            object_type="user",
+            object_reference=username[:100],
+            detail=detail,
+        )
+    return cleared
+
+
+def account_locked_record(*, request, username: str) -> None:
+    """Record that django-axes has just locked ``username`` (its ``user_locked_out`` signal).
+    The actor is the name tried (nobody is signed in); object and members are the person's
+    when the username is someone's, none otherwise."""
+    person = (
+        get_user_model().objects.select_related("member").filter(username=username).first()
+        if username
+        else None
+    )
+    detail = {"failures": getattr(request, "axes_failures_since_start", None)}
+    if person is not None:
+        audit_record(
+            action="account.locked",
+            request=request,
+            username=username[:150],
+            obj=person,
+            object_type="user",
+            object_reference=person.get_username(),
+            members=[person.member_id and person.member],
+            detail=detail,
+        )
+    else:
+        audit_record(
+            action="account.locked",
+            request=request,
+            username=(username or "")[:150],
+            object_type="user",
+            object_reference=(username or "")[:100],
+            detail=detail,
+        )
 
 
 def _notify(*, person, by, template: str) -> None:

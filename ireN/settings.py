@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
+    # Before axes: its axes_reset_username command (the audited one) replaces axes' own.
+    "accounts",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -64,7 +66,6 @@ INSTALLED_APPS = [
     "exchange",
     "seizures",
     "ops",
-    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -485,7 +486,7 @@ DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env.int("DATABASE_OUTAGE_RETRY_AFTER_SECON
 API_COMPRESSION = env.bool("API_COMPRESSION", default=True)
 
 # --- Authentication: lockout, throttling cache, two-factor, API tokens, sessions -----------------
-# See docs/SECURITY-auth.md. django-axes counts failed logins per username (from any address)
+# See docs/SECURITY.md. django-axes counts failed logins per username (from any address)
 # on every way in: the login page, the admin login and the API token endpoint.
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

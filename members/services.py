@@ -489,9 +489,12 @@ def person_invite(*, member: MemberAdministration, person, by, base_url: str | N
 
 
 @transaction.atomic
-def member_suspend(*, member: MemberAdministration, reason: str = "") -> MemberAdministration:
-    """Suspend a member: its people can no longer sign in or use their tokens, nobody can
-    address a query to it and no alert goes to it. Its records stay as they are."""
+def member_suspend(
+    *, member: MemberAdministration, reason: str = "", by=None
+) -> MemberAdministration:
+    """Suspend a member, as ``by`` (None: the request's user): its people can no longer sign
+    in or use their tokens, nobody can address a query to it and no alert goes to it. Its
+    records stay as they are."""
     member = MemberAdministration.objects.select_for_update().get(pk=member.pk)
     reason = (reason or "").strip()
     if member.status == MemberStatus.SUSPENDED:
@@ -504,19 +507,38 @@ def member_suspend(*, member: MemberAdministration, reason: str = "") -> MemberA
     member.suspended_at = timezone.now()
     member.suspension_reason = reason
     member.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    audit_record(
+        action="member.suspended",
+        actor=by,
+        obj=member,
+        object_reference=member.code,
+        members=[member],
+        detail={"reason": reason},
+    )
     return member
 
 
 @transaction.atomic
-def member_reinstate(*, member: MemberAdministration) -> MemberAdministration:
-    """Lift a member's suspension: everything its people could do before comes back."""
+def member_reinstate(*, member: MemberAdministration, by=None) -> MemberAdministration:
+    """Lift a member's suspension, as ``by`` (None: the request's user): everything its
+    people could do before comes back. The event's detail keeps the reason it was
+    suspended for."""
     member = MemberAdministration.objects.select_for_update().get(pk=member.pk)
     if member.status != MemberStatus.SUSPENDED:
         raise ValidationError({"status": [_("%(code)s is not suspended.") % {"code": member.code}]})
+    reason = member.suspension_reason
     member.status = MemberStatus.MEMBER
     member.suspended_at = None
     member.suspension_reason = ""
     member.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    audit_record(
+        action="member.reinstated",
+        actor=by,
+        obj=member,
+        object_reference=member.code,
+        members=[member],
+        detail={"reason": reason},
+    )
     return member
 
 

@@ -78,7 +78,7 @@ def member_suspend(request, code):
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
         return redirect("member-detail", code=member.code)
     try:
-        services.member_suspend(member=member, reason=form.cleaned_data["reason"])
+        services.member_suspend(member=member, reason=form.cleaned_data["reason"], by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -95,7 +95,7 @@ def member_suspend(request, code):
 def member_reinstate(request, code):
     member = _suspendable_member(request, code)
     try:
-        services.member_reinstate(member=member)
+        services.member_reinstate(member=member, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

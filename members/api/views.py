@@ -53,7 +53,7 @@ class MemberViewSet(NetworkDirectoryMixin, viewsets.ReadOnlyModelViewSet):
         serializer = SuspendSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = services.member_suspend(
-            member=member, reason=serializer.validated_data.get("reason", "")
+            member=member, reason=serializer.validated_data.get("reason", ""), by=request.user
         )
         return Response(MemberSerializer(member).data)
 
@@ -61,7 +61,7 @@ class MemberViewSet(NetworkDirectoryMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def reinstate(self, request, code=None):
         """Lift the member's suspension (network admins)."""
-        member = services.member_reinstate(member=self._suspendable())
+        member = services.member_reinstate(member=self._suspendable(), by=request.user)
         return Response(MemberSerializer(member).data)
 
 

@@ -410,3 +410,23 @@ def test_people_changes_by_manager(world, change, manager):
     else:
         done = True
     assert done is allowed
+
+
+#: Who may unlock an account and reset a second factor of KZ's people (own) and UZ's
+#: (foreign): only the member's own admins; network admins deactivate instead.
+MANAGES_SIGN_IN = {role: {"own": False, "foreign": False} for role in ROLES} | {
+    RoleName.MEMBER_ADMIN: {"own": True, "foreign": False}
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_unlock_and_reset_a_second_factor(world, role):
+    kz, uz = world
+    user = make_user(role, kz)
+    person_kz = member_user(kz, RoleName.ANALYST, username="person.kz")
+    person_uz = member_user(uz, RoleName.ANALYST, username="person.uz")
+    assert permissions.may_manage_sign_in(user, kz) is MANAGES_SIGN_IN[role]["own"]
+    assert permissions.may_manage_sign_in(user, uz) is MANAGES_SIGN_IN[role]["foreign"]
+    reachable = set(permissions.restrict_people_sign_in(user))
+    assert (person_kz in reachable) is MANAGES_SIGN_IN[role]["own"]
+    assert (person_uz in reachable) is MANAGES_SIGN_IN[role]["foreign"]

@@ -1,7 +1,9 @@
 """A crawl of every URL pattern of the URLconf, with its path parameters filled from objects of
 KZ and UZ (a KZ<->UZ query with an attachment and a reply, a national KZ seizure report, a KZ
-import job, KZ people and units, an alert, an operation) and a missing id, requested (GET) as
-every role of a third country, TJ, and as the network admin. It asserts:
+import job, KZ people and units, an alert, an operation, a KZ watch entry and a KZ matching
+hit; their audit events) and a missing id, requested (GET) as every role of a third country,
+TJ, and as the network admin. Every pattern is crawled, so the accounts/, matching/, audit and
+ops pages are too (``test_the_crawl_covers_the_newer_apps`` makes sure). It asserts:
 
 - no content of the KZ<->UZ query and no national KZ report in any answer;
 - no answer that differs between a real id the caller may not see and a missing one;
@@ -10,6 +12,7 @@ every role of a third country, TJ, and as the network admin. It asserts:
 Patterns that cannot be crawled this way are listed in SKIPPED with the reason.
 """
 
+import datetime
 import itertools
 import re
 from dataclasses import dataclass
@@ -19,7 +22,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange import services as exchange_services
+from exchange.matching_lists import watch_entry_create
 from exchange.models import Alert
+from exchange.models_matching import Hit
 from members.models import RoleName
 from seizures.models import ImportJob, ImportStatus
 from tests.factories.exchange import file_query
@@ -35,6 +40,8 @@ MARKERS = {
     "attachment": "CRAWLMARK-ATTACHMENT-0b5e",
     "national report notes": "CRAWLMARK-NATIONAL-NOTES-e81d",
     "national report concealment": "CRAWLMARK-NATIONAL-HIDE-2c9f",
+    "KZ watch note": "CRAWLMARK-WATCH-NOTE-5a17",
+    "KZ hit record": "CRAWLMARK-HIT-REF-3d88",
 }
 MISSING = 999_999
 
@@ -91,6 +98,25 @@ def world(kz, uz, tj, focal_kz, focal_uz):
     unit = ControlUnitFactory(member=kz, code="KZ-ALA-ACCU")
     operation = OperationFactory(code="kz-only-op", coordinating_member=kz, participants=[uz])
     alert = Alert.objects.filter(recipient=focal_uz).first()
+    watch_entry = watch_entry_create(
+        user=focal_kz, kind="container", value="CSQU3054383", note=MARKERS["KZ watch note"]
+    )
+    hit = Hit.objects.create(
+        for_member=kz,
+        kind="container",
+        value="CSQU3054383",
+        display="CSQU 305438 3",
+        record_type="watch",
+        record_id=watch_entry.pk,
+        record_reference=MARKERS["KZ hit record"],
+        holder_member=uz,
+        holder_record_type="query",
+        holder_record_id=query.pk,
+        holder_record_reference=query.reference,
+        holder_visible=False,
+        month=datetime.date.today().replace(day=1),
+        state="new",
+    )
     callers = {
         "focal.tj": member_user(tj, RoleName.FOCAL_POINT, username="crawl.focal.tj"),
         "officer.tj": member_user(tj, RoleName.UNIT_OFFICER, username="crawl.officer.tj"),
@@ -107,6 +133,8 @@ def world(kz, uz, tj, focal_kz, focal_uz):
         "unit": unit,
         "operation": operation,
         "alert": alert,
+        "watch entry": watch_entry,
+        "hit": hit,
         "person": focal_kz,
         "callers": callers,
     }
@@ -114,6 +142,8 @@ def world(kz, uz, tj, focal_kz, focal_uz):
 
 #: Which secret object a pk of a URL names, by words of the URL name (else: every one).
 PK_OBJECTS = [
+    ("hit", ["hit"]),
+    ("watch", ["watch entry"]),
     ("attachment", ["attachment"]),
     ("notification", ["alert"]),
     ("import", ["import job"]),
@@ -152,6 +182,8 @@ def candidates(world, name: str) -> list[Candidate]:
         "import job": world["job"].pk,
         "alert": world["alert"].pk,
         "KZ person": world["person"].pk,
+        "watch entry": world["watch entry"].pk,
+        "hit": world["hit"].pk,
     }
     secret_ids = [Candidate(label, value, True) for label, value in ids.items()]
     missing = Candidate("missing id", MISSING, False)
@@ -338,3 +370,39 @@ def test_the_crawl_sees_content_where_it_is_allowed(client, world, focal_kz):
         reverse("exchange:attachment", args=[world["query"].pk, world["attachment"].pk])
     )
     assert leaks(download) == ["attachment"]
+
+
+def test_the_crawl_covers_the_newer_apps(world):
+    """Sign-in (accounts/), matching, audit and operations patterns are all in the crawl."""
+    requests, _unnamed = all_requests(world)
+    names = {name for name, _url, _combo in requests}
+    for expected in (
+        "profile",
+        "token-revoke",
+        "two-factor-enrol",
+        "member-person-unlock",
+        "member-person-two-factor-reset",
+        "member-suspend",
+        "matching:hits",
+        "matching:hit-action",
+        "matching:watch-delete",
+        "matching:lookup",
+        "hit-detail",
+        "watch-entry-detail",
+        "audit",
+        "audit-export",
+        "api-audit-list",
+        "healthz",
+        "readyz",
+        "metrics",
+    ):
+        assert expected in names, expected
+    hit_urls = [url for name, url, _c in requests if name == "hit-detail"]
+    assert any(f"/{world['hit'].pk}/" in url for url in hit_urls)
+
+
+def test_the_matching_markers_are_seen_by_their_owner(client, world, focal_kz):
+    """KZ's own watch note and hit are on the pages the crawl visits, for KZ."""
+    client.force_login(focal_kz)
+    assert "KZ watch note" in leaks(client.get(reverse("matching:watchlist")))
+    assert "KZ hit record" in leaks(client.get(f"/api/v1/hits/{world['hit'].pk}/"))
