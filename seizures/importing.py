@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from .auditing import seizures_import_record
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
+from .matching import seizure_reports_index
 from .models import SeizureReport
 from .validation import (
     SeizureValidator,
@@ -328,18 +329,41 @@ def _copy_reports(reports: list[dict]) -> None:
         )
 
 
+def _saved_reports(reports: list[dict]) -> list[SeizureReport]:
+    """The reports COPY just wrote, as (unsaved) model instances carrying their new pks: the
+    pks are read back by the batch's (member, reference) pairs, 900 references a statement."""
+    by_member: dict[int, list[str]] = {}
+    for values in reports:
+        by_member.setdefault(values["reporting_member_id"], []).append(values["reference"])
+    pks: dict[tuple[int, str], int] = {}
+    for member_id, references in by_member.items():
+        for start in range(0, len(references), 900):
+            for pk, reference in SeizureReport.objects.filter(
+                reporting_member_id=member_id, reference__in=references[start : start + 900]
+            ).values_list("pk", "reference"):
+                pks[(member_id, reference)] = pk
+    saved = []
+    for values in reports:
+        report = SeizureReport(**values)
+        report.pk = pks[(values["reporting_member_id"], values["reference"])]
+        saved.append(report)
+    return saved
+
+
 @transaction.atomic
 def seizures_write(reports: list[dict]) -> int:
     """Write checked reports in one transaction (COPY on PostgreSQL, bulk INSERTs
-    elsewhere)."""
+    elsewhere), then index their identifiers for cross-country matching in the same
+    transaction (set-based: a fixed number of statements per batch, none per row)."""
     if not reports:
         return 0
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 _copy_reports(reports)
+                saved = _saved_reports(reports)
             else:
-                SeizureReport.objects.bulk_create(
+                saved = SeizureReport.objects.bulk_create(
                     [SeizureReport(**values) for values in reports], batch_size=2000
                 )
     except IntegrityError:
@@ -356,6 +380,7 @@ def seizures_write(reports: list[dict]) -> int:
                 }
             ]
         ) from None
+    seizure_reports_index(reports=saved)
     return len(reports)
 
 
