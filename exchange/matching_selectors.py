@@ -33,6 +33,29 @@ def hits_for(*, user, state: str | None = None, kind: str | None = None) -> Quer
     return rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
 
 
+def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
+    """The "Matches" section of a query or report page: the hits of the user's members whose
+    own side is this record, each as ``{"hit", "shown", "ask"}`` (what ``hit_presentation``
+    lets the user see). A fixed number of statements whatever the number of hits."""
+    rows = (
+        Hit.objects.filter(
+            for_member_id__in=rules.matching_member_ids(user),
+            record_type=record_type,
+            record_id=record_id,
+        )
+        .select_related("holder_member", "for_member")
+        .order_by("-created_at", "-id")
+    )
+    return [
+        {
+            "hit": hit,
+            "shown": hit_presentation(hit, user=user),
+            "ask": hit_ask_initial(hit),
+        }
+        for hit in rows
+    ]
+
+
 def hits_new_count(*, user) -> int:
     """The number on the hit badge."""
     members = rules.matching_member_ids(user)

@@ -217,3 +217,37 @@ def test_lookups_and_hit_changes_are_audited_without_content(client, kz, uz, tj,
     _api(focal_tj).post(f"/api/v1/hits/{hit.pk}/dismiss/", {"reason": "Known carrier"})
     event = AuditEvent.objects.get(action="hit.dismiss")
     assert event.object_id == hit.pk and "Known carrier" not in str(event.detail)
+
+
+def test_matches_section_on_the_query_page_shows_only_what_the_viewer_may_see(
+    client, kz, uz, tj, focal_tj, focal_uz, django_assert_max_num_queries
+):
+    report = kz_report(kz)
+    query = Query.objects.get(pk=_file(focal_tj, consignee="AKTAU CERAMICS, LLP").json()["id"])
+    client.force_login(focal_uz)  # a party to the query, but it holds no matching record
+    page = client.get(f"/queries/{query.pk}/").content.decode()
+    assert 'data-testid="matches"' in page and 'data-testid="match"' not in page
+    assert "KZ-SECRET" not in page and "(KZ)" not in page
+    client.force_login(focal_tj)
+    client.get(f"/queries/{query.pk}/")  # warm caches
+    with django_assert_max_num_queries(60) as few:
+        page = client.get(f"/queries/{query.pk}/").content.decode()
+    assert page.count('data-testid="match"') == 2 and "(KZ)" in page
+    assert report.reference not in page and "driver" not in page
+    # More hits on the query do not cost more statements.
+    for n in range(5):
+        kz_report(kz, reference=f"KZ-MORE-{n}")
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(f"/queries/{query.pk}/").content.decode()
+    assert page.count('data-testid="match"') == 12
+
+
+def test_matches_section_on_the_report_page(client, kz, uz, tj, focal_tj, analyst_kz, focal_uz):
+    report = kz_report(kz)
+    query = Query.objects.get(pk=_file(focal_tj, consignee="AKTAU CERAMICS, LLP").json()["id"])
+    client.force_login(analyst_kz)
+    page = client.get(f"/seizures/reports/{report.pk}/").content.decode()
+    assert page.count('data-testid="match"') == 2 and "(TJ)" in page
+    assert query.reference not in page and "AKTAU CERAMICS, LLP" not in page
+    client.force_login(focal_uz)
+    assert client.get(f"/seizures/reports/{report.pk}/").status_code == 404
