@@ -363,6 +363,7 @@ def figures(request):
         "exchange/figures.html",
         {
             "figures": selectors.network_figures(user=request.user),
+            "matching": matching_selectors.matching_figures(user=request.user),
             "failed_alerts": outbox.alerts_failed_count(user=request.user),
             "may_resend_alerts": permissions.may_oversee_alerts(request.user),
         },
