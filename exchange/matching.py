@@ -373,11 +373,14 @@ def _by_type_set(records: set[tuple[str, int]]) -> dict[str, list[int]]:
 def _hits_alert(hits: list[Hit]) -> list[int]:
     """Write the outbox rows for hits (the same rows, channels and delivery as every other
     alert: in-portal always, email when the person has an address) to each hit's member's
-    focal points: one statement for the people of each member, one ``bulk_create`` for all."""
-    from .models import Alert, AlertChannel
+    focal points: one statement for the people of each member (and one for their alert
+    preferences per kind of hit), one ``bulk_create`` for all."""
+    from .alert_preferences import alert_modes, alert_rows
+    from .models import Alert
     from .outbox import alerts_enqueue
 
     people_by_member: dict[int, list] = {}
+    modes: dict[str, dict[int, str]] = {}
     rows = []
     for hit in hits:
         if hit.for_member_id not in people_by_member:
@@ -387,12 +390,12 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
                 )
             )
         event = AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
-        for person in people_by_member[hit.for_member_id]:
-            rows.append(Alert(recipient=person, hit=hit, event=event, channel=AlertChannel.PORTAL))
-            if person.email:
-                rows.append(
-                    Alert(recipient=person, hit=hit, event=event, channel=AlertChannel.EMAIL)
-                )
+        people = people_by_member[hit.for_member_id]
+        key = f"{event}:{hit.for_member_id}"
+        if key not in modes:
+            modes[key] = alert_modes(people, event)
+        for person in people:
+            rows += alert_rows(person, modes=modes[key], hit=hit, event=event)
     if not rows:
         return []
     Alert.objects.bulk_create(rows, batch_size=1000)
