@@ -380,7 +380,7 @@ def seizures_write(reports: list[dict]) -> int:
                 }
             ]
         ) from None
-    seizure_reports_index(reports=saved)
+    seizure_reports_index(reports=saved, new=True)
     return len(reports)
 
 

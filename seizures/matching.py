@@ -51,8 +51,9 @@ def seizure_report_index(*, report: SeizureReport):
     return identifiers_index_many(records=[seizure_index_record(report)])
 
 
-def seizure_reports_index(*, reports: Iterable[SeizureReport]):
-    """Index a batch of reports (an import) with a fixed number of statements."""
+def seizure_reports_index(*, reports: Iterable[SeizureReport], new: bool = False):
+    """Index a batch of reports (an import) with a fixed number of statements. ``new``: the
+    reports were written in this transaction (nothing of theirs to replace)."""
     reports = list(reports)
     codes = {}
     if reports:
@@ -64,7 +65,8 @@ def seizure_reports_index(*, reports: Iterable[SeizureReport]):
             ).values_list("pk", "code")
         )
     return identifiers_index_many(
-        records=[seizure_index_record(r, str(codes[r.reporting_member_id])) for r in reports]
+        records=[seizure_index_record(r, str(codes[r.reporting_member_id])) for r in reports],
+        new=new,
     )
 
 
