@@ -365,9 +365,10 @@ def _match(entries: list[IdentifierEntry], new: bool = False) -> list[Hit]:
                             )
 
     today = timezone.localdate()
-    watches = WatchEntry.objects.filter(value__in=values).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-    )
+    watches = WatchEntry.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    if len(values) <= 200:
+        watches = watches.filter(value__in=values)
+    # (A batch reads the members' watch lists whole: far fewer rows than its values.)
     watched: dict[tuple[str, str], list[WatchEntry]] = defaultdict(list)
     for watch in watches:
         watched[(watch.kind, watch.value)].append(watch)

@@ -236,7 +236,7 @@ def query_file(
     alerts_create(query=query, event=AlertEvent.FILED, people=people)
     query_write_record(action="query.file", user=author, query=query, attachments=saved)
     # Its identifiers join the index and are matched, in this transaction (issue 10).
-    query_index(query=query)
+    query_index(query=query, new=True)
     return query
 
 

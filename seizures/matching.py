@@ -46,9 +46,10 @@ def seizure_index_record(report: SeizureReport, member_code: str | None = None) 
     }
 
 
-def seizure_report_index(*, report: SeizureReport):
-    """(Re)index one report and match it; returns the hits made."""
-    return identifiers_index_many(records=[seizure_index_record(report)])
+def seizure_report_index(*, report: SeizureReport, new: bool = False):
+    """(Re)index one report and match it; returns the hits made. ``new``: the report was
+    created in this transaction."""
+    return identifiers_index_many(records=[seizure_index_record(report)], new=new)
 
 
 def seizure_reports_index(*, reports: Iterable[SeizureReport], new: bool = False):

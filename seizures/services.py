@@ -99,7 +99,7 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
         raise ValidationError(
             {"reference": [_("The member already has a seizure report with this reference.")]}
         ) from None
-    seizure_report_index(report=report)
+    seizure_report_index(report=report, new=True)
     if report.query_id is not None:
         # The follow-up query of a hit now has its seizure: the hit is confirmed.
         hits_confirm_for_query(query_id=report.query_id)
