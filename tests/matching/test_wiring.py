@@ -251,3 +251,39 @@ def test_matches_section_on_the_report_page(client, kz, uz, tj, focal_tj, analys
     assert query.reference not in page and "AKTAU CERAMICS, LLP" not in page
     client.force_login(focal_uz)
     assert client.get(f"/seizures/reports/{report.pk}/").status_code == 404
+
+
+def test_asking_from_a_closed_hit_files_nothing(client, kz, uz, tj, focal_tj):
+    kz_report(kz)
+    _file(focal_tj)
+    hit = Hit.objects.get(for_member__code="TJ")
+    Hit.objects.filter(pk=hit.pk).update(state="dismissed", dismiss_reason="Known")
+    before = Query.objects.count()
+    client.force_login(focal_tj)
+    response = client.post(
+        "/queries/new/",
+        {
+            "recipients": ["KZ"],
+            "kind": "request",
+            "priority": "routine",
+            "handling_code": "H1",
+            "source_evaluation": "X",
+            "information_evaluation": "4",
+            "subject": "Your record",
+            "body": "Please tell us more.",
+            "container_numbers": CONTAINER,
+            "hit": hit.pk,
+        },
+    )
+    assert response.status_code == 200 and "already closed" in response.content.decode()
+    assert Query.objects.count() == before
+
+
+def test_the_api_files_a_follow_up_query_from_a_hit(kz, uz, tj, focal_tj):
+    kz_report(kz)
+    _file(focal_tj)
+    hit = Hit.objects.get(for_member__code="TJ")
+    response = _file(focal_tj, recipients=["KZ"], hit=hit.pk, container_numbers=[])
+    assert response.status_code == 201
+    hit.refresh_from_db()
+    assert hit.state == "asked" and hit.follow_up_query_id == response.json()["id"]
