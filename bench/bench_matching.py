@@ -26,7 +26,7 @@ What it does:
    - SQL statements of the hits page (pages 1 and 2, filtered) and of a lookup.
 
 Results are printed as Markdown (and written to bench/out/matching.md). Never collected by
-pytest. (Over 400 lines would be too many; this is one script read top to bottom.)
+pytest. (Over 400 lines: one script, read top to bottom, loading and timing in one place.)
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ decided by ``matching_permissions`` (``disclosable``, ``visible``), never here.
 Values held by more than ``MATCHING_COMMON_THRESHOLD`` records are *common*: their existing
 hits are marked common and stop alerting, and a new record carrying one raises no new hit
 (otherwise every new record would make a hit per holder, as in MISP's over-correlation).
+
+(About 500 lines on purpose: the index writes, the set-based match and the hit alerts are one
+pipeline whose statements are counted together; split, the fixed-statement guarantee would
+be spread over modules.)
 """
 
 from __future__ import annotations
