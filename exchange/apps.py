@@ -6,6 +6,12 @@ class ExchangeConfig(AppConfig):
     name = "exchange"
     verbose_name = _("Exchange")
 
+    def ready(self):
+        from .matching_panels import query_matches_panel
+        from .panels import query_panel_register
+
+        query_panel_register("matches", query_matches_panel)
+
     def seed_demo(self, *, members) -> str:
         """Demo data of this app for ``manage.py seed_demo`` (which knows no app by name)."""
         from .demo import seed

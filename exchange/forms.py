@@ -84,8 +84,21 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
         label=_("Air waybill numbers"), required=False, help_text=_("E.g. 176-12345675.")
     )
     vessel_or_flight = forms.CharField(label=_("Vessel or flight"), max_length=100, required=False)
+    vessel_imo = forms.CharField(
+        label=_("Vessel IMO number"),
+        max_length=20,
+        required=False,
+        help_text=_("Seven digits with a check digit, e.g. 9074729."),
+    )
     shipper = forms.CharField(label=_("Shipper"), max_length=200, required=False)
     consignee = forms.CharField(label=_("Consignee"), max_length=200, required=False)
+    exclude_from_matching = forms.BooleanField(
+        label=_("Exclude from matching"),
+        required=False,
+        help_text=_("Other members never learn of this query through cross-country matching."),
+    )
+    #: The hit this query follows up ("Ask <member>" on the Hits page).
+    hit = forms.IntegerField(required=False, widget=forms.HiddenInput())
     hs_codes = forms.CharField(label=_("HS codes"), required=False, help_text=_("E.g. 2402.20."))
     route_countries = forms.CharField(
         label=_("Route countries"),
@@ -113,7 +126,7 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
             ],
         ),
         (_("From and to"), ["sender_member", "sender_unit", "recipients", "recipient_units"]),
-        (_("Query"), ["kind", "priority", "subject", "body"]),
+        (_("Query"), ["kind", "priority", "subject", "body", "hit"]),
         (
             _("Consignment"),
             [
@@ -121,6 +134,7 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
                 "bill_of_lading_numbers",
                 "air_waybill_numbers",
                 "vessel_or_flight",
+                "vessel_imo",
                 "shipper",
                 "consignee",
                 "hs_codes",
@@ -128,6 +142,7 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
                 "expected_arrival",
             ],
         ),
+        (_("Matching"), ["exclude_from_matching"]),
         (_("Attachments"), ["attachments"]),
     ]
 
@@ -175,6 +190,7 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
             data[name] = _split(data.get(name) or "")
         data["sender_member"] = data.get("sender_member") or None
         data["sender_unit"] = data.get("sender_unit") or None
+        data.pop("hit", None)
         return data
 
 

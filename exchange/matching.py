@@ -10,20 +10,23 @@ Values held by more than ``MATCHING_COMMON_THRESHOLD`` records are *common*: the
 hits are marked common and stop alerting, and a new record carrying one raises no new hit
 (otherwise every new record would make a hit per holder, as in MISP's over-correlation).
 
-A little over 400 lines: index, match and watch share the same set-based queries; hit states
-live apart in ``matching_hits``.
+(About 500 lines on purpose: the index writes, the set-based match and the hit alerts are one
+pipeline whose statements are counted together; split, the fixed-statement guarantee would
+be spread over modules.)
 """
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -136,20 +139,55 @@ def identifiers_index(
 
 
 @transaction.atomic
-def identifiers_index_many(*, records: list[dict]) -> list[Hit]:
+def identifiers_index_many(*, records: list[dict], new: bool = False) -> list[Hit]:
     """Index many records at once (an import): each dict has the keyword arguments of
     ``identifiers_index``. A fixed number of statements whatever the number of records: one
-    delete, one ``bulk_create`` of rows, the set-based match and one ``bulk_create`` of hits."""
+    delete, one bulk insert of rows (COPY on PostgreSQL), the set-based match and one
+    ``bulk_create`` of hits. ``new=True`` (records written in this transaction, such as an
+    import's) skips what only an edit needs: removing old rows and revising old hits."""
     if not records:
         return []
     now = timezone.now()
     entries = [entry for record in records for entry in _entries(record, now)]
-    ids_by_type = _by_type(records)
-    IdentifierEntry.objects.filter(_records_q(ids_by_type)).delete()
-    IdentifierEntry.objects.bulk_create(entries, batch_size=2000)
-    _hits_withdraw_undisclosable(records)
-    _holder_visibility_refresh(records)
-    return _match(entries)
+    if not new:
+        IdentifierEntry.objects.filter(_records_q(_by_type(records))).delete()
+    _entries_insert(entries)
+    if not new:
+        _hits_withdraw_undisclosable(records)
+        _holder_visibility_refresh(records)
+    return _match(entries, new=new)
+
+
+_ENTRY_COLUMNS = (
+    "kind", "value", "display", "record_type", "record_id", "record_reference",
+    "owner_member_id", "visibility", "party_ids", "matchable_outward", "handling", "seen_on",
+    "created_at",
+)  # fmt: skip
+
+
+def _entries_insert(entries: list[IdentifierEntry]) -> None:
+    """Write index rows: COPY on PostgreSQL for a batch (several times faster than INSERTs;
+    the rows' pks are never needed), ``bulk_create`` otherwise."""
+    if connection.vendor != "postgresql" or len(entries) < 500:
+        IdentifierEntry.objects.bulk_create(entries, batch_size=2000)
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for e in entries:
+        writer.writerow(
+            [
+                e.kind, e.value, e.display, e.record_type, e.record_id, e.record_reference,
+                e.owner_member_id, e.visibility, e.party_ids, "t" if e.matchable_outward else "f",
+                e.handling, e.seen_on.isoformat(), e.created_at.isoformat(),
+            ]
+        )  # fmt: skip
+    buffer.seek(0)
+    table = IdentifierEntry._meta.db_table
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+            buffer,
+        )
 
 
 @transaction.atomic
@@ -220,10 +258,15 @@ def national_matching_off() -> frozenset[int]:
     )
 
 
-def excluded_keys(values: Iterable[str]) -> set[tuple[str, str]]:
-    return set(
-        MatchingExclusion.objects.filter(value__in=list(values)).values_list("kind", "value")
-    )
+def excluded_keys(values: Iterable[str] | None = None) -> set[tuple[str, str]]:
+    """The (kind, value) pairs on the network admins' exclusion list (among ``values``, or
+    all: the list is short and curated, so a whole import reads it once)."""
+    rows = MatchingExclusion.objects.all()
+    if values is not None:
+        values = list(values)
+        if len(values) <= 50:
+            rows = rows.filter(value__in=values)
+    return set(rows.values_list("kind", "value"))
 
 
 def _month(day: date) -> date:
@@ -258,21 +301,25 @@ def _side(entry: IdentifierEntry) -> dict:
     }
 
 
-def _match(entries: list[IdentifierEntry]) -> list[Hit]:
+def _match(entries: list[IdentifierEntry], new: bool = False) -> list[Hit]:
     """Match freshly indexed rows against every other member's rows and the watch entries;
-    write the hits (both sides) and their alerts."""
+    write the hits (both sides) and their alerts. ``new``: the records were written in this
+    transaction, so no hit of theirs exists yet."""
     if not entries:
         return []
     keys = {(e.kind, e.value) for e in entries}
-    keys -= excluded_keys({v for _k, v in keys})
+    keys -= excluded_keys(None if len(keys) > 50 else {v for _k, v in keys})
     if not keys:
         return []
     values = sorted({v for _k, v in keys})
     counts: dict[tuple[str, str], int] = defaultdict(int)
-    for kind, value in IdentifierEntry.objects.filter(value__in=values).values_list(
-        "kind", "value"
+    for kind, value, held in (
+        IdentifierEntry.objects.filter(_keys_q(keys))
+        .values_list("kind", "value")
+        .annotate(held=Count("id"))
+        .order_by()
     ):
-        counts[(kind, value)] += 1
+        counts[(kind, value)] = held
     threshold = settings.MATCHING_COMMON_THRESHOLD
     common = {k for k in keys if counts[k] > threshold}
     national_off = national_matching_off()
@@ -292,21 +339,24 @@ def _match(entries: list[IdentifierEntry]) -> list[Hit]:
         )
         proposed.setdefault(key, hit)
 
-    matchable = keys - common
+    # Only values some other record holds too can match: most of an import's values are held
+    # by the new record alone, and their rows are never read back.
+    matchable = {k for k in keys - common if counts[k] > 1}
     if matchable:
-        rows: dict[tuple[str, str], list[IdentifierEntry]] = defaultdict(list)
-        for row in IdentifierEntry.objects.filter(
-            value__in=sorted({v for _k, v in matchable})
-        ).order_by():
+        rows: dict[tuple[str, str], list[_Row]] = defaultdict(list)
+        for values_row in (
+            IdentifierEntry.objects.filter(_keys_q(matchable)).order_by().values_list(*_ROW_FIELDS)
+        ):
+            row = _Row(*values_row)
             if (row.kind, row.value) in matchable:
                 rows[(row.kind, row.value)].append(row)
         for holders in rows.values():
             fresh = [r for r in holders if (r.record_type, r.record_id) in new_records]
-            for new in fresh:
+            for added in fresh:
                 for other in holders:
-                    if other.owner_member_id == new.owner_member_id:
+                    if other.owner_member_id == added.owner_member_id:
                         continue
-                    for learner, about in ((new, other), (other, new)):
+                    for learner, about in ((added, other), (other, added)):
                         member_id = learner.owner_member_id
                         if rules.disclosable(about, member_id, national_off):
                             propose(
@@ -319,9 +369,10 @@ def _match(entries: list[IdentifierEntry]) -> list[Hit]:
                             )
 
     today = timezone.localdate()
-    watches = WatchEntry.objects.filter(value__in=values).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-    )
+    watches = WatchEntry.objects.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    if len(values) <= 200:
+        watches = watches.filter(value__in=values)
+    # (A batch reads the members' watch lists whole: far fewer rows than its values.)
     watched: dict[tuple[str, str], list[WatchEntry]] = defaultdict(list)
     for watch in watches:
         watched[(watch.kind, watch.value)].append(watch)
@@ -347,23 +398,60 @@ def _match(entries: list[IdentifierEntry]) -> list[Hit]:
             ).update(common=True)
     if not proposed:
         return []
-    existing = set(
-        Hit.objects.filter(
-            _records_q(_by_type_set(new_records)) | _records_q(_by_type_set(new_records), "holder_")
-        ).values_list(
-            "for_member_id",
-            "record_type",
-            "record_id",
-            "holder_record_type",
-            "holder_record_id",
-            "kind",
-            "value",
+    existing = (
+        set()
+        if new
+        else set(
+            Hit.objects.filter(
+                _records_q(_by_type_set(new_records))
+                | _records_q(_by_type_set(new_records), "holder_")
+            ).values_list(
+                "for_member_id",
+                "record_type",
+                "record_id",
+                "holder_record_type",
+                "holder_record_id",
+                "kind",
+                "value",
+            )
         )
     )
     hits = [hit for key, hit in proposed.items() if key not in existing]
     Hit.objects.bulk_create(hits, batch_size=1000)
     _hits_alert([hit for hit in hits if hit.alerted])
     return hits
+
+
+_ROW_FIELDS = (
+    "kind", "value", "display", "record_type", "record_id", "record_reference",
+    "owner_member_id", "visibility", "party_ids", "matchable_outward", "handling", "seen_on",
+)  # fmt: skip
+
+
+class _Row:
+    """An index row as matching reads it (plain attributes: building thousands of model
+    instances would cost more than the match)."""
+
+    __slots__ = _ROW_FIELDS
+
+    def __init__(self, *values):
+        for name, value in zip(_ROW_FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+    is_party = IdentifierEntry.is_party
+    visible_to = IdentifierEntry.visible_to
+
+
+def _keys_q(keys: set[tuple[str, str]]) -> Q:
+    """``(kind, value) in keys`` as a filter the (kind, value) index serves: one
+    ``kind = … AND value IN (…)`` per kind."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, value in keys:
+        by_kind[kind].append(value)
+    condition = Q(pk__in=[])
+    for kind, values in sorted(by_kind.items()):
+        condition |= Q(kind=kind, value__in=sorted(values))
+    return condition
 
 
 def _by_type_set(records: set[tuple[str, int]]) -> dict[str, list[int]]:
@@ -376,11 +464,14 @@ def _by_type_set(records: set[tuple[str, int]]) -> dict[str, list[int]]:
 def _hits_alert(hits: list[Hit]) -> list[int]:
     """Write the outbox rows for hits (the same rows, channels and delivery as every other
     alert: in-portal always, email when the person has an address) to each hit's member's
-    focal points: one statement for the people of each member, one ``bulk_create`` for all."""
-    from .models import Alert, AlertChannel
+    focal points: one statement for the people of each member (and one for their alert
+    preferences per kind of hit), one ``bulk_create`` for all."""
+    from .alert_preferences import alert_modes, alert_rows
+    from .models import Alert
     from .outbox import alerts_enqueue
 
     people_by_member: dict[int, list] = {}
+    modes: dict[str, dict[int, str]] = {}
     rows = []
     for hit in hits:
         if hit.for_member_id not in people_by_member:
@@ -390,12 +481,12 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
                 )
             )
         event = AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
-        for person in people_by_member[hit.for_member_id]:
-            rows.append(Alert(recipient=person, hit=hit, event=event, channel=AlertChannel.PORTAL))
-            if person.email:
-                rows.append(
-                    Alert(recipient=person, hit=hit, event=event, channel=AlertChannel.EMAIL)
-                )
+        people = people_by_member[hit.for_member_id]
+        key = f"{event}:{hit.for_member_id}"
+        if key not in modes:
+            modes[key] = alert_modes(people, event)
+        for person in people:
+            rows += alert_rows(person, modes=modes[key], hit=hit, event=event)
     if not rows:
         return []
     Alert.objects.bulk_create(rows, batch_size=1000)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import matching_permissions as rules
+from .auditing import hit_state_record
 from .models import Query
 from .models_matching import Hit, HitState
 
@@ -48,7 +49,9 @@ def hit_ask(*, hit: Hit, user, query: Query) -> Hit:
         raise ValidationError({"follow_up_query": [_("The follow-up query is not your member's.")]})
     if hit.state in (HitState.CONFIRMED, HitState.DISMISSED):
         raise ValidationError({"state": [_("This hit is already closed.")]})
-    return _set_state(hit, HitState.ASKED, follow_up_query=query)
+    _set_state(hit, HitState.ASKED, follow_up_query=query)
+    hit_state_record(action="hit.ask", user=user, hit=hit, detail={"follow_up_query": query.pk})
+    return hit
 
 
 @transaction.atomic
@@ -82,4 +85,6 @@ def hit_dismiss(*, hit: Hit, user, reason: str) -> Hit:
         errors["state"] = [_("A confirmed hit cannot be dismissed.")]
     if errors:
         raise ValidationError(errors)
-    return _set_state(hit, HitState.DISMISSED, dismiss_reason=reason)
+    _set_state(hit, HitState.DISMISSED, dismiss_reason=reason)
+    hit_state_record(action="hit.dismiss", user=user, hit=hit)
+    return hit

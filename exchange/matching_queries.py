@@ -46,9 +46,10 @@ def query_index_record(query: Query) -> dict:
 
 
 @transaction.atomic
-def query_index(*, query: Query) -> list[Hit]:
-    """(Re)index a query after filing or editing it. Call on withdrawal ``identifiers_remove``."""
-    return identifiers_index_many(records=[query_index_record(query)])
+def query_index(*, query: Query, new: bool = False) -> list[Hit]:
+    """(Re)index a query after filing (``new=True``) or editing it. Call on withdrawal
+    ``identifiers_remove``."""
+    return identifiers_index_many(records=[query_index_record(query)], new=new)
 
 
 def queries_reindex(*, chunk_size: int = 2000) -> int:

@@ -4,7 +4,11 @@ exclusion list."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, QuerySet
+from statistics import median
+
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from members import permissions
 
@@ -23,6 +27,14 @@ from .models_matching import (
 LOOKUP_VISIBLE_LIMIT = 100
 
 
+class _Median(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)``: the median, computed in the database."""
+
+    function = "percentile_cont"
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
 def hits_for(*, user, state: str | None = None, kind: str | None = None) -> QuerySet[Hit]:
     """The hits of the members the user works with for matching, newest first."""
     rows = Hit.objects.filter(for_member_id__in=rules.matching_member_ids(user))
@@ -31,6 +43,29 @@ def hits_for(*, user, state: str | None = None, kind: str | None = None) -> Quer
     if kind:
         rows = rows.filter(kind=kind)
     return rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+
+
+def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
+    """The "Matches" section of a query or report page: the hits of the user's members whose
+    own side is this record, each as ``{"hit", "shown", "ask"}`` (what ``hit_presentation``
+    lets the user see). A fixed number of statements whatever the number of hits."""
+    rows = (
+        Hit.objects.filter(
+            for_member_id__in=rules.matching_member_ids(user),
+            record_type=record_type,
+            record_id=record_id,
+        )
+        .select_related("holder_member", "for_member")
+        .order_by("-created_at", "-id")
+    )
+    return [
+        {
+            "hit": hit,
+            "shown": hit_presentation(hit, user=user),
+            "ask": hit_ask_initial(hit),
+        }
+        for hit in rows
+    ]
 
 
 def hits_new_count(*, user) -> int:
@@ -175,3 +210,50 @@ def hit_ask_initial(hit: Hit) -> dict:
         ASK_FIELDS[hit.kind]: hit.display or hit.value,
         "hit": hit.pk,
     }
+
+
+def matching_figures(*, user) -> dict:
+    """For network admins (the network figures page), counts only: hits per month (when they
+    were found), the share asked (a follow-up query was filed), the share confirmed, and the
+    median time from hit to follow-up query. The median is PostgreSQL's ``percentile_cont``;
+    other databases (SQLite in development) take it from the asked hits' times."""
+    if not permissions.may_view_network_figures(user):
+        return {"months": [], "total": None}
+    wait = ExpressionWrapper(
+        F("follow_up_query__created_at") - F("created_at"), output_field=DurationField()
+    )
+    in_db = connection.vendor == "postgresql"
+    counts = {
+        "hits": Count("id"),
+        "asked": Count("id", filter=Q(follow_up_query__isnull=False)),
+        "confirmed": Count("id", filter=Q(state=HitState.CONFIRMED)),
+    }
+    if in_db:
+        counts["median_to_ask"] = _Median(wait)
+    rows = list(
+        Hit.objects.annotate(found=TruncMonth("created_at"))
+        .values("found")
+        .annotate(**counts)
+        .order_by("found")
+    )
+    total = Hit.objects.aggregate(**counts)
+    if not in_db:
+        waits: dict = {}
+        for found, delay in (
+            Hit.objects.filter(follow_up_query__isnull=False)
+            .annotate(found=TruncMonth("created_at"), wait=wait)
+            .values_list("found", "wait")
+        ):
+            waits.setdefault(found, []).append(delay)
+        for row in rows:
+            row["median_to_ask"] = median(waits[row["found"]]) if row["found"] in waits else None
+        every = [d for delays in waits.values() for d in delays]
+        total["median_to_ask"] = median(every) if every else None
+
+    def shares(row: dict) -> dict:
+        hits = row["hits"] or 0
+        row["share_asked"] = row["asked"] / hits if hits else None
+        row["share_confirmed"] = row["confirmed"] / hits if hits else None
+        return row
+
+    return {"months": [shares(r) for r in rows], "total": shares(total)}

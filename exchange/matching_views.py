@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import matching_hits, matching_lists
+from . import auditing, matching_hits, matching_lists
 from . import matching_permissions as rules
 from . import matching_selectors as selectors
 from .identifiers import InvalidIdentifier
@@ -141,6 +141,8 @@ def lookup(request):
             answer = selectors.identifiers_lookup(user=request.user, **form.cleaned_data)
         except InvalidIdentifier:
             form.add_error("value", _("This is not a valid identifier of that kind."))
+        else:
+            auditing.identifier_lookup_record(request=request, answer=answer)
     return render(request, "exchange/matching/lookup.html", {"form": form, "answer": answer})
 
 

@@ -517,6 +517,10 @@ class Alert(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
     sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
     read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
+    # Per-person preferences (``models_alerts``): a portal row of an event the person takes
+    # in the daily digest; ``digested_at`` is stamped when the digest claims it.
+    digest = models.BooleanField(default=False, db_default=False, verbose_name=_("in the digest"))
+    digested_at = models.DateTimeField(null=True, blank=True, verbose_name=_("digested at"))
     state = models.CharField(
         max_length=8,
         choices=AlertState.choices,
@@ -555,6 +559,12 @@ class Alert(models.Model):
                 name="alert_failed_idx",
             ),
             models.Index(fields=["query", "recipient"], name="alert_query_recipient_idx"),
+            # The daily digest's work list: rows waiting for their person's digest.
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(digest=True, digested_at__isnull=True),
+                name="alert_digest_due_idx",
+            ),
         ]
 
     def __str__(self):
@@ -562,6 +572,7 @@ class Alert(models.Model):
 
 
 # Matching (identifier index, hits, watch entries) lives in its own module.
+from .models_alerts import AlertPreference  # noqa: E402, F401
 from .models_matching import (  # noqa: E402, F401
     Hit,
     IdentifierEntry,

@@ -44,6 +44,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import permissions
+from .alert_preferences import alert_modes, alert_rows
 from .models import Alert, AlertChannel, AlertState, Query, Reply
 from .transports import TransportError, transport_for
 
@@ -53,43 +54,24 @@ logger = logging.getLogger(__name__)
 def alerts_create(
     *, query: Query, event: str, people: Iterable, reply: Reply | None = None
 ) -> list[int]:
-    """Write one alert per person and channel (in-portal always, email if the person has an
-    address) in the caller's transaction, and ask for delivery once it commits."""
+    """Write one alert per person and channel in the caller's transaction (in-portal always;
+    email if the person has an address and chose "email at once", the default; see
+    ``alert_preferences``), and ask for delivery once it commits."""
     rows = []
     seen = set()
     now = timezone.now()
+    people = [p for p in people if not (p.pk in seen or seen.add(p.pk))]
+    modes = alert_modes(people, event)
     for person in people:
-        if person.pk in seen:
-            continue
-        seen.add(person.pk)
-        # The in-portal notification leaves nothing to send: it is delivered by being written.
-        rows.append(
-            Alert(
-                recipient=person,
-                query=query,
-                reply=reply,
-                event=event,
-                channel=AlertChannel.PORTAL,
-                created_at=now,
-                next_attempt_at=now,
-                claimed_at=now,
-                sent_at=now,
-                state=AlertState.SENT,
-                attempts=1,
-            )
+        rows += alert_rows(
+            person,
+            modes=modes,
+            query=query,
+            reply=reply,
+            event=event,
+            created_at=now,
+            next_attempt_at=now,
         )
-        if person.email:
-            rows.append(
-                Alert(
-                    recipient=person,
-                    query=query,
-                    reply=reply,
-                    event=event,
-                    channel=AlertChannel.EMAIL,
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-            )
     if not rows:
         return []
     Alert.objects.bulk_create(rows)

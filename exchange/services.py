@@ -22,6 +22,8 @@ from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
 from .auditing import query_write_record
+from .matching import identifiers_remove
+from .matching_queries import query_index
 from .models import (
     AlertEvent,
     Attachment,
@@ -40,6 +42,7 @@ from .models import (
     RiskOutcome,
     SourceEvaluation,
 )
+from .models_matching import RecordType
 from .outbox import alerts_create
 from .validators import (
     add_error,
@@ -52,6 +55,7 @@ from .validators import (
     clean_recipients,
     clean_route_countries,
     clean_sender,
+    clean_vessel_imo,
 )
 
 
@@ -129,6 +133,8 @@ def query_file(
     bill_of_lading_numbers: Iterable[str] | str = (),
     air_waybill_numbers: Iterable[str] | str = (),
     vessel_or_flight: str = "",
+    vessel_imo: str = "",
+    exclude_from_matching: bool = False,
     shipper: str = "",
     consignee: str = "",
     hs_codes: Iterable[str] | str = (),
@@ -179,6 +185,7 @@ def query_file(
     waybills = clean_air_waybill_numbers(air_waybill_numbers, errors)
     hs = clean_hs_codes(hs_codes, errors)
     route = clean_route_countries(route_countries, errors)
+    imo = clean_vessel_imo(vessel_imo, errors)
     files = clean_attachments(attachments, errors)
     if errors:
         raise ValidationError(errors)
@@ -204,6 +211,8 @@ def query_file(
         bill_of_lading_numbers=bills,
         air_waybill_numbers=waybills,
         vessel_or_flight=(vessel_or_flight or "").strip()[:100],
+        vessel_imo=imo,
+        exclude_from_matching=bool(exclude_from_matching),
         shipper=(shipper or "").strip()[:200],
         consignee=(consignee or "").strip()[:200],
         hs_codes=hs,
@@ -226,6 +235,8 @@ def query_file(
     saved = _attachments_save(query=query, reply=None, files=files, user=author)
     alerts_create(query=query, event=AlertEvent.FILED, people=people)
     query_write_record(action="query.file", user=author, query=query, attachments=saved)
+    # Its identifiers join the index and are matched, in this transaction (issue 10).
+    query_index(query=query, new=True)
     return query
 
 
@@ -422,6 +433,9 @@ def query_close(
     )
     query.closed_at, query.closed_by = timezone.now(), user
     query.save()
+    if outcome == QueryOutcome.WITHDRAWN:
+        # A withdrawn query leaves the identifier index (its open hits go with it).
+        identifiers_remove(record_type=RecordType.QUERY, record_id=query.pk)
     alerts_create(
         query=query, event=AlertEvent.CLOSED, people=_parties_except(query, query.sender_member_id)
     )

@@ -57,3 +57,16 @@ def prune_pending_uploads() -> int:
     from .pending_uploads import pending_uploads_prune
 
     return pending_uploads_prune()
+
+
+@shared_task(
+    name="exchange.send_digests",
+    acks_late=True,
+    soft_time_limit=SOFT_TIME_LIMIT * 5,
+    time_limit=TIME_LIMIT * 5,
+)
+def send_digests() -> dict:
+    """Daily: one digest email per person who chose it (each alert row claimed once)."""
+    from .alert_preferences import digests_send
+
+    return digests_send()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import preference_views, views
 
 app_name = "exchange"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
         name="failed-alerts-resend",
     ),
     path("notifications/", views.notification_list, name="notifications"),
+    path(
+        "notifications/preferences/",
+        preference_views.preferences,
+        name="alert-preferences",
+    ),
     path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
     path("<int:pk>/", views.query_detail, name="detail"),

@@ -97,6 +97,26 @@ def clean_air_waybill_numbers(values, errors: dict) -> list[str]:
     return numbers
 
 
+def clean_vessel_imo(value, errors: dict, field: str = "vessel_imo") -> str:
+    """An IMO ship identification number: seven digits, the last a check digit (optionally
+    written "IMO 9074729"). Returns the seven digits, or "" when empty."""
+    from .identifiers import InvalidIdentifier, normalise
+
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    try:
+        return normalise("vessel-imo", text)
+    except InvalidIdentifier:
+        add_error(
+            errors,
+            field,
+            _("%(number)s is not an IMO number (seven digits with a check digit, e.g. 9074729).")
+            % {"number": text},
+        )
+        return ""
+
+
 def clean_hs_codes(values, errors: dict) -> list[str]:
     codes = []
     for raw in as_list(values):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,10 +16,21 @@ from django.views.decorators.http import require_POST
 
 from members.permissions import may_view_network_figures, takes_part_in_queries
 
-from . import auditing, outbox, panels, pending_uploads, permissions, selectors, services
+from . import (
+    auditing,
+    matching_hits,
+    matching_selectors,
+    outbox,
+    panels,
+    pending_uploads,
+    permissions,
+    selectors,
+    services,
+)
 from .filtersets import QueryFilterSet
 from .forms import CloseForm, OutcomeForm, QueryForm, ReplyForm
 from .models import Attachment, Query
+from .models_matching import Hit
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -77,6 +89,7 @@ def query_new(request):
         request.FILES or None,
         filing_members=filing_members,
         filing_units=filing_units,
+        initial=None if request.method == "POST" else _query_initial(request),
     )
     draft = pending_uploads.draft_token(request)
     if request.method == "POST":
@@ -85,8 +98,12 @@ def query_new(request):
             kept = pending_uploads.pending_files(request, draft)
             arguments = form.service_arguments()
             arguments["attachments"] = [*kept, *arguments.get("attachments", [])]
+            hit = _own_hit(request, form.cleaned_data.get("hit"))
             try:
-                query = services.query_file(author=user, **arguments)
+                with transaction.atomic():
+                    query = services.query_file(author=user, **arguments)
+                    if hit is not None:
+                        matching_hits.hit_ask(hit=hit, user=user, query=query)
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
@@ -113,6 +130,45 @@ def query_new(request):
             "pending_uploads": pending_uploads.pending_list(request, draft),
         },
     )
+
+
+#: Fields of the filing form a link may pre-fill (``?recipients=KZ&kind=request&...``).
+_PREFILLABLE = (
+    "kind",
+    "priority",
+    "handling_code",
+    "subject",
+    "body",
+    "container_numbers",
+    "bill_of_lading_numbers",
+    "air_waybill_numbers",
+    "vessel_or_flight",
+    "vessel_imo",
+    "shipper",
+    "consignee",
+)
+
+
+def _own_hit(request, hit_id):
+    """The hit ``hit_id`` if it is one of the user's members' hits; 404 otherwise."""
+    if hit_id in (None, ""):
+        return None
+    try:
+        return matching_selectors.hits_for(user=request.user).get(pk=int(hit_id))
+    except (Hit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def _query_initial(request) -> dict:
+    """The filing form's initial values from the link that opened it. "Ask <member>" on the
+    Hits page passes ``hit``: the hit (the user's own only) then decides what is pre-filled."""
+    hit = _own_hit(request, request.GET.get("hit"))
+    if hit is not None:
+        return matching_selectors.hit_ask_initial(hit)
+    initial = {name: request.GET[name] for name in _PREFILLABLE if request.GET.get(name)}
+    if request.GET.getlist("recipients"):
+        initial["recipients"] = request.GET.getlist("recipients")
+    return initial
 
 
 @login_required
@@ -307,6 +363,7 @@ def figures(request):
         "exchange/figures.html",
         {
             "figures": selectors.network_figures(user=request.user),
+            "matching": matching_selectors.matching_figures(user=request.user),
             "failed_alerts": outbox.alerts_failed_count(user=request.user),
             "may_resend_alerts": permissions.may_oversee_alerts(request.user),
         },

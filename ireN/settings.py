@@ -552,3 +552,14 @@ CELERY_BEAT_SCHEDULE["exchange-pending-uploads-prune"] = {
     "task": "exchange.tasks.prune_pending_uploads",
     "schedule": env.int("EXCHANGE_PENDING_UPLOAD_PRUNE_EVERY_SECONDS", default=3600),
 }
+
+# Alert preferences (issue 10): people who chose "daily digest" for a kind of event get one
+# email a day listing those alerts of the last EXCHANGE_DIGEST_HOURS, sent by beat at
+# EXCHANGE_DIGEST_HOUR:00 (TIME_ZONE).
+EXCHANGE_DIGEST_HOURS = env.int("EXCHANGE_DIGEST_HOURS", default=24)
+CELERY_BEAT_SCHEDULE["exchange-send-digests"] = {
+    "task": "exchange.send_digests",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
+        hour=env.int("EXCHANGE_DIGEST_HOUR", default=6), minute=0
+    ),
+}

@@ -54,6 +54,18 @@ class SeizureReportForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     )
     vessel_or_flight = forms.CharField(label=_("Vessel or flight"), required=False, max_length=100)
     vehicle = forms.CharField(label=_("Vehicle"), required=False, max_length=100)
+    bill_of_lading = forms.CharField(label=_("Bill of lading"), required=False, max_length=60)
+    air_waybill = forms.CharField(
+        label=_("Air waybill"), required=False, max_length=20, help_text=_("E.g. 176-12345675.")
+    )
+    vessel_imo = forms.CharField(
+        label=_("Vessel IMO number"),
+        required=False,
+        max_length=20,
+        help_text=_("Seven digits with a check digit, e.g. 9074729."),
+    )
+    shipper = forms.CharField(label=_("Shipper"), required=False, max_length=200)
+    consignee = forms.CharField(label=_("Consignee"), required=False, max_length=200)
     commodity = forms.ChoiceField(label=_("Commodity"))
     quantity = forms.CharField(label=_("Quantity"), max_length=30)
     unit = forms.ChoiceField(label=_("Unit"), choices=_blank(Unit.choices, ""))
@@ -81,6 +93,11 @@ class SeizureReportForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     )
     notes = forms.CharField(
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    exclude_from_matching = forms.BooleanField(
+        label=_("Exclude from matching"),
+        required=False,
+        help_text=_("Other members never learn of this report through cross-country matching."),
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -3,8 +3,8 @@ checking every row with the one validator, and writing all rows in one transacti
 
 Import jobs (the browser's path, with progress) are in ``seizures.import_jobs``.
 
-A little over 400 lines: reading, checking (resumable) and the bulk write (COPY on
-PostgreSQL) are one path that a file takes whole or not at all.
+(A little over 400 lines: reading, checking and writing a file, and indexing what was written
+for matching in the same transaction, read best in one place.)
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from django.utils.translation import ngettext
 
 from .auditing import seizures_import_record
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
+from .matching import seizure_reports_index
 from .models import SeizureReport
 from .totals import totals_add
 from .validation import (
@@ -369,18 +371,50 @@ def _copy_reports(reports: list[dict]) -> None:
         )
 
 
+def _saved_reports(reports: list[dict]) -> list[SimpleNamespace]:
+    """The reports COPY just wrote, with their new pks (read back by the batch's (member,
+    reference) pairs, 900 references a statement), as what indexing needs of them."""
+    by_member: dict[int, list[str]] = {}
+    for values in reports:
+        by_member.setdefault(values["reporting_member_id"], []).append(values["reference"])
+    pks: dict[tuple[int, str], int] = {}
+    for member_id, references in by_member.items():
+        for start in range(0, len(references), 900):
+            for pk, reference in SeizureReport.objects.filter(
+                reporting_member_id=member_id, reference__in=references[start : start + 900]
+            ).values_list("pk", "reference"):
+                pks[(member_id, reference)] = pk
+    # What indexing reads of each report, without building 100,000 model instances.
+    return [
+        SimpleNamespace(
+            **{
+                **_INDEXED_DEFAULTS,
+                **values,
+                "pk": pks[(values["reporting_member_id"], values["reference"])],
+            }
+        )
+        for values in reports
+    ]
+
+
+#: The fields ``seizures.matching`` reads that an import's values may lack.
+_INDEXED_DEFAULTS = {"vehicle": "", "exclude_from_matching": False}
+
+
 @transaction.atomic
 def seizures_write(reports: list[dict]) -> int:
     """Write checked reports in one transaction (COPY on PostgreSQL, bulk INSERTs
-    elsewhere)."""
+    elsewhere), then index their identifiers for cross-country matching in the same
+    transaction (set-based: a fixed number of statements per batch, none per row)."""
     if not reports:
         return 0
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 _copy_reports(reports)
+                saved = _saved_reports(reports)
             else:
-                SeizureReport.objects.bulk_create(
+                saved = SeizureReport.objects.bulk_create(
                     [SeizureReport(**values) for values in reports], batch_size=2000
                 )
             # The pre-aggregated totals, in the same transaction: one upsert per table.
@@ -399,6 +433,7 @@ def seizures_write(reports: list[dict]) -> int:
                 }
             ]
         ) from None
+    seizure_reports_index(reports=saved, new=True)
     return len(reports)
 
 

@@ -46,13 +46,15 @@ def seizure_index_record(report: SeizureReport, member_code: str | None = None) 
     }
 
 
-def seizure_report_index(*, report: SeizureReport):
-    """(Re)index one report and match it; returns the hits made."""
-    return identifiers_index_many(records=[seizure_index_record(report)])
+def seizure_report_index(*, report: SeizureReport, new: bool = False):
+    """(Re)index one report and match it; returns the hits made. ``new``: the report was
+    created in this transaction."""
+    return identifiers_index_many(records=[seizure_index_record(report)], new=new)
 
 
-def seizure_reports_index(*, reports: Iterable[SeizureReport]):
-    """Index a batch of reports (an import) with a fixed number of statements."""
+def seizure_reports_index(*, reports: Iterable[SeizureReport], new: bool = False):
+    """Index a batch of reports (an import) with a fixed number of statements. ``new``: the
+    reports were written in this transaction (nothing of theirs to replace)."""
     reports = list(reports)
     codes = {}
     if reports:
@@ -64,7 +66,8 @@ def seizure_reports_index(*, reports: Iterable[SeizureReport]):
             ).values_list("pk", "code")
         )
     return identifiers_index_many(
-        records=[seizure_index_record(r, str(codes[r.reporting_member_id])) for r in reports]
+        records=[seizure_index_record(r, str(codes[r.reporting_member_id])) for r in reports],
+        new=new,
     )
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from exchange.matching_hits import hits_confirm_for_query
 from members.models import MemberAdministration
 
 from . import permissions
@@ -36,6 +37,7 @@ from .importing import (
     seizures_validate,
     seizures_write,
 )
+from .matching import seizure_report_index
 from .models import Category, Commodity, Dimension, Operation, SeizureReport
 from .totals import totals_add
 from .validation import SeizureValidator, control_character_message, has_control_characters
@@ -99,6 +101,10 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
             {"reference": [_("The member already has a seizure report with this reference.")]}
         ) from None
     totals_add([report])
+    seizure_report_index(report=report, new=True)
+    if report.query_id is not None:
+        # The follow-up query of a hit now has its seizure: the hit is confirmed.
+        hits_confirm_for_query(query_id=report.query_id)
     seizure_create_record(user=user, report=report)
     return report
 

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 from stdnum import iso6346
 
+from exchange.identifiers import InvalidIdentifier, normalise
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
@@ -63,7 +64,14 @@ EXTRA_FIELDS = [
     "revenue_recovered_usd",
     "transit_countries",
     "notes",
+    "exclude_from_matching",
 ]
+
+
+#: The identifiers cross-country matching reads (optional columns of an import file).
+IDENTIFIER_FIELDS = ["bill_of_lading", "air_waybill", "vessel_imo", "shipper", "consignee"]
+_TRUE = frozenset({"1", "true", "yes", "on", "y"})
+_FALSE = frozenset({"", "0", "false", "no", "off", "n"})
 
 
 def has_control_characters(value) -> bool:
@@ -308,6 +316,55 @@ class SeizureValidator:
             )
         return text
 
+    def _clean_bill_of_lading(self, value):
+        text = cell_text(value)
+        if not text:
+            return ""
+        try:
+            return normalise("bill-of-lading", text)
+        except InvalidIdentifier:
+            raise ValueError(
+                _("“%(value)s” is not a bill of lading number (4 to 35 letters and digits).")
+                % {"value": text}
+            ) from None
+
+    def _clean_air_waybill(self, value):
+        text = cell_text(value)
+        if not text:
+            return ""
+        try:
+            return normalise("air-waybill", text)
+        except InvalidIdentifier:
+            raise ValueError(
+                _(
+                    "“%(value)s” is not an air waybill number (eleven digits with a check "
+                    "digit, e.g. 176-12345675)."
+                )
+                % {"value": text}
+            ) from None
+
+    def _clean_vessel_imo(self, value):
+        text = cell_text(value)
+        if not text:
+            return ""
+        try:
+            return normalise("vessel-imo", text)
+        except InvalidIdentifier:
+            raise ValueError(
+                _("“%(value)s” is not an IMO number (seven digits with a check digit).")
+                % {"value": text}
+            ) from None
+
+    def _clean_flag(self, value):
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value).lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError(_("“%(value)s” is not yes or no.") % {"value": cell_text(value)})
+
     def _clean_persons_detained(self, value):
         text = cell_text(value)
         if not text:
@@ -402,6 +459,11 @@ class SeizureValidator:
         values["persons_detained"] = run("persons_detained", self._clean_persons_detained)
         values["operation_id"] = run("operation", self._clean_operation, member_id)
         values["sharing"] = run("sharing", self._clean_sharing)
+        values["bill_of_lading"] = run("bill_of_lading", self._clean_bill_of_lading)
+        values["air_waybill"] = run("air_waybill", self._clean_air_waybill)
+        values["vessel_imo"] = run("vessel_imo", self._clean_vessel_imo)
+        values["shipper"] = run("shipper", self._clean_text, 200)
+        values["consignee"] = run("consignee", self._clean_text, 200)
         if extra:
             values["vessel_or_flight"] = run("vessel_or_flight", self._clean_text, 100)
             values["vehicle"] = run("vehicle", self._clean_text, 100)
@@ -409,6 +471,7 @@ class SeizureValidator:
             values["revenue_recovered_usd"] = run("revenue_recovered_usd", self._clean_money)
             values["transit_countries"] = run("transit_countries", self._clean_countries)
             values["notes"] = run("notes", self._clean_text, 5000)
+            values["exclude_from_matching"] = run("exclude_from_matching", self._clean_flag)
         if commodity is not None and unit is not None:
             dimension = UNITS[unit][0]
             if not commodity.allows(dimension):

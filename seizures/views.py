@@ -21,6 +21,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from exchange import matching_permissions, matching_selectors
+from exchange.models_matching import RecordType
 from ireN.pagination import keyset_page
 from members import caching
 
@@ -160,6 +162,10 @@ def report_detail(request, pk):
         {
             "report": report,
             "linked_query": linked_query,
+            "matches": matching_selectors.record_matches(
+                user=request.user, record_type=RecordType.SEIZURE, record_id=report.pk
+            ),
+            "may_use_matching": matching_permissions.may_use_matching(request.user),
             "access_history": auditing.seizure_access_history(user=request.user, report=report),
         },
     )

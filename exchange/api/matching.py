@@ -3,6 +3,7 @@
 
 import django_filters
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +12,7 @@ from rest_framework.views import APIView
 
 from members.models import MemberAdministration
 
-from .. import matching_hits, matching_lists
+from .. import auditing, matching_hits, matching_lists
 from .. import matching_permissions as rules
 from .. import matching_selectors as selectors
 from ..identifiers import IdentifierKind, InvalidIdentifier
@@ -113,8 +114,9 @@ class IdentifierLookupView(APIView):
             answer = selectors.identifiers_lookup(user=request.user, **given.validated_data)
         except InvalidIdentifier:
             raise serializers.ValidationError(
-                {"value": ["This is not a valid identifier of that kind."]}
+                {"value": [_("This is not a valid identifier of that kind.")]}
             ) from None
+        auditing.identifier_lookup_record(request=request, answer=answer)
         return Response(LookupSerializer(answer).data)
 
 

@@ -123,8 +123,10 @@ class QueryDetailSerializer(QuerySerializer):
             "bill_of_lading_numbers",
             "air_waybill_numbers",
             "vessel_or_flight",
+            "vessel_imo",
             "shipper",
             "consignee",
+            "exclude_from_matching",
             "hs_codes",
             "route_countries",
             "expected_arrival",
@@ -184,14 +186,31 @@ class QueryFileSerializer(serializers.Serializer):
         child=serializers.CharField(), required=False, default=list
     )
     vessel_or_flight = serializers.CharField(required=False, allow_blank=True, default="")
+    vessel_imo = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="IMO ship number, seven digits with its check digit (validated).",
+    )
     shipper = serializers.CharField(required=False, allow_blank=True, default="")
     consignee = serializers.CharField(required=False, allow_blank=True, default="")
+    exclude_from_matching = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Never disclose this query to other members through matching.",
+    )
     hs_codes = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     route_countries = serializers.ListField(
         child=serializers.CharField(), required=False, default=list
     )
     expected_arrival = serializers.DateTimeField(required=False, allow_null=True, default=None)
     attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    hit = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The id of one of your hits this query follows up (“Ask <member>”).",
+    )
 
 
 class ReplyCreateSerializer(serializers.Serializer):

@@ -1,6 +1,7 @@
 """API of the exchange app: thin over selectors (reads, restricted by the permission module)
 and services (writes). Outside the user's scope everything is a 404."""
 
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -14,7 +15,7 @@ from ireN.pagination import KeysetPagination
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
-from .. import auditing, outbox, panels, selectors, services
+from .. import auditing, matching_hits, matching_selectors, outbox, panels, selectors, services
 from ..filtersets import QueryFilterSet
 from ..models import Alert, Attachment, Query
 from .filters import NotificationFilter
@@ -126,7 +127,18 @@ class QueryViewSet(
     def create(self, request, *args, **kwargs):
         serializer = QueryFileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        query = services.query_file(author=request.user, **serializer.validated_data)
+        arguments = dict(serializer.validated_data)
+        hit_id = arguments.pop("hit", None)
+        hit = None
+        if hit_id is not None:
+            hit = matching_selectors.hits_for(user=request.user).filter(pk=hit_id).first()
+            if hit is None:
+                message = _("No hit %(id)s of yours.") % {"id": hit_id}
+                raise exceptions.ValidationError({"hit": [message]})
+        with transaction.atomic():
+            query = services.query_file(author=request.user, **arguments)
+            if hit is not None:
+                matching_hits.hit_ask(hit=hit, user=request.user, query=query)
         return self._detail(query, status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -67,6 +67,12 @@ class SeizureReportSerializer(serializers.ModelSerializer):
             "container_number",
             "vessel_or_flight",
             "vehicle",
+            "bill_of_lading",
+            "air_waybill",
+            "vessel_imo",
+            "shipper",
+            "consignee",
+            "exclude_from_matching",
             "commodity",
             "commodity_name",
             "category",
@@ -143,6 +149,23 @@ class SeizureReportInputSerializer(serializers.Serializer):
     container_number = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     vessel_or_flight = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     vehicle = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    bill_of_lading = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    air_waybill = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, help_text="E.g. 176-12345675."
+    )
+    vessel_imo = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="IMO ship number, seven digits with its check digit (validated).",
+    )
+    shipper = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    consignee = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    exclude_from_matching = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Never disclose this report to other members through matching.",
+    )
     commodity = serializers.CharField(required=False, allow_blank=True)
     quantity = serializers.CharField(required=False, allow_blank=True)
     unit = serializers.CharField(required=False, allow_blank=True)

@@ -1,0 +1,23 @@
+"""The "Matches" panel of an urgent query's page (registered in ``ExchangeConfig.ready``
+through ``exchange.panels``): the hits of the viewer's members on this query, as far as
+``matching_selectors.hit_presentation`` lets them see the other side."""
+
+from __future__ import annotations
+
+from . import matching_permissions as rules
+from . import matching_selectors
+from .models_matching import RecordType
+from .panels import QueryPanel
+
+
+def query_matches_panel(*, user, query) -> QueryPanel | None:
+    if not rules.may_use_matching(user):
+        return None
+    items = matching_selectors.record_matches(
+        user=user, record_type=RecordType.QUERY, record_id=query.pk
+    )
+    return QueryPanel(
+        template="exchange/matching/_matches.html",
+        context={"matches": items},
+        ids=[item["hit"].pk for item in items],
+    )
