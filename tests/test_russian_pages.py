@@ -138,6 +138,15 @@ def network(kz, uz, tj, focal_kz, focal_uz, focal_tj, analyst_kz, admin_user, se
         focal_kz, recipients=("UZ",), subject="Сигареты под видом салфеток", body="Проверьте."
     )
     exchange_services.query_reply(query=query, user=focal_uz, body="Контейнер досмотрен.")
+    # A risk alert to KZ: its page carries the acknowledgement and the outcome form.
+    alert = file_query(
+        focal_uz,
+        recipients=("KZ",),
+        kind="risk-alert",
+        subject="Героин в сухофруктах",
+        body="Проверьте груз по прибытии.",
+        container_numbers=["MSCU1234566"],
+    )
     report = SeizureReportFactory(
         reporting_member=kz,
         reference="KZ-RU-0001",
@@ -168,7 +177,7 @@ def network(kz, uz, tj, focal_kz, focal_uz, focal_tj, analyst_kz, admin_user, se
         created_by=analyst_kz, filename="kz.csv", status=ImportStatus.SUCCEEDED
     )
     operation = OperationFactory(code="nicotiana", name="Nicotiana", coordinating_member=kz)
-    return {"query": query, "report": report, "job": job, "operation": operation}
+    return {"query": query, "alert": alert, "report": report, "job": job, "operation": operation}
 
 
 def _pages(network, people) -> dict[str, list[str]]:
@@ -178,11 +187,14 @@ def _pages(network, people) -> dict[str, list[str]]:
             reverse("home"),
             reverse("exchange:inbox"),
             reverse("exchange:detail", args=[network["query"].pk]),
+            reverse("exchange:detail", args=[network["alert"].pk]),
             reverse("exchange:file"),
             reverse("exchange:notifications"),
             reverse("matching:hits"),
             reverse("matching:watchlist"),
+            reverse("matching:lookup"),
             reverse("matching:lookup") + f"?kind=container&value={CONTAINER}",
+            reverse("exchange:inbox") + "?status=open&sort=-due_at",
             reverse("profile"),
             reverse("two-factor-enrol"),
             reverse("directory"),
@@ -191,6 +203,7 @@ def _pages(network, people) -> dict[str, list[str]]:
         "analyst.kz": [
             reverse("seizures:dashboard"),
             reverse("seizures:report-list"),
+            reverse("seizures:report-list") + "?q=двойное&sort=-seized_on",
             reverse("seizures:report-detail", args=[network["report"].pk]),
             reverse("seizures:report-new"),
             reverse("seizures:import"),
@@ -205,6 +218,7 @@ def _pages(network, people) -> dict[str, list[str]]:
             reverse("member-person-edit", args=["KZ", kz_person]),
             reverse("member-units", args=["KZ"]),
             reverse("member-unit-new", args=["KZ"]),
+            reverse("member-unit-edit", args=["KZ", "KZ-AKT-PCU"]),
             reverse("audit"),
             reverse("matching:national"),
         ],
@@ -217,6 +231,8 @@ def _pages(network, people) -> dict[str, list[str]]:
             reverse("audit"),
             reverse("matching:exclusions"),
             reverse("seizures:commodities"),
+            reverse("seizures:operation-new"),
+            reverse("member-people", args=["KZ"]),
         ],
     }
 
