@@ -315,6 +315,31 @@ def test_the_commodity_page_shows_russian_names_and_units(client, network, analy
     assert not re.search(r"\b(Heroin|Cigarettes|Mass|Volume|Count)\b", text)
 
 
+def test_the_second_factor_and_error_pages_in_russian(client, network, focal_kz, settings):
+    """Pages outside the navigation: entering a code after the password (a confirmed
+    authenticator, required for the role) and a missing page."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _russian_client(client, focal_kz)
+    missing = client.get("/queries/999999/")
+    settings.TWO_FACTOR_ROLES = [RoleName.FOCAL_POINT]
+    TOTPDevice.objects.create(user=focal_kz, name="phone", confirmed=True)
+    session = client.session
+    session.pop("accounts_two_factor", None)  # the step is worked out again: enter a code
+    session.save()
+    assert client.get(reverse("exchange:inbox")).status_code == 302  # a code is due first
+    verify = client.get(reverse("two-factor-verify"))
+    pages = {"verify": verify, "missing": missing}
+    assert (verify.status_code, missing.status_code) == (200, 404)
+    texts = {name: visible_text(r.content.decode()) for name, r in pages.items()}
+    assert "Двухфакторная аутентификация" in texts["verify"]
+    assert "Страница не найдена" in texts["missing"]
+    assert {name: english_left(text) for name, text in texts.items()} == {
+        "verify": [],
+        "missing": [],
+    }
+
+
 # --- The probe can fail ----------------------------------------------------------------------
 
 
