@@ -56,8 +56,12 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Extract every string into the Russian catalogue, then list what still needs a translator:
+# `bin/po_tool.py todo` shows untranslated and fuzzy entries, `bin/po_tool.py apply FILE.json`
+# writes checked translations; then `make messages` again (it also compiles the .mo).
 messages: install
-	$(MANAGE) makemessages -l ru --ignore=.venv --ignore=bench
+	$(MANAGE) makemessages -l ru --no-obsolete --ignore=.venv --ignore=bench
+	$(BIN)/python bin/po_tool.py stats
 	$(MANAGE) compilemessages --ignore=.venv
 
 worker: install

@@ -171,7 +171,7 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
         own = {m.pk for m in filing_members}
         members = MemberAdministration.objects.filter(status=MemberStatus.MEMBER).order_by("name")
         self.fields["recipients"].choices = [
-            (m.code.code, f"{m.name} ({m.code.code})") for m in members if m.pk not in own
+            (m.code.code, f"{m.display_name} ({m.code.code})") for m in members if m.pk not in own
         ]
         units = ControlUnit.objects.filter(active=True).exclude(member_id__in=own)
         self.fields["recipient_units"].choices = [

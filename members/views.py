@@ -85,7 +85,7 @@ def member_suspend(request, code):
         messages.success(
             request,
             _("%(member)s is suspended: its people can no longer sign in.")
-            % {"member": member.name},
+            % {"member": member.display_name},
         )
     return redirect("member-detail", code=member.code)
 
@@ -99,7 +99,7 @@ def member_reinstate(request, code):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(member)s is reinstated.") % {"member": member.name})
+        messages.success(request, _("%(member)s is reinstated.") % {"member": member.display_name})
     return redirect("member-detail", code=member.code)
 
 
@@ -126,7 +126,7 @@ def onboard(request):
             messages.success(
                 request,
                 _("%(member)s was onboarded and its focal points were invited.")
-                % {"member": member.name},
+                % {"member": member.display_name},
             )
             return redirect("member-detail", code=member.code)
     return render(request, "members/onboard.html", {"form": form, "formset": formset})

@@ -103,7 +103,7 @@ class SeizureReportForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         members = permissions.reporting_members(user).order_by("name")
-        self.fields["member"].choices = [(str(m.code), m.name) for m in members]
+        self.fields["member"].choices = [(str(m.code), m.display_name) for m in members]
         # In the request's language (a class-level list would freeze the import's language).
         self.fields["transit_countries"].choices = list(countries)
         if len(self.fields["member"].choices) == 1:

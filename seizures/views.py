@@ -422,7 +422,8 @@ def commodity_list(request):
                 form.add_service_errors(error)
             else:
                 messages.success(
-                    request, _("The commodity %(name)s was added.") % {"name": commodity.name}
+                    request,
+                    _("The commodity %(name)s was added.") % {"name": commodity.display_name},
                 )
                 return redirect("seizures:commodities")
     return render(
