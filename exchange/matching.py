@@ -31,9 +31,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from members import permissions
-from members.models import MemberAdministration
-
 from . import matching_permissions as rules
 from .identifiers import InvalidIdentifier, display_value, normalise
 from .models import AlertEvent
@@ -475,11 +472,7 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
     rows = []
     for hit in hits:
         if hit.for_member_id not in people_by_member:
-            people_by_member[hit.for_member_id] = list(
-                permissions.users_with_right(
-                    MemberAdministration(pk=hit.for_member_id), permissions.Right.RECEIVE_ALERTS
-                )
-            )
+            people_by_member[hit.for_member_id] = list(rules.hit_alert_people(hit.for_member_id))
         event = AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
         people = people_by_member[hit.for_member_id]
         key = f"{event}:{hit.for_member_id}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from members import permissions
+from members.models import MemberAdministration
 from members.permissions import Right
 
 from .models import HandlingCode
@@ -80,6 +81,12 @@ def own_record_visible(user, member_id: int, record_type: str) -> bool:
     if record_type == RecordType.SEIZURE:
         return permissions.has_right(user, Right.VIEW_SEIZURES, member_id)
     return permissions.has_right(user, Right.VIEW_QUERIES, member_id)
+
+
+def hit_alert_people(member_id: int):
+    """Who is alerted of a hit for ``member_id``: the member's focal points (those who receive
+    its alerts; none while it is suspended)."""
+    return permissions.users_with_right(MemberAdministration(pk=member_id), Right.RECEIVE_ALERTS)
 
 
 def is_national_report(entry: IdentifierEntry) -> bool:

@@ -129,8 +129,6 @@ def identifiers_lookup(*, user, kind: str, value: str) -> dict:
                 "latest": row["latest"].strftime("%Y-%m"),
             }
         )
-    own_seizures = permissions.member_ids(user, permissions.Right.VIEW_SEIZURES)
-    own_queries = permissions.member_ids(user, permissions.Right.VIEW_QUERIES)
     seen = (
         rows.filter(rules.visible_q(members))
         .select_related("owner_member")
@@ -139,9 +137,7 @@ def identifiers_lookup(*, user, kind: str, value: str) -> dict:
     for row in seen:
         if row.owner_member_id in members and row.visibility != "network":
             # An own record: only where the user's own rights reach.
-            if row.owner_member_id not in (
-                own_seizures if row.record_type == "seizure" else own_queries
-            ):
+            if not rules.own_record_visible(user, row.owner_member_id, row.record_type):
                 continue
         answer["visible"].append(
             {
