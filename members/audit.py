@@ -115,10 +115,11 @@ def chain_hash(prev_hash: str, payload: str) -> str:
 
 def row_payload(event: AuditEvent | dict) -> str:
     get = event.get if isinstance(event, dict) else lambda name: getattr(event, name)
-    return canonical_payload(**{name: get(name) for name in _PAYLOAD_FIELDS})
+    return canonical_payload(**{name: get(name) for name in PAYLOAD_FIELDS})
 
 
-_PAYLOAD_FIELDS = (
+#: The fields a row's hash covers, in order (audit_verify reads the same).
+PAYLOAD_FIELDS = (
     "at",
     "actor_username",
     "action",

@@ -4,25 +4,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from members.audit import chain_hash, row_payload
+from members.audit import PAYLOAD_FIELDS, chain_hash, row_payload
 from members.models import AuditEvent
 
-FIELDS = (
-    "id",
-    "at",
-    "actor_username",
-    "action",
-    "object_type",
-    "object_id",
-    "object_reference",
-    "members",
-    "ip",
-    "user_agent",
-    "request_id",
-    "detail",
-    "prev_hash",
-    "hash",
-)
+FIELDS = ("id", *PAYLOAD_FIELDS, "prev_hash", "hash")
 
 
 def audit_chain_verify(*, chunk_size: int = 5000) -> tuple[int, dict | None]:
