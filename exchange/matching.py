@@ -17,7 +17,6 @@ be spread over modules.)
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -48,6 +47,8 @@ from .models_matching import (
 
 INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE)
 OPEN_STATES = (HitState.NEW, HitState.SEEN)
+#: From this many rows on, index rows and hits go in by COPY on PostgreSQL (fewer: INSERT).
+COPY_MIN_ROWS = 200
 
 
 # --- The index ---------------------------------------------------------------------------------
@@ -165,26 +166,14 @@ _ENTRY_COLUMNS = (
 def _entries_insert(entries: list[IdentifierEntry]) -> None:
     """Write index rows: COPY on PostgreSQL for a batch (several times faster than INSERTs;
     the rows' pks are never needed), ``bulk_create`` otherwise."""
-    if connection.vendor != "postgresql" or len(entries) < 500:
+    if connection.vendor != "postgresql" or len(entries) < COPY_MIN_ROWS:
         IdentifierEntry.objects.bulk_create(entries, batch_size=2000)
         return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for e in entries:
-        writer.writerow(
-            [
-                e.kind, e.value, e.display, e.record_type, e.record_id, e.record_reference,
-                e.owner_member_id, e.visibility, e.party_ids, "t" if e.matchable_outward else "f",
-                e.handling, e.seen_on.isoformat(), e.created_at.isoformat(),
-            ]
-        )  # fmt: skip
-    buffer.seek(0)
-    table = IdentifierEntry._meta.db_table
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-            buffer,
-        )
+    _copy_rows(
+        IdentifierEntry._meta.db_table,
+        _ENTRY_COLUMNS,
+        ([getattr(e, name) for name in _ENTRY_COLUMNS] for e in entries),
+    )
 
 
 @transaction.atomic
@@ -414,9 +403,65 @@ def _match(entries: list[IdentifierEntry], new: bool = False) -> list[Hit]:
         )
     )
     hits = [hit for key, hit in proposed.items() if key not in existing]
-    Hit.objects.bulk_create(hits, batch_size=1000)
+    _hits_insert(hits)
     _hits_alert([hit for hit in hits if hit.alerted])
     return hits
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value) -> str:
+    """A value as a field of COPY's text format (``\\N`` is NULL; any text, a backslash
+    included, comes through unchanged)."""
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, date):  # datetimes too
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    return str(value)
+
+
+def _copy_rows(table: str, columns: Iterable[str], rows: Iterable[Iterable]) -> None:
+    """COPY rows into ``table`` (PostgreSQL only)."""
+    buffer = io.StringIO()
+    buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+    buffer.seek(0)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+
+
+def _hits_insert(hits: list[Hit]) -> None:
+    """Write hits: on PostgreSQL, a batch takes its pks from the table's sequence in one
+    statement and goes in by COPY (building ``bulk_create``'s INSERTs cost more than the
+    match itself); ``bulk_create`` otherwise. Either way every hit has its pk afterwards (the
+    alerts point at them). A duplicate fails both ways (the unique constraint)."""
+    if connection.vendor != "postgresql" or len(hits) < COPY_MIN_ROWS:
+        Hit.objects.bulk_create(hits, batch_size=1000)
+        return
+    table = Hit._meta.db_table
+    fields = Hit._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(hits)],
+        )
+        for hit, (pk,) in zip(hits, cursor.fetchall(), strict=True):
+            hit.pk = pk
+    attnames = [f.attname for f in fields]
+    _copy_rows(
+        table,
+        [connection.ops.quote_name(f.column) for f in fields],
+        ([getattr(hit, name) for name in attnames] for hit in hits),
+    )
+    for hit in hits:
+        hit._state.adding = False
+        hit._state.db = connection.alias
 
 
 _ROW_FIELDS = (
