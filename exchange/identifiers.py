@@ -138,13 +138,17 @@ _NORMALISERS = {
 }
 
 
+#: The same keyed by the plain text of the kind (a lookup per identifier, without building an
+#: enum member each time).
+_NORMALISERS_BY_VALUE = {str(kind.value): normaliser for kind, normaliser in _NORMALISERS.items()}
+
+
 def normalise(kind: str, raw: str) -> str:
     """The index key of ``raw`` read as an identifier of ``kind``. Raises
     ``InvalidIdentifier`` when it is not one (an unknown kind included)."""
-    try:
-        normaliser = _NORMALISERS[IdentifierKind(kind)]
-    except ValueError:
-        raise InvalidIdentifier(f"Unknown identifier kind {kind!r}.") from None
+    normaliser = _NORMALISERS_BY_VALUE.get(kind) if isinstance(kind, str) else None
+    if normaliser is None:
+        raise InvalidIdentifier(f"Unknown identifier kind {kind!r}.")
     text = (raw or "").strip()
     if not text:
         raise InvalidIdentifier("Empty.")

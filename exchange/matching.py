@@ -17,6 +17,7 @@ be spread over modules.)
 
 from __future__ import annotations
 
+import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -54,37 +56,29 @@ COPY_MIN_ROWS = 200
 # --- The index ---------------------------------------------------------------------------------
 
 
-def _entries(record: dict, now) -> list[IdentifierEntry]:
+def _entries(record: dict, now) -> list[_Entry]:
     """The index rows of one record (invalid identifiers are left out: they cannot match)."""
     if record["record_type"] not in INDEXED_TYPES:
         raise ValueError(f"Unknown record type {record['record_type']!r}")
     if record["visibility"] not in RecordVisibility.values:
         raise ValueError(f"Unknown visibility {record['visibility']!r}")
     parties = set(record.get("party_member_ids") or ()) | {record["owner_member_id"]}
-    rows: dict[tuple[str, str], IdentifierEntry] = {}
+    party_ids = party_ids_text(parties)
+    reference = (record.get("record_reference") or "")[:64]
+    matchable_outward = bool(record.get("matchable_outward", True))
+    handling = record.get("handling") or ""
+    rows: dict[tuple[str, str], _Entry] = {}
     for kind, raw in record.get("identifiers") or ():
         try:
             value = normalise(kind, raw)
         except InvalidIdentifier:
             continue
-        rows.setdefault(
-            (kind, value),
-            IdentifierEntry(
-                kind=kind,
-                value=value,
-                display=display_value(raw),
-                record_type=record["record_type"],
-                record_id=record["record_id"],
-                record_reference=(record.get("record_reference") or "")[:64],
-                owner_member_id=record["owner_member_id"],
-                visibility=record["visibility"],
-                party_ids=party_ids_text(parties),
-                matchable_outward=bool(record.get("matchable_outward", True)),
-                handling=record.get("handling") or "",
-                seen_on=record["seen_on"],
-                created_at=now,
-            ),
-        )
+        if (kind, value) not in rows:
+            rows[(kind, value)] = _Entry(
+                kind, value, display_value(raw), record["record_type"], record["record_id"],
+                reference, record["owner_member_id"], record["visibility"], party_ids,
+                matchable_outward, handling, record["seen_on"], now,
+            )  # fmt: skip
     return list(rows.values())
 
 
@@ -163,14 +157,21 @@ _ENTRY_COLUMNS = (
 )  # fmt: skip
 
 
-def _entries_insert(entries: list[IdentifierEntry]) -> None:
+def _entries_insert(entries: list[_Entry]) -> None:
     """Write index rows: COPY on PostgreSQL for a batch (several times faster than INSERTs;
     the rows' pks are never needed), ``bulk_create`` otherwise."""
     if connection.vendor != "postgresql" or len(entries) < COPY_MIN_ROWS:
-        IdentifierEntry.objects.bulk_create(entries, batch_size=2000)
+        IdentifierEntry.objects.bulk_create(
+            [
+                IdentifierEntry(**{name: getattr(e, name) for name in _ENTRY_COLUMNS})
+                for e in entries
+            ],
+            batch_size=2000,
+        )
         return
     _copy_rows(
         IdentifierEntry._meta.db_table,
+        _ENTRY_COLUMNS,
         _ENTRY_COLUMNS,
         ([getattr(e, name) for name in _ENTRY_COLUMNS] for e in entries),
     )
@@ -259,7 +260,7 @@ def _month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _hit(learner_member_id, learner: dict, about: IdentifierEntry, visible: bool) -> Hit:
+def _hit(learner_member_id, learner: dict, about: _Row, visible: bool) -> Hit:
     return Hit(
         for_member_id=learner_member_id,
         kind=about.kind,
@@ -278,7 +279,7 @@ def _hit(learner_member_id, learner: dict, about: IdentifierEntry, visible: bool
     )
 
 
-def _side(entry: IdentifierEntry) -> dict:
+def _side(entry: _Row) -> dict:
     return {
         "display": entry.display,
         "record_type": entry.record_type,
@@ -287,7 +288,7 @@ def _side(entry: IdentifierEntry) -> dict:
     }
 
 
-def _match(entries: list[IdentifierEntry], new: bool = False) -> list[Hit]:
+def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
     """Match freshly indexed rows against every other member's rows and the watch entries;
     write the hits (both sides) and their alerts. ``new``: the records were written in this
     transaction, so no hit of theirs exists yet."""
@@ -408,32 +409,19 @@ def _match(entries: list[IdentifierEntry], new: bool = False) -> list[Hit]:
     return hits
 
 
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value) -> str:
-    """A value as a field of COPY's text format (``\\N`` is NULL; any text, a backslash
-    included, comes through unchanged)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, date):  # datetimes too
-        return value.isoformat()
-    if isinstance(value, str):
-        return value.translate(_COPY_ESCAPES)
-    return str(value)
-
-
-def _copy_rows(table: str, columns: Iterable[str], rows: Iterable[Iterable]) -> None:
-    """COPY rows into ``table`` (PostgreSQL only)."""
+def _copy_rows(table: str, columns, not_null, rows) -> None:
+    """COPY rows into ``table`` (PostgreSQL only) as CSV: an unquoted empty field is NULL
+    except in the ``not_null`` columns, where it is the empty string; any other text, a
+    backslash or a line break included, comes through as it is."""
     buffer = io.StringIO()
-    buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     buffer.seek(0)
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN "
+            f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)}))",
+            buffer,
+        )
 
 
 def _hits_insert(hits: list[Hit]) -> None:
@@ -457,6 +445,7 @@ def _hits_insert(hits: list[Hit]) -> None:
     _copy_rows(
         table,
         [connection.ops.quote_name(f.column) for f in fields],
+        [connection.ops.quote_name(f.column) for f in fields if not f.null],
         ([getattr(hit, name) for name in attnames] for hit in hits),
     )
     for hit in hits:
@@ -484,6 +473,16 @@ class _Row:
     visible_to = IdentifierEntry.visible_to
 
 
+class _Entry(_Row):
+    """A new index row, before it is written (its fields and ``created_at``)."""
+
+    __slots__ = ("created_at",)
+
+    def __init__(self, *values):
+        super().__init__(*values[:-1])
+        self.created_at = values[-1]
+
+
 def _keys_q(keys: set[tuple[str, str]]) -> Q:
     """``(kind, value) in keys`` as a filter the (kind, value) index serves: one
     ``kind = … AND value IN (…)`` per kind."""
@@ -492,7 +491,12 @@ def _keys_q(keys: set[tuple[str, str]]) -> Q:
         by_kind[kind].append(value)
     condition = Q(pk__in=[])
     for kind, values in sorted(by_kind.items()):
-        condition |= Q(kind=kind, value__in=sorted(values))
+        if connection.vendor == "postgresql" and len(values) > 1000:
+            # One array parameter instead of a placeholder per value (an import's keys).
+            values = RawSQL("SELECT unnest(%s::varchar[])", (sorted(values),))
+        else:
+            values = sorted(values)
+        condition |= Q(kind=kind, value__in=values)
     return condition
 
 
