@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -48,42 +49,36 @@ from .models_matching import (
 
 INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE)
 OPEN_STATES = (HitState.NEW, HitState.SEEN)
+#: From this many rows on, index rows and hits go in by COPY on PostgreSQL (fewer: INSERT).
+COPY_MIN_ROWS = 200
 
 
 # --- The index ---------------------------------------------------------------------------------
 
 
-def _entries(record: dict, now) -> list[IdentifierEntry]:
+def _entries(record: dict, now) -> list[_Entry]:
     """The index rows of one record (invalid identifiers are left out: they cannot match)."""
     if record["record_type"] not in INDEXED_TYPES:
         raise ValueError(f"Unknown record type {record['record_type']!r}")
     if record["visibility"] not in RecordVisibility.values:
         raise ValueError(f"Unknown visibility {record['visibility']!r}")
     parties = set(record.get("party_member_ids") or ()) | {record["owner_member_id"]}
-    rows: dict[tuple[str, str], IdentifierEntry] = {}
+    party_ids = party_ids_text(parties)
+    reference = (record.get("record_reference") or "")[:64]
+    matchable_outward = bool(record.get("matchable_outward", True))
+    handling = record.get("handling") or ""
+    rows: dict[tuple[str, str], _Entry] = {}
     for kind, raw in record.get("identifiers") or ():
         try:
             value = normalise(kind, raw)
         except InvalidIdentifier:
             continue
-        rows.setdefault(
-            (kind, value),
-            IdentifierEntry(
-                kind=kind,
-                value=value,
-                display=display_value(raw),
-                record_type=record["record_type"],
-                record_id=record["record_id"],
-                record_reference=(record.get("record_reference") or "")[:64],
-                owner_member_id=record["owner_member_id"],
-                visibility=record["visibility"],
-                party_ids=party_ids_text(parties),
-                matchable_outward=bool(record.get("matchable_outward", True)),
-                handling=record.get("handling") or "",
-                seen_on=record["seen_on"],
-                created_at=now,
-            ),
-        )
+        if (kind, value) not in rows:
+            rows[(kind, value)] = _Entry(
+                kind, value, display_value(raw), record["record_type"], record["record_id"],
+                reference, record["owner_member_id"], record["visibility"], party_ids,
+                matchable_outward, handling, record["seen_on"], now,
+            )  # fmt: skip
     return list(rows.values())
 
 
@@ -162,29 +157,24 @@ _ENTRY_COLUMNS = (
 )  # fmt: skip
 
 
-def _entries_insert(entries: list[IdentifierEntry]) -> None:
+def _entries_insert(entries: list[_Entry]) -> None:
     """Write index rows: COPY on PostgreSQL for a batch (several times faster than INSERTs;
     the rows' pks are never needed), ``bulk_create`` otherwise."""
-    if connection.vendor != "postgresql" or len(entries) < 500:
-        IdentifierEntry.objects.bulk_create(entries, batch_size=2000)
-        return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for e in entries:
-        writer.writerow(
+    if connection.vendor != "postgresql" or len(entries) < COPY_MIN_ROWS:
+        IdentifierEntry.objects.bulk_create(
             [
-                e.kind, e.value, e.display, e.record_type, e.record_id, e.record_reference,
-                e.owner_member_id, e.visibility, e.party_ids, "t" if e.matchable_outward else "f",
-                e.handling, e.seen_on.isoformat(), e.created_at.isoformat(),
-            ]
-        )  # fmt: skip
-    buffer.seek(0)
-    table = IdentifierEntry._meta.db_table
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(_ENTRY_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')",
-            buffer,
+                IdentifierEntry(**{name: getattr(e, name) for name in _ENTRY_COLUMNS})
+                for e in entries
+            ],
+            batch_size=2000,
         )
+        return
+    _copy_rows(
+        IdentifierEntry._meta.db_table,
+        _ENTRY_COLUMNS,
+        _ENTRY_COLUMNS,
+        ([getattr(e, name) for name in _ENTRY_COLUMNS] for e in entries),
+    )
 
 
 @transaction.atomic
@@ -270,7 +260,7 @@ def _month(day: date) -> date:
     return day.replace(day=1)
 
 
-def _hit(learner_member_id, learner: dict, about: IdentifierEntry, visible: bool) -> Hit:
+def _hit(learner_member_id, learner: dict, about: _Row, visible: bool) -> Hit:
     return Hit(
         for_member_id=learner_member_id,
         kind=about.kind,
@@ -289,7 +279,7 @@ def _hit(learner_member_id, learner: dict, about: IdentifierEntry, visible: bool
     )
 
 
-def _side(entry: IdentifierEntry) -> dict:
+def _side(entry: _Row) -> dict:
     return {
         "display": entry.display,
         "record_type": entry.record_type,
@@ -298,7 +288,7 @@ def _side(entry: IdentifierEntry) -> dict:
     }
 
 
-def _match(entries: list[IdentifierEntry], new: bool = False) -> list[Hit]:
+def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
     """Match freshly indexed rows against every other member's rows and the watch entries;
     write the hits (both sides) and their alerts. ``new``: the records were written in this
     transaction, so no hit of theirs exists yet."""
@@ -414,9 +404,53 @@ def _match(entries: list[IdentifierEntry], new: bool = False) -> list[Hit]:
         )
     )
     hits = [hit for key, hit in proposed.items() if key not in existing]
-    Hit.objects.bulk_create(hits, batch_size=1000)
+    _hits_insert(hits)
     _hits_alert([hit for hit in hits if hit.alerted])
     return hits
+
+
+def _copy_rows(table: str, columns, not_null, rows) -> None:
+    """COPY rows into ``table`` (PostgreSQL only) as CSV: an unquoted empty field is NULL
+    except in the ``not_null`` columns, where it is the empty string; any other text, a
+    backslash or a line break included, comes through as it is."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    buffer.seek(0)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN "
+            f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)}))",
+            buffer,
+        )
+
+
+def _hits_insert(hits: list[Hit]) -> None:
+    """Write hits: on PostgreSQL, a batch takes its pks from the table's sequence in one
+    statement and goes in by COPY (building ``bulk_create``'s INSERTs cost more than the
+    match itself); ``bulk_create`` otherwise. Either way every hit has its pk afterwards (the
+    alerts point at them). A duplicate fails both ways (the unique constraint)."""
+    if connection.vendor != "postgresql" or len(hits) < COPY_MIN_ROWS:
+        Hit.objects.bulk_create(hits, batch_size=1000)
+        return
+    table = Hit._meta.db_table
+    fields = Hit._meta.concrete_fields
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(hits)],
+        )
+        for hit, (pk,) in zip(hits, cursor.fetchall(), strict=True):
+            hit.pk = pk
+    attnames = [f.attname for f in fields]
+    _copy_rows(
+        table,
+        [connection.ops.quote_name(f.column) for f in fields],
+        [connection.ops.quote_name(f.column) for f in fields if not f.null],
+        ([getattr(hit, name) for name in attnames] for hit in hits),
+    )
+    for hit in hits:
+        hit._state.adding = False
+        hit._state.db = connection.alias
 
 
 _ROW_FIELDS = (
@@ -439,6 +473,16 @@ class _Row:
     visible_to = IdentifierEntry.visible_to
 
 
+class _Entry(_Row):
+    """A new index row, before it is written (its fields and ``created_at``)."""
+
+    __slots__ = ("created_at",)
+
+    def __init__(self, *values):
+        super().__init__(*values[:-1])
+        self.created_at = values[-1]
+
+
 def _keys_q(keys: set[tuple[str, str]]) -> Q:
     """``(kind, value) in keys`` as a filter the (kind, value) index serves: one
     ``kind = … AND value IN (…)`` per kind."""
@@ -447,7 +491,12 @@ def _keys_q(keys: set[tuple[str, str]]) -> Q:
         by_kind[kind].append(value)
     condition = Q(pk__in=[])
     for kind, values in sorted(by_kind.items()):
-        condition |= Q(kind=kind, value__in=sorted(values))
+        if connection.vendor == "postgresql" and len(values) > 1000:
+            # One array parameter instead of a placeholder per value (an import's keys).
+            values = RawSQL("SELECT unnest(%s::varchar[])", (sorted(values),))
+        else:
+            values = sorted(values)
+        condition |= Q(kind=kind, value__in=values)
     return condition
 
 
