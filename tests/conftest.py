@@ -52,6 +52,22 @@ def focal_tj(tj):
 
 
 @pytest.fixture
+def admin_kz(kz):
+    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
+
+
+@pytest.fixture
+def admin_uz(uz):
+    return member_user(uz, RoleName.MEMBER_ADMIN, username="admin.uz")
+
+
+@pytest.fixture
+def admin_tj(tj):
+    """The outsider's member admin: must never see KZ–UZ business, audit events included."""
+    return member_user(tj, RoleName.MEMBER_ADMIN, username="admin.tj")
+
+
+@pytest.fixture
 def analyst_kz(kz):
     return member_user(kz, RoleName.ANALYST, username="analyst.kz")
 

@@ -1,8 +1,7 @@
 import pytest
 from django.core.cache import cache
 
-from members.models import AuditEvent, RoleName
-from tests.factories import member_user
+from members.models import AuditEvent
 from tests.factories.exchange import file_query
 
 
@@ -13,21 +12,6 @@ def _fresh_audit_state(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def admin_kz(kz):
-    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
-
-
-@pytest.fixture
-def admin_uz(uz):
-    return member_user(uz, RoleName.MEMBER_ADMIN, username="admin.uz")
-
-
-@pytest.fixture
-def admin_tj(tj):
-    return member_user(tj, RoleName.MEMBER_ADMIN, username="admin.tj")
 
 
 @pytest.fixture

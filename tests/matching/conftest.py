@@ -18,11 +18,6 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture
-def admin_kz(kz):
-    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
-
-
-@pytest.fixture
 def analyst_uz(uz):
     return member_user(uz, RoleName.ANALYST, username="analyst.uz")
 

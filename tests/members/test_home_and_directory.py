@@ -1,16 +1,10 @@
 """The home page per role, and the network directory."""
 
-import pytest
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members.models import RoleName
 from tests.factories.members import ControlUnitFactory, MemberFactory, member_user
-
-
-@pytest.fixture
-def admin_kz(kz):
-    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
 
 
 def home(client, user):

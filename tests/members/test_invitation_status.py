@@ -15,16 +15,6 @@ pytestmark = pytest.mark.django_db
 User = get_user_model()
 
 
-@pytest.fixture
-def admin_kz(kz):
-    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
-
-
-@pytest.fixture
-def admin_uz(uz):
-    return member_user(uz, RoleName.MEMBER_ADMIN, username="admin.uz")
-
-
 def _invited(member, username, *, days_ago: float):
     person = member_user(member, RoleName.ANALYST, username=username)
     person.set_unusable_password()

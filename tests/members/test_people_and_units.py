@@ -14,16 +14,6 @@ User = get_user_model()
 
 
 @pytest.fixture
-def admin_kz(kz):
-    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
-
-
-@pytest.fixture
-def admin_uz(uz):
-    return member_user(uz, RoleName.MEMBER_ADMIN, username="admin.uz")
-
-
-@pytest.fixture
 def unit_kz(kz):
     return ControlUnitFactory(member=kz, code="KZ-ALA-ACCU", kind="airport", city="Almaty")
 

@@ -9,18 +9,13 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from exchange.models import Query
-from members.models import ControlUnit, RoleName
+from members.models import ControlUnit
 from seizures.models import SeizureReport
 from tests.factories.exchange import VALID_CONTAINER
-from tests.factories.members import ControlUnitFactory, member_user
+from tests.factories.members import ControlUnitFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
-
-
-@pytest.fixture
-def admin_kz(kz):
-    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
 
 
 @pytest.fixture

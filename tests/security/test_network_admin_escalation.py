@@ -32,11 +32,6 @@ def kz_content(focal_kz, focal_uz, kz):
     return query, report
 
 
-@pytest.fixture
-def admin_kz(kz):
-    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
-
-
 def invitation_link(smtp_server, address):
     for message in smtp_server.wait_for(1):
         if address in message["to"]:

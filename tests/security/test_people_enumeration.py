@@ -13,11 +13,6 @@ User = get_user_model()
 
 
 @pytest.fixture
-def admin_kz(kz):
-    return member_user(kz, RoleName.MEMBER_ADMIN, username="admin.kz")
-
-
-@pytest.fixture
 def people(kz, uz):
     return {
         "own": UserFactory(username="clash.own", email="clash.own@kz.example", member=kz),
