@@ -420,6 +420,10 @@ def time_import(setup_data: dict, pools: Pools) -> dict:
         imported = services.seizures_import(
             user=setup_data["bench.analyst.kz"], content=content, filename="bench.csv"
         )
+        # What COMMIT would do before the rollback below: run the deferred foreign-key checks
+        # of every row written (rolled back unchecked, they would be left out of the time).
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         result["seconds"] = time.perf_counter() - began
         result["rows"] = imported
         result["hits"] = Hit.objects.count() - hits_before

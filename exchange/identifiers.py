@@ -75,6 +75,12 @@ def _container_valid(compact: str) -> bool:
     return str(total % 11 % 10) == compact[10]
 
 
+def container_valid(compact: str) -> bool:
+    """Is ``compact`` (no spaces or dashes, upper case) a valid ISO 6346 container number?
+    The fast check first; whatever it refuses goes to stdnum, so the answer is stdnum's."""
+    return _container_valid(compact) or iso6346.is_valid(compact)
+
+
 def _container(text: str) -> str:
     compact = _NOT_ALNUM.sub("", text).upper()
     if _container_valid(compact):

@@ -17,20 +17,23 @@ be spread over modules.)
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import date
+from operator import attrgetter
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import Count, Q
+from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from ireN.bulk import copy_rows, sequence_take
 
 from . import matching_permissions as rules
 from .identifiers import InvalidIdentifier, display_value, normalise
@@ -169,7 +172,7 @@ def _entries_insert(entries: list[_Entry]) -> None:
             batch_size=2000,
         )
         return
-    _copy_rows(
+    copy_rows(
         IdentifierEntry._meta.db_table,
         _ENTRY_COLUMNS,
         _ENTRY_COLUMNS,
@@ -300,10 +303,12 @@ def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
         return []
     values = sorted({v for _k, v in keys})
     counts: dict[tuple[str, str], int] = defaultdict(int)
+    # Only values held more than once come back (an import's values are mostly its own).
     for kind, value, held in (
         IdentifierEntry.objects.filter(_keys_q(keys))
         .values_list("kind", "value")
         .annotate(held=Count("id"))
+        .filter(held__gt=1)
         .order_by()
     ):
         counts[(kind, value)] = held
@@ -329,7 +334,13 @@ def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
     # Only values some other record holds too can match: most of an import's values are held
     # by the new record alone, and their rows are never read back.
     matchable = {k for k in keys - common if counts[k] > 1}
-    if matchable:
+    paired: list[Hit] = []
+    if matchable and connection.vendor == "postgresql" and len(entries) >= COPY_MIN_ROWS:
+        # A batch is paired inside the database (the same rules, as SQL): no row travels.
+        paired = _pairs_match_in_database(
+            [e for e in entries if (e.kind, e.value) in matchable], national_off
+        )
+    elif matchable:
         rows: dict[tuple[str, str], list[_Row]] = defaultdict(list)
         for values_row in (
             IdentifierEntry.objects.filter(_keys_q(matchable)).order_by().values_list(*_ROW_FIELDS)
@@ -384,7 +395,8 @@ def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
                 kind=kind, value__in=[v for k, v in common if k == kind], common=False
             ).update(common=True)
     if not proposed:
-        return []
+        _hits_alert([hit for hit in paired if hit.alerted])
+        return paired
     existing = (
         set()
         if new
@@ -405,23 +417,111 @@ def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
     )
     hits = [hit for key, hit in proposed.items() if key not in existing]
     _hits_insert(hits)
+    hits = paired + hits
     _hits_alert([hit for hit in hits if hit.alerted])
     return hits
 
 
-def _copy_rows(table: str, columns, not_null, rows) -> None:
-    """COPY rows into ``table`` (PostgreSQL only) as CSV: an unquoted empty field is NULL
-    except in the ``not_null`` columns, where it is the empty string; any other text, a
-    backslash or a line break included, comes through as it is."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    buffer.seek(0)
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(
-            f"COPY {table} ({', '.join(columns)}) FROM STDIN "
-            f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)}))",
-            buffer,
+#: The columns of a hit that pairing in the database writes (the others keep their defaults).
+_PAIR_COLUMNS = (
+    "for_member_id", "kind", "value", "display", "record_type", "record_id", "record_reference",
+    "holder_member_id", "holder_record_type", "holder_record_id", "holder_record_reference",
+    "holder_visible", "month", "state", "dismiss_reason", "alerted", "common", "created_at",
+)  # fmt: skip
+
+
+def _pair_select(learner: str, about: str) -> str:
+    """One direction of pairing: ``learner``'s member learns of ``about``'s record, as far as
+    ``matching_permissions`` lets it (the SQL forms of ``disclosable`` and ``visible``)."""
+    member = f"{learner}.owner_member_id"
+    visible = rules.visible_sql(about, member)
+    return (
+        f"SELECT {member}, {about}.kind, {about}.value, {learner}.display,"
+        f" {learner}.record_type, {learner}.record_id, {learner}.record_reference,"
+        f" {about}.owner_member_id, {about}.record_type, {about}.record_id,"
+        f" {about}.record_reference, {visible}, date_trunc('month', {about}.seen_on)::date,"
+        f" '{HitState.NEW.value}', '', NOT {visible}, false, %s"
+        f" WHERE {rules.disclosable_sql(about, member)}"
+    )
+
+
+#: The new rows as pairing reads them: (column, SQL array type).
+_PAIR_SOURCE = (
+    ("kind", "varchar"), ("value", "varchar"), ("display", "varchar"),
+    ("record_type", "varchar"), ("record_id", "bigint"), ("record_reference", "varchar"),
+    ("owner_member_id", "bigint"), ("visibility", "varchar"), ("party_ids", "varchar"),
+    ("matchable_outward", "boolean"), ("handling", "varchar"), ("seen_on", "date"),
+)  # fmt: skip
+
+
+def _pairs_match_in_database(fresh: list[_Entry], national_off: frozenset[int]) -> list[Hit]:
+    """PostgreSQL, for a batch: pair the ``fresh`` rows (``n``: the new records' rows of the
+    values another record holds too, sent as arrays) with every row of another member
+    (``o``, read by the (kind, value) index once per row), both ways, and write the hits in
+    one ``INSERT … SELECT`` (a hit that exists already is left as it is). The same hits as
+    matching in Python, without the rows travelling out and the hits back in. Returns the
+    hits written."""
+    now = timezone.now()
+    off = sorted(national_off)
+    fields = Hit._meta.concrete_fields
+    arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in _PAIR_SOURCE)
+    names = ", ".join(name for name, _type in _PAIR_SOURCE)
+    sql = (
+        f"INSERT INTO {Hit._meta.db_table} ({', '.join(_PAIR_COLUMNS)})"
+        f" SELECT pair.* FROM unnest({arrays}) AS n ({names})"
+        # (OFFSET 0 keeps the planner from hashing the whole index table: each new row
+        # reads its few partners by the (kind, value) index.)
+        f" CROSS JOIN LATERAL (SELECT * FROM {IdentifierEntry._meta.db_table} e"
+        f" WHERE e.kind = n.kind AND e.value = n.value"
+        f" AND e.owner_member_id <> n.owner_member_id OFFSET 0) AS o,"
+        f" LATERAL ({_pair_select('n', 'o')} UNION ALL {_pair_select('o', 'n')}) AS pair"
+        f" ON CONFLICT DO NOTHING"
+        f" RETURNING {', '.join(connection.ops.quote_name(f.column) for f in fields)}"
+    )
+    params = [list(map(attrgetter(name), fresh)) for name, _type in _PAIR_SOURCE]
+    params += [now, off, now, off]
+    with connection.cursor() as cursor, _bulk_statement_settings(cursor):
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    attnames = [f.attname for f in fields]
+    alias = connection.alias
+    return [_hit_from_row(attnames, row, alias) for row in rows]
+
+
+#: For the one statement that pairs a batch: no JIT compilation (it costs more than it saves
+#: on a statement run once).
+_BULK_SETTINGS = {"jit": "off"}
+
+
+@contextmanager
+def _bulk_statement_settings(cursor):
+    """``_BULK_SETTINGS`` for the statements inside, restored afterwards (the transaction goes
+    on: an import writes its audit event after matching)."""
+    names = list(_BULK_SETTINGS)
+    cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+    before = cursor.fetchone()
+    cursor.execute(
+        "SELECT " + ", ".join("set_config(%s, %s, true)" for _name in names),
+        [item for name in names for item in (name, _BULK_SETTINGS[name])],
+    )
+    try:
+        yield
+    finally:
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _name in names),
+            [item for name, value in zip(names, before, strict=True) for item in (name, value)],
         )
+
+
+def _hit_from_row(attnames: list[str], row, alias: str) -> Hit:
+    """A Hit from a row of its columns, without ``Model.__init__`` (several times faster for a
+    batch's thousands; the instance is the same as one read by the ORM)."""
+    hit = Hit.__new__(Hit)
+    hit.__dict__.update(zip(attnames, row, strict=True))
+    state = hit._state = ModelState()
+    state.adding = False
+    state.db = alias
+    return hit
 
 
 def _hits_insert(hits: list[Hit]) -> None:
@@ -434,15 +534,10 @@ def _hits_insert(hits: list[Hit]) -> None:
         return
     table = Hit._meta.db_table
     fields = Hit._meta.concrete_fields
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(hits)],
-        )
-        for hit, (pk,) in zip(hits, cursor.fetchall(), strict=True):
-            hit.pk = pk
+    for hit, pk in zip(hits, sequence_take(table, len(hits)), strict=True):
+        hit.pk = pk
     attnames = [f.attname for f in fields]
-    _copy_rows(
+    copy_rows(
         table,
         [connection.ops.quote_name(f.column) for f in fields],
         [connection.ops.quote_name(f.column) for f in fields if not f.null],
@@ -465,9 +560,23 @@ class _Row:
 
     __slots__ = _ROW_FIELDS
 
-    def __init__(self, *values):
-        for name, value in zip(_ROW_FIELDS, values, strict=True):
-            setattr(self, name, value)
+    def __init__(
+        self, kind, value, display, record_type, record_id, record_reference, owner_member_id,
+        visibility, party_ids, matchable_outward, handling, seen_on,
+    ):  # fmt: skip
+        # (Spelled out: an import builds hundreds of thousands of these.)
+        self.kind = kind
+        self.value = value
+        self.display = display
+        self.record_type = record_type
+        self.record_id = record_id
+        self.record_reference = record_reference
+        self.owner_member_id = owner_member_id
+        self.visibility = visibility
+        self.party_ids = party_ids
+        self.matchable_outward = matchable_outward
+        self.handling = handling
+        self.seen_on = seen_on
 
     is_party = IdentifierEntry.is_party
     visible_to = IdentifierEntry.visible_to

@@ -141,3 +141,37 @@ def party_q(member_ids) -> Q:
 
 def visible_q(member_ids) -> Q:
     return Q(visibility=RecordVisibility.NETWORK) | party_q(member_ids)
+
+
+# --- The same rules as SQL, for matching a large batch inside the database -------------------
+#
+# ``exchange.matching`` pairs a big batch's index rows with every other member's rows in one
+# ``INSERT … SELECT`` on PostgreSQL, where the member who would learn is a column of the join,
+# not a constant. These fragments are ``disclosable`` and ``visible`` written for that join
+# (``about``: the alias of the row learned of; ``learner``: the SQL of the learning member's
+# id); tests/matching/test_sql_rules.py checks them against the Python rules case by case.
+
+
+def _party_sql(about: str, learner: str) -> str:
+    return f"{about}.party_ids LIKE '%%,' || {learner} || ',%%'"
+
+
+def disclosable_sql(about: str, learner: str) -> str:
+    """``disclosable(about, learner, national_off)`` as a condition; it takes one parameter,
+    the ids of ``national_off`` as an array. (The join already pairs rows of different
+    members, which is the rule's first clause.)"""
+    return (
+        f"{about}.owner_member_id <> {learner} AND {about}.matchable_outward"
+        f" AND NOT ({about}.record_type = '{RecordType.SEIZURE.value}'"
+        f" AND {about}.visibility = '{RecordVisibility.PARTIES.value}'"
+        f" AND {about}.owner_member_id = ANY(%s))"
+        f" AND NOT ({about}.handling = '{HandlingCode.H2.value}'"
+        f" AND NOT {_party_sql(about, learner)})"
+    )
+
+
+def visible_sql(about: str, learner: str) -> str:
+    """``visible(about, learner)`` as a condition (no parameters)."""
+    return (
+        f"({about}.visibility = '{RecordVisibility.NETWORK.value}' OR {_party_sql(about, learner)})"
+    )

@@ -58,6 +58,10 @@ class IdentifierEntry(models.Model):
         "members.MemberAdministration",
         on_delete=models.CASCADE,
         db_index=False,
+        # No database-level constraint: index rows are copied from records whose member the
+        # database has checked already, and a batch's checks at COMMIT cost more than the
+        # rest of its index write (docs/PERFORMANCE.md). Deleting a member still cascades.
+        db_constraint=False,
         related_name="+",
         verbose_name=_("owning member"),
     )
@@ -102,6 +106,10 @@ class Hit(models.Model):
         "members.MemberAdministration",
         on_delete=models.CASCADE,
         db_index=False,
+        # No database-level constraint: hits are made from index rows, whose members the
+        # database has checked already, and a batch's checks at COMMIT cost more than the
+        # rest of its index write (docs/PERFORMANCE.md). Deleting a member still cascades.
+        db_constraint=False,
         related_name="matching_hits",
         verbose_name=_("for member"),
     )
@@ -116,6 +124,7 @@ class Hit(models.Model):
     holder_member = models.ForeignKey(
         "members.MemberAdministration",
         on_delete=models.CASCADE,
+        db_constraint=False,  # as for_member
         related_name="+",
         verbose_name=_("holding member"),
     )
@@ -137,6 +146,7 @@ class Hit(models.Model):
     follow_up_query = models.ForeignKey(
         "exchange.Query",
         on_delete=models.SET_NULL,
+        db_index=False,  # hit_follow_up_idx: only the hits that have one
         null=True,
         blank=True,
         related_name="follow_up_of_hits",
@@ -180,6 +190,12 @@ class Hit(models.Model):
             ),
             models.Index(fields=["record_type", "record_id"], name="hit_record_idx"),
             models.Index(fields=["kind", "value"], name="hit_kind_value_idx"),
+            # Partial: a new hit has no follow-up query, so writing one costs this index nothing.
+            models.Index(
+                fields=["follow_up_query"],
+                name="hit_follow_up_idx",
+                condition=Q(follow_up_query__isnull=False),
+            ),
         ]
 
     def __str__(self):
