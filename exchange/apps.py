@@ -7,7 +7,10 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Exchange")
 
     def ready(self):
+        from .matching import matching_cache_signals_connect
         from .matching_panels import query_matches_panel
+
+        matching_cache_signals_connect()
         from .panels import query_panel_register
 
         query_panel_register("matches", query_matches_panel)

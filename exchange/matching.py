@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ireN.bulk import copy_rows, sequence_take
+from members import caching
 
 from . import matching_permissions as rules
 from .identifiers import InvalidIdentifier, display_value, normalise
@@ -99,7 +100,7 @@ def _records_q(ids_by_type: dict[str, list[int]], prefix: str = "") -> Q:
     return condition
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def identifiers_index(
     *,
     record_type: str,
@@ -133,7 +134,7 @@ def identifiers_index(
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def identifiers_index_many(*, records: list[dict], new: bool = False) -> list[Hit]:
     """Index many records at once (an import): each dict has the keyword arguments of
     ``identifiers_index``. A fixed number of statements whatever the number of records: one
@@ -240,23 +241,39 @@ def _holder_visibility_refresh(records: list[dict]) -> None:
 
 
 def national_matching_off() -> frozenset[int]:
-    """Members whose national reports do not take part in matching."""
+    """Members whose national reports do not take part in matching (from the vocabulary
+    cache: read by every record written, changed by a member admin now and then)."""
     return frozenset(
-        MemberMatchingSetting.objects.filter(national_reports_match=False).values_list(
-            "member_id", flat=True
+        caching.vocabulary(
+            "matching-national-off",
+            lambda: list(
+                MemberMatchingSetting.objects.filter(national_reports_match=False).values_list(
+                    "member_id", flat=True
+                )
+            ),
         )
     )
 
 
-def excluded_keys(values: Iterable[str] | None = None) -> set[tuple[str, str]]:
-    """The (kind, value) pairs on the network admins' exclusion list (among ``values``, or
-    all: the list is short and curated, so a whole import reads it once)."""
-    rows = MatchingExclusion.objects.all()
-    if values is not None:
-        values = list(values)
-        if len(values) <= 50:
-            rows = rows.filter(value__in=values)
-    return set(rows.values_list("kind", "value"))
+def excluded_keys() -> set[tuple[str, str]]:
+    """The (kind, value) pairs on the network admins' exclusion list (short and curated: read
+    whole, from the vocabulary cache)."""
+    rows = caching.vocabulary(
+        "matching-exclusions",
+        lambda: [tuple(p) for p in MatchingExclusion.objects.values_list("kind", "value")],
+    )
+    return {tuple(pair) for pair in rows}
+
+
+def matching_cache_signals_connect() -> None:
+    """The exclusion list and the national-reports settings are cached vocabularies: any
+    change invalidates them."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (MatchingExclusion, MemberMatchingSetting):
+        for signal in (post_save, post_delete):
+            uid = f"iren-vocabulary-{model.__name__}-{id(signal)}"
+            signal.connect(caching.vocabulary_changed, sender=model, dispatch_uid=uid)
 
 
 def _month(day: date) -> date:
@@ -298,7 +315,7 @@ def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
     if not entries:
         return []
     keys = {(e.kind, e.value) for e in entries}
-    keys -= excluded_keys(None if len(keys) > 50 else {v for _k, v in keys})
+    keys -= excluded_keys()
     if not keys:
         return []
     values = sorted({v for _k, v in keys})

@@ -86,7 +86,8 @@ def own_record_visible(user, member_id: int, record_type: str) -> bool:
 def hit_alert_people(member_id: int):
     """Who is alerted of a hit for ``member_id``: the member's focal points (those who receive
     its alerts; none while it is suspended)."""
-    return permissions.users_with_right(MemberAdministration(pk=member_id), Right.RECEIVE_ALERTS)
+    member = MemberAdministration.objects.only("pk", "status").get(pk=member_id)
+    return permissions.users_with_right(member, Right.RECEIVE_ALERTS)
 
 
 def is_national_report(entry: IdentifierEntry) -> bool:

@@ -113,7 +113,7 @@ def identifiers_lookup(*, user, kind: str, value: str) -> dict:
     value = normalise(kind, value)
     members = rules.matching_member_ids(user)
     answer = {"kind": kind, "value": value, "holders": [], "visible": []}
-    if not members or (kind, value) in excluded_keys([value]):
+    if not members or (kind, value) in excluded_keys():
         return answer
     rows = IdentifierEntry.objects.filter(kind=kind, value=value)
     disclosed = rows.filter(rules.disclosable_q(members, national_matching_off()))

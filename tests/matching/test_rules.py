@@ -117,6 +117,33 @@ def test_national_reports_switched_off_are_not_disclosed(kz, uz, tj, focal_tj, a
     assert setting.changed_by == admin_kz and setting.changed_at is not None
 
 
+def test_switching_national_matching_off_takes_effect_at_once(kz, uz, tj, focal_tj, admin_kz):
+    """The setting is read from the vocabulary cache: matching a record first caches it, and
+    the switch must still count for the very next record."""
+    assert matching.national_matching_off() == frozenset()
+    tj_query(focal_tj, consignee="")
+    matching_lists.member_matching_set(user=admin_kz, member_id=kz.pk, national_reports_match=False)
+    assert matching.national_matching_off() == {kz.pk}
+    kz_report(kz)
+    assert hits(tj) == []
+    matching_lists.member_matching_set(user=admin_kz, member_id=kz.pk, national_reports_match=True)
+    kz_report(kz, reference="KZ-2")
+    assert [h.holder_member_id for h in hits(tj)] == [kz.pk]
+
+
+def test_a_suspended_member_is_alerted_of_no_hit(kz, uz, tj, focal_tj, admin_user):
+    from members.services import member_suspend
+
+    tj_query(focal_tj)
+    member_suspend(member=tj, reason="Audit", by=admin_user)
+    kz_report(kz)
+    made = hits(tj)
+    # The hit is made and would be alerted (TJ cannot see the national report)...
+    assert made and all(h.alerted for h in made)
+    # ...but nobody of a suspended member receives it.
+    assert not Alert.objects.filter(hit__in=made).exists()
+
+
 def test_only_the_members_admins_switch_national_matching(kz, focal_kz, admin_user, admin_kz):
     for user in (focal_kz, admin_user):
         with pytest.raises(PermissionDenied):
