@@ -258,11 +258,12 @@ def national_matching_off() -> frozenset[int]:
 def excluded_keys() -> set[tuple[str, str]]:
     """The (kind, value) pairs on the network admins' exclusion list (short and curated: read
     whole, from the vocabulary cache)."""
-    rows = caching.vocabulary(
-        "matching-exclusions",
-        lambda: [tuple(p) for p in MatchingExclusion.objects.values_list("kind", "value")],
+    return set(
+        caching.vocabulary(
+            "matching-exclusions",
+            lambda: list(MatchingExclusion.objects.values_list("kind", "value")),
+        )
     )
-    return {tuple(pair) for pair in rows}
 
 
 def matching_cache_signals_connect() -> None:
@@ -497,7 +498,7 @@ def _pairs_match_in_database(fresh: list[_Entry], national_off: frozenset[int]) 
     )
     params = [list(map(attrgetter(name), fresh)) for name, _type in _PAIR_SOURCE]
     params += [now, off, now, off]
-    with connection.cursor() as cursor, _bulk_statement_settings(cursor):
+    with connection.cursor() as cursor, _without_jit(cursor):
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     attnames = [f.attname for f in fields]
@@ -505,29 +506,18 @@ def _pairs_match_in_database(fresh: list[_Entry], national_off: frozenset[int]) 
     return [_hit_from_row(attnames, row, alias) for row in rows]
 
 
-#: For the one statement that pairs a batch: no JIT compilation (it costs more than it saves
-#: on a statement run once).
-_BULK_SETTINGS = {"jit": "off"}
-
-
 @contextmanager
-def _bulk_statement_settings(cursor):
-    """``_BULK_SETTINGS`` for the statements inside, restored afterwards (the transaction goes
-    on: an import writes its audit event after matching)."""
-    names = list(_BULK_SETTINGS)
-    cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
-    before = cursor.fetchone()
-    cursor.execute(
-        "SELECT " + ", ".join("set_config(%s, %s, true)" for _name in names),
-        [item for name in names for item in (name, _BULK_SETTINGS[name])],
-    )
+def _without_jit(cursor):
+    """No JIT compilation for the statements inside (for the one statement that pairs a batch
+    it costs more than it saves), restored afterwards: the transaction goes on (an import
+    writes its audit event after matching)."""
+    cursor.execute("SELECT current_setting('jit')")
+    (before,) = cursor.fetchone()
+    cursor.execute("SELECT set_config('jit', 'off', true)")
     try:
         yield
     finally:
-        cursor.execute(
-            "SELECT " + ", ".join("set_config(%s, %s, true)" for _name in names),
-            [item for name, value in zip(names, before, strict=True) for item in (name, value)],
-        )
+        cursor.execute("SELECT set_config('jit', %s, true)", [before])
 
 
 def _hit_from_row(attnames: list[str], row, alias: str) -> Hit:
