@@ -53,7 +53,8 @@ from .models_matching import (
 
 INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE)
 OPEN_STATES = (HitState.NEW, HitState.SEEN)
-#: From this many rows on, index rows and hits go in by COPY on PostgreSQL (fewer: INSERT).
+#: From this many records (for their index rows) or hits on, they go in by COPY on PostgreSQL
+#: (fewer: INSERT).
 COPY_MIN_ROWS = 200
 
 
@@ -144,10 +145,9 @@ def identifiers_index_many(*, records: list[dict], new: bool = False) -> list[Hi
     if not records:
         return []
     now = timezone.now()
-    entries = [entry for record in records for entry in _entries(record, now)]
     if not new:
         IdentifierEntry.objects.filter(_records_q(_by_type(records))).delete()
-    _entries_insert(entries)
+    entries = _entries_insert(records, now)
     if not new:
         _hits_withdraw_undisclosable(records)
         _holder_visibility_refresh(records)
@@ -161,10 +161,13 @@ _ENTRY_COLUMNS = (
 )  # fmt: skip
 
 
-def _entries_insert(entries: list[_Entry]) -> None:
-    """Write index rows: COPY on PostgreSQL for a batch (several times faster than INSERTs;
-    the rows' pks are never needed), ``bulk_create`` otherwise."""
-    if connection.vendor != "postgresql" or len(entries) < COPY_MIN_ROWS:
+def _entries_insert(records: list[dict], now) -> list[_Entry]:
+    """Write the records' index rows and return them: COPY on PostgreSQL for a batch (several
+    times faster than INSERTs; the rows' pks are never needed), made while they go out, so the
+    server writes one piece while the next is made; ``bulk_create`` otherwise."""
+    entries: list[_Entry] = []
+    if connection.vendor != "postgresql" or len(records) < COPY_MIN_ROWS:
+        entries += (entry for record in records for entry in _entries(record, now))
         IdentifierEntry.objects.bulk_create(
             [
                 IdentifierEntry(**{name: getattr(e, name) for name in _ENTRY_COLUMNS})
@@ -172,13 +175,17 @@ def _entries_insert(entries: list[_Entry]) -> None:
             ],
             batch_size=2000,
         )
-        return
-    copy_rows(
-        IdentifierEntry._meta.db_table,
-        _ENTRY_COLUMNS,
-        _ENTRY_COLUMNS,
-        ([getattr(e, name) for name in _ENTRY_COLUMNS] for e in entries),
-    )
+        return entries
+    columns = attrgetter(*_ENTRY_COLUMNS)
+
+    def rows():
+        for record in records:
+            for entry in _entries(record, now):
+                entries.append(entry)
+                yield columns(entry)
+
+    copy_rows(IdentifierEntry._meta.db_table, _ENTRY_COLUMNS, _ENTRY_COLUMNS, rows())
+    return entries
 
 
 @transaction.atomic

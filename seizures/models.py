@@ -261,6 +261,7 @@ class SeizureReport(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # seizure_control_unit: only the reports that name one
         related_name="seizure_reports",
         verbose_name=_("control unit"),
     )
@@ -372,6 +373,7 @@ class SeizureReport(models.Model):
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
+        db_index=False,  # seizure_query: only the reports that name one
         related_name="seizure_reports",
         verbose_name=_("linked urgent query"),
     )
@@ -422,7 +424,22 @@ class SeizureReport(models.Model):
             models.Index(fields=["sharing", "seized_on"], name="seizure_sharing_date"),
             models.Index(fields=["seized_on"], name="seizure_date"),
             models.Index(fields=["commodity", "seized_on"], name="seizure_commodity_date"),
-            models.Index(fields=["operation", "seized_on"], name="seizure_operation_date"),
+            # Partial where the column is mostly empty (an import's rows name no control unit,
+            # operation or query): such a row costs these indexes nothing, and ``= …`` filters
+            # and on_delete lookups still use them.
+            models.Index(
+                fields=["operation", "seized_on"],
+                name="seizure_operation_date",
+                condition=models.Q(operation__isnull=False),
+            ),
+            models.Index(
+                fields=["control_unit"],
+                name="seizure_control_unit",
+                condition=models.Q(control_unit__isnull=False),
+            ),
+            models.Index(
+                fields=["query"], name="seizure_query", condition=models.Q(query__isnull=False)
+            ),
             models.Index(fields=["transport_mode", "seized_on"], name="seizure_transport_date"),
             models.Index(fields=["detection_method"], name="seizure_detection"),
             models.Index(fields=["origin_country", "destination_country"], name="seizure_route"),

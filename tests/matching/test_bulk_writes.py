@@ -5,6 +5,7 @@ and the table's sequence must stay ahead of the pks taken."""
 from exchange import matching
 from exchange.models import Alert
 from exchange.models_matching import Hit, IdentifierEntry
+from ireN import bulk
 from seizures.matching import seizure_report_index, seizure_reports_index
 
 from .conftest import kz_report, tj_query
@@ -14,6 +15,7 @@ AWKWARD = "Firm \\N 7"  # a backslash, and COPY's NULL marker as text
 
 def test_a_batch_written_by_copy_keeps_every_field(monkeypatch, kz, tj, focal_tj):
     monkeypatch.setattr(matching, "COPY_MIN_ROWS", 1)
+    monkeypatch.setattr(bulk, "COPY_PIECE_ROWS", 2)  # several pieces per COPY
     tj_query(focal_tj, recipients=("KZ",), consignee=AWKWARD)
     reports = [
         kz_report(kz, index=False, reference=f"B\\{i}\t", consignee=AWKWARD) for i in range(3)
