@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ireN.bulk import copy_rows, sequence_take
+from ireN.bulk import array_literal, copy_rows, sequence_take
 from members import caching
 
 from . import matching_permissions as rules
@@ -503,7 +503,7 @@ def _pairs_match_in_database(fresh: list[_Entry], national_off: frozenset[int]) 
         f" ON CONFLICT DO NOTHING"
         f" RETURNING {', '.join(connection.ops.quote_name(f.column) for f in fields)}"
     )
-    params = [list(map(attrgetter(name), fresh)) for name, _type in _PAIR_SOURCE]
+    params = [array_literal(map(attrgetter(name), fresh)) for name, _type in _PAIR_SOURCE]
     params += [now, off, now, off]
     with connection.cursor() as cursor, _without_jit(cursor):
         cursor.execute(sql, params)
@@ -616,7 +616,7 @@ def _keys_q(keys: set[tuple[str, str]]) -> Q:
     for kind, values in sorted(by_kind.items()):
         if connection.vendor == "postgresql" and len(values) > 1000:
             # One array parameter instead of a placeholder per value (an import's keys).
-            values = RawSQL("SELECT unnest(%s::varchar[])", (sorted(values),))
+            values = RawSQL("SELECT unnest(%s::varchar[])", (array_literal(sorted(values)),))
         else:
             values = sorted(values)
         condition |= Q(kind=kind, value__in=values)

@@ -255,11 +255,12 @@ class ImportCheck:
         extra = bool(rows) and any(c in rows[0][1] for c in IMPORT_OPTIONAL_COLUMNS)
         for index, (number, data) in enumerate(rows[start:], start=start + 1):
             values, errors = validator.clean(data, extra=extra)
-            for column in _KNOWN_COLUMNS:
-                if column in errors:
-                    self.problems.append(
-                        {"row": number, "column": column, "message": errors[column]}
-                    )
+            if errors:
+                self.problems += (
+                    {"row": number, "column": column, "message": errors[column]}
+                    for column in _KNOWN_COLUMNS
+                    if column in errors
+                )
             if values["reference"] and values["reporting_member_id"]:
                 key = (values["reporting_member_id"], values["reference"])
                 if key in self.seen:

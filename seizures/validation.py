@@ -114,6 +114,22 @@ class _OperationInfo:
     member_ids: set[int] = field(default_factory=set)
 
 
+#: The columns whose few values repeat over an import's rows (``SeizureValidator._memos``).
+_REPEATING_COLUMNS = (
+    "seized_on", "member", "control_unit", "commodity", "quantity", "unit", "transport_mode",
+    "origin_country", "destination_country", "concealment", "detection_method",
+    "persons_detained", "operation", "sharing", "vessel_or_flight",
+)  # fmt: skip
+
+
+def _outcome(func, value, args) -> tuple[object, str | None]:
+    """``func(value, *args)`` as (value, None), or (None, its message) if it is refused."""
+    try:
+        return func(value, *args), None
+    except ValueError as error:
+        return None, str(error)
+
+
 class SeizureValidator:
     """Checks seizure reports against lookups fetched once for the given user (or, for the
     demo data only, for the members given as ``member_ids``)."""
@@ -161,6 +177,11 @@ class SeizureValidator:
             required=False,
             missing_message="",
         )
+        #: Each repeating column's outcomes by cell (an import's dates, members, units,
+        #: commodities and codes take a handful of values over thousands of rows; each is
+        #: checked once per validator). The cleaners depend only on the cell, the arguments
+        #: given and what was read above.
+        self._memos: dict[str, dict] = {column: {} for column in _REPEATING_COLUMNS}
         by_pk = {info.pk: info for info in self.operations.values()}
         through = Operation.participating_members.through
         for operation_id, member_id in through.objects.values_list(
@@ -435,16 +456,28 @@ class SeizureValidator:
             CONTROL_CHARACTERS.search(" ".join(v for v in data.values() if isinstance(v, str)))
         ) or has_control_characters([v for v in data.values() if isinstance(v, list | tuple)])
 
+        memos = self._memos
+
         def run(column, func, *args):
             value = data.get(column)
             if suspect and has_control_characters(value):
                 errors[column] = control_character_message()
                 return None
-            try:
-                return func(value, *args)
-            except ValueError as error:
-                errors[column] = str(error)
-                return None
+            memo = memos.get(column)
+            if memo is None:
+                result, message = _outcome(func, value, args)
+            else:
+                # (The type is part of the key: 1, 1.0 and True are equal as dict keys.)
+                key = (type(value), value, *args)
+                try:
+                    result, message = memo[key]
+                except KeyError:
+                    result, message = memo[key] = _outcome(func, value, args)
+                except TypeError:  # an unhashable cell
+                    result, message = _outcome(func, value, args)
+            if message is not None:
+                errors[column] = message
+            return result
 
         values["reference"] = run("reference", self._clean_reference)
         values["seized_on"] = run("seized_on", self._clean_seized_on)

@@ -10,7 +10,8 @@ from seizures.matching import seizure_report_index, seizure_reports_index
 
 from .conftest import kz_report, tj_query
 
-AWKWARD = "Firm \\N 7"  # a backslash, and COPY's NULL marker as text
+# A backslash, COPY's NULL marker as text, and what an array literal has to quote.
+AWKWARD = "Firm \\N \"7\", {a} 'b'"
 
 
 def test_a_batch_written_by_copy_keeps_every_field(monkeypatch, kz, tj, focal_tj):
@@ -18,7 +19,7 @@ def test_a_batch_written_by_copy_keeps_every_field(monkeypatch, kz, tj, focal_tj
     monkeypatch.setattr(bulk, "COPY_PIECE_ROWS", 2)  # several pieces per COPY
     tj_query(focal_tj, recipients=("KZ",), consignee=AWKWARD)
     reports = [
-        kz_report(kz, index=False, reference=f"B\\{i}\t", consignee=AWKWARD) for i in range(3)
+        kz_report(kz, index=False, reference=f'B\\{i}\t",{{}}', consignee=AWKWARD) for i in range(3)
     ]
     made = seizure_reports_index(reports=reports)
 
@@ -32,7 +33,7 @@ def test_a_batch_written_by_copy_keeps_every_field(monkeypatch, kz, tj, focal_tj
             assert getattr(row, field.attname) == getattr(hit, field.attname), field.name
     assert {h.display for h in made if h.kind == "company"} == {AWKWARD}
     assert {h.record_reference for h in made if h.for_member_id == kz.pk} == {
-        f"KZ/B\\{i}\t" for i in range(3)
+        f'KZ/B\\{i}\t",{{}}' for i in range(3)
     }
     assert set(
         IdentifierEntry.objects.filter(kind="company").values_list("display", flat=True)
