@@ -633,25 +633,24 @@ def _by_type_set(records: set[tuple[str, int]]) -> dict[str, list[int]]:
 def _hits_alert(hits: list[Hit]) -> list[int]:
     """Write the outbox rows for hits (the same rows, channels and delivery as every other
     alert: in-portal always, email when the person has an address) to each hit's member's
-    focal points: one statement for the people of each member (and one for their alert
-    preferences per kind of hit), one ``bulk_create`` for all."""
+    focal points: one statement for the people of all the members, one for their alert
+    preferences per kind of hit, one ``bulk_create`` for all."""
     from .alert_preferences import alert_modes, alert_rows
     from .models import Alert
     from .outbox import alerts_enqueue
 
-    people_by_member: dict[int, list] = {}
+    if not hits:
+        return []
+    people_by_member = rules.hit_alert_people_many({hit.for_member_id for hit in hits})
+    everyone = {p.pk: p for people in people_by_member.values() for p in people}.values()
     modes: dict[str, dict[int, str]] = {}
     rows = []
     for hit in hits:
-        if hit.for_member_id not in people_by_member:
-            people_by_member[hit.for_member_id] = list(rules.hit_alert_people(hit.for_member_id))
         event = AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
-        people = people_by_member[hit.for_member_id]
-        key = f"{event}:{hit.for_member_id}"
-        if key not in modes:
-            modes[key] = alert_modes(people, event)
-        for person in people:
-            rows += alert_rows(person, modes=modes[key], hit=hit, event=event)
+        if event not in modes:
+            modes[event] = alert_modes(everyone, event)
+        for person in people_by_member[hit.for_member_id]:
+            rows += alert_rows(person, modes=modes[event], hit=hit, event=event)
     if not rows:
         return []
     Alert.objects.bulk_create(rows, batch_size=1000)

@@ -68,12 +68,18 @@ def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
     ]
 
 
+#: The hit badge counts new hits up to this many and then shows "99+".
+HIT_BADGE_MAX = 99
+
+
 def hits_new_count(*, user) -> int:
-    """The number on the hit badge."""
+    """The number on the hit badge, at most ``HIT_BADGE_MAX + 1`` (the badge is on every page:
+    a member with tens of thousands of new hits must not pay for counting them all)."""
     members = rules.matching_member_ids(user)
     if not members:
         return 0
-    return Hit.objects.filter(for_member_id__in=members, state=HitState.NEW).count()
+    new = Hit.objects.filter(for_member_id__in=members, state=HitState.NEW).order_by()
+    return new.values("pk")[: HIT_BADGE_MAX + 1].count()
 
 
 def hit_presentation(hit: Hit, *, user) -> dict:

@@ -2,12 +2,15 @@
 the national-reports switch. Thin: selectors read, services write, ``matching_permissions``
 decides (outside scope: 404)."""
 
+from urllib.parse import quote, urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +25,7 @@ from .matching_forms import (
     IdentifierForm,
     WatchEntryForm,
 )
-from .models_matching import MatchingExclusion
+from .models_matching import Hit, MatchingExclusion
 
 PAGE_SIZE = 50
 
@@ -37,10 +40,16 @@ def matching_nav(request):
         "matching_nav": {
             "hits": uses,
             "new_hits": selectors.hits_new_count(user=user) if uses else 0,
+            "badge_max": selectors.HIT_BADGE_MAX,
             "exclusions": rules.may_manage_exclusions(user),
             "national": bool(rules.national_setting_member_ids(user)),
         }
     }
+
+
+def _query_string(params: dict) -> str:
+    """As the template's ``urlencode`` filter would write it (``%20`` for a space)."""
+    return urlencode(params, doseq=True, quote_via=quote)
 
 
 def _require_matching(user):
@@ -62,11 +71,29 @@ def hit_list(request):
         state, kind = filters.cleaned_data["state"] or None, filters.cleaned_data["kind"] or None
     rows = selectors.hits_for(user=request.user, state=state, kind=kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Labels and links made here once per page or row, not per use in the template (the
+    # page's rendering was most of its time: docs/PERFORMANCE.md).
+    labels = {
+        name: {value: str(label) for value, label in choices}
+        for name, choices in (
+            ("kind", Hit._meta.get_field("kind").choices),
+            ("record_type", Hit._meta.get_field("record_type").choices),
+            ("state", Hit._meta.get_field("state").choices),
+        )
+    }
+    file_url = reverse("exchange:file")
     items = [
         {
             "hit": hit,
             "shown": selectors.hit_presentation(hit, user=request.user),
-            "ask": selectors.hit_ask_initial(hit),
+            "ask_url": f"{file_url}?{_query_string(selectors.hit_ask_initial(hit))}",
+            "action_url": reverse("matching:hit-action", args=[hit.pk]),
+            "kind_label": labels["kind"].get(hit.kind, hit.kind),
+            "record_type_label": labels["record_type"].get(hit.record_type, hit.record_type),
+            "holder_record_type_label": labels["record_type"].get(
+                hit.holder_record_type, hit.holder_record_type
+            ),
+            "state_label": labels["state"].get(hit.state, hit.state),
         }
         for hit in page
     ]

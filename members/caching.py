@@ -93,12 +93,26 @@ def cached_rights(user, compute: Callable[[], dict]) -> dict:
     return rights
 
 
+def rights_rows(name: str, loader: Callable[[], list]) -> list:
+    """Rows derived from roles and rights (``loader()``, a list of plain values, e.g. the ids
+    of the people alerted for a member), cached under the rights generation: any change of
+    roles, rights, members or users makes them read again."""
+    return _rows(
+        settings.PERMISSIONS_CACHE_SECONDS, f"rights-rows:{_generation(_RIGHTS)}:{name}", loader
+    )
+
+
 def vocabulary(name: str, loader: Callable[[], list]) -> list:
     """A vocabulary's rows (``loader()``, a list of tuples) from the cache."""
-    seconds = settings.VOCABULARY_CACHE_SECONDS
+    return _rows(
+        settings.VOCABULARY_CACHE_SECONDS, f"vocabulary:{_generation(_VOCABULARY)}:{name}", loader
+    )
+
+
+def _rows(seconds: int, name: str, loader: Callable[[], list]) -> list:
     if not seconds:
         return loader()
-    key = _key(f"vocabulary:{_generation(_VOCABULARY)}:{name}")
+    key = _key(name)
     rows = cache.get(key)
     if rows is None:
         rows = loader()

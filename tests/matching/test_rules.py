@@ -144,6 +144,34 @@ def test_a_suspended_member_is_alerted_of_no_hit(kz, uz, tj, focal_tj, admin_use
     assert not Alert.objects.filter(hit__in=made).exists()
 
 
+def test_hit_alerts_follow_the_focal_points_as_they_change(kz, tj, focal_tj):
+    """Who is alerted comes from the rights cache: a focal point added, deactivated or given
+    a new address after the cache was filled must count at the next hit."""
+    from members.models import RoleName
+    from tests.conftest import member_user
+
+    tj_query(focal_tj, recipients=("KZ",))
+
+    def alerted_by_report(reference):
+        made = [h for h in matching.Hit.objects.filter(for_member=tj)]
+        kz_report(kz, reference=reference)
+        new = Hit.objects.filter(for_member=tj).exclude(pk__in=[h.pk for h in made])
+        assert new.exists() and all(h.alerted for h in new)
+        return {
+            (a.recipient.username, a.channel)
+            for a in Alert.objects.filter(hit__in=new).select_related("recipient")
+        }
+
+    assert alerted_by_report("R-1") == {("focal.tj", "portal"), ("focal.tj", "email")}
+    second = member_user(tj, RoleName.FOCAL_POINT, username="focal2.tj")
+    assert {name for name, _ in alerted_by_report("R-2")} == {"focal.tj", "focal2.tj"}
+    focal_tj.is_active = False
+    focal_tj.save(update_fields=["is_active"])
+    second.email = ""
+    second.save(update_fields=["email"])
+    assert alerted_by_report("R-3") == {("focal2.tj", "portal")}
+
+
 def test_only_the_members_admins_switch_national_matching(kz, focal_kz, admin_user, admin_kz):
     for user in (focal_kz, admin_user):
         with pytest.raises(PermissionDenied):
@@ -290,10 +318,11 @@ def test_indexing_an_import_takes_a_fixed_number_of_statements(settings, kz, tj,
         inserts = [q for q in captured if q["sql"].lstrip().upper().startswith("INSERT")]
         return len(captured) - len(inserts), len(inserts)
 
+    statements(1, 1000)  # (fills the rights cache: who is alerted for TJ)
     (small, small_inserts), (large, large_inserts) = statements(3, 0), statements(40, 100)
     assert small == large
     # Inserts are bulk: index rows, hits, alerts (SQLite splits a batch at 999 parameters).
     assert small_inserts == 3 and large_inserts <= 8
     # Every report made a hit for TJ (and KZ one about TJ's query), each alerted.
-    assert Hit.objects.filter(for_member=tj).count() == 43
-    assert Alert.objects.filter(hit__for_member=tj, recipient=focal_tj).count() == 2 * 43
+    assert Hit.objects.filter(for_member=tj).count() == 44
+    assert Alert.objects.filter(hit__for_member=tj, recipient=focal_tj).count() == 2 * 44

@@ -33,6 +33,28 @@ def test_tj_hits_page_shows_the_holder_and_an_ask_link(client, demo, focal_tj):
     assert 'data-testid="hit-badge"' in page
 
 
+def _more_new_hits_like(hit, count):
+    fields = {
+        f.attname: getattr(hit, f.attname) for f in Hit._meta.concrete_fields if not f.primary_key
+    }
+    Hit.objects.bulk_create(
+        Hit(**{**fields, "holder_record_id": hit.holder_record_id + 1000 + i}) for i in range(count)
+    )
+
+
+def test_the_hit_badge_counts_to_99_then_shows_99_plus(client, demo, focal_tj):
+    client.force_login(focal_tj)
+    new = Hit.objects.filter(for_member__code="TJ", state="new")
+    _more_new_hits_like(new.first(), 99 - new.count())
+    assert new.count() == 99
+    assert 'data-testid="hit-badge" title="99 new hits">99</span>' in (
+        client.get("/matching/hits/").content.decode()
+    )
+    _more_new_hits_like(new.first(), 1)
+    page = client.get("/matching/hits/").content.decode()
+    assert 'data-testid="hit-badge" title="More than 99 new hits">99+</span>' in page
+
+
 def test_kz_hits_page_does_not_show_the_tj_query(client, demo, focal_kz):
     report, query = demo
     client.force_login(focal_kz)
