@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date
 from operator import attrgetter
 
@@ -56,6 +56,9 @@ OPEN_STATES = (HitState.NEW, HitState.SEEN)
 #: From this many records (for their index rows) or hits on, they go in by COPY on PostgreSQL
 #: (fewer: INSERT).
 COPY_MIN_ROWS = 200
+#: On PostgreSQL, pair new rows with the others in the database (``_pairs_match_in_database``);
+#: off, in Python as on SQLite (the tests compare the two).
+PAIR_IN_DATABASE = True
 
 
 # --- The index ---------------------------------------------------------------------------------
@@ -360,8 +363,9 @@ def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
     # by the new record alone, and their rows are never read back.
     matchable = {k for k in keys - common if counts[k] > 1}
     paired: list[Hit] = []
-    if matchable and connection.vendor == "postgresql" and len(entries) >= COPY_MIN_ROWS:
-        # A batch is paired inside the database (the same rules, as SQL): no row travels.
+    if matchable and connection.vendor == "postgresql" and PAIR_IN_DATABASE:
+        # PostgreSQL pairs inside the database (the same rules, as SQL): no row travels out
+        # and back, and a single record's hits take one statement.
         paired = _pairs_match_in_database(
             [e for e in entries if (e.kind, e.value) in matchable], national_off
         )
@@ -505,7 +509,9 @@ def _pairs_match_in_database(fresh: list[_Entry], national_off: frozenset[int]) 
     )
     params = [array_literal(map(attrgetter(name), fresh)) for name, _type in _PAIR_SOURCE]
     params += [now, off, now, off]
-    with connection.cursor() as cursor, _without_jit(cursor):
+    # (JIT only pays, and is only planned, for a batch.)
+    batch = len(fresh) >= COPY_MIN_ROWS
+    with connection.cursor() as cursor, _without_jit(cursor) if batch else nullcontext():
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     attnames = [f.attname for f in fields]

@@ -135,13 +135,17 @@ def _hits() -> set[tuple]:
     )
 
 
-def _pair(monkeypatch, earlier, batch, *, in_database: bool, national_off=()) -> set[tuple]:
+def _pair(
+    monkeypatch, earlier, batch, *, in_database: bool, national_off=(), batch_size=1
+) -> set[tuple]:
     Hit.objects.all().delete()
     IdentifierEntry.objects.all().delete()
-    monkeypatch.setattr(matching, "COPY_MIN_ROWS", 10**9)
+    monkeypatch.setattr(matching, "PAIR_IN_DATABASE", False)
     matching.identifiers_index_many(records=earlier, new=True)
     before = _hits()
-    monkeypatch.setattr(matching, "COPY_MIN_ROWS", 1 if in_database else 10**9)
+    monkeypatch.setattr(matching, "PAIR_IN_DATABASE", in_database)
+    # (From COPY_MIN_ROWS on, the database pairs as a batch: without JIT, rows by COPY.)
+    monkeypatch.setattr(matching, "COPY_MIN_ROWS", batch_size if in_database else 10**9)
     made = matching.identifiers_index_many(records=batch, new=True)
     added = _hits() - before
     assert len(made) == len(added)
@@ -160,6 +164,8 @@ def test_a_batch_paired_in_the_database_makes_the_hits_python_makes(
     in_python = _pair(monkeypatch, earlier, batch, in_database=False)
     in_database = _pair(monkeypatch, earlier, batch, in_database=True)
     assert in_database == in_python
+    # Below the batch size (a single record's path) too.
+    assert _pair(monkeypatch, earlier, batch, in_database=True, batch_size=10**9) == in_python
     # The network is mixed enough for the comparison to mean something: hits both shown and
     # hidden, alerted and not, and values left out as common.
     assert len(in_python) > 50
