@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,7 +27,7 @@ from ireN.bulk import copy_rows, sequence_take
 
 from .auditing import seizures_import_record
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
-from .matching import seizure_reports_index
+from .matching import seizure_reports_index, seizure_values_index
 from .models import SeizureReport
 from .totals import totals_add
 from .validation import (
@@ -381,19 +380,6 @@ def _copy_reports(reports: list[dict]) -> list[int]:
     return pks
 
 
-def _saved_reports(reports: list[dict], pks: list[int]) -> list[SimpleNamespace]:
-    """What indexing reads of each report COPY just wrote (its values and new pk), without
-    building 100,000 model instances."""
-    return [
-        SimpleNamespace(**{**_INDEXED_DEFAULTS, **values, "pk": pk})
-        for pk, values in zip(pks, reports, strict=True)
-    ]
-
-
-#: The fields ``seizures.matching`` reads that an import's values may lack.
-_INDEXED_DEFAULTS = {"vehicle": "", "exclude_from_matching": False}
-
-
 @transaction.atomic
 def seizures_write(reports: list[dict]) -> int:
     """Write checked reports in one transaction (COPY on PostgreSQL, bulk INSERTs
@@ -404,7 +390,7 @@ def seizures_write(reports: list[dict]) -> int:
     try:
         with transaction.atomic():
             if connection.vendor == "postgresql":
-                saved = _saved_reports(reports, _copy_reports(reports))
+                pks = _copy_reports(reports)
             else:
                 saved = SeizureReport.objects.bulk_create(
                     [SeizureReport(**values) for values in reports], batch_size=2000
@@ -425,7 +411,10 @@ def seizures_write(reports: list[dict]) -> int:
                 }
             ]
         ) from None
-    seizure_reports_index(reports=saved, new=True)
+    if connection.vendor == "postgresql":
+        seizure_values_index(reports=reports, pks=pks)
+    else:
+        seizure_reports_index(reports=saved, new=True)
     return len(reports)
 
 

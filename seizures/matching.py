@@ -5,7 +5,8 @@ call goes this way). Call ``seizure_report_index`` after creating or editing a r
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from exchange.identifiers import IdentifierKind
 from exchange.matching import identifiers_index_many, identifiers_remove
@@ -13,36 +14,48 @@ from exchange.models_matching import RecordType, RecordVisibility
 
 from .models import SeizureReport, Sharing
 
+#: The report fields that carry identifiers, by kind.
+_IDENTIFIER_FIELDS = (
+    (IdentifierKind.CONTAINER, "container_number"),
+    (IdentifierKind.BILL_OF_LADING, "bill_of_lading"),
+    (IdentifierKind.AIR_WAYBILL, "air_waybill"),
+    (IdentifierKind.VESSEL_IMO, "vessel_imo"),
+    (IdentifierKind.VEHICLE, "vehicle"),
+    (IdentifierKind.COMPANY, "shipper"),
+    (IdentifierKind.COMPANY, "consignee"),
+)
+
 
 def seizure_report_identifiers(report: SeizureReport) -> list[tuple[str, str]]:
-    pairs = [
-        (IdentifierKind.CONTAINER, report.container_number),
-        (IdentifierKind.BILL_OF_LADING, report.bill_of_lading),
-        (IdentifierKind.AIR_WAYBILL, report.air_waybill),
-        (IdentifierKind.VESSEL_IMO, report.vessel_imo),
-        (IdentifierKind.VEHICLE, report.vehicle),
-        (IdentifierKind.COMPANY, report.shipper),
-        (IdentifierKind.COMPANY, report.consignee),
-    ]
-    return [(kind, raw) for kind, raw in pairs if (raw or "").strip()]
+    return _identifiers(partial(getattr, report))
+
+
+def _identifiers(get: Callable[[str], object]) -> list[tuple[str, str]]:
+    return [(kind, raw) for kind, name in _IDENTIFIER_FIELDS if ((raw := get(name)) or "").strip()]
 
 
 def seizure_index_record(report: SeizureReport, member_code: str | None = None) -> dict:
     """The index description of a report: network-shared reports are visible to every member,
     national ones to their own member only."""
     code = member_code or report.reporting_member.code
-    network = report.sharing == Sharing.NETWORK
+    return _index_record(partial(getattr, report), report.pk, str(code))
+
+
+def _index_record(get: Callable[[str], object], pk: int, code: str) -> dict:
+    """``seizure_index_record`` of the field values ``get`` gives (a missing optional field is
+    None: no identifier, and matched outward)."""
+    network = get("sharing") == Sharing.NETWORK
     return {
         "record_type": RecordType.SEIZURE,
-        "record_id": report.pk,
-        "record_reference": f"{code}/{report.reference}",
-        "owner_member_id": report.reporting_member_id,
+        "record_id": pk,
+        "record_reference": f"{code}/{get('reference')}",
+        "owner_member_id": get("reporting_member_id"),
         "visibility": RecordVisibility.NETWORK if network else RecordVisibility.PARTIES,
         "party_member_ids": [],
-        "matchable_outward": not report.exclude_from_matching,
+        "matchable_outward": not get("exclude_from_matching"),
         "handling": "",
-        "seen_on": report.seized_on,
-        "identifiers": seizure_report_identifiers(report),
+        "seen_on": get("seized_on"),
+        "identifiers": _identifiers(get),
     }
 
 
@@ -56,19 +69,37 @@ def seizure_reports_index(*, reports: Iterable[SeizureReport], new: bool = False
     """Index a batch of reports (an import) with a fixed number of statements. ``new``: the
     reports were written in this transaction (nothing of theirs to replace)."""
     reports = list(reports)
-    codes = {}
-    if reports:
-        from members.models import MemberAdministration
-
-        codes = dict(
-            MemberAdministration.objects.filter(
-                pk__in={r.reporting_member_id for r in reports}
-            ).values_list("pk", "code")
-        )
+    codes = _member_codes({r.reporting_member_id for r in reports})
     return identifiers_index_many(
-        records=[seizure_index_record(r, str(codes[r.reporting_member_id])) for r in reports],
+        records=[seizure_index_record(r, codes[r.reporting_member_id]) for r in reports],
         new=new,
     )
+
+
+def seizure_values_index(*, reports: list[dict], pks: list[int]):
+    """``seizure_reports_index(new=True)`` for an import written by COPY: from its checked
+    field values and their new pks, without building a model instance per report."""
+    codes = _member_codes({values["reporting_member_id"] for values in reports})
+    return identifiers_index_many(
+        records=[
+            _index_record(values.get, pk, codes[values["reporting_member_id"]])
+            for pk, values in zip(pks, reports, strict=True)
+        ],
+        new=True,
+    )
+
+
+def _member_codes(member_ids: set[int]) -> dict[int, str]:
+    from members.models import MemberAdministration
+
+    if not member_ids:
+        return {}
+    return {
+        pk: str(code)
+        for pk, code in MemberAdministration.objects.filter(pk__in=member_ids).values_list(
+            "pk", "code"
+        )
+    }
 
 
 def seizure_report_unindex(*, report_id: int) -> int:

@@ -114,11 +114,13 @@ class _OperationInfo:
     member_ids: set[int] = field(default_factory=set)
 
 
-#: The columns whose few values repeat over an import's rows (``SeizureValidator._memos``).
-_REPEATING_COLUMNS = (
-    "seized_on", "member", "control_unit", "commodity", "quantity", "unit", "transport_mode",
-    "origin_country", "destination_country", "concealment", "detection_method",
-    "persons_detained", "operation", "sharing", "vessel_or_flight",
+#: The columns checked cell by cell: values mostly unique (references, identifiers, notes),
+#: or a list that rows must not share. Every other column's few values repeat over an
+#: import's rows (dates, members, units, codes, empty optional cells): each value is checked
+#: once per validator (``SeizureValidator._memos``).
+_CHECKED_EACH_TIME = frozenset(
+    ("reference", "container_number", "bill_of_lading", "air_waybill", "vessel_imo", "shipper",
+     "consignee", "notes", "transit_countries")
 )  # fmt: skip
 
 
@@ -177,11 +179,9 @@ class SeizureValidator:
             required=False,
             missing_message="",
         )
-        #: Each repeating column's outcomes by cell (an import's dates, members, units,
-        #: commodities and codes take a handful of values over thousands of rows; each is
-        #: checked once per validator). The cleaners depend only on the cell, the arguments
-        #: given and what was read above.
-        self._memos: dict[str, dict] = {column: {} for column in _REPEATING_COLUMNS}
+        #: Each repeating column's outcomes by cell (all but ``_CHECKED_EACH_TIME``). The cleaners
+        #: depend only on the cell, the arguments given and what was read above.
+        self._memos: dict[str, dict] = {}
         by_pk = {info.pk: info for info in self.operations.values()}
         through = Operation.participating_members.through
         for operation_id, member_id in through.objects.values_list(
@@ -463,12 +463,14 @@ class SeizureValidator:
             if suspect and has_control_characters(value):
                 errors[column] = control_character_message()
                 return None
-            memo = memos.get(column)
-            if memo is None:
+            if column in _CHECKED_EACH_TIME:
                 result, message = _outcome(func, value, args)
             else:
                 # (The type is part of the key: 1, 1.0 and True are equal as dict keys.)
                 key = (type(value), value, *args)
+                memo = memos.get(column)
+                if memo is None:
+                    memo = memos[column] = {}
                 try:
                     result, message = memo[key]
                 except KeyError:
