@@ -545,27 +545,32 @@ def _hit_from_row(attnames: list[str], row, alias: str) -> Hit:
 
 
 def _hits_insert(hits: list[Hit]) -> None:
-    """Write hits: on PostgreSQL, a batch takes its pks from the table's sequence in one
-    statement and goes in by COPY (building ``bulk_create``'s INSERTs cost more than the
-    match itself); ``bulk_create`` otherwise. Either way every hit has its pk afterwards (the
-    alerts point at them). A duplicate fails both ways (the unique constraint)."""
-    if connection.vendor != "postgresql" or len(hits) < COPY_MIN_ROWS:
-        Hit.objects.bulk_create(hits, batch_size=1000)
+    _objects_insert(Hit, hits)
+
+
+def _objects_insert(model, objects: list) -> None:
+    """Write new model instances (hits, their alerts): on PostgreSQL, a batch takes its pks
+    from the table's sequence in one statement and goes in by COPY (building
+    ``bulk_create``'s INSERTs cost more than the match itself); ``bulk_create`` otherwise.
+    Either way every instance has its pk afterwards (alerts point at hits; the outbox is
+    given the alerts' ids). A duplicate fails both ways (the unique constraints)."""
+    if connection.vendor != "postgresql" or len(objects) < COPY_MIN_ROWS:
+        model.objects.bulk_create(objects, batch_size=1000)
         return
-    table = Hit._meta.db_table
-    fields = Hit._meta.concrete_fields
-    for hit, pk in zip(hits, sequence_take(table, len(hits)), strict=True):
-        hit.pk = pk
+    table = model._meta.db_table
+    fields = model._meta.concrete_fields
+    for instance, pk in zip(objects, sequence_take(table, len(objects)), strict=True):
+        instance.pk = pk
     attnames = [f.attname for f in fields]
     copy_rows(
         table,
         [connection.ops.quote_name(f.column) for f in fields],
         [connection.ops.quote_name(f.column) for f in fields if not f.null],
-        ([getattr(hit, name) for name in attnames] for hit in hits),
+        ([getattr(instance, name) for name in attnames] for instance in objects),
     )
-    for hit in hits:
-        hit._state.adding = False
-        hit._state.db = connection.alias
+    for instance in objects:
+        instance._state.adding = False
+        instance._state.db = connection.alias
 
 
 _ROW_FIELDS = (
@@ -659,7 +664,7 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
             rows += alert_rows(person, modes=modes[event], hit=hit, event=event)
     if not rows:
         return []
-    Alert.objects.bulk_create(rows, batch_size=1000)
+    _objects_insert(Alert, rows)
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: alerts_enqueue(alert_ids=ids))
     return ids

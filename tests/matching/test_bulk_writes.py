@@ -45,7 +45,22 @@ def test_a_batch_written_by_copy_keeps_every_field(monkeypatch, kz, tj, focal_tj
         Alert.objects.filter(recipient=focal_tj, hit__isnull=False).values_list("hit_id", flat=True)
     ) == {h.pk for h in alerted}
 
+    # The alerts went in by COPY too: the same rows bulk_create writes (compared field by
+    # field with the ones made for the later hit below, by INSERT).
+    copied = list(Alert.objects.filter(hit__in=alerted).order_by("hit_id", "channel"))
+    assert {a.channel for a in copied} == {"portal", "email"}
+
     # A later hit written by INSERT takes a pk after those.
     monkeypatch.setattr(matching, "COPY_MIN_ROWS", 10_000)
     later = seizure_report_index(report=kz_report(kz, index=False, reference="C-1"))
     assert later and min(h.pk for h in later) > max(stored)
+    inserted = list(Alert.objects.filter(hit__in=later).order_by("hit_id", "channel"))
+    assert inserted and min(a.pk for a in inserted) > max(a.pk for a in copied)
+    varying = {"id", "hit", "created_at", "next_attempt_at", "claimed_at", "sent_at"}
+    shape = [f.attname for f in Alert._meta.concrete_fields if f.name not in varying]
+    by_channel = {a.channel: a for a in inserted}
+    for alert in copied:
+        twin = by_channel[alert.channel]
+        assert [getattr(alert, n) for n in shape] == [getattr(twin, n) for n in shape]
+        assert (alert.claimed_at is None) == (twin.claimed_at is None)
+        assert (alert.sent_at is None) == (twin.sent_at is None)
