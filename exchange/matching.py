@@ -544,6 +544,16 @@ def _hit_from_row(attnames: list[str], row, alias: str) -> Hit:
     return hit
 
 
+def _instance_copy(template, **changes):
+    """A new, unsaved model instance with ``template``'s field values and ``changes`` (attnames),
+    without ``Model.__init__``."""
+    instance = template.__class__.__new__(template.__class__)
+    instance.__dict__.update(template.__dict__)
+    instance.__dict__.update(changes)
+    instance._state = ModelState()
+    return instance
+
+
 def _hits_insert(hits: list[Hit]) -> None:
     _objects_insert(Hit, hits)
 
@@ -654,14 +664,28 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
         return []
     people_by_member = rules.hit_alert_people_many({hit.for_member_id for hit in hits})
     everyone = {p.pk: p for people in people_by_member.values() for p in people}.values()
-    modes: dict[str, dict[int, str]] = {}
-    rows = []
-    for hit in hits:
-        event = AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
-        if event not in modes:
-            modes[event] = alert_modes(everyone, event)
-        for person in people_by_member[hit.for_member_id]:
-            rows += alert_rows(person, modes=modes[event], hit=hit, event=event)
+    # Each person's rows for each kind of hit, made once and copied for every hit (an import
+    # alerts thousands of hits to the same few people).
+    templates: dict[tuple[int, str], list] = {}
+    now = timezone.now()
+    for event in (AlertEvent.HIT, AlertEvent.WATCHLIST_HIT):
+        modes = alert_modes(everyone, event) if everyone else {}
+        for member_id, people in people_by_member.items():
+            templates[(member_id, event)] = [
+                row
+                for person in people
+                for row in alert_rows(person, modes=modes, hit=None, event=event, created_at=now)
+            ]
+    rows = [
+        _instance_copy(template, hit_id=hit.pk)
+        for hit in hits
+        for template in templates[
+            (
+                hit.for_member_id,
+                AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT,
+            )
+        ]
+    ]
     if not rows:
         return []
     _objects_insert(Alert, rows)
