@@ -18,12 +18,15 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from exchange.identifiers import InvalidIdentifier, container_valid, normalise
+from ireN.bulk import array_literal
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
@@ -448,97 +451,158 @@ class SeizureValidator:
 
     def clean(self, data: dict, *, extra: bool = False) -> tuple[dict, dict[str, str]]:
         """Check one report. Returns (model field values, {column: message})."""
-        values: dict = {}
-        errors: dict[str, str] = {}
-        # One search over the row's text; only a row that has a control character somewhere
-        # is searched cell by cell (an import checks 100,000 rows).
-        suspect = bool(
-            CONTROL_CHARACTERS.search(" ".join(v for v in data.values() if isinstance(v, str)))
-        ) or has_control_characters([v for v in data.values() if isinstance(v, list | tuple)])
+        return self.clean_many([data], extra=extra)[0]
 
-        memos = self._memos
-
-        def run(column, func, *args):
-            value = data.get(column)
-            if suspect and has_control_characters(value):
-                errors[column] = control_character_message()
-                return None
-            if column in _CHECKED_EACH_TIME:
-                result, message = _outcome(func, value, args)
+    def clean_many(
+        self, rows: list[dict], *, extra: bool = False
+    ) -> list[tuple[dict, dict[str, str]]]:
+        """``clean`` of each row, column by column: a repeating column's distinct values are
+        each checked once per validator, and the per-row work is C-level list building (an
+        import checks 100,000 rows of 20 to 30 columns)."""
+        count = len(rows)
+        errors: list[dict[str, str]] = [{} for _ in range(count)]
+        # One search over each row's text; only a row that has a control character somewhere
+        # is searched cell by cell.
+        suspects = [index for index, data in enumerate(rows) if _has_control_characters(data)]
+        member_ids: list = [None] * count
+        names: list[str] = []
+        results: list[list] = []
+        temporaries: dict[str, list] = {}
+        for column, name, cleaner, argument in _COLUMNS + (_EXTRA_COLUMNS if extra else ()):
+            func = getattr(self, cleaner)
+            cells = [data.get(column) for data in rows]
+            if argument is _MEMBER:
+                arguments = [(member_id,) for member_id in member_ids]
             else:
-                # (The type is part of the key: 1, 1.0 and True are equal as dict keys.)
-                key = (type(value), value, *args)
-                memo = memos.get(column)
-                if memo is None:
-                    memo = memos[column] = {}
-                try:
-                    result, message = memo[key]
-                except KeyError:
-                    result, message = memo[key] = _outcome(func, value, args)
-                except TypeError:  # an unhashable cell
-                    result, message = _outcome(func, value, args)
-            if message is not None:
-                errors[column] = message
-            return result
+                arguments = [() if argument is None else (argument,)] * count
+            refused = [index for index in suspects if has_control_characters(cells[index])]
+            for index in refused:
+                cells[index] = None  # (not checked: refused as it is)
+            outcomes = self._outcomes(column, func, cells, arguments)
+            for index in refused:
+                outcomes[index] = (None, control_character_message())
+            column_results = [result for result, _message in outcomes]
+            for index in [i for i, (_r, message) in enumerate(outcomes) if message is not None]:
+                errors[index][column] = outcomes[index][1]
+            if column == "member":
+                member_ids = column_results
+            if name is None:
+                temporaries[column] = column_results
+            else:
+                names.append(name)
+                results.append(column_results)
+        cleaned = []
+        for values, row_errors, commodity, quantity, unit in zip(
+            (dict(zip(names, row, strict=True)) for row in zip(*results, strict=True)),
+            errors,
+            temporaries["commodity"],
+            temporaries["quantity"],
+            temporaries["unit"],
+            strict=True,
+        ):
+            if commodity is not None and unit is not None:
+                dimension = UNITS[unit][0]
+                if not commodity.allows(dimension):
+                    row_errors["unit"] = _(
+                        "%(commodity)s cannot be reported in %(unit)s; use a unit of: "
+                        "%(dimensions)s."
+                    ) % {
+                        "commodity": commodity.name,
+                        "unit": unit,
+                        "dimensions": _dimensions_phrase(commodity),
+                    }
+                elif quantity is not None:
+                    values["quantity_base"], values["dimension"] = normalise_quantity(
+                        quantity, unit
+                    )
+            values["commodity_id"] = commodity.pk if commodity is not None else None
+            values["quantity"] = quantity
+            values["unit"] = unit
+            cleaned.append((values, row_errors))
+        return cleaned
 
-        values["reference"] = run("reference", self._clean_reference)
-        values["seized_on"] = run("seized_on", self._clean_seized_on)
-        member_id = run("member", self._clean_member)
-        values["reporting_member_id"] = member_id
-        values["control_unit_id"] = run("control_unit", self._clean_control_unit, member_id)
-        commodity = run("commodity", self._clean_commodity)
-        quantity = run("quantity", self._clean_quantity)
-        unit = run("unit", self._clean_unit)
-        values["transport_mode"] = run("transport_mode", self._clean_transport_mode)
-        values["origin_country"] = run("origin_country", self._clean_country)
-        values["destination_country"] = run("destination_country", self._clean_country)
-        values["container_number"] = run("container_number", self._clean_container_number)
-        values["concealment"] = run("concealment", self._clean_text, 200)
-        values["detection_method"] = run("detection_method", self._clean_detection_method)
-        values["persons_detained"] = run("persons_detained", self._clean_persons_detained)
-        values["operation_id"] = run("operation", self._clean_operation, member_id)
-        values["sharing"] = run("sharing", self._clean_sharing)
-        values["bill_of_lading"] = run("bill_of_lading", self._clean_bill_of_lading)
-        values["air_waybill"] = run("air_waybill", self._clean_air_waybill)
-        values["vessel_imo"] = run("vessel_imo", self._clean_vessel_imo)
-        values["shipper"] = run("shipper", self._clean_text, 200)
-        values["consignee"] = run("consignee", self._clean_text, 200)
-        if extra:
-            values["vessel_or_flight"] = run("vessel_or_flight", self._clean_text, 100)
-            values["vehicle"] = run("vehicle", self._clean_text, 100)
-            values["estimated_value_usd"] = run("estimated_value_usd", self._clean_money)
-            values["revenue_recovered_usd"] = run("revenue_recovered_usd", self._clean_money)
-            values["transit_countries"] = run("transit_countries", self._clean_countries)
-            values["notes"] = run("notes", self._clean_text, 5000)
-            values["exclude_from_matching"] = run("exclude_from_matching", self._clean_flag)
-        if commodity is not None and unit is not None:
-            dimension = UNITS[unit][0]
-            if not commodity.allows(dimension):
-                errors["unit"] = _(
-                    "%(commodity)s cannot be reported in %(unit)s; use a unit of: %(dimensions)s."
-                ) % {
-                    "commodity": commodity.name,
-                    "unit": unit,
-                    "dimensions": _dimensions_phrase(commodity),
-                }
-            elif quantity is not None:
-                values["quantity_base"], values["dimension"] = normalise_quantity(quantity, unit)
-        values["commodity_id"] = commodity.pk if commodity is not None else None
-        values["quantity"] = quantity
-        values["unit"] = unit
-        return values, errors
+    def _outcomes(self, column: str, func, cells: list, arguments: list) -> list[tuple]:
+        """(value, message or None) for each cell of a column: each distinct (cell, arguments)
+        checked once per validator, unless the column is ``_CHECKED_EACH_TIME``."""
+        if column in _CHECKED_EACH_TIME:
+            return [_outcome(func, c, a) for c, a in zip(cells, arguments, strict=True)]
+        memo = self._memos.setdefault(column, {})
+        outcomes = []
+        append = outcomes.append
+        for cell, args in zip(cells, arguments, strict=True):
+            # (The type is part of the key: 1, 1.0 and True are equal as dict keys.)
+            key = (type(cell), cell, *args)
+            try:
+                append(memo[key])
+            except KeyError:
+                append(memo.setdefault(key, _outcome(func, cell, args)))
+            except TypeError:  # an unhashable cell (a list or a mapping sent to the API)
+                append(_outcome(func, cell, args))
+        return outcomes
+
+
+#: Marks a column whose cleaner also takes the row's member id.
+_MEMBER = object()
+
+#: (column, values key or None for a column only the end of ``clean_many`` uses, cleaner,
+#: extra argument): in the order ``clean`` has always checked and returned them.
+_COLUMNS = (
+    ("reference", "reference", "_clean_reference", None),
+    ("seized_on", "seized_on", "_clean_seized_on", None),
+    ("member", "reporting_member_id", "_clean_member", None),
+    ("control_unit", "control_unit_id", "_clean_control_unit", _MEMBER),
+    ("commodity", None, "_clean_commodity", None),
+    ("quantity", None, "_clean_quantity", None),
+    ("unit", None, "_clean_unit", None),
+    ("transport_mode", "transport_mode", "_clean_transport_mode", None),
+    ("origin_country", "origin_country", "_clean_country", None),
+    ("destination_country", "destination_country", "_clean_country", None),
+    ("container_number", "container_number", "_clean_container_number", None),
+    ("concealment", "concealment", "_clean_text", 200),
+    ("detection_method", "detection_method", "_clean_detection_method", None),
+    ("persons_detained", "persons_detained", "_clean_persons_detained", None),
+    ("operation", "operation_id", "_clean_operation", _MEMBER),
+    ("sharing", "sharing", "_clean_sharing", None),
+    ("bill_of_lading", "bill_of_lading", "_clean_bill_of_lading", None),
+    ("air_waybill", "air_waybill", "_clean_air_waybill", None),
+    ("vessel_imo", "vessel_imo", "_clean_vessel_imo", None),
+    ("shipper", "shipper", "_clean_text", 200),
+    ("consignee", "consignee", "_clean_text", 200),
+)
+#: The optional columns (``extra``): the form, the API and an import that has them.
+_EXTRA_COLUMNS = (
+    ("vessel_or_flight", "vessel_or_flight", "_clean_text", 100),
+    ("vehicle", "vehicle", "_clean_text", 100),
+    ("estimated_value_usd", "estimated_value_usd", "_clean_money", None),
+    ("revenue_recovered_usd", "revenue_recovered_usd", "_clean_money", None),
+    ("transit_countries", "transit_countries", "_clean_countries", None),
+    ("notes", "notes", "_clean_text", 5000),
+    ("exclude_from_matching", "exclude_from_matching", "_clean_flag", None),
+)
+
+
+def _has_control_characters(data: dict) -> bool:
+    """Whether any cell of a row has a control character (one search over its text)."""
+    return bool(
+        CONTROL_CHARACTERS.search(" ".join(v for v in data.values() if isinstance(v, str)))
+    ) or has_control_characters([v for v in data.values() if isinstance(v, list | tuple)])
 
 
 def references_taken(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Which (member id, reference) pairs already exist: one query per member and 900 refs
-    (SQLite allows at most 999 parameters)."""
+    """Which (member id, reference) pairs already exist: on PostgreSQL one query per member
+    (the references as one array), elsewhere one per member and 900 references (SQLite allows
+    at most 999 parameters)."""
     by_member: dict[int, list[str]] = {}
     for member_id, reference in pairs:
         by_member.setdefault(member_id, []).append(reference)
     taken: set[tuple[int, str]] = set()
+    postgresql = connection.vendor == "postgresql"
     for member_id, references in by_member.items():
-        for start in range(0, len(references), 900):
-            chunk = references[start : start + 900]
+        step = len(references) if postgresql else 900
+        for start in range(0, len(references), step):
+            chunk = references[start : start + step]
+            if postgresql:
+                chunk = RawSQL("SELECT unnest(%s::varchar[])", [array_literal(chunk)])
             taken.update(
                 (member_id, ref)
                 for ref in SeizureReport.objects.filter(

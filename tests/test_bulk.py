@@ -29,6 +29,8 @@ AWKWARD_TEXT = [
     ("values", "sql_type"),
     [
         (AWKWARD_TEXT, "varchar"),
+        (["plain", "with space", "ТОО «Aktau»", "comma, {braces}", "NULL", ""], "varchar"),
+        (["only a \\ backslash", 'only a " quote'], "varchar"),
         ([1, 0, -5, 10**15], "bigint"),
         ([True, False], "boolean"),
         ([date(2026, 11, 29), date(1999, 1, 1)], "date"),

@@ -32,17 +32,20 @@ def _private_media(settings, tmp_path):
 def checked(monkeypatch):
     """Counts the rows checked, and kills the "worker" at the row whose reference is
     ``die_at`` (once)."""
-    real_clean = SeizureValidator.clean
+    real_clean_many = SeizureValidator.clean_many
     state = {"rows": 0, "die_at": None}
 
-    def clean(self, data, **options):
-        if data.get("reference") == state["die_at"]:
+    def clean_many(self, rows, **options):
+        references = [data.get("reference") for data in rows]
+        if state["die_at"] in references:
+            # Dies while checking that row: the rows before it in the piece were checked.
+            state["rows"] += references.index(state["die_at"])
             state["die_at"] = None
             raise WorkerDied
-        state["rows"] += 1
-        return real_clean(self, data, **options)
+        state["rows"] += len(rows)
+        return real_clean_many(self, rows, **options)
 
-    monkeypatch.setattr(SeizureValidator, "clean", clean)
+    monkeypatch.setattr(SeizureValidator, "clean_many", clean_many)
     return state
 
 
