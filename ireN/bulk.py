@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import islice
 
 from django.db import connection
@@ -88,3 +90,20 @@ def sequence_take(table: str, count: int) -> list[int]:
             [table, count],
         )
         return [pk for (pk,) in cursor.fetchall()]
+
+
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector paused for a bulk job (an import). Such a job keeps
+    millions of objects alive at once (rows, checked values, index rows, hits), and each full
+    collection walks all of them again: several seconds of a 100,000-row import
+    (docs/PERFORMANCE.md). Reference counting still frees every object as usual; only cycles
+    wait for the collector, which runs again at the end. Nested or concurrent uses leave it
+    on once the first caller that found it on is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

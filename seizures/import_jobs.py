@@ -37,6 +37,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ireN.bulk import gc_paused
+
 from . import permissions
 from .auditing import seizures_import_record
 from .importing import (
@@ -270,26 +272,29 @@ def import_job_run(*, job_id: int) -> None:
         with job.file.open("rb") as handle:
             content = handle.read()
         notes: list[str] = []
-        rows = read_import_file(content, job.filename, notes)
-        check = ImportCheck(user=user)
-        done = _restore(check, job_id)
-        if done:
-            logger.info("Import job %s resumes after row %d of %d", job_id, done, len(rows))
-        ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows), processed_rows=done)
-        check.check(rows, start=done, every=_Checkpoints(job_id, check, done))
-        reports = check.finish()
-        with transaction.atomic():
-            imported = seizures_write(reports)
-            ImportJob.objects.filter(pk=job_id).update(
-                status=ImportStatus.SUCCEEDED,
-                imported=imported,
-                processed_rows=len(rows),
-                errors=[],
-                notes=notes,
-                finished_at=timezone.now(),
-            )
-            seizures_import_record(user=user, reports=reports, filename=job.filename, job_id=job_id)
-            ImportCheckpoint.objects.filter(job_id=job_id).delete()
+        with gc_paused():  # (the import is millions of objects: ireN.bulk)
+            rows = read_import_file(content, job.filename, notes)
+            check = ImportCheck(user=user)
+            done = _restore(check, job_id)
+            if done:
+                logger.info("Import job %s resumes after row %d of %d", job_id, done, len(rows))
+            ImportJob.objects.filter(pk=job_id).update(total_rows=len(rows), processed_rows=done)
+            check.check(rows, start=done, every=_Checkpoints(job_id, check, done))
+            reports = check.finish()
+            with transaction.atomic():
+                imported = seizures_write(reports)
+                ImportJob.objects.filter(pk=job_id).update(
+                    status=ImportStatus.SUCCEEDED,
+                    imported=imported,
+                    processed_rows=len(rows),
+                    errors=[],
+                    notes=notes,
+                    finished_at=timezone.now(),
+                )
+                seizures_import_record(
+                    user=user, reports=reports, filename=job.filename, job_id=job_id
+                )
+                ImportCheckpoint.objects.filter(job_id=job_id).delete()
     except ImportRejected as rejected:
         _job_fail(job_id, errors={"count": rejected.error_count, "rows": rejected.row_errors})
         ImportCheckpoint.objects.filter(job_id=job_id).delete()

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ireN.bulk import copy_rows, sequence_take
+from ireN.bulk import copy_rows, gc_paused, sequence_take
 
 from .auditing import seizures_import_record
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
@@ -442,9 +442,10 @@ def seizures_import(
     written, then all rows go in, in one transaction, or none (``ImportRejected``). Returns the
     number imported; lines for the uploader (ignored columns) are added to ``notes``."""
     import_size_check(len(content))
-    rows = read_import_file(content, filename, notes)
-    reports = seizures_validate(user=user, rows=rows, progress=progress)
-    with transaction.atomic():
-        imported = seizures_write(reports)
-        seizures_import_record(user=user, reports=reports, filename=filename)
+    with gc_paused():
+        rows = read_import_file(content, filename, notes)
+        reports = seizures_validate(user=user, rows=rows, progress=progress)
+        with transaction.atomic():
+            imported = seizures_write(reports)
+            seizures_import_record(user=user, reports=reports, filename=filename)
     return imported

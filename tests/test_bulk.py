@@ -1,16 +1,13 @@
-"""``ireN.bulk``: what an array literal carries must come back from PostgreSQL unchanged."""
+"""``ireN.bulk``: what an array literal carries must come back from PostgreSQL unchanged; the
+garbage collector is paused for an import and only for it."""
 
+import gc
 from datetime import date
 
 import pytest
 from django.db import connection
 
-from ireN.bulk import array_literal
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's arrays"),
-]
+from ireN.bulk import array_literal, gc_paused
 
 AWKWARD_TEXT = [
     "plain",
@@ -25,6 +22,8 @@ AWKWARD_TEXT = [
 ]
 
 
+@pytest.mark.django_db
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's arrays")
 @pytest.mark.parametrize(
     ("values", "sql_type"),
     [
@@ -42,3 +41,35 @@ def test_an_array_literal_comes_back_as_it_went(values, sql_type):
         cursor.execute(f"SELECT %s::{sql_type}[]", [array_literal(values)])
         (back,) = cursor.fetchone()
     assert back == values
+
+
+def test_the_collector_is_paused_inside_and_on_again_after_even_on_an_error():
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError):
+        with gc_paused():
+            assert not gc.isenabled()
+            with gc_paused():  # nested: the inner one leaves it to the outer
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+            raise RuntimeError
+    assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_an_import_runs_with_the_collector_paused(monkeypatch, analyst_kz):
+    from seizures import importing
+    from tests.seizures.conftest import csv_bytes, row
+
+    seen = []
+    real = importing.seizures_write
+
+    def write(reports):
+        seen.append(gc.isenabled())
+        return real(reports)
+
+    monkeypatch.setattr(importing, "seizures_write", write)
+    from seizures.vocabulary import ensure_commodities
+
+    ensure_commodities()
+    assert importing.seizures_import(user=analyst_kz, content=csv_bytes([row()])) == 1
+    assert seen == [False] and gc.isenabled()
