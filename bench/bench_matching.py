@@ -20,7 +20,8 @@ What it does:
      container and a consignee drawn from the pools (what creating a report or filing a query
      adds to its INSERT), p50/p95;
    - an import of ``100,000 × scale`` rows through ``seizures.services.seizures_import`` (parse,
-     validate, COPY, re-select the pks, index, match), rows per second;
+     validate, COPY with pks from the sequence, index, match, alerts, and the deferred FK
+     checks COMMIT would run), rows per second;
    - ``GET /api/v1/identifiers/lookup/`` as focal.tj (audit event included), p50/p95;
    - ``GET /matching/hits/`` as focal.tj, p50/p95;
    - SQL statements of the hits page (pages 1 and 2, filtered) and of a lookup.
