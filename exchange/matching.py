@@ -668,7 +668,7 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
     # alerts thousands of hits to the same few people).
     templates: dict[tuple[int, str], list] = {}
     now = timezone.now()
-    for event in (AlertEvent.HIT, AlertEvent.WATCHLIST_HIT):
+    for event in {_alert_event(hit) for hit in hits}:
         modes = alert_modes(everyone, event) if everyone else {}
         for member_id, people in people_by_member.items():
             templates[(member_id, event)] = [
@@ -679,12 +679,7 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
     rows = [
         _instance_copy(template, hit_id=hit.pk)
         for hit in hits
-        for template in templates[
-            (
-                hit.for_member_id,
-                AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT,
-            )
-        ]
+        for template in templates[(hit.for_member_id, _alert_event(hit))]
     ]
     if not rows:
         return []
@@ -692,6 +687,10 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: alerts_enqueue(alert_ids=ids))
     return ids
+
+
+def _alert_event(hit: Hit) -> str:
+    return AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
 
 
 def hit_email_render(alert) -> EmailMessage:

@@ -316,6 +316,8 @@ def test_indexing_an_import_takes_a_fixed_number_of_statements(settings, kz, tj,
         with CaptureQueriesContext(connection) as captured:
             seizure_reports_index(reports=reports)
         inserts = [q for q in captured if q["sql"].lstrip().upper().startswith("INSERT")]
+        # One read of the alert preferences per kind of hit made (here: hits, no watch hits).
+        assert sum("exchange_alertpreference" in q["sql"] for q in captured) == 1
         return len(captured) - len(inserts), len(inserts)
 
     statements(1, 1000)  # (fills the rights cache: who is alerted for TJ)
