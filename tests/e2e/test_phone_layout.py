@@ -140,6 +140,16 @@ def test_every_main_page_fits_a_390_px_phone(offline_page, live_server):
     _shoot(page, "query")
     _desktop(page, base + reverse("exchange:inbox"), "inbox")
     _desktop(page, base + reverse("exchange:detail", args=[query.pk]), "query")
+    # Matching's pages, in English and in Russian (longer words): their tables scroll in
+    # their own box rather than squeezing eight columns into 390 px, a letter per line.
+    for language in ["en", "ru"]:
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+        for name in ["hits", "watchlist", "lookup"]:
+            _assert_fits(page, base + reverse(f"matching:{name}"))
+        page.goto(base + reverse("matching:hits"))
+        expect(page.locator(".table-scroll > table[data-testid=hits]")).to_have_count(1)
+        header = page.locator("table[data-testid=hits] th").first
+        assert header.bounding_box()["width"] >= 60, "the hits table is squeezed"
     _log_out(page, base)
 
     # analyst.kz: dashboard, reports, entry and import.
