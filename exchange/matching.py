@@ -33,7 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ireN.bulk import array_literal, copy_rows, sequence_take
+from ireN.bulk import array_literal, copy_rows, instances_insert
 from members import caching
 
 from . import matching_permissions as rules
@@ -445,7 +445,7 @@ def _match(entries: list[_Entry], new: bool = False) -> list[Hit]:
         )
     )
     hits = [hit for key, hit in proposed.items() if key not in existing]
-    _hits_insert(hits)
+    instances_insert(Hit, hits, copy_from=COPY_MIN_ROWS)
     hits = paired + hits
     _hits_alert([hit for hit in hits if hit.alerted])
     return hits
@@ -554,35 +554,6 @@ def _instance_copy(template, **changes):
     return instance
 
 
-def _hits_insert(hits: list[Hit]) -> None:
-    _objects_insert(Hit, hits)
-
-
-def _objects_insert(model, objects: list) -> None:
-    """Write new model instances (hits, their alerts): on PostgreSQL, a batch takes its pks
-    from the table's sequence in one statement and goes in by COPY (building
-    ``bulk_create``'s INSERTs cost more than the match itself); ``bulk_create`` otherwise.
-    Either way every instance has its pk afterwards (alerts point at hits; the outbox is
-    given the alerts' ids). A duplicate fails both ways (the unique constraints)."""
-    if connection.vendor != "postgresql" or len(objects) < COPY_MIN_ROWS:
-        model.objects.bulk_create(objects, batch_size=1000)
-        return
-    table = model._meta.db_table
-    fields = model._meta.concrete_fields
-    for instance, pk in zip(objects, sequence_take(table, len(objects)), strict=True):
-        instance.pk = pk
-    attnames = [f.attname for f in fields]
-    copy_rows(
-        table,
-        [connection.ops.quote_name(f.column) for f in fields],
-        [connection.ops.quote_name(f.column) for f in fields if not f.null],
-        ([getattr(instance, name) for name in attnames] for instance in objects),
-    )
-    for instance in objects:
-        instance._state.adding = False
-        instance._state.db = connection.alias
-
-
 _ROW_FIELDS = (
     "kind", "value", "display", "record_type", "record_id", "record_reference",
     "owner_member_id", "visibility", "party_ids", "matchable_outward", "handling", "seen_on",
@@ -683,7 +654,7 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
     ]
     if not rows:
         return []
-    _objects_insert(Alert, rows)
+    instances_insert(Alert, rows, copy_from=COPY_MIN_ROWS)
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: alerts_enqueue(alert_ids=ids))
     return ids

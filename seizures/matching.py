@@ -69,7 +69,7 @@ def seizure_reports_index(*, reports: Iterable[SeizureReport], new: bool = False
     """Index a batch of reports (an import) with a fixed number of statements. ``new``: the
     reports were written in this transaction (nothing of theirs to replace)."""
     reports = list(reports)
-    codes = _member_codes({r.reporting_member_id for r in reports})
+    codes = _member_codes()
     return identifiers_index_many(
         records=[seizure_index_record(r, codes[r.reporting_member_id]) for r in reports],
         new=new,
@@ -79,7 +79,7 @@ def seizure_reports_index(*, reports: Iterable[SeizureReport], new: bool = False
 def seizure_values_index(*, reports: list[dict], pks: list[int]):
     """``seizure_reports_index(new=True)`` for an import written by COPY: from its checked
     field values and their new pks, without building a model instance per report."""
-    codes = _member_codes({values["reporting_member_id"] for values in reports})
+    codes = _member_codes()
     return identifiers_index_many(
         records=[
             _index_record(values.get, pk, codes[values["reporting_member_id"]])
@@ -89,17 +89,11 @@ def seizure_values_index(*, reports: list[dict], pks: list[int]):
     )
 
 
-def _member_codes(member_ids: set[int]) -> dict[int, str]:
-    from members.models import MemberAdministration
+def _member_codes() -> dict[int, str]:
+    """Every member's code by id, from the cached member vocabulary."""
+    from members.selectors import member_vocabulary
 
-    if not member_ids:
-        return {}
-    return {
-        pk: str(code)
-        for pk, code in MemberAdministration.objects.filter(pk__in=member_ids).values_list(
-            "pk", "code"
-        )
-    }
+    return {member.pk: str(member.code) for member in member_vocabulary()}
 
 
 def seizure_report_unindex(*, report_id: int) -> int:
