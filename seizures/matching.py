@@ -9,7 +9,11 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from exchange.identifiers import IdentifierKind
-from exchange.matching import identifiers_index_many, identifiers_remove
+from exchange.matching import (
+    identifiers_index_import,
+    identifiers_index_many,
+    identifiers_remove,
+)
 from exchange.models_matching import RecordType, RecordVisibility
 
 from .models import SeizureReport, Sharing
@@ -76,16 +80,16 @@ def seizure_reports_index(*, reports: Iterable[SeizureReport], new: bool = False
     )
 
 
-def seizure_values_index(*, reports: list[dict], pks: list[int]):
+def seizure_values_index(*, reports: list[dict], pks: list[int]) -> int:
     """``seizure_reports_index(new=True)`` for an import written by COPY: from its checked
-    field values and their new pks, without building a model instance per report."""
+    field values and their new pks, without building a model instance per report. Returns
+    the number of hits made."""
     codes = _member_codes()
-    return identifiers_index_many(
+    return identifiers_index_import(
         records=[
             _index_record(values.get, pk, codes[values["reporting_member_id"]])
             for pk, values in zip(pks, reports, strict=True)
-        ],
-        new=True,
+        ]
     )
 
 

@@ -73,3 +73,31 @@ def test_an_import_runs_with_the_collector_paused(monkeypatch, analyst_kz):
     ensure_commodities()
     assert importing.seizures_import(user=analyst_kz, content=csv_bytes([row()])) == 1
     assert seen == [False] and gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_rows_inserted_without_instances_read_back_as_bulk_create_writes_them(
+    django_assert_max_num_queries,
+):
+    """``rows_insert``: every kind of value (text with quotes and Cyrillic, dates, aware
+    datetimes, booleans) comes back through the ORM as it went in, on either backend, and
+    more rows than one statement's parameters allow go in several statements, none lost."""
+    from django.utils import timezone
+
+    from exchange.models_matching import IdentifierEntry
+    from ireN.bulk import rows_insert
+
+    columns = ("kind", "value", "display", "record_type", "record_id", "record_reference",
+               "owner_member_id", "visibility", "party_ids", "matchable_outward", "handling",
+               "seen_on", "created_at")  # fmt: skip
+    now = timezone.now()
+    rows = [
+        ("company", f"V{i}", AWKWARD_TEXT[i % 8], "seizure", i, f'KZ/"{i}"', 1, "parties",
+         ",1,", i % 2 == 0, "H2" if i % 3 else "", date(2026, 1 + i % 12, 1), now)
+        for i in range(400)
+    ]  # fmt: skip
+    # SQLite takes 999 parameters a statement (76 rows of 13): six statements; PostgreSQL one.
+    with django_assert_max_num_queries(6 if connection.vendor == "sqlite" else 1):
+        rows_insert(IdentifierEntry, columns, rows)
+    stored = sorted(IdentifierEntry.objects.values_list(*columns), key=lambda row: row[4])
+    assert stored == rows

@@ -190,3 +190,53 @@ def test_a_batch_indexed_again_adds_no_hit_twice(monkeypatch, kz, uz, tj):
     assert again == []
     assert _hits() == stored
     assert Hit.objects.count() == len(stored)
+
+
+def _alerts() -> set[tuple]:
+    from exchange.models import Alert
+
+    return set(
+        Alert.objects.values_list(
+            "recipient_id", "event", "channel", "hit__record_type", "hit__record_id",
+            "hit__for_member_id", "hit__holder_record_id", "hit__kind", "hit__value",
+        )
+    )  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch_size", [1, 10**9])
+def test_an_import_that_takes_no_hits_back_writes_and_alerts_the_same_hits(
+    monkeypatch, kz, uz, tj, focal_kz, focal_uz, focal_tj, batch_size
+):
+    """``identifiers_index_import`` (an import: only the number of hits comes back, and on
+    PostgreSQL the pairing statement returns only what the alerts read) writes exactly the
+    hits and alerts that ``identifiers_index_many`` writes, as a batch and below one."""
+    from exchange.models import Alert
+    from exchange.models_matching import WatchEntry
+
+    # (Watch hits are made in Python beside the paired ones, and alerted with them.)
+    for n in range(10):
+        WatchEntry.objects.create(member=uz, kind="company", value=f"FIRM {n}", display=f"F{n}")
+    monkeypatch.setattr(matching, "COPY_MIN_ROWS", batch_size)
+    outcomes = []
+    for index in (matching.identifiers_index_many, matching.identifiers_index_import):
+        Hit.objects.all().delete()
+        IdentifierEntry.objects.all().delete()
+        Alert.objects.all().delete()
+        rng = random.Random(20261130)
+        matching.identifiers_index_many(records=_network(kz, uz, tj, rng, 40, 1), new=True)
+        before_hits, before_alerts = _hits(), _alerts()
+        batch = _network(kz, uz, tj, rng, 30, 1000)
+        made = (
+            index(records=batch, new=True)
+            if index is matching.identifiers_index_many
+            else (index(records=batch))
+        )
+        added = _hits() - before_hits
+        assert (len(made) if isinstance(made, list) else made) == len(added)
+        outcomes.append((added, _alerts() - before_alerts))
+    (hits_many, alerts_many), (hits_import, alerts_import) = outcomes
+    assert hits_import == hits_many
+    assert alerts_import == alerts_many
+    assert len(hits_many) > 20 and len(alerts_many) > 5
+    assert {hit[4] for hit in hits_many} >= {"watch", "seizure", "query"}
