@@ -349,3 +349,34 @@ def test_spreadsheet_float_noise_is_not_a_fourth_decimal(analyst_kz):
             "message": "The quantity has at most three decimal places.",
         }
     ]
+
+
+def test_every_checked_value_is_stored_as_it_was_checked(analyst_kz, kz):
+    """Whatever way the rows go in (COPY on PostgreSQL, which is handed the checked values as
+    they are; bulk INSERTs elsewhere), each stored field reads back as the value the check
+    gave it: text with quotes and commas, dates, decimals, flags, empty optional columns,
+    and the transit countries' list."""
+    from seizures.columns import IMPORT_OPTIONAL_COLUMNS
+    from seizures.importing import read_import_file, seizures_validate, seizures_write
+
+    columns = [*row().keys(), *IMPORT_OPTIONAL_COLUMNS]
+    full = row(
+        reference='F-1, "quoted"', concealment="in the roof; ‘Cyrillic’ тайник",
+        transit_countries="KG; UZ", vessel_or_flight="MV Caspian", vehicle="01 KZ 123 ABC",
+        bill_of_lading="MEDU1234567", air_waybill="", vessel_imo="IMO 9074729",
+        shipper="Aktau Ceramics, LLP", consignee="ТОО «Aktau Ceramics»",
+        estimated_value_usd="1250.50", revenue_recovered_usd="",
+    )  # fmt: skip
+    bare = row(reference="F-2", seized_on="2023-12-31", quantity="0.125", persons_detained="0")
+    reports = seizures_validate(
+        user=analyst_kz, rows=read_import_file(csv_bytes([full, bare], columns), "f.csv")
+    )
+    assert seizures_write(reports) == 2
+    for checked in reports:
+        stored = SeizureReport.objects.get(reference=checked["reference"])
+        for name, value in checked.items():
+            kept = getattr(stored, SeizureReport._meta.get_field(name.removesuffix("_id")).attname)
+            if name == "transit_countries":
+                kept = [country.code for country in kept]
+            assert kept == value, name
+    assert SeizureReport.objects.get(reference="F-2").transit_countries == []
