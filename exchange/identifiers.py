@@ -9,6 +9,7 @@ Company names are folded hard on purpose (case, punctuation, quotes, legal forms
 from __future__ import annotations
 
 import re
+from operator import mul
 
 from anyascii import anyascii
 from django.db import models
@@ -65,13 +66,16 @@ _CONTAINER_FORM = re.compile(r"[0-9A-Z]{3}[UJZR][0-9]{7}")
 _NOT_ALNUM = re.compile(r"[^0-9A-Za-z]")
 
 
+_CONTAINER_WEIGHTS = tuple(1 << i for i in range(10))
+
+
 def _container_valid(compact: str) -> bool:
     """``stdnum.iso6346``'s check on an already compacted number, without its per-call
     cleaning (an import normalises a container per row; this is several times faster). Only
     ever accepts what ``iso6346.validate`` accepts: anything else goes to it."""
     if len(compact) != 11 or not _CONTAINER_FORM.fullmatch(compact):
         return False
-    total = sum(_CONTAINER_ALPHABET[c] << i for i, c in enumerate(compact[:10]))
+    total = sum(map(mul, map(_CONTAINER_ALPHABET.__getitem__, compact[:10]), _CONTAINER_WEIGHTS))
     return str(total % 11 % 10) == compact[10]
 
 
@@ -122,12 +126,17 @@ def _vehicle(text: str) -> str:
     return compact
 
 
+_QUOTE = re.compile(f"[{_QUOTES}]")
+_DOTTED_LETTER = re.compile(r"\b([A-Z])\.(?=[A-Z]\b)")
+_WORD_GAP = re.compile(r"[^0-9A-Z]+")
+
+
 def _company(text: str) -> str:
-    folded = anyascii(re.sub(f"[{_QUOTES}]", " ", text)).upper()
+    folded = anyascii(_QUOTE.sub(" ", text)).upper()
     # Dotted abbreviations first (``L.L.C.`` → ``LLC``, ``Co.`` → ``CO``), then any other
     # punctuation separates words.
-    folded = re.sub(r"\b([A-Z])\.(?=[A-Z]\b)", r"\1", folded).replace(".", " ")
-    words = [w for w in re.split(r"[^0-9A-Z]+", folded) if w]
+    folded = _DOTTED_LETTER.sub(r"\1", folded).replace(".", " ")
+    words = [w for w in _WORD_GAP.split(folded) if w]
     kept = [w for w in words if w not in _LEGAL_FORM_UPPER]
     if not kept:
         raise InvalidIdentifier("Nothing is left of the name once legal forms are dropped.")

@@ -53,6 +53,7 @@ from .models_matching import (
 )
 
 INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE)
+_VISIBILITIES = frozenset(RecordVisibility.values)
 OPEN_STATES = (HitState.NEW, HitState.SEEN)
 #: From this many records (for their index rows) or hits on, they go in by COPY on PostgreSQL
 #: (fewer: INSERT).
@@ -69,7 +70,7 @@ def _entries(record: dict, now) -> list[_Entry]:
     """The index rows of one record (invalid identifiers are left out: they cannot match)."""
     if record["record_type"] not in INDEXED_TYPES:
         raise ValueError(f"Unknown record type {record['record_type']!r}")
-    if record["visibility"] not in RecordVisibility.values:
+    if record["visibility"] not in _VISIBILITIES:
         raise ValueError(f"Unknown visibility {record['visibility']!r}")
     parties = set(record.get("party_member_ids") or ()) | {record["owner_member_id"]}
     party_ids = party_ids_text(parties)
