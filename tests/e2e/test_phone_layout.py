@@ -150,6 +150,18 @@ def test_every_main_page_fits_a_390_px_phone(offline_page, live_server):
         expect(page.locator(".table-scroll > table[data-testid=hits]")).to_have_count(1)
         header = page.locator("table[data-testid=hits] th").first
         assert header.bounding_box()["width"] >= 60, "the hits table is squeezed"
+        # The section's tabs wrap as whole words ("Совпадения" was cut to "Совпад / ения"):
+        # each tab's text lies on one line (one box per line it covers), and the page's own
+        # tab is marked.
+        lines = page.evaluate(
+            "() => [...document.querySelectorAll('nav.section-nav a')].map(a => {"
+            " const range = document.createRange(); range.selectNodeContents(a);"
+            " return [a.textContent.trim(), range.getClientRects().length]; })"
+        )
+        assert len(lines) >= 3 and all(count == 1 for _text, count in lines), lines
+        expect(page.locator("nav.section-nav a[aria-current=page]")).to_have_attribute(
+            "href", reverse("matching:hits")
+        )
     _log_out(page, base)
 
     # analyst.kz: dashboard, reports, entry and import.
