@@ -180,7 +180,8 @@ _ENTRY_COLUMNS = (
 def _entries_insert(records: list[dict], now) -> list[_Entry]:
     """Write the records' index rows and return them: COPY on PostgreSQL for a batch (several
     times faster than INSERTs; the rows' pks are never needed), made while they go out, so the
-    server writes one piece while the next is made; ``bulk_create`` otherwise."""
+    server writes one piece while the next is made; one ``INSERT … VALUES`` otherwise
+    (``rows_insert``)."""
     entries: list[_Entry] = []
     columns = attrgetter(*_ENTRY_COLUMNS)
     if connection.vendor != "postgresql" or len(records) < COPY_MIN_ROWS:
