@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Run a command against DATABASE_URL, or, when it is unset, against the embedded PostgreSQL
+# server under var/pgdata: started first, stopped when the command ends (however it ends).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -n "${DATABASE_URL:-}" ]; then
+  exec "$@"
+fi
+DATABASE_URL="$(.venv/bin/python bin/pg_embedded.py start)"
+export DATABASE_URL
+trap '.venv/bin/python bin/pg_embedded.py stop' EXIT
+trap 'exit 130' INT TERM
+"$@"
