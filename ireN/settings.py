@@ -119,6 +119,7 @@ TEMPLATES = [
     },
 ]
 
+
 def _embedded_database_url() -> str:
     """The embedded development server's address (bin/pg_embedded.py keeps its port in
     var/pgdata/iren.port while it may run)."""
