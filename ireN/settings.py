@@ -119,8 +119,23 @@ TEMPLATES = [
     },
 ]
 
+
+def _embedded_database_url() -> str:
+    """The embedded development server's address (bin/pg_embedded.py keeps its port in
+    var/pgdata/iren.port while it may run)."""
+    try:
+        port = int((BASE_DIR / "var" / "pgdata" / "iren.port").read_text().strip())
+    except (FileNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            "Set DATABASE_URL to a PostgreSQL server, or run the command under bin/with-db.sh "
+            "(as `make run` and `make test` do) to start the embedded one."
+        ) from None
+    return f"postgres://postgres@127.0.0.1:{port}/iren"
+
+
+# PostgreSQL is the only database: DATABASE_URL in production, the embedded server otherwise.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or _embedded_database_url()),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Operations: keep connections between requests (a new one per request cost ~30 % throughput)

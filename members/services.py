@@ -356,50 +356,25 @@ def people_change_alert(*, member: MemberAdministration, by, person, action: str
     transaction.on_commit(_send)
 
 
-@transaction.atomic
-def person_save(
-    *,
-    member: MemberAdministration,
-    username: str,
-    email: str,
-    first_name: str = "",
-    last_name: str = "",
-    roles: list[str],
-    control_unit: ControlUnit | None = None,
-    is_active: bool = True,
-    user=None,
-    by=None,
-    base_url: str | None = None,
-):
-    """Create (``user`` is None: and invite) or update one of ``member``'s people, with their
-    roles in that member, as ``by`` (None: the system, e.g. a command).
-
-    A member's own admins may do everything here; a network admin may only deactivate a
-    person, or invite a member admin for a member with no active one (the member's admins or
-    focal points are alerted by email). Anyone else is refused."""
-    manager = RoleName.MEMBER_ADMIN if by is None else permissions.people_manager(by, member)
+def _people_manager(actor, member: MemberAdministration) -> str:
+    """The role by which ``actor`` manages ``member``'s people; refused when there is none."""
+    manager = permissions.people_manager(actor, member)
     if manager is None:
         raise PermissionDenied(_("You do not manage this member's people."))
+    return manager
+
+
+def _person_errors(
+    *,
+    member: MemberAdministration,
+    person,
+    username: str,
+    email: str,
+    roles: list[str],
+    control_unit: ControlUnit | None,
+) -> dict[str, list[str]]:
+    """What is wrong with a person's details in ``member`` (``person`` None: a new one)."""
     errors: dict[str, list[str]] = {}
-    if manager == RoleName.NETWORK_ADMIN:
-        errors = _network_admin_errors(
-            by=by,
-            member=member,
-            user=user,
-            changes={
-                "username": username,
-                "email": email,
-                "first_name": first_name,
-                "last_name": last_name,
-                "roles": list(roles),
-                "control_unit": control_unit,
-                "is_active": is_active,
-            },
-        )
-        if errors:
-            raise ValidationError(errors)
-    if user is not None and user.member_id != member.pk:
-        raise PermissionDenied(_("This person belongs to another member."))
     if control_unit is not None and control_unit.member_id != member.pk:
         errors["control_unit"] = [_("The control unit belongs to another member.")]
     unknown = [r for r in roles if r not in permissions.MEMBER_ROLES]
@@ -410,65 +385,162 @@ def person_save(
     if RoleName.UNIT_OFFICER in roles and control_unit is None:
         errors["control_unit"] = [_("A unit officer must be assigned a control unit.")]
     users = get_user_model().objects.all()
-    if user is not None:
-        users = users.exclude(pk=user.pk)
+    if person is not None:
+        users = users.exclude(pk=person.pk)
     if email and users.filter(email__iexact=email).exists():
         errors["email"] = [str(EMAIL_UNAVAILABLE)]
     if users.filter(username__iexact=username).exists():
         errors["username"] = [str(USERNAME_UNAVAILABLE)]
+    return errors
+
+
+def _person_check(*, manager: str, actor, member, person, details: dict) -> None:
+    """Refuse, with every field's error at once, what ``actor`` may not save."""
+    if manager == RoleName.NETWORK_ADMIN:
+        errors = _network_admin_errors(by=actor, member=member, user=person, changes=details)
+        if errors:
+            raise ValidationError(errors)
+    if person is not None and person.member_id != member.pk:
+        raise PermissionDenied(_("This person belongs to another member."))
+    errors = _person_errors(
+        member=member,
+        person=person,
+        username=details["username"],
+        email=details["email"],
+        roles=details["roles"],
+        control_unit=details["control_unit"],
+    )
     if errors:
         raise ValidationError(errors)
-    created = user is None
-    was_active = bool(user and user.is_active)
-    if created:
-        user = _user_create(
-            username=username,
-            email=email.lower(),
-            first_name=first_name,
-            last_name=last_name,
-            member=member,
-            control_unit=control_unit,
-            is_active=is_active,
-        )
-    else:
-        user.username = username
-        user.email = email.lower()
-        user.first_name = first_name
-        user.last_name = last_name
-        user.control_unit = control_unit
-        user.is_active = is_active
-        user.full_clean(exclude=["password"])
-        user.save()
+
+
+def _person_roles_set(*, person, member: MemberAdministration, roles: list[str]) -> None:
+    """Give ``person`` exactly ``roles`` in ``member``, recording each grant and revocation."""
     groups = permissions.member_roles_ensure(member=member)
     member_groups = [g.pk for g in groups.values()]
     group_roles = {g.pk: role for role, g in groups.items()}
-    before = (
-        set()
-        if created
-        else {
-            group_roles[pk]
-            for pk in user.groups.filter(pk__in=member_groups).values_list("pk", flat=True)
-        }
-    )
-    user.groups.remove(*user.groups.filter(pk__in=member_groups))
-    user.groups.add(*[groups[r] for r in roles])
-    permissions.forget(user)
-    if created:
-        _person_audit(action="person.create", person=user, member=member)
-    elif was_active and not user.is_active:
-        _person_audit(action="person.deactivate", person=user, member=member)
-    else:
-        _person_audit(action="person.change", person=user, member=member)
+    before = {
+        group_roles[pk]
+        for pk in person.groups.filter(pk__in=member_groups).values_list("pk", flat=True)
+    }
+    person.groups.remove(*person.groups.filter(pk__in=member_groups))
+    person.groups.add(*[groups[r] for r in roles])
+    permissions.forget(person)
     for role in sorted(set(roles) - before):
-        _person_audit(action="role.grant", person=user, member=member, detail={"role": role})
+        _person_audit(action="role.grant", person=person, member=member, detail={"role": role})
     for role in sorted(before - set(roles)):
-        _person_audit(action="role.revoke", person=user, member=member, detail={"role": role})
-    if created and user.is_active:
-        user_invite(user=user, base_url=base_url)
+        _person_audit(action="role.revoke", person=person, member=member, detail={"role": role})
+
+
+@transaction.atomic
+def person_create(
+    *,
+    member: MemberAdministration,
+    actor,
+    username: str,
+    email: str,
+    roles: list[str],
+    first_name: str = "",
+    last_name: str = "",
+    control_unit: ControlUnit | None = None,
+    is_active: bool = True,
+    base_url: str | None = None,
+):
+    """Add one of ``member``'s people with their roles there, as ``actor``, and invite them
+    when active. A member's own admins may add anyone; a network admin only a member admin
+    for a member with no active one (and the member's focal points are alerted)."""
+    manager = _people_manager(actor, member)
+    details = {
+        "username": username,
+        "email": email,
+        "first_name": first_name,
+        "last_name": last_name,
+        "roles": list(roles),
+        "control_unit": control_unit,
+        "is_active": is_active,
+    }
+    _person_check(manager=manager, actor=actor, member=member, person=None, details=details)
+    person = _user_create(
+        username=username,
+        email=email.lower(),
+        first_name=first_name,
+        last_name=last_name,
+        member=member,
+        control_unit=control_unit,
+        is_active=is_active,
+    )
+    _person_audit(action="person.create", person=person, member=member)
+    _person_roles_set(person=person, member=member, roles=list(roles))
+    if person.is_active:
+        user_invite(user=person, base_url=base_url)
     if manager == RoleName.NETWORK_ADMIN:
-        action = "appointed" if created else ("deactivated" if was_active else "saved")
-        people_change_alert(member=member, by=by, person=user, action=action)
-    return user
+        people_change_alert(member=member, by=actor, person=person, action="appointed")
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *,
+    member: MemberAdministration,
+    actor,
+    person,
+    username: str,
+    email: str,
+    roles: list[str],
+    first_name: str = "",
+    last_name: str = "",
+    control_unit: ControlUnit | None = None,
+    is_active: bool = True,
+):
+    """Change one of ``member``'s people (details, roles, unit, active or not), as ``actor``.
+    A member's own admins may change anything; a network admin may only deactivate (see
+    ``person_deactivate``), which alerts the member's admins."""
+    manager = _people_manager(actor, member)
+    details = {
+        "username": username,
+        "email": email,
+        "first_name": first_name,
+        "last_name": last_name,
+        "roles": list(roles),
+        "control_unit": control_unit,
+        "is_active": is_active,
+    }
+    _person_check(manager=manager, actor=actor, member=member, person=person, details=details)
+    was_active = person.is_active
+    person.username = username
+    person.email = email.lower()
+    person.first_name = first_name
+    person.last_name = last_name
+    person.control_unit = control_unit
+    person.is_active = is_active
+    person.full_clean(exclude=["password"])
+    person.save()
+    deactivated = was_active and not person.is_active
+    action = "person.deactivate" if deactivated else "person.change"
+    _person_audit(action=action, person=person, member=member)
+    _person_roles_set(person=person, member=member, roles=list(roles))
+    if manager == RoleName.NETWORK_ADMIN:
+        change = "deactivated" if was_active else "saved"
+        people_change_alert(member=member, by=actor, person=person, action=change)
+    return person
+
+
+def person_deactivate(*, member: MemberAdministration, actor, person):
+    """Deactivate one of ``member``'s people, keeping their details and roles: what a
+    member's admins and a network admin may both do."""
+    roles = [r.name for r in permissions.user_roles(person) if r.member_id == member.pk]
+    return person_update(
+        member=member,
+        actor=actor,
+        person=person,
+        username=person.username,
+        email=person.email,
+        roles=roles,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        control_unit=person.control_unit,
+        is_active=False,
+    )
 
 
 def person_invite(*, member: MemberAdministration, person, by, base_url: str | None = None):

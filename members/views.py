@@ -175,13 +175,17 @@ def person_edit(request, code, pk=None):
     form = PersonForm(request.POST or None, initial=initial, member=member)
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_save(
-                member=member,
-                user=person,
-                by=request.user,
-                base_url=_base_url(request),
-                **form.cleaned_data,
-            )
+            if person is None:
+                services.person_create(
+                    member=member,
+                    actor=request.user,
+                    base_url=_base_url(request),
+                    **form.cleaned_data,
+                )
+            else:
+                services.person_update(
+                    member=member, actor=request.user, person=person, **form.cleaned_data
+                )
         except ValidationError as error:
             form.add_service_errors(error)
         else:

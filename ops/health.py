@@ -141,9 +141,9 @@ def _in_process_celery() -> bool:
 
 def check_database() -> dict:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-        cursor.fetchone()
-    return {"status": OK, "vendor": connection.vendor}
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+    return {"status": OK, "database": f"PostgreSQL {version}"}
 
 
 def check_migrations() -> dict:

@@ -1,4 +1,4 @@
-"""Trigram indexes for the inbox's text search (PostgreSQL only; SQLite in development scans).
+"""Trigram indexes for the inbox's text search.
 
 Django's ``icontains`` compiles to ``UPPER(col::text) LIKE UPPER(%s)`` on PostgreSQL, so the
 indexes are on those expressions. pg_trgm is a trusted extension: the database owner may
@@ -11,8 +11,6 @@ COLUMNS = ("subject", "body", "reference")
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for column in COLUMNS:
         schema_editor.execute(
@@ -22,8 +20,6 @@ def forwards(apps, schema_editor):
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for column in COLUMNS:
         schema_editor.execute(f"DROP INDEX IF EXISTS query_{column}_trgm_idx")
 

@@ -1,4 +1,4 @@
-"""On PostgreSQL, a trigger refuses UPDATE and DELETE on audit events.
+"""A trigger refuses UPDATE and DELETE on audit events.
 
 Two exceptions, both leaving the hash chain intact:
 - an UPDATE that only sets ``actor_id`` / ``actor_member_id`` to NULL (Django's SET_NULL when
@@ -56,13 +56,11 @@ DROP FUNCTION IF EXISTS members_auditevent_append_only();
 
 
 def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+    schema_editor.execute(CREATE)
 
 
 def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+    schema_editor.execute(DROP)
 
 
 class Migration(migrations.Migration):

@@ -11,14 +11,6 @@ from tests.factories.exchange import file_query
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason=(
-        "SQLite's in-memory test database shares one cache between threads and answers a "
-        "concurrent writer 'database table is locked' at once instead of waiting; the "
-        "atomic upsert is checked under real concurrency on PostgreSQL, sequentially below."
-    ),
-)
 def test_queries_filed_at_once_get_distinct_consecutive_references(focal_kz, focal_uz):
     barrier = threading.Barrier(6)
     errors = []

@@ -55,12 +55,6 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _postgresql_only(db):
-    if connection.vendor != "postgresql":
-        pytest.skip("worker processes share the test database: needs PostgreSQL")
-
-
 def _wait(condition, timeout, step=0.2):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

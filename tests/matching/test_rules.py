@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from exchange import matching, matching_hits, matching_lists, matching_queries
 from exchange.matching_selectors import hit_presentation, hits_for
 from exchange.models import Alert, AlertEvent
-from exchange.models_matching import Hit, HitState
+from exchange.models_matching import Hit, HitState, MemberMatchingSetting
 from tests.factories.exchange import file_query
 
 from .conftest import CONTAINER, kz_report, tj_query
@@ -103,7 +103,11 @@ def test_excluded_values_never_match(kz, uz, tj, focal_tj, admin_user):
 
 
 def test_national_reports_switched_off_are_not_disclosed(kz, uz, tj, focal_tj, admin_kz):
+    assert (
+        MemberMatchingSetting.objects.filter(member=kz, national_reports_match=False).count() == 0
+    )
     matching_lists.member_matching_set(user=admin_kz, member_id=kz.pk, national_reports_match=False)
+    assert MemberMatchingSetting.objects.get(member=kz).national_reports_match is False
     kz_report(kz)
     tj_query(focal_tj)
     assert hits(tj) == []
@@ -122,7 +126,11 @@ def test_switching_national_matching_off_takes_effect_at_once(kz, uz, tj, focal_
     the switch must still count for the very next record."""
     assert matching.national_matching_off() == frozenset()
     tj_query(focal_tj, consignee="")
+    assert (
+        MemberMatchingSetting.objects.filter(member=kz, national_reports_match=False).count() == 0
+    )
     matching_lists.member_matching_set(user=admin_kz, member_id=kz.pk, national_reports_match=False)
+    assert MemberMatchingSetting.objects.get(member=kz).national_reports_match is False
     assert matching.national_matching_off() == {kz.pk}
     kz_report(kz)
     assert hits(tj) == []
@@ -178,7 +186,11 @@ def test_only_the_members_admins_switch_national_matching(kz, focal_kz, admin_us
             matching_lists.member_matching_set(
                 user=user, member_id=kz.pk, national_reports_match=False
             )
+    assert (
+        MemberMatchingSetting.objects.filter(member=kz, national_reports_match=False).count() == 0
+    )
     matching_lists.member_matching_set(user=admin_kz, member_id=kz.pk, national_reports_match=False)
+    assert MemberMatchingSetting.objects.get(member=kz).national_reports_match is False
 
 
 def test_a_hit_both_sides_already_see_is_shown_but_not_alerted(uz, tj, focal_uz, focal_tj):

@@ -389,7 +389,14 @@ def _people_change(change, *, by, kz):
         "deactivate": dict(user=person, **{**current, "is_active": False}),
         "reactivate": dict(user=person, **current),
     }
-    services.person_save(member=kz, by=by, **calls[change])
+    arguments = calls[change]
+    person = arguments.pop("user")
+    if person is None:
+        services.person_create(member=kz, actor=by, **arguments)
+    elif change == "deactivate":
+        services.person_deactivate(member=kz, actor=by, person=person)
+    else:
+        services.person_update(member=kz, actor=by, person=person, **arguments)
 
 
 @pytest.mark.parametrize("change", list(PEOPLE_CHANGES))

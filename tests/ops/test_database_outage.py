@@ -14,19 +14,16 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def database_unreachable(tmp_path):
-    """Point the default connection at nothing: SQLite at a file in a missing folder,
-    PostgreSQL at a closed port. The real connection is put back afterwards."""
+def database_unreachable():
+    """Point the default connection at a closed port. The real connection is put back
+    afterwards."""
 
     def cut():
         connection = connections["default"]
         saved = connection.connection, dict(connection.settings_dict)
         state.append(saved)
         connection.connection = None
-        if connection.vendor == "sqlite":
-            connection.settings_dict["NAME"] = str(tmp_path / "missing" / "db.sqlite3")
-        else:
-            connection.settings_dict.update(HOST="127.0.0.1", PORT=1)
+        connection.settings_dict.update(HOST="127.0.0.1", PORT=1)
         with pytest.raises(OperationalError):  # the premise: it really cannot connect
             connection.ensure_connection()
 

@@ -164,9 +164,6 @@ def test_prune_deletes_only_expired_keys(focal_kz, focal_uz, settings):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    "connection.vendor != 'postgresql'", reason="concurrent writers need PostgreSQL"
-)
 def test_concurrent_duplicates_file_one_query(focal_kz, focal_uz):
     barrier = threading.Barrier(2, timeout=10)
     answers = []

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from members.models import RoleName
-from members.services import person_save
+from members.services import person_update
 from tests.factories.exchange import file_query
 from tests.factories.members import ControlUnitFactory, member_user
 
@@ -42,15 +42,16 @@ def _file_to(unit, author, capture):
 
 
 def test_moved_officer_no_longer_counts_the_old_units_alerts(
-    client, focal_kz, focal_uz, officer, units, django_capture_on_commit_callbacks
+    client, focal_kz, focal_uz, admin_uz, officer, units, django_capture_on_commit_callbacks
 ):
     old_unit, new_unit = units
     _file_to(old_unit, focal_kz, django_capture_on_commit_callbacks)
     assert _counts(client, officer) == (1, 1, 1)
 
-    person_save(
+    person_update(
         member=officer.member,
-        user=officer,
+        actor=admin_uz,
+        person=officer,
         username=officer.username,
         email=officer.email,
         roles=[RoleName.UNIT_OFFICER],
@@ -64,12 +65,13 @@ def test_moved_officer_no_longer_counts_the_old_units_alerts(
 
 
 def test_focal_point_keeps_counting_while_the_officer_is_moved(
-    client, focal_kz, focal_uz, officer, units, django_capture_on_commit_callbacks
+    client, focal_kz, focal_uz, admin_uz, officer, units, django_capture_on_commit_callbacks
 ):
     _file_to(units[0], focal_kz, django_capture_on_commit_callbacks)
-    person_save(
+    person_update(
         member=officer.member,
-        user=officer,
+        actor=admin_uz,
+        person=officer,
         username=officer.username,
         email=officer.email,
         roles=[RoleName.UNIT_OFFICER],

@@ -230,9 +230,9 @@ def test_the_service_itself_refuses_the_network_admin(admin_user, kz, admin_kz):
     from members import services
 
     with pytest.raises(ValidationError) as error:
-        services.person_save(
+        services.person_create(
             member=kz,
-            by=admin_user,
+            actor=admin_user,
             username="mole.kz",
             email="mole@secretariat.example",
             roles=[RoleName.FOCAL_POINT],

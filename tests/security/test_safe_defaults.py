@@ -75,11 +75,6 @@ def test_debug_is_on_only_when_asked():
     assert result.stdout.strip() == "DEBUG True"
 
 
-def test_there_is_no_development_key_left_in_the_settings():
-    settings_source = (ROOT / "ireN" / "settings.py").read_text()
-    assert "dev-only-insecure" not in settings_source
-
-
 def test_make_run_sets_debug_and_a_generated_key():
     makefile = (ROOT / "Makefile").read_text()
     assert "var/dev-secret-key" in makefile

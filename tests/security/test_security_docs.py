@@ -71,4 +71,3 @@ def test_the_readme_links_to_security_docs_that_exist():
     readme = (ROOT / "README.md").read_text()
     for target in re.findall(r"docs/[\w-]+\.md", readme):
         assert (ROOT / target).exists(), target
-    assert "SECURITY-auth" not in readme

@@ -82,8 +82,11 @@ def test_the_api_by_session_ends_too(client, focal_kz):
     assert client.get("/api/v1/members/").status_code in (401, 403)
 
 
-def test_the_session_cookie_lasts_at_most_the_absolute_limit(settings):
-    assert settings.SESSION_COOKIE_AGE == 12 * 3600
+def test_the_session_cookie_a_login_sets_lasts_at_most_twelve_hours(client, focal_kz):
+    response = client.post(reverse("login"), {"username": "focal.kz", "password": PASSWORD})
+    assert response.status_code == 302
+    cookie = response.cookies["sessionid"]
+    assert 0 < int(cookie["max-age"]) <= 12 * 3600
 
 
 def _reset_path(user, hours_ago):

@@ -13,7 +13,6 @@ from django.utils.dateparse import parse_datetime
 
 from accounts.models import ApiToken
 from members import services as member_services
-from members.models import RoleName
 from tests.factories.members import PASSWORD
 
 TOKEN_URL = "/api/v1/auth/token/"
@@ -127,16 +126,9 @@ def test_password_reset_revokes_every_token(api, focal_kz):
     assert not works(api, key)
 
 
-def test_deactivation_revokes_every_token(api, kz, focal_kz):
+def test_deactivation_revokes_every_token(api, kz, focal_kz, admin_kz):
     key = issue(api)["token"]
-    member_services.person_save(
-        member=kz,
-        user=focal_kz,
-        username=focal_kz.username,
-        email=focal_kz.email,
-        roles=[RoleName.FOCAL_POINT],
-        is_active=False,
-    )
+    member_services.person_deactivate(member=kz, actor=admin_kz, person=focal_kz)
     assert not ApiToken.objects.filter(user=focal_kz).exists()
     focal_kz.is_active = True
     focal_kz.save()
