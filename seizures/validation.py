@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from exchange.identifiers import InvalidIdentifier, container_valid, normalise
+from exchange.validators import normalise_container_number
 from ireN.bulk import array_literal
 from members.models import ControlUnit, MemberAdministration
 
@@ -328,7 +329,8 @@ class SeizureValidator:
         return codes
 
     def _clean_container_number(self, value):
-        text = re.sub(r"[\s\-]", "", cell_text(value)).upper()
+        # A query's own normalisation: a number a query accepts, a report accepts.
+        text = normalise_container_number(cell_text(value))
         if not text:
             return ""
         if not container_valid(text):
