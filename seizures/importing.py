@@ -17,7 +17,7 @@ from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -26,7 +26,7 @@ from ireN.bulk import copy_rows, gc_paused, sequence_take
 
 from .auditing import seizures_import_record
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
-from .matching import seizure_reports_index, seizure_values_index
+from .matching import seizure_values_index
 from .models import SeizureReport
 from .totals import totals_add
 from .validation import (
@@ -353,7 +353,7 @@ _COPY_DEFAULTS = {
 
 
 def _copy_reports(reports: list[dict]) -> list[int]:
-    """PostgreSQL: stream the rows with COPY, several times faster than INSERTs. The pks are
+    """Stream the rows with COPY, several times faster than INSERTs. The pks are
     taken from the table's sequence first, in one statement, so nothing has to be read back.
     Returns them, in the order of ``reports``.
 
@@ -385,19 +385,14 @@ def _copy_reports(reports: list[dict]) -> list[int]:
 
 @transaction.atomic
 def seizures_write(reports: list[dict]) -> int:
-    """Write checked reports in one transaction (COPY on PostgreSQL, bulk INSERTs
-    elsewhere), then index their identifiers for cross-country matching in the same
-    transaction (set-based: a fixed number of statements per batch, none per row)."""
+    """Write checked reports in one transaction (COPY), then index their identifiers for
+    cross-country matching in the same transaction (set-based: a fixed number of statements
+    per batch, none per row)."""
     if not reports:
         return 0
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                pks = _copy_reports(reports)
-            else:
-                saved = SeizureReport.objects.bulk_create(
-                    [SeizureReport(**values) for values in reports], batch_size=2000
-                )
+            pks = _copy_reports(reports)
             # The pre-aggregated totals, in the same transaction: one upsert per table.
             totals_add(reports)
     except IntegrityError:
@@ -414,10 +409,7 @@ def seizures_write(reports: list[dict]) -> int:
                 }
             ]
         ) from None
-    if connection.vendor == "postgresql":
-        seizure_values_index(reports=reports, pks=pks)
-    else:
-        seizure_reports_index(reports=saved, new=True)
+    seizure_values_index(reports=reports, pks=pks)
     return len(reports)
 
 
