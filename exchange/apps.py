@@ -9,8 +9,13 @@ class ExchangeConfig(AppConfig):
     def ready(self):
         from .matching import matching_cache_signals_connect
         from .matching_panels import query_matches_panel
+        from .matching_permissions import record_reader_register
+        from .models_matching import RecordType
+        from .permissions import restrict_queries
 
         matching_cache_signals_connect()
+        # Who may open a query, for what matching shows of one: the query page's own rule.
+        record_reader_register(RecordType.QUERY, restrict_queries)
         from .panels import query_panel_register
 
         query_panel_register("matches", query_matches_panel)

@@ -339,10 +339,12 @@ def _match(entries: list[_Entry], new: bool = False, returning: bool = True) -> 
     if not keys:
         return []
     values = sorted({v for _k, v in keys})
-    counts = _held_counts(keys)
-    threshold = settings.MATCHING_COMMON_THRESHOLD
-    common = {k for k in keys if counts[k] > threshold}
     national_off = national_matching_off()
+    # Common: held by more than the threshold of records the network may learn of (records
+    # hidden from it, such as a member's own excluded ones, never make a value common).
+    counts, disclosed_counts = _held_counts(keys, national_off)
+    threshold = settings.MATCHING_COMMON_THRESHOLD
+    common = {k for k in keys if disclosed_counts[k] > threshold}
     new_records = {(e.record_type, e.record_id) for e in entries}
 
     proposed: dict[tuple, Hit] = {}
@@ -638,20 +640,28 @@ def _keys_condition(keys: set[tuple[str, str]]) -> RawSQL:
     return RawSQL(*_keys_sql(keys), output_field=BooleanField())
 
 
-def _held_counts(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """How many index rows hold each of ``keys`` (0 for a key held once: only the values held
-    more than once come back, and an import's values are mostly its own)."""
+def _held_counts(
+    keys: set[tuple[str, str]], national_off: frozenset[int]
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], int]]:
+    """For each of ``keys``: how many index rows hold it, and how many of those the network
+    may learn of (``matching_permissions.network_disclosable``: what the *common* mark
+    counts). Both 0 for a key held once: only the values held more than once come back, and an
+    import's values are mostly its own. One statement."""
     condition, params = _keys_sql(keys)
+    disclosable, disclosable_params = rules.network_disclosable_sql(national_off)
     counts: dict[tuple[str, str], int] = defaultdict(int)
+    disclosed: dict[tuple[str, str], int] = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT kind, value, COUNT(*) FROM {IdentifierEntry._meta.db_table}"
+            f"SELECT kind, value, COUNT(*), SUM(CASE WHEN {disclosable} THEN 1 ELSE 0 END)"
+            f" FROM {IdentifierEntry._meta.db_table}"
             f" WHERE {condition} GROUP BY kind, value HAVING COUNT(*) > 1",
-            params,
+            disclosable_params + params,
         )
-        for kind, value, held in cursor.fetchall():
+        for kind, value, held, held_disclosed in cursor.fetchall():
             counts[(kind, value)] = held
-    return counts
+            disclosed[(kind, value)] = held_disclosed or 0
+    return counts, disclosed
 
 
 class _Watch(NamedTuple):
@@ -689,25 +699,28 @@ def _by_type_set(records: set[tuple[str, int]]) -> dict[str, list[int]]:
 
 def _hits_alert(hits: list[Hit]) -> list[int]:
     """Write the outbox rows for hits (the same rows, channels and delivery as every other
-    alert: in-portal always, email when the person has an address) to each hit's member's
-    focal points: one statement for the people of all the members, one for their alert
-    preferences per kind of hit, one ``bulk_create`` for all."""
+    alert: in-portal always, email when the person has an address) to the people who may act
+    on each: its member's focal points who may open the member's record that was hit
+    (``matching_permissions.hit_alert_people``). One statement for the people of all the
+    members, one for their alert preferences per kind of hit, one ``bulk_create`` for all."""
     from .alert_preferences import alert_modes, alert_rows
     from .models import Alert
     from .outbox import alerts_enqueue
 
     if not hits:
         return []
-    people_by_member = rules.hit_alert_people_many({hit.for_member_id for hit in hits})
-    everyone = {p.pk: p for people in people_by_member.values() for p in people}.values()
+    people_by_side = rules.hit_alert_people_many(
+        {(hit.for_member_id, hit.record_type) for hit in hits}
+    )
+    everyone = {p.pk: p for people in people_by_side.values() for p in people}.values()
     # Each person's rows for each kind of hit, made once and copied for every hit (an import
     # alerts thousands of hits to the same few people).
     templates: dict[tuple[int, str], list] = {}
     now = timezone.now()
     for event in {_alert_event(hit) for hit in hits}:
         modes = alert_modes(everyone, event) if everyone else {}
-        for member_id, people in people_by_member.items():
-            templates[(member_id, event)] = [
+        for side, people in people_by_side.items():
+            templates[(*side, event)] = [
                 row
                 for person in people
                 for row in alert_rows(person, modes=modes, hit=None, event=event, created_at=now)
@@ -715,7 +728,7 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
     rows = [
         _instance_copy(template, hit_id=hit.pk)
         for hit in hits
-        for template in templates[(hit.for_member_id, _alert_event(hit))]
+        for template in templates[(hit.for_member_id, hit.record_type, _alert_event(hit))]
     ]
     if not rows:
         return []

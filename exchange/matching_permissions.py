@@ -10,12 +10,25 @@ The rules, in one place:
   national matching off); nothing of an H2 query unless the member is one of its parties.
 - What it sees of a disclosed record (``visible``): the reference only when the record is
   shared with the network or the member is one of its parties; otherwise only the holding
-  member, the kind of record, the identifier and the month.
+  member, the kind of record, the identifier and the month. ``visible`` decides only whether
+  a member is alerted; what a *person* is shown is decided per person, at read time:
+- A person sees a record's id and reference (their own member's side of a hit as much as the
+  holder's, and in a lookup) only when they may open the record, by the very rule of its
+  page: ``record_open_q`` asks the reader each app registered (``record_reader_register``:
+  urgent queries ``exchange.permissions.restrict_queries``, seizure reports
+  ``seizures.permissions.restrict_seizures``). A record of their own member they may not open
+  (a query, for an analyst; another unit's query, for a unit officer) is shown as held by the
+  member, without id or reference.
+- Counts and the *common* mark count only what may be disclosed to the network
+  (``network_disclosable_q``): H0/H1, not excluded, national reports only where their member
+  lets them match. A record hidden from the network never changes what anyone else sees.
 """
 
 from __future__ import annotations
 
-from django.db.models import Q
+from collections.abc import Callable
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 
 from members import permissions
 from members.models import MemberAdministration
@@ -74,38 +87,103 @@ def national_setting_member_ids(user) -> list[int]:
     )
 
 
-def own_record_visible(user, member_id: int, record_type: str) -> bool:
-    """May the user see the reference of their member's own side of a hit?"""
-    if record_type == RecordType.WATCH:
-        return member_id in matching_member_ids(user)
-    if record_type == RecordType.SEIZURE:
-        return permissions.has_right(user, Right.VIEW_SEIZURES, member_id)
-    return permissions.has_right(user, Right.VIEW_QUERIES, member_id)
+# --- May the person open the record? -----------------------------------------------------------
+#
+# Each app that owns indexed records registers, from its ``AppConfig.ready()``, the function
+# its own pages use to restrict those records to a user (``reader(user) -> QuerySet``): the
+# query page's ``restrict_queries``, the report page's ``restrict_seizures``. Matching asks
+# them, as subqueries, and never writes who may open a record itself.
+
+RecordReader = Callable[..., QuerySet]
+
+_record_readers: dict[str, RecordReader] = {}
 
 
-def hit_alert_people(member_id: int):
-    """Who is alerted of a hit for ``member_id``: the member's focal points (those who receive
-    its alerts; none while it is suspended)."""
+def record_reader_register(record_type: str, reader: RecordReader) -> None:
+    """``reader(user)``: the records of ``record_type`` the user may open (its detail page's
+    own restriction)."""
+    _record_readers[record_type] = reader
+
+
+def record_open_q(user, *, type_field: str, id_field: str, member_field: str | None = None) -> Q:
+    """A condition on rows naming a record by ``type_field`` and ``id_field`` (a hit's own or
+    holder's side, an index row): the user may open that record. One ``EXISTS`` per record
+    type, built from the record's own reader, so a list stays one statement. A watch entry is
+    open to the people of its member (``member_field``)."""
+    condition = Q(pk__in=[])
+    for record_type, reader in _record_readers.items():
+        readable = reader(user)
+        if readable.query.is_empty():
+            continue
+        condition |= Q(**{type_field: record_type}) & Exists(
+            readable.filter(pk=OuterRef(id_field)).values("pk")
+        )
+    if member_field is not None:
+        members = sorted(matching_member_ids(user))
+        if members:
+            condition |= Q(**{type_field: RecordType.WATCH, f"{member_field}__in": members})
+    return condition
+
+
+def record_open_expression(user, **fields) -> ExpressionWrapper | Value:
+    """``record_open_q`` as a boolean to annotate rows with."""
+    condition = record_open_q(user, **fields)
+    if condition == Q(pk__in=[]):
+        return Value(False, output_field=BooleanField())
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def hits_open_annotate(user, queryset):
+    """Hits annotated with ``own_open`` and ``holder_open``: may the user open the hit's own
+    record, and the holder's record? (In the same statement as the hits.)"""
+    return queryset.annotate(
+        own_open=record_open_expression(
+            user, type_field="record_type", id_field="record_id", member_field="for_member_id"
+        ),
+        holder_open=record_open_expression(
+            user, type_field="holder_record_type", id_field="holder_record_id"
+        ),
+    )
+
+
+#: The right that opens every record of a type of the member's own (its focal points').
+_MEMBER_WIDE_RIGHT = {
+    RecordType.QUERY: Right.VIEW_QUERIES,
+    RecordType.SEIZURE: Right.VIEW_SEIZURES,
+}
+
+
+def hit_alert_people(member_id: int, record_type: str = RecordType.WATCH):
+    """Who is alerted of a hit for ``member_id`` on its record of ``record_type``: the
+    member's focal points (those who receive its alerts; none while it is suspended) who may
+    open that record, so act on the hit. The member's own records open to whoever holds the
+    record type's member-wide right (``restrict_queries``, ``restrict_seizures``); a watch
+    entry to every one of them."""
     member = MemberAdministration.objects.only("pk", "status").get(pk=member_id)
-    return permissions.users_with_right(member, Right.RECEIVE_ALERTS)
+    people = permissions.users_with_right(member, Right.RECEIVE_ALERTS)
+    right = _MEMBER_WIDE_RIGHT.get(record_type)
+    if right is not None:
+        people = people.filter(pk__in=permissions.users_with_right(member, right).values("pk"))
+    return people
 
 
-def hit_alert_people_many(member_ids) -> dict[int, list]:
-    """``hit_alert_people`` for several members at once, in one statement: who they are comes
-    from the rights cache (ids, read again on any change of roles, rights, members or users),
-    the people themselves (active, with their email address as it is now) from the database."""
+def hit_alert_people_many(keys) -> dict[tuple[int, str], list]:
+    """``hit_alert_people`` for several (member id, record type) pairs at once, in one
+    statement: who they are comes from the rights cache (ids, read again on any change of
+    roles, rights, members or users), the people themselves (active, with their email address
+    as it is now) from the database."""
     from django.contrib.auth import get_user_model
 
     from members import caching
 
     ids = {
-        member_id: caching.rights_rows(
-            f"hit-alert-people:{member_id}",
-            lambda member_id=member_id: list(
-                hit_alert_people(member_id).values_list("pk", flat=True)
+        (member_id, record_type): caching.rights_rows(
+            f"hit-alert-people:{member_id}:{record_type}",
+            lambda member_id=member_id, record_type=record_type: list(
+                hit_alert_people(member_id, record_type).values_list("pk", flat=True)
             ),
         )
-        for member_id in member_ids
+        for member_id, record_type in keys
     }
     wanted = {pk for pks in ids.values() for pk in pks}
     people = (
@@ -113,7 +191,7 @@ def hit_alert_people_many(member_ids) -> dict[int, list]:
         if wanted
         else {}
     )
-    return {member_id: [people[pk] for pk in pks if pk in people] for member_id, pks in ids.items()}
+    return {key: [people[pk] for pk in pks if pk in people] for key, pks in ids.items()}
 
 
 def is_national_report(entry: IdentifierEntry) -> bool:
@@ -156,6 +234,47 @@ def disclosable_q(member_ids, national_off) -> Q:
             owner_member_id__in=sorted(national_off),
         )
         & ~(Q(handling=HandlingCode.H2) & ~party_q(member_ids))
+    )
+
+
+def network_disclosable(entry, national_off: frozenset[int]) -> bool:
+    """May the network learn of ``entry`` at all: matched outward (not H3, not marked
+    excluded), not H2 (its parties only), and not a national report of a member that keeps its
+    national reports out? Only such records are counted (the *common* mark, lookup counts):
+    a record hidden from the network must never change what another member sees."""
+    return (
+        bool(entry.matchable_outward)
+        and entry.handling not in (HandlingCode.H2, HandlingCode.H3)
+        and not (is_national_report(entry) and entry.owner_member_id in national_off)
+    )
+
+
+def network_disclosable_q(national_off) -> Q:
+    """``network_disclosable`` as a filter on IdentifierEntry rows."""
+    return (
+        Q(matchable_outward=True)
+        & ~Q(handling__in=[HandlingCode.H2, HandlingCode.H3])
+        & ~Q(
+            record_type=RecordType.SEIZURE,
+            visibility=RecordVisibility.PARTIES,
+            owner_member_id__in=sorted(national_off),
+        )
+    )
+
+
+def network_disclosable_sql(national_off) -> tuple[str, list]:
+    """``network_disclosable`` as SQL over the index table's columns, with its parameters."""
+    off = sorted(national_off)
+    national = (
+        f" AND NOT (record_type = %s AND visibility = %s"
+        f" AND owner_member_id IN ({', '.join(['%s'] * len(off))}))"
+        if off
+        else ""
+    )
+    return (
+        f"matchable_outward AND handling NOT IN (%s, %s){national}",
+        [HandlingCode.H2.value, HandlingCode.H3.value]
+        + ([RecordType.SEIZURE.value, RecordVisibility.PARTIES.value, *off] if off else []),
     )
 
 

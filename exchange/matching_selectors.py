@@ -36,27 +36,32 @@ class _Median(Aggregate):
 
 
 def hits_for(*, user, state: str | None = None, kind: str | None = None) -> QuerySet[Hit]:
-    """The hits of the members the user works with for matching, newest first."""
+    """The hits of the members the user works with for matching, newest first, each
+    annotated with whether the user may open its own record and the holder's
+    (``own_open``, ``holder_open``: read by ``hit_presentation``; in the same statement)."""
     rows = Hit.objects.filter(for_member_id__in=rules.matching_member_ids(user))
     if state:
         rows = rows.filter(state=state)
     if kind:
         rows = rows.filter(kind=kind)
-    return rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+    return rules.hits_open_annotate(
+        user, rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+    )
 
 
 def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
     """The "Matches" section of a query or report page: the hits of the user's members whose
     own side is this record, each as ``{"hit", "shown", "ask"}`` (what ``hit_presentation``
     lets the user see). A fixed number of statements whatever the number of hits."""
-    rows = (
+    rows = rules.hits_open_annotate(
+        user,
         Hit.objects.filter(
             for_member_id__in=rules.matching_member_ids(user),
             record_type=record_type,
             record_id=record_id,
         )
         .select_related("holder_member", "for_member")
-        .order_by("-created_at", "-id")
+        .order_by("-created_at", "-id"),
     )
     return [
         {
@@ -82,10 +87,25 @@ def hits_new_count(*, user) -> int:
     return new.values("pk")[: HIT_BADGE_MAX + 1].count()
 
 
+def _open_flags(hit: Hit, user) -> tuple[bool, bool]:
+    """``own_open``, ``holder_open`` of a hit: as annotated by ``hits_for`` and
+    ``record_matches``, else read (one statement)."""
+    if hasattr(hit, "own_open") and hasattr(hit, "holder_open"):
+        return bool(hit.own_open), bool(hit.holder_open)
+    flags = (
+        rules.hits_open_annotate(user, Hit.objects.filter(pk=hit.pk))
+        .values_list("own_open", "holder_open")
+        .first()
+    )
+    return (bool(flags[0]), bool(flags[1])) if flags else (False, False)
+
+
 def hit_presentation(hit: Hit, *, user) -> dict:
-    """What the user may see of a hit: their own side in full where their rights reach, the
-    holder's record only as far as ``holder_visible`` says (else kind of record and month)."""
-    own_visible = rules.own_record_visible(user, hit.for_member_id, hit.record_type)
+    """What the user may see of a hit: the id and reference of either record only when the
+    user may open that record (by its page's own rule, decided per person: an analyst sees
+    their member's queries as held by the member, without id or reference); otherwise the
+    kind of record, the holding member and the month."""
+    own_visible, holder_visible = _open_flags(hit, user)
     return {
         "id": hit.pk,
         "state": hit.state,
@@ -100,8 +120,8 @@ def hit_presentation(hit: Hit, *, user) -> dict:
         "holder": hit.holder_member.code.code,
         "holder_record": {
             "type": hit.holder_record_type,
-            "id": hit.holder_record_id if hit.holder_visible else None,
-            "reference": hit.holder_record_reference if hit.holder_visible else None,
+            "id": hit.holder_record_id if holder_visible else None,
+            "reference": hit.holder_record_reference if holder_visible else None,
         },
         "month": hit.month.strftime("%Y-%m"),
         "created_at": hit.created_at,
@@ -113,18 +133,30 @@ def hit_presentation(hit: Hit, *, user) -> dict:
 
 
 def identifiers_lookup(*, user, kind: str, value: str) -> dict:
-    """Hit/no-hit on demand: which other members hold records with this identifier (counts
-    and latest month, only what matching would disclose), and the references of the records
-    the user may already see. Raises ``InvalidIdentifier`` on a bad value."""
+    """Hit/no-hit on demand: which members hold records with this identifier (counts and
+    latest month) and the references of the records the user may open. Counted are only the
+    records the network may learn of (``network_disclosable``) that matching would disclose
+    to the user's members: other members' records, and their own member's records the user
+    may not open (held by the member, no id, no reference). Listed under ``visible`` are the
+    records the user may open (``record_open_q``: their pages' own rules). A fixed number of
+    statements. Raises ``InvalidIdentifier`` on a bad value."""
     value = normalise(kind, value)
     members = rules.matching_member_ids(user)
     answer = {"kind": kind, "value": value, "holders": [], "visible": []}
     if not members or (kind, value) in excluded_keys():
         return answer
     rows = IdentifierEntry.objects.filter(kind=kind, value=value)
-    disclosed = rows.filter(rules.disclosable_q(members, national_matching_off()))
+    national_off = national_matching_off()
+    opened = rules.record_open_q(user, type_field="record_type", id_field="record_id")
+    counted = rows.filter(
+        rules.network_disclosable_q(national_off)
+        & (
+            rules.disclosable_q(members, national_off)
+            | (Q(owner_member_id__in=sorted(members)) & ~opened)
+        )
+    )
     for row in (
-        disclosed.values("owner_member__code")
+        counted.values("owner_member__code")
         .annotate(records=Count("id"), latest=Max("seen_on"))
         .order_by("owner_member__code")
     ):
@@ -135,16 +167,8 @@ def identifiers_lookup(*, user, kind: str, value: str) -> dict:
                 "latest": row["latest"].strftime("%Y-%m"),
             }
         )
-    seen = (
-        rows.filter(rules.visible_q(members))
-        .select_related("owner_member")
-        .order_by("-seen_on", "-id")[:LOOKUP_VISIBLE_LIMIT]
-    )
-    for row in seen:
-        if row.owner_member_id in members and row.visibility != "network":
-            # An own record: only where the user's own rights reach.
-            if not rules.own_record_visible(user, row.owner_member_id, row.record_type):
-                continue
+    seen = rows.filter(opened).select_related("owner_member").order_by("-seen_on", "-id")
+    for row in seen[:LOOKUP_VISIBLE_LIMIT]:
         answer["visible"].append(
             {
                 "member": row.owner_member.code.code,

@@ -100,7 +100,9 @@ class IdentifierEntry(models.Model):
 class Hit(models.Model):
     """One side of a match: ``for_member`` learns that ``holder_member`` holds a record with
     the same identifier. ``holder_visible`` says whether ``for_member`` may already see that
-    record (then its reference is shown, and no alert was sent)."""
+    record (then no alert was sent). What a person is shown of either record is decided per
+    person when the hit is read (``matching_permissions.hits_open_annotate``), never from
+    this flag."""
 
     for_member = models.ForeignKey(
         "members.MemberAdministration",

@@ -13,10 +13,16 @@ class SeizuresConfig(AppConfig):
         return seed(members=members)
 
     def ready(self):
+        from exchange.matching_permissions import record_reader_register
+        from exchange.models_matching import RecordType
         from exchange.panels import query_panel_register
 
         from .panels import query_seizure_reports_panel
+        from .permissions import restrict_seizures
         from .vocabulary import vocabulary_signals_connect
+
+        # Who may open a report, for what matching shows of one: the report page's own rule.
+        record_reader_register(RecordType.SEIZURE, restrict_seizures)
 
         # The API's query detail lists the panel's ids under this name (a contract).
         query_panel_register("seizure_reports", query_seizure_reports_panel)
