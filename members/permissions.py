@@ -384,6 +384,19 @@ def may_appoint_member_admin(user, member: MemberAdministration) -> bool:
     )
 
 
+def network_admins():
+    """Active network admins (the secretariat), superusers included."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(is_superuser=True)
+            | Q(groups__role__member__isnull=True, groups__role__name=RoleName.NETWORK_ADMIN),
+            is_active=True,
+        )
+        .distinct()
+    )
+
+
 def users_with_right(member: MemberAdministration, right: Right | str):
     """Active users holding ``right`` for ``member``: through their member's role groups (e.g.
     the focal points who receive its alerts) or, for the rights network admins hold
