@@ -167,7 +167,7 @@ def digests_send(*, now: datetime | None = None) -> dict[str, int]:
                 system=True,
                 object_type="user",
                 object_id=person_id,
-                detail={"to": person.email, "alerts": len(alerts)},
+                detail={"alerts": len(alerts)},  # the person is the object; no address
             )
             sent += 1
     finally:

@@ -98,8 +98,9 @@ def query_write_record(
 
 
 def alert_email_sent_record(*, alert) -> None:
-    """``alert.email_sent``: the portal (no actor) mailed ``alert`` to its recipient. The
-    object is the alert; its reference is the query's, so the query's reference finds it."""
+    """``alert.email_sent``: the portal (no actor) mailed ``alert`` to its recipient (their
+    username; never their email address). The object is the alert; its reference is the
+    query's, so the query's reference finds it."""
     if alert.hit_id:
         # A hit alert: the member concerned is the one the hit is for (no query reference).
         reference, members = "", [alert.hit.for_member.code.code]
@@ -114,7 +115,6 @@ def alert_email_sent_record(*, alert) -> None:
         members=members,
         detail={
             "recipient": recipient.get_username(),
-            "email": recipient.email,
             "event": alert.event,
             **({"hit": alert.hit_id} if alert.hit_id else {"query": alert.query_id}),
         },

@@ -412,6 +412,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=None)
 # A read of the same object by the same user is recorded at most once per this many seconds.
 AUDIT_READ_DEDUPE_SECONDS = env.int("AUDIT_READ_DEDUPE_SECONDS", default=3600)
+# Daily, the audit chain's tip (an anchor) goes to the log and to the network admins by mail,
+# to be kept outside the database (manage.py audit_verify --anchor FILE checks it).
+CELERY_BEAT_SCHEDULE["members-audit-anchor"] = {
+    "task": "members.audit_anchor",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
+        hour=env.int("AUDIT_ANCHOR_HOUR", default=0), minute=15
+    ),
+}
 # The cache (CACHES, below) remembers recent reads: shared through Redis when REDIS_URL is set,
 # so one worker process does not record a read another has just recorded.
 

@@ -39,7 +39,9 @@ def _filtered(request):
     if not permissions.may_view_audit(request.user):
         raise Http404
     filterset = AuditEventFilter(
-        request.GET or None, queryset=selectors.audit_event_list(user=request.user)
+        request.GET or None,
+        queryset=selectors.audit_event_list(user=request.user),
+        request=request,
     )
     return filterset
 

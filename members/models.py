@@ -282,6 +282,24 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("Audit events are append-only.")
 
+    def redacted(self, redact):
+        """The same rows, each passed through ``redact`` as it is read (slices, pages,
+        ``iterator()`` and every filter chained on afterwards included); see
+        ``members.permissions.audit_event_redactor``."""
+        clone = self._chain()
+        clone._iterable_class = type(
+            "RedactedAuditEvents", (_RedactedModelIterable,), {"redact": staticmethod(redact)}
+        )
+        return clone
+
+
+class _RedactedModelIterable(models.query.ModelIterable):
+    redact = staticmethod(lambda event: event)
+
+    def __iter__(self):
+        for event in super().__iter__():
+            yield self.redact(event)
+
 
 class AuditEvent(models.Model):
     """One recorded action: who, for which member, did what to which object, concerning which
