@@ -1,6 +1,8 @@
 """Member administrations, their control units, people and roles."""
 
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
@@ -331,11 +333,12 @@ class AuditEvent(models.Model):
     object_reference = models.CharField(
         max_length=100, blank=True, verbose_name=_("object reference")
     )
-    members = models.CharField(
-        max_length=400,
+    members = ArrayField(
+        models.CharField(max_length=2),
+        default=list,
         blank=True,
         verbose_name=_("members concerned"),
-        help_text=_("Country codes between bars, e.g. |KZ|UZ|."),
+        help_text=_("Country codes, sorted."),
     )
     ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
     user_agent = models.CharField(max_length=300, blank=True, verbose_name=_("user agent"))
@@ -364,7 +367,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["action", "-id"], name="audit_action_idx"),
             models.Index(fields=["object_reference", "-id"], name="audit_reference_idx"),
             models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_idx"),
-            models.Index(fields=["members"], name="audit_members_idx"),
+            GinIndex(fields=["members"], name="audit_members_gin_idx"),
         ]
 
     def __str__(self):
@@ -378,7 +381,7 @@ class AuditEvent(models.Model):
 
     @property
     def member_codes(self) -> list[str]:
-        return [code for code in self.members.split("|") if code]
+        return list(self.members)
 
 
 class IdempotencyKey(models.Model):

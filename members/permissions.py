@@ -499,7 +499,7 @@ def _audit_member_scope(member_ids_: frozenset[int]) -> tuple[Q, set[str]]:
     )
     condition = Q(actor_member_id__in=member_ids_)
     for code in codes:
-        condition |= Q(members__contains=f"|{code}|")
+        condition |= Q(members__contains=[code])
     return condition, codes
 
 

@@ -67,4 +67,4 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def filter_member(self, queryset, name, value):
         code = value.strip().upper()
-        return queryset.filter(Q(members__contains=f"|{code}|") | Q(actor_member__code=code))
+        return queryset.filter(Q(members__contains=[code]) | Q(actor_member__code=code))
