@@ -145,49 +145,8 @@ def read_import_file(
     imports unchanged: its derived columns are dropped, with a line for the uploader added to
     ``notes``."""
     rows = _xlsx_rows(content) if detect_format(content, filename) == "xlsx" else _csv_rows(content)
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise ImportRejected(
-            [{"row": 0, "column": "", "message": _("The file is empty.")}]
-        ) from None
-    except csv.Error as error:
-        raise ImportRejected([{"row": 1, "column": "", "message": str(error)}]) from None
-    if has_control_characters(header):
-        raise ImportRejected([{"row": 1, "column": "", "message": control_character_message()}])
-    columns = [cell_text(c).lower() for c in header]
-    problems = []
-    missing = [c for c in IMPORT_COLUMNS if c not in columns]
-    if missing:
-        problems.append(
-            {
-                "row": 1,
-                "column": ", ".join(missing),
-                "message": _("The header lacks the column(s) %(columns)s.")
-                % {"columns": ", ".join(missing)},
-            }
-        )
-    known = set(_KNOWN_COLUMNS) | set(DERIVED_COLUMNS)
-    unknown = [c for c in columns if c and c not in known]
-    if unknown:
-        problems.append(
-            {
-                "row": 1,
-                "column": ", ".join(unknown),
-                "message": _("Unknown column(s) %(columns)s; the columns are: %(expected)s.")
-                % {"columns": ", ".join(unknown), "expected": ", ".join(_KNOWN_COLUMNS)},
-            }
-        )
-    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if duplicated:
-        problems.append(
-            {
-                "row": 1,
-                "column": ", ".join(duplicated),
-                "message": _("The column(s) %(columns)s appear more than once.")
-                % {"columns": ", ".join(duplicated)},
-            }
-        )
+    columns = _header(rows)
+    problems = _header_problems(columns)
     if problems:
         raise ImportRejected(problems)
     derived = [c for c in columns if c in DERIVED_COLUMNS]
@@ -199,30 +158,70 @@ def read_import_file(
             )
             % {"columns": ", ".join(derived)}
         )
-    kept = [None if c in DERIVED_COLUMNS else c for c in columns]
+    parsed = _data_rows(rows, [None if c in DERIVED_COLUMNS else c for c in columns])
+    if not parsed:
+        raise ImportRejected(
+            [{"row": 0, "column": "", "message": _("The file has no seizure reports.")}]
+        )
+    return parsed
+
+
+def _header(rows) -> list[str]:
+    """The first row's column names, in lower case."""
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise ImportRejected(
+            [{"row": 0, "column": "", "message": _("The file is empty.")}]
+        ) from None
+    except csv.Error as error:
+        raise ImportRejected([{"row": 1, "column": "", "message": str(error)}]) from None
+    if has_control_characters(header):
+        raise ImportRejected([{"row": 1, "column": "", "message": control_character_message()}])
+    return [cell_text(c).lower() for c in header]
+
+
+def _header_problem(columns: list[str], message) -> dict:
+    return {"row": 1, "column": ", ".join(columns), "message": message}
+
+
+def _header_problems(columns: list[str]) -> list[dict]:
+    """Missing, unknown and repeated columns, each as one problem of row 1."""
+    problems = []
+    missing = [c for c in IMPORT_COLUMNS if c not in columns]
+    if missing:
+        message = _("The header lacks the column(s) %(columns)s.")
+        problems.append(_header_problem(missing, message % {"columns": ", ".join(missing)}))
+    known = set(_KNOWN_COLUMNS) | set(DERIVED_COLUMNS)
+    unknown = [c for c in columns if c and c not in known]
+    if unknown:
+        message = _("Unknown column(s) %(columns)s; the columns are: %(expected)s.") % {
+            "columns": ", ".join(unknown),
+            "expected": ", ".join(_KNOWN_COLUMNS),
+        }
+        problems.append(_header_problem(unknown, message))
+    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if duplicated:
+        message = _("The column(s) %(columns)s appear more than once.")
+        problems.append(_header_problem(duplicated, message % {"columns": ", ".join(duplicated)}))
+    return problems
+
+
+def _data_rows(rows, kept: list[str | None]) -> list[tuple[int, dict]]:
+    """The rows after the header that have anything in them, keyed by the kept columns."""
     parsed = []
     try:
         for number, row in enumerate(rows, start=2):
             if not any(cell_text(cell) for cell in row):
                 continue
+            cells = zip(kept, row, strict=False)
             parsed.append(
-                (
-                    number,
-                    {
-                        column: _unneutralised(cell)
-                        for column, cell in zip(kept, row, strict=False)
-                        if column is not None
-                    },
-                )
+                (number, {column: _unneutralised(cell) for column, cell in cells if column})
             )
     except csv.Error as error:
         raise ImportRejected(
             [{"row": len(parsed) + 2, "column": "", "message": str(error)}]
         ) from None
-    if not parsed:
-        raise ImportRejected(
-            [{"row": 0, "column": "", "message": _("The file has no seizure reports.")}]
-        )
     return parsed
 
 

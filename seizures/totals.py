@@ -280,43 +280,14 @@ def totals_source(*, filters, group_by: str, operation=None) -> QuerySet | None:
     """The totals rows answering this aggregate (not yet restricted to what the user may
     read), or None when only the reports can (a filter the tables don't hold, or a period that
     does not start and end on their grain)."""
-    data = {}
-    if filters is not None and filters.is_bound:
-        data = {
-            name: value
-            for name, value in filters.form.cleaned_data.items()
-            if value not in (None, "", [], ()) and name not in _NOT_FILTERS
-        }
-    start, end = data.get("from"), data.get("to")
+    data = _filter_values(filters)
     if group_by == "route":
-        if operation is not None or set(data) - _ROUTE_FILTERS:
-            return None
-        if (start and (start.month, start.day) != (1, 1)) or (
-            end and (end.month, end.day) != (12, 31)
-        ):
-            return None
-        queryset = SeizureRouteTotal.objects.all()
-        if start:
-            queryset = queryset.filter(year__gte=start)
-        if end:
-            queryset = queryset.filter(year__lte=end.replace(month=1, day=1))
+        queryset = _route_totals(data, operation)
     elif group_by in _MONTH_GROUPINGS:
-        if set(data) - _MONTH_FILTERS:
-            return None
-        if (start and start.day != 1) or (end and end != _month_end(end)):
-            return None
-        queryset = SeizureTotal.objects.all()
-        if start:
-            queryset = queryset.filter(month__gte=start)
-        if end:
-            queryset = queryset.filter(month__lte=end.replace(day=1))
-        if data.get("operation"):
-            queryset = queryset.filter(operation_key=data["operation"].pk)
-        if operation is not None:
-            queryset = queryset.filter(operation_key=operation.pk)
-        if data.get("transport_mode"):
-            queryset = queryset.filter(transport_mode=data["transport_mode"])
+        queryset = _month_totals(data, operation)
     else:
+        return None
+    if queryset is None:
         return None
     if data.get("category"):
         ids = [c.pk for c in commodity_vocabulary() if c.category == data["category"]]
@@ -325,4 +296,51 @@ def totals_source(*, filters, group_by: str, operation=None) -> QuerySet | None:
         queryset = queryset.filter(commodity_id=data["commodity"].pk)
     if data.get("member"):
         queryset = queryset.filter(reporting_member_id=data["member"].pk)
+    return queryset
+
+
+def _filter_values(filters) -> dict:
+    """The filters that are set, by name (none when the filter set is not bound)."""
+    if filters is None or not filters.is_bound:
+        return {}
+    return {
+        name: value
+        for name, value in filters.form.cleaned_data.items()
+        if value not in (None, "", [], ()) and name not in _NOT_FILTERS
+    }
+
+
+def _route_totals(data: dict, operation) -> QuerySet | None:
+    """Yearly route totals, when the filters and period fit them."""
+    start, end = data.get("from"), data.get("to")
+    if operation is not None or set(data) - _ROUTE_FILTERS:
+        return None
+    if (start and (start.month, start.day) != (1, 1)) or (end and (end.month, end.day) != (12, 31)):
+        return None
+    queryset = SeizureRouteTotal.objects.all()
+    if start:
+        queryset = queryset.filter(year__gte=start)
+    if end:
+        queryset = queryset.filter(year__lte=end.replace(month=1, day=1))
+    return queryset
+
+
+def _month_totals(data: dict, operation) -> QuerySet | None:
+    """Monthly totals, when the filters and period fit them."""
+    start, end = data.get("from"), data.get("to")
+    if set(data) - _MONTH_FILTERS:
+        return None
+    if (start and start.day != 1) or (end and end != _month_end(end)):
+        return None
+    queryset = SeizureTotal.objects.all()
+    if start:
+        queryset = queryset.filter(month__gte=start)
+    if end:
+        queryset = queryset.filter(month__lte=end.replace(day=1))
+    if data.get("operation"):
+        queryset = queryset.filter(operation_key=data["operation"].pk)
+    if operation is not None:
+        queryset = queryset.filter(operation_key=operation.pk)
+    if data.get("transport_mode"):
+        queryset = queryset.filter(transport_mode=data["transport_mode"])
     return queryset
