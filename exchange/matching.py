@@ -34,11 +34,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ireN.bulk import array_literal, copy_rows, instances_insert, rows_insert
+from core.bulk import array_literal, copy_rows, instances_insert, rows_insert
+from core.identifiers import InvalidIdentifier, display_value, normalise
 from members import caching
 
 from . import matching_permissions as rules
-from .identifiers import InvalidIdentifier, display_value, normalise
 from .models import AlertEvent
 from .models_matching import (
     Hit,

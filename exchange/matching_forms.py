@@ -3,7 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import IdentifierKind
+from core.identifiers import IdentifierKind
+
 from .models_matching import HitState
 
 

@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.identifiers import IdentifierKind, InvalidIdentifier, display_value, normalise
+
 from . import matching_permissions as rules
-from .identifiers import IdentifierKind, InvalidIdentifier, display_value, normalise
 from .models_matching import Hit, HitState, MatchingExclusion, MemberMatchingSetting, WatchEntry
 
 OPEN_STATES = (HitState.NEW, HitState.SEEN)

@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from core.identifiers import IdentifierKind
+
 from . import matching_permissions as rules
-from .identifiers import IdentifierKind
 from .matching import identifiers_index_many
 from .models import Query
 from .models_matching import Hit, RecordType, RecordVisibility

@@ -10,10 +10,10 @@ from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
+from core.identifiers import IdentifierKind, normalise
 from members import permissions
 
 from . import matching_permissions as rules
-from .identifiers import IdentifierKind, normalise
 from .matching import excluded_keys, national_matching_off
 from .models_matching import (
     Hit,

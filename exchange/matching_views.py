@@ -14,10 +14,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.identifiers import InvalidIdentifier
+
 from . import auditing, matching_hits, matching_lists
 from . import matching_permissions as rules
 from . import matching_selectors as selectors
-from .identifiers import InvalidIdentifier
 from .matching_forms import (
     DismissForm,
     ExclusionForm,

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .identifiers import IdentifierKind
+from core.identifiers import IdentifierKind
 
 
 class RecordType(models.TextChoices):

@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
-from ireN.api import SchemaView
+from core.api import SchemaView
 from ops import views as ops_views
 
 # The API documentation pages draw their styles at run time: inline style (never inline script)

@@ -9,7 +9,9 @@ class MembersConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
-        from . import audit, audit_signals, caching, request_context
+        from core import request_context
+
+        from . import audit, audit_signals, caching
 
         connection_created.connect(
             audit.sqlite_register_functions, dispatch_uid="iren-audit-sqlite-functions"

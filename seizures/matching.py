@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from exchange.identifiers import IdentifierKind
+from core.identifiers import IdentifierKind
 from exchange.matching import (
     identifiers_index_import,
     identifiers_index_many,

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from exchange.identifiers import InvalidIdentifier, container_valid, normalise
-from ireN.bulk import array_literal
+from core.bulk import array_literal
+from core.identifiers import InvalidIdentifier, container_valid, normalise
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions

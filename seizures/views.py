@@ -21,9 +21,9 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.pagination import keyset_page
 from exchange import matching_permissions, matching_selectors
 from exchange.models_matching import RecordType
-from ireN.pagination import keyset_page
 from members import caching
 
 from . import auditing, charts, exporting, permissions, selectors, services

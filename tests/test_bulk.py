@@ -1,4 +1,4 @@
-"""``ireN.bulk``: what an array literal carries must come back from PostgreSQL unchanged; the
+"""``core.bulk``: what an array literal carries must come back from PostgreSQL unchanged; the
 garbage collector is paused for an import and only for it."""
 
 import gc
@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from ireN.bulk import array_literal, gc_paused
+from core.bulk import array_literal, gc_paused
 
 AWKWARD_TEXT = [
     "plain",
@@ -84,8 +84,8 @@ def test_rows_inserted_without_instances_read_back_as_bulk_create_writes_them(
     more rows than one statement's parameters allow go in several statements, none lost."""
     from django.utils import timezone
 
+    from core.bulk import rows_insert
     from exchange.models_matching import IdentifierEntry
-    from ireN.bulk import rows_insert
 
     columns = ("kind", "value", "display", "record_type", "record_id", "record_reference",
                "owner_member_id", "visibility", "party_ids", "matchable_outward", "handling",

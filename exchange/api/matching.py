@@ -10,12 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.identifiers import IdentifierKind, InvalidIdentifier
 from members.models import MemberAdministration
 
 from .. import auditing, matching_hits, matching_lists
 from .. import matching_permissions as rules
 from .. import matching_selectors as selectors
-from ..identifiers import IdentifierKind, InvalidIdentifier
 from ..models_matching import Hit, HitState, WatchEntry
 from .views import ERRORS, QueryPagination
 

@@ -11,7 +11,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ireN.pagination import KeysetPagination
+from core.pagination import KeysetPagination
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
@@ -34,7 +34,7 @@ from .serializers import (
 
 
 class QueryPagination(KeysetPagination):
-    """Newest first, by cursor (``ireN.pagination``): any page costs what the first does."""
+    """Newest first, by cursor (``core.pagination``): any page costs what the first does."""
 
     ordering = ("-created_at", "-id")
 
