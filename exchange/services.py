@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import NotAllowed
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
@@ -70,7 +71,7 @@ class QueryClosed(Exception):
         )
 
 
-class NotAParty(Exception):
+class NotAParty(NotAllowed):
     """The user can see the query but may not act in it this way (HTTP 403)."""
 
 
