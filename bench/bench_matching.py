@@ -107,9 +107,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from stdnum import iso6346  # noqa: E402
 
 from core.identifiers import normalise  # noqa: E402
-from exchange.matching import identifiers_index_many  # noqa: E402
 from exchange.models import Query, QueryContainer, QueryRecipient  # noqa: E402
-from exchange.models_matching import Hit, IdentifierEntry  # noqa: E402
+from matching.models import Hit, IdentifierEntry  # noqa: E402
+from matching.services import identifiers_index_many  # noqa: E402
 from members import permissions  # noqa: E402
 from members.demo import MEMBERS  # noqa: E402
 from members.models import MemberAdministration, RoleName, User  # noqa: E402

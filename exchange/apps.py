@@ -7,10 +7,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Exchange")
 
     def ready(self):
-        from .matching import matching_cache_signals_connect
-        from .matching_panels import query_matches_panel
-
-        matching_cache_signals_connect()
+        from .matches_panel import query_matches_panel
         from .panels import query_panel_register
 
         query_panel_register("matches", query_matches_panel)
@@ -23,6 +20,6 @@ class ExchangeConfig(AppConfig):
 
     def matching_reindex(self, *, chunk_size: int = 2000) -> int:
         """Index every urgent query for matching (``manage.py identifiers_reindex``)."""
-        from .matching_queries import queries_reindex
+        from .indexing import queries_reindex
 
         return queries_reindex(chunk_size=chunk_size)

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.handling import HandlingCode
+
 
 class QueryKind(models.TextChoices):
     REQUEST = "request", _("Request for information or assistance")
@@ -26,15 +28,6 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
     HIGH = "high", _("High")
     ROUTINE = "routine", _("Routine")
-
-
-class HandlingCode(models.TextChoices):
-    """Handling codes after Europol's."""
-
-    H0 = "H0", _("H0: use only for the purpose of fighting crime")
-    H1 = "H1", _("H1: not for use in court without the sender's consent")
-    H2 = "H2", _("H2: not to be passed on without the sender's consent")
-    H3 = "H3", _("H3: other restrictions (stated with the query)")
 
 
 class SourceEvaluation(models.TextChoices):
@@ -502,7 +495,7 @@ class Alert(models.Model):
     )
     # A hit alert names the hit and no query: the member it alerts may not be a party to it.
     hit = models.ForeignKey(
-        "exchange.Hit",
+        "matching.Hit",
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -571,12 +564,4 @@ class Alert(models.Model):
         return f"{self.get_event_display()} {self.query_id} → {self.recipient_id} ({self.channel})"
 
 
-# Matching (identifier index, hits, watch entries) lives in its own module.
 from .models_alerts import AlertPreference  # noqa: E402, F401
-from .models_matching import (  # noqa: E402, F401
-    Hit,
-    IdentifierEntry,
-    MatchingExclusion,
-    MemberMatchingSetting,
-    WatchEntry,
-)

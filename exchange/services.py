@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.exceptions import NotAllowed
+from matching.models import RecordType
+from matching.services import identifiers_remove
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
 from .auditing import query_write_record
-from .matching import identifiers_remove
-from .matching_queries import query_index
+from .indexing import query_index
 from .models import (
     AlertEvent,
     Attachment,
@@ -43,7 +44,6 @@ from .models import (
     RiskOutcome,
     SourceEvaluation,
 )
-from .models_matching import RecordType
 from .outbox import alerts_create
 from .validators import (
     add_error,

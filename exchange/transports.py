@@ -85,7 +85,7 @@ class PortalTransport(Transport):
 def alert_email_render(alert: Alert) -> EmailMessage:
     """The email for one alert: what it is about and where to read it, no query content."""
     if alert.hit_id:
-        from .matching import hit_email_render
+        from matching.services import hit_email_render
 
         return hit_email_render(alert)
     query = alert.query

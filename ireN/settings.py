@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "members",
+    "matching",
     "exchange",
     "seizures",
     "ops",
@@ -113,7 +114,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
-                "exchange.matching_views.matching_nav",
+                "matching.views.matching_nav",
             ],
         },
     },
@@ -256,7 +257,7 @@ EXCHANGE_ATTACHMENT_TYPES = env.list(
     ],
 )
 
-# --- Cross-country matching (exchange/matching.py) ----------------------------------------------
+# --- Cross-country matching (matching/services.py) ----------------------------------------------
 # An identifier held by more than this many records stops alerting and is shown as "common".
 MATCHING_COMMON_THRESHOLD = env.int("MATCHING_COMMON_THRESHOLD", default=25)
 
@@ -303,7 +304,7 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "QueryOutcomeEnum": "exchange.models.QueryOutcome",
         "RiskOutcomeEnum": "exchange.models.RiskOutcome",
         "IdentifierKindEnum": "core.identifiers.IdentifierKind",
-        "HitStateEnum": "exchange.models_matching.HitState",
+        "HitStateEnum": "matching.models.HitState",
     }
 )
 

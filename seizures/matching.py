@@ -9,12 +9,12 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from core.identifiers import IdentifierKind
-from exchange.matching import (
+from matching.models import RecordType, RecordVisibility
+from matching.services import (
     identifiers_index_import,
     identifiers_index_many,
     identifiers_remove,
 )
-from exchange.models_matching import RecordType, RecordVisibility
 
 from .models import SeizureReport, Sharing
 

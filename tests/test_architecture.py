@@ -34,8 +34,8 @@ def test_the_import_contract_catches_a_reverse_import(tmp_path):
     """The check can fail: a copy of the config whose layers are reversed must break."""
     config = (ROOT / "pyproject.toml").read_text()
     reversed_config = config.replace(
-        'layers = ["ops", "seizures", "exchange", "accounts", "members", "core"]',
-        'layers = ["core", "members", "accounts", "exchange", "seizures", "ops"]',
+        'layers = ["ops", "seizures", "exchange", "matching", "accounts", "members", "core"]',
+        'layers = ["core", "members", "accounts", "matching", "exchange", "seizures", "ops"]',
     )
     assert reversed_config != config
     path = tmp_path / "reversed.toml"

@@ -85,7 +85,7 @@ def test_rows_inserted_without_instances_read_back_as_bulk_create_writes_them(
     from django.utils import timezone
 
     from core.bulk import rows_insert
-    from exchange.models_matching import IdentifierEntry
+    from matching.models import IdentifierEntry
 
     columns = ("kind", "value", "display", "record_type", "record_id", "record_reference",
                "owner_member_id", "visibility", "party_ids", "matchable_outward", "handling",

@@ -12,10 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.pagination import KeysetPagination
+from matching import hits as matching_hits
+from matching import selectors as matching_selectors
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
-from .. import auditing, matching_hits, matching_selectors, outbox, panels, selectors, services
+from .. import auditing, outbox, panels, selectors, services
 from ..filtersets import QueryFilterSet
 from ..models import Alert, Attachment, Query
 from .filters import NotificationFilter

@@ -10,7 +10,7 @@ from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchange.models_matching import IdentifierEntry
+from matching.models import IdentifierEntry
 from seizures import selectors, services
 from seizures.models import SeizureReport
 from tests.factories import ControlUnitFactory

@@ -13,9 +13,8 @@ from django.db.models.functions import TruncMonth
 from core.identifiers import IdentifierKind, normalise
 from members import permissions
 
-from . import matching_permissions as rules
-from .matching import excluded_keys, national_matching_off
-from .models_matching import (
+from . import permissions as rules
+from .models import (
     Hit,
     HitState,
     IdentifierEntry,
@@ -23,6 +22,7 @@ from .models_matching import (
     MemberMatchingSetting,
     WatchEntry,
 )
+from .services import excluded_keys, national_matching_off
 
 LOOKUP_VISIBLE_LIMIT = 100
 

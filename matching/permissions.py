@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from core.handling import HandlingCode
 from members import permissions
 from members.models import MemberAdministration
 from members.permissions import Right
 
-from .models import HandlingCode
-from .models_matching import IdentifierEntry, RecordType, RecordVisibility
+from .models import IdentifierEntry, RecordType, RecordVisibility
 
 #: The rights that make someone one of "the member's people" for matching.
 MATCHING_RIGHTS = (
@@ -172,7 +172,7 @@ def visible_q(member_ids) -> Q:
 
 # --- The same rules as SQL, for matching a large batch inside the database -------------------
 #
-# ``exchange.matching`` pairs a big batch's index rows with every other member's rows in one
+# ``matching.services`` pairs a big batch's index rows with every other member's rows in one
 # ``INSERT … SELECT`` on PostgreSQL, where the member who would learn is a column of the join,
 # not a constant. These fragments are ``disclosable`` and ``visible`` written for that join
 # (``about``: the alias of the row learned of; ``learner``: the SQL of the learning member's

@@ -4,9 +4,10 @@ through ``exchange.panels``): the hits of the viewer's members on this query, as
 
 from __future__ import annotations
 
-from . import matching_permissions as rules
-from . import matching_selectors
-from .models_matching import RecordType
+from matching import permissions as rules
+from matching import selectors as matching_selectors
+from matching.models import RecordType
+
 from .panels import QueryPanel
 
 
@@ -17,7 +18,7 @@ def query_matches_panel(*, user, query) -> QueryPanel | None:
         user=user, record_type=RecordType.QUERY, record_id=query.pk
     )
     return QueryPanel(
-        template="exchange/matching/_matches.html",
+        template="matching/_matches.html",
         context={"matches": items},
         ids=[item["hit"].pk for item in items],
     )

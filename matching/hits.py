@@ -9,10 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import matching_permissions as rules
+from . import permissions as rules
 from .auditing import hit_state_record
-from .models import Query
-from .models_matching import Hit, HitState
+from .models import Hit, HitState
 
 
 def _locked(hit: Hit, user) -> Hit:
@@ -41,7 +40,7 @@ def hit_mark_seen(*, hit: Hit, user) -> Hit:
 
 
 @transaction.atomic
-def hit_ask(*, hit: Hit, user, query: Query) -> Hit:
+def hit_ask(*, hit: Hit, user, query) -> Hit:
     """Record the follow-up query filed from the hit: new/seen/asked → asked. The query must
     come from the hit's member."""
     hit = _locked(hit, user)

@@ -4,20 +4,38 @@
 import django_filters
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.identifiers import IdentifierKind, InvalidIdentifier
+from core.pagination import KeysetPagination
 from members.models import MemberAdministration
 
-from .. import auditing, matching_hits, matching_lists
-from .. import matching_permissions as rules
-from .. import matching_selectors as selectors
-from ..models_matching import Hit, HitState, WatchEntry
-from .views import ERRORS, QueryPagination
+from .. import auditing, selectors
+from .. import hits as matching_hits
+from .. import lists as matching_lists
+from .. import permissions as rules
+from ..models import Hit, HitState, WatchEntry
+
+
+class QueryPagination(KeysetPagination):
+    """Newest first, by cursor (``core.pagination``): any page costs what the first does."""
+
+    ordering = ("-created_at", "-id")
+
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input: the fields at fault and why."),
+    404: OpenApiResponse(description="No such query, or not one you may see."),
+}
 
 # --- Serializers ---------------------------------------------------------------------------------
 

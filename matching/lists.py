@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from core.identifiers import IdentifierKind, InvalidIdentifier, display_value, normalise
 
-from . import matching_permissions as rules
-from .models_matching import Hit, HitState, MatchingExclusion, MemberMatchingSetting, WatchEntry
+from . import permissions as rules
+from .models import Hit, HitState, MatchingExclusion, MemberMatchingSetting, WatchEntry
 
 OPEN_STATES = (HitState.NEW, HitState.SEEN)
 

@@ -80,6 +80,7 @@ class IdentifierEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("indexed at"))
 
     class Meta:
+        db_table = "exchange_identifierentry"  # the table it had in exchange
         verbose_name = _("identifier index entry")
         verbose_name_plural = _("identifier index entries")
         indexes = [
@@ -160,6 +161,7 @@ class Hit(models.Model):
     )
 
     class Meta:
+        db_table = "exchange_hit"  # the table it had in exchange
         ordering = ["-created_at", "-id"]
         verbose_name = _("hit")
         verbose_name_plural = _("hits")
@@ -229,6 +231,7 @@ class WatchEntry(models.Model):
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        db_table = "exchange_watchentry"  # the table it had in exchange
         ordering = ["-created_at", "-id"]
         verbose_name = _("watch entry")
         verbose_name_plural = _("watch entries")
@@ -262,6 +265,7 @@ class MatchingExclusion(models.Model):
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
 
     class Meta:
+        db_table = "exchange_matchingexclusion"  # the table it had in exchange
         ordering = ["kind", "value"]
         verbose_name = _("matching exclusion")
         verbose_name_plural = _("matching exclusions")
@@ -297,6 +301,7 @@ class MemberMatchingSetting(models.Model):
     changed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("changed at"))
 
     class Meta:
+        db_table = "exchange_membermatchingsetting"  # the table it had in exchange
         verbose_name = _("member matching setting")
         verbose_name_plural = _("member matching settings")
 

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.identifiers import IdentifierKind
+from matching import permissions as rules
+from matching.models import Hit, RecordType, RecordVisibility
+from matching.services import identifiers_index_many
 
-from . import matching_permissions as rules
-from .matching import identifiers_index_many
 from .models import Query
-from .models_matching import Hit, RecordType, RecordVisibility
 
 
 def query_identifiers(query: Query) -> list[tuple[str, str]]:

@@ -36,11 +36,11 @@ from django.utils import timezone
 
 from core.bulk import array_literal, copy_rows, instances_insert, rows_insert
 from core.identifiers import InvalidIdentifier, display_value, normalise
+from exchange.models import AlertEvent
 from members import caching
 
-from . import matching_permissions as rules
-from .models import AlertEvent
-from .models_matching import (
+from . import permissions as rules
+from .models import (
     Hit,
     HitState,
     IdentifierEntry,
@@ -692,9 +692,9 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
     alert: in-portal always, email when the person has an address) to each hit's member's
     focal points: one statement for the people of all the members, one for their alert
     preferences per kind of hit, one ``bulk_create`` for all."""
-    from .alert_preferences import alert_modes, alert_rows
-    from .models import Alert
-    from .outbox import alerts_enqueue
+    from exchange.alert_preferences import alert_modes, alert_rows
+    from exchange.models import Alert
+    from exchange.outbox import alerts_enqueue
 
     if not hits:
         return []
@@ -735,6 +735,6 @@ def hit_email_render(alert) -> EmailMessage:
     hit = alert.hit
     link = settings.PORTAL_BASE_URL + reverse("matching:hits")
     context = {"alert": alert, "hit": hit, "link": link}
-    subject = " ".join(render_to_string("exchange/matching/email/hit_subject.txt", context).split())
-    body = render_to_string("exchange/matching/email/hit.txt", context)
+    subject = " ".join(render_to_string("matching/email/hit_subject.txt", context).split())
+    body = render_to_string("matching/email/hit.txt", context)
     return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])

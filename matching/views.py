@@ -16,17 +16,18 @@ from django.views.decorators.http import require_POST
 
 from core.identifiers import InvalidIdentifier
 
-from . import auditing, matching_hits, matching_lists
-from . import matching_permissions as rules
-from . import matching_selectors as selectors
-from .matching_forms import (
+from . import auditing, selectors
+from . import hits as matching_hits
+from . import lists as matching_lists
+from . import permissions as rules
+from .forms import (
     DismissForm,
     ExclusionForm,
     HitFilterForm,
     IdentifierForm,
     WatchEntryForm,
 )
-from .models_matching import Hit, MatchingExclusion
+from .models import Hit, MatchingExclusion
 
 PAGE_SIZE = 50
 
@@ -101,7 +102,7 @@ def hit_list(request):
     querystring = "&".join(f"{k}={v}" for k, v in (("state", state), ("kind", kind)) if v)
     return render(
         request,
-        "exchange/matching/hits.html",
+        "matching/hits.html",
         {
             "filters": filters,
             "page": page,
@@ -147,7 +148,7 @@ def watchlist(request):
             messages.success(request, _("The identifier is now watched."))
             return redirect("matching:watchlist")
     entries = selectors.watch_entries(user=request.user)
-    return render(request, "exchange/matching/watchlist.html", {"form": form, "entries": entries})
+    return render(request, "matching/watchlist.html", {"form": form, "entries": entries})
 
 
 @login_required
@@ -171,7 +172,7 @@ def lookup(request):
             form.add_error("value", _("This is not a valid identifier of that kind."))
         else:
             auditing.identifier_lookup_record(request=request, answer=answer)
-    return render(request, "exchange/matching/lookup.html", {"form": form, "answer": answer})
+    return render(request, "matching/lookup.html", {"form": form, "answer": answer})
 
 
 @login_required
@@ -188,7 +189,7 @@ def exclusion_list(request):
             messages.success(request, _("The value no longer matches."))
             return redirect("matching:exclusions")
     rows = selectors.exclusions(user=request.user)
-    return render(request, "exchange/matching/exclusions.html", {"form": form, "rows": rows})
+    return render(request, "matching/exclusions.html", {"form": form, "rows": rows})
 
 
 @login_required
@@ -220,4 +221,4 @@ def national_setting(request):
         )
         messages.success(request, _("The setting was saved."))
         return redirect("matching:national")
-    return render(request, "exchange/matching/national.html", {"rows": rows})
+    return render(request, "matching/national.html", {"rows": rows})

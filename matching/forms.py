@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.identifiers import IdentifierKind
 
-from .models_matching import HitState
+from .models import HitState
 
 
 class HitFilterForm(forms.Form):
