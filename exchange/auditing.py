@@ -95,27 +95,3 @@ def query_write_record(
             members=members,
             detail={"query": query.pk, "size": attachment.size},
         )
-
-
-def alert_email_sent_record(*, alert) -> None:
-    """``alert.email_sent``: the portal (no actor) mailed ``alert`` to its recipient. The
-    object is the alert; its reference is the query's, so the query's reference finds it."""
-    if alert.hit_id:
-        # A hit alert: the member concerned is the one the hit is for (no query reference).
-        reference, members = "", [alert.hit.for_member.code.code]
-    else:
-        reference, members = query_reference_and_parties(alert.query_id)
-    recipient = alert.recipient
-    audit_record(
-        action="alert.email_sent",
-        system=True,
-        obj=alert,
-        object_reference=reference,
-        members=members,
-        detail={
-            "recipient": recipient.get_username(),
-            "email": recipient.email,
-            "event": alert.event,
-            **({"hit": alert.hit_id} if alert.hit_id else {"query": alert.query_id}),
-        },
-    )

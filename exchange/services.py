@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.outbox import alerts_create
 from core.exceptions import NotAllowed
 from matching.models import RecordType
 from matching.services import identifiers_remove
@@ -44,7 +45,6 @@ from .models import (
     RiskOutcome,
     SourceEvaluation,
 )
-from .outbox import alerts_create
 from .validators import (
     add_error,
     clean_air_waybill_numbers,

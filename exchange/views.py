@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alerts import outbox
 from matching import hits as matching_hits
 from matching import selectors as matching_selectors
 from matching.models import Hit
@@ -21,7 +22,6 @@ from members.permissions import may_view_network_figures, takes_part_in_queries
 
 from . import (
     auditing,
-    outbox,
     panels,
     pending_uploads,
     permissions,

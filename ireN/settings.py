@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "members",
+    "alerts",
     "matching",
     "exchange",
     "seizures",

@@ -25,18 +25,15 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.db.models import BooleanField, Q
 from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
+from alerts.models import AlertEvent
 from core.bulk import array_literal, copy_rows, instances_insert, rows_insert
 from core.identifiers import InvalidIdentifier, display_value, normalise
-from exchange.models import AlertEvent
 from members import caching
 
 from . import permissions as rules
@@ -692,9 +689,9 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
     alert: in-portal always, email when the person has an address) to each hit's member's
     focal points: one statement for the people of all the members, one for their alert
     preferences per kind of hit, one ``bulk_create`` for all."""
-    from exchange.alert_preferences import alert_modes, alert_rows
-    from exchange.models import Alert
-    from exchange.outbox import alerts_enqueue
+    from alerts.models import Alert
+    from alerts.outbox import alerts_enqueue
+    from alerts.preferences import alert_modes, alert_rows
 
     if not hits:
         return []
@@ -727,14 +724,3 @@ def _hits_alert(hits: list[Hit]) -> list[int]:
 
 def _alert_event(hit: Hit) -> str:
     return AlertEvent.WATCHLIST_HIT if hit.record_type == RecordType.WATCH else AlertEvent.HIT
-
-
-def hit_email_render(alert) -> EmailMessage:
-    """The email for a hit alert: the identifier, the holding member and the month; never the
-    holder's reference or content."""
-    hit = alert.hit
-    link = settings.PORTAL_BASE_URL + reverse("matching:hits")
-    context = {"alert": alert, "hit": hit, "link": link}
-    subject = " ".join(render_to_string("matching/email/hit_subject.txt", context).split())
-    body = render_to_string("matching/email/hit.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])

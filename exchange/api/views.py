@@ -11,13 +11,14 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alerts import outbox
 from core.pagination import KeysetPagination
 from matching import hits as matching_hits
 from matching import selectors as matching_selectors
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
-from .. import auditing, outbox, panels, selectors, services
+from .. import auditing, panels, selectors, services
 from ..filtersets import QueryFilterSet
 from ..models import Alert, Attachment, Query
 from .filters import NotificationFilter

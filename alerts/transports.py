@@ -6,24 +6,18 @@ A transport signals failure with ``TransportError``, which says whether trying a
 help: a mail server that refuses the recipient for good (SMTP 5xx) is permanent; a server that
 cannot be reached, or answers "try later" (4xx), is transient.
 
-Alert mail carries no query content whatever the handling code: the reference, kind,
-priority, handling code, sender and the link; the query's subject only under H0 and H1.
+What a mail says is rendered in ``alerts.emails``.
 """
 
 from __future__ import annotations
 
 import smtplib
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.core.mail import get_connection
 
 from .auditing import alert_email_sent_record
-from .models import Alert, AlertChannel, HandlingCode
-
-#: Handling codes under which the query's subject may travel in an alert's mail.
-SUBJECT_IN_MAIL = frozenset({HandlingCode.H0, HandlingCode.H1})
+from .emails import alert_email_render
+from .models import Alert, AlertChannel
 
 
 class TransportError(Exception):
@@ -80,36 +74,6 @@ class PortalTransport(Transport):
 
     def send(self, alert: Alert) -> None:
         return None
-
-
-def alert_email_render(alert: Alert) -> EmailMessage:
-    """The email for one alert: what it is about and where to read it, no query content."""
-    if alert.hit_id:
-        from matching.services import hit_email_render
-
-        return hit_email_render(alert)
-    query = alert.query
-    link = settings.PORTAL_BASE_URL + reverse("exchange:detail", args=[query.pk])
-    context = {
-        "alert": alert,
-        "query": query,
-        "link": link,
-        "show_subject": query.handling_code in SUBJECT_IN_MAIL,
-    }
-    subject = " ".join(render_to_string("exchange/email/alert_subject.txt", context).split())
-    body = render_to_string("exchange/email/alert.txt", context)
-    return EmailMessage(
-        subject=subject,
-        body=body,
-        to=[alert.recipient.email],
-        headers={"Message-ID": alert_message_id(alert)},
-    )
-
-
-def alert_message_id(alert: Alert) -> str:
-    """One Message-ID per alert, the same on every attempt: a rare second copy (sent, then
-    recording it failed) is recognisable as the same message by mail clients and servers."""
-    return f"<alert-{alert.pk}@{settings.EXCHANGE_MESSAGE_ID_DOMAIN}>"
 
 
 def _text(message) -> str:

@@ -20,17 +20,23 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.audit import audit_record
 
-from .models import Alert, AlertChannel, AlertState
-from .models_alerts import EVENT_KINDS, AlertKind, AlertMode, AlertPreference
+from .emails import digest_email_render
+from .models import (
+    EVENT_KINDS,
+    Alert,
+    AlertChannel,
+    AlertKind,
+    AlertMode,
+    AlertPreference,
+    AlertState,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +55,7 @@ def alert_modes(people: Iterable, event: str) -> dict[int, str]:
 def alert_rows(person, *, modes: dict[int, str], **fields) -> list[Alert]:
     """The outbox rows for one person: portal always, email only for "email at once". The
     in-portal row is the notification: it is written already delivered, so the bell shows it
-    the moment the event commits, broker or not (see ``exchange.outbox``)."""
+    the moment the event commits, broker or not (see ``alerts.outbox``)."""
     mode = modes.get(person.pk, AlertMode.IMMEDIATE)
     now = fields.get("created_at") or timezone.now()
     fields = {"created_at": now, "next_attempt_at": now, **fields}
@@ -94,23 +100,6 @@ def alert_preferences_set(*, user, modes: dict[str, str]) -> dict[str, str]:
 # --- The daily digest --------------------------------------------------------------------------
 
 
-def _digest_message(person, alerts: list[Alert]) -> EmailMessage:
-    base = settings.PORTAL_BASE_URL
-    items = []
-    for alert in alerts:
-        if alert.hit_id:
-            link = base + reverse("matching:hits")
-        else:
-            link = base + reverse("exchange:detail", args=[alert.query_id])
-        items.append({"alert": alert, "query": alert.query, "hit": alert.hit, "link": link})
-    context = {"person": person, "items": items, "count": len(items)}
-    language = getattr(person, "language", "") or settings.LANGUAGE_CODE
-    with translation.override(language):
-        subject = " ".join(render_to_string("exchange/email/digest_subject.txt", context).split())
-        body = render_to_string("exchange/email/digest.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[person.email])
-
-
 def _claim(person_id: int, since: datetime, stamp: datetime) -> list[Alert]:
     """Claim the person's waiting digest rows with one conditional UPDATE; return the rows
     this call won (those stamped with ``stamp``)."""
@@ -151,7 +140,7 @@ def digests_send(*, now: datetime | None = None) -> dict[str, int]:
             if not alerts:
                 continue  # another run took them
             person = alerts[0].recipient
-            message = _digest_message(person, alerts)
+            message = digest_email_render(person, alerts)
             message.connection = connection
             try:
                 message.send(fail_silently=False)

@@ -1,5 +1,5 @@
 """The alert outbox in the Django admin, read only: to see what was sent, what waits and why
-an alert failed. Alerts are written and re-sent only through ``exchange.outbox``."""
+an alert failed. Alerts are written and re-sent only through ``alerts.outbox``."""
 
 from django.contrib import admin
 

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods
 
 from members.forms import ServiceErrorsMixin
 
-from . import alert_preferences
-from .models_alerts import AlertKind, AlertMode
+from . import preferences as alert_preferences
+from .models import AlertKind, AlertMode
 
 
 class AlertPreferencesForm(ServiceErrorsMixin, forms.Form):
@@ -37,4 +37,4 @@ def preferences(request):
         else:
             messages.success(request, _("Your alert preferences were saved."))
             return redirect("exchange:alert-preferences")
-    return render(request, "exchange/alert_preferences.html", {"form": form})
+    return render(request, "alerts/preferences.html", {"form": form})

@@ -44,16 +44,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from . import permissions
-from .alert_preferences import alert_modes, alert_rows
-from .models import Alert, AlertChannel, AlertState, Query, Reply
+from .models import Alert, AlertChannel, AlertState
+from .preferences import alert_modes, alert_rows
 from .transports import TransportError, transport_for
 
 logger = logging.getLogger(__name__)
 
 
-def alerts_create(
-    *, query: Query, event: str, people: Iterable, reply: Reply | None = None
-) -> list[int]:
+def alerts_create(*, query, event: str, people: Iterable, reply=None) -> list[int]:
     """Write one alert per person and channel in the caller's transaction (in-portal always;
     email if the person has an address and chose "email at once", the default; see
     ``alert_preferences``), and ask for delivery once it commits."""
@@ -86,7 +84,7 @@ def alerts_enqueue(*, alert_ids: list[int]) -> bool:
     """Hand the alerts to the broker for delivery. Never raises: if the broker cannot be
     reached (quickly: short connect timeout, no retries) the rows stay pending for the
     periodic re-send. Returns whether the task was published."""
-    from ireN.celery import app
+    from celery import current_app as app  # the project's app (ireN.celery), current once loaded
 
     from .tasks import deliver_alerts
 
@@ -345,7 +343,7 @@ def alerts_resend_pending(
     task each, for all the workers to share; each batch is pushed one lease into the future
     (``next_attempt_at``), so the next run does not queue it again while it waits in the
     queue. Without one (in-process Celery) the batches are delivered here."""
-    from ireN.celery import app
+    from celery import current_app as app  # the project's app (ireN.celery), current once loaded
 
     if older_than_seconds is None:
         older_than_seconds = settings.EXCHANGE_RESEND_AFTER_SECONDS
@@ -412,9 +410,7 @@ def alerts_retry_failed(*, user, alert_ids: Iterable[int] | None = None) -> int:
     return len(ids)
 
 
-def notifications_mark_read(
-    *, user, alert_ids: Iterable[int] | None = None, query: Query | None = None
-) -> int:
+def notifications_mark_read(*, user, alert_ids: Iterable[int] | None = None, query=None) -> int:
     """Mark the user's in-portal notifications read (some, those of one query, or all)."""
     rows = Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, read_at__isnull=True)
     if alert_ids is not None:
