@@ -191,7 +191,7 @@ def attachment_get(*, user, query_pk: int, pk: int) -> Attachment:
 def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
     """The user's in-portal notifications (delivered ones), newest first, about queries the
     user may still see."""
-    from .matching_permissions import matching_member_ids
+    from matching.permissions import matching_member_ids
 
     mine = Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False)
     # Hit alerts name a hit, not a query: they are the user's while the hit is their member's.

@@ -18,12 +18,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alerts.outbox import alerts_create
+from core.exceptions import NotAllowed
+from matching.models import RecordType
+from matching.services import identifiers_remove
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
 from .auditing import query_write_record
-from .matching import identifiers_remove
-from .matching_queries import query_index
+from .indexing import query_index
 from .models import (
     AlertEvent,
     Attachment,
@@ -42,8 +45,6 @@ from .models import (
     RiskOutcome,
     SourceEvaluation,
 )
-from .models_matching import RecordType
-from .outbox import alerts_create
 from .validators import (
     add_error,
     clean_air_waybill_numbers,
@@ -70,7 +71,7 @@ class QueryClosed(Exception):
         )
 
 
-class NotAParty(Exception):
+class NotAParty(NotAllowed):
     """The user can see the query but may not act in it this way (HTTP 403)."""
 
 

@@ -100,7 +100,7 @@ def clean_air_waybill_numbers(values, errors: dict) -> list[str]:
 def clean_vessel_imo(value, errors: dict, field: str = "vessel_imo") -> str:
     """An IMO ship identification number: seven digits, the last a check digit (optionally
     written "IMO 9074729"). Returns the seven digits, or "" when empty."""
-    from .identifiers import InvalidIdentifier, normalise
+    from core.identifiers import InvalidIdentifier, normalise
 
     text = str(value or "").strip()
     if not text:

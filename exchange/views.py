@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alerts import outbox
+from matching import hits as matching_hits
+from matching import selectors as matching_selectors
+from matching.models import Hit
 from members.permissions import may_view_network_figures, takes_part_in_queries
 
 from . import (
     auditing,
-    matching_hits,
-    matching_selectors,
-    outbox,
     panels,
     pending_uploads,
     permissions,
@@ -30,7 +31,6 @@ from . import (
 from .filtersets import QueryFilterSet
 from .forms import CloseForm, OutcomeForm, QueryForm, ReplyForm
 from .models import Attachment, Query
-from .models_matching import Hit
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "members",
+    "alerts",
+    "matching",
     "exchange",
     "seizures",
     "ops",
@@ -70,13 +72,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every later log line and audit event of the request carries its id.
-    "members.request_context.RequestContextMiddleware",
+    "core.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files keep their caching; everything else is no-store.
-    "ireN.middleware.NoStoreMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -84,7 +86,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL and other control characters: 404 in a path, 400 naming the field in a value.
-    "ireN.middleware.ControlCharactersMiddleware",
+    "core.middleware.ControlCharactersMiddleware",
     "accounts.middleware.SessionLimitMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -113,7 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
-                "exchange.matching_views.matching_nav",
+                "matching.views.matching_nav",
             ],
         },
     },
@@ -271,7 +273,7 @@ EXCHANGE_ATTACHMENT_TYPES = env.list(
     ],
 )
 
-# --- Cross-country matching (exchange/matching.py) ----------------------------------------------
+# --- Cross-country matching (matching/services.py) ----------------------------------------------
 # An identifier held by more than this many records stops alerting and is shown as "common".
 MATCHING_COMMON_THRESHOLD = env.int("MATCHING_COMMON_THRESHOLD", default=25)
 
@@ -298,7 +300,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "ireN.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IREN Portal API",
@@ -317,8 +319,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "QueryStatusEnum": "exchange.models.QueryStatus",
         "QueryOutcomeEnum": "exchange.models.QueryOutcome",
         "RiskOutcomeEnum": "exchange.models.RiskOutcome",
-        "IdentifierKindEnum": "exchange.identifiers.IdentifierKind",
-        "HitStateEnum": "exchange.models_matching.HitState",
+        "IdentifierKindEnum": "core.identifiers.IdentifierKind",
+        "HitStateEnum": "matching.models.HitState",
     }
 )
 
@@ -337,7 +339,7 @@ SESSION_COOKIE_HTTPONLY = True
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Logging and audit trail (members/request_context.py, members/audit.py): every log line
+# Logging and audit trail (core/request_context.py, members/audit.py): every log line
 # carries time, level, logger, request id, user id and member; LOG_FORMAT=json writes JSON lines
 # for production, anything else a plain readable line.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
@@ -383,7 +385,7 @@ PERMISSIONS_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "members.request_context.RequestContextFilter"}},
+    "filters": {"request_context": {"()": "core.request_context.RequestContextFilter"}},
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s "

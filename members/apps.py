@@ -7,7 +7,9 @@ class MembersConfig(AppConfig):
     verbose_name = _("Members")
 
     def ready(self):
-        from . import audit_signals, caching, request_context
+        from core import request_context
+
+        from . import audit_signals, caching
 
         audit_signals.connect()
         request_context.request_signals_connect()

@@ -31,7 +31,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from . import request_context
+from core import request_context
+
 from .models import AuditEvent
 
 logger = logging.getLogger(__name__)

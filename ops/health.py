@@ -1,6 +1,6 @@
 """Readiness checks and the figures shared by /readyz and /metrics.
 
-The domain models (exchange's Alert and Query, seizures' ImportJob) are read through the app
+The domain models (alerts' Alert, exchange's Query, seizures' ImportJob) are read through the app
 registry and their fields are looked up, not assumed: the outbox may gain a ``failed`` state
 (``failed_at`` or a ``status``/``state`` field) and imports a lease field (``lease_expires_at``
 or ``heartbeat_at``); both shapes are understood. Nothing in the domain imports this module.
@@ -59,7 +59,7 @@ def _age_seconds(moment, now) -> float:
 def alert_figures(now=None) -> dict | None:
     """Pending (not sent, not failed) and failed outbox rows, and the oldest pending one's age.
     One SQL statement; None when the exchange app is absent."""
-    Alert = _model("exchange", "Alert")
+    Alert = _model("alerts", "Alert")
     if Alert is None:
         return None
     now = now or timezone.now()

@@ -13,9 +13,9 @@ class SeizuresConfig(AppConfig):
         return seed(members=members)
 
     def ready(self):
-        from exchange.matching_permissions import record_reader_register
-        from exchange.models_matching import RecordType
         from exchange.panels import query_panel_register
+        from matching.models import RecordType
+        from matching.permissions import record_reader_register
 
         from .panels import query_seizure_reports_panel
         from .permissions import restrict_seizures

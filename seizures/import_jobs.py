@@ -37,7 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ireN.bulk import gc_paused
+from core.bulk import gc_paused
 
 from . import permissions
 from .auditing import seizures_import_record
@@ -272,7 +272,7 @@ def import_job_run(*, job_id: int) -> None:
         with job.file.open("rb") as handle:
             content = handle.read()
         notes: list[str] = []
-        with gc_paused():  # (the import is millions of objects: ireN.bulk)
+        with gc_paused():  # (the import is millions of objects: core.bulk)
             rows = read_import_file(content, job.filename, notes)
             check = ImportCheck(user=user)
             done = _restore(check, job_id)

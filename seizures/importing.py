@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ireN.bulk import copy_rows, gc_paused, sequence_take
+from core.bulk import copy_rows, gc_paused, sequence_take
 
 from .auditing import seizures_import_record
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS

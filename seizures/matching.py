@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from exchange.identifiers import IdentifierKind
-from exchange.matching import (
+from core.identifiers import IdentifierKind
+from matching.models import RecordType, RecordVisibility
+from matching.services import (
     identifiers_index_import,
     identifiers_index_many,
 )
-from exchange.models_matching import RecordType, RecordVisibility
 
 from .models import SeizureReport, Sharing
 

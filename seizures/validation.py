@@ -24,9 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from exchange.identifiers import InvalidIdentifier, container_valid, normalise
+from core.bulk import array_literal
+from core.identifiers import InvalidIdentifier, container_valid, normalise
 from exchange.validators import normalise_container_number
-from ireN.bulk import array_literal
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions

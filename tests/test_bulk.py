@@ -1,4 +1,4 @@
-"""``ireN.bulk``: what an array literal carries must come back from PostgreSQL unchanged; rows
+"""``core.bulk``: what an array literal carries must come back from PostgreSQL unchanged; rows
 and instances written in bulk read back as they went; the garbage collector is paused for an
 import and only for it."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ireN.bulk import array_literal, gc_paused
+from core.bulk import array_literal, gc_paused
 
 AWKWARD_TEXT = [
     "plain",
@@ -93,7 +93,7 @@ def _entry_rows(count: int) -> list[tuple]:
 
 
 def _stored_entries() -> list[tuple]:
-    from exchange.models_matching import IdentifierEntry
+    from matching.models import IdentifierEntry
 
     return sorted(IdentifierEntry.objects.values_list(*_ENTRY_COLUMNS), key=lambda row: row[4])
 
@@ -104,8 +104,8 @@ def test_rows_inserted_without_instances_read_back_as_bulk_create_writes_them(
 ):
     """``rows_insert``: every kind of value (text with quotes and Cyrillic, dates, aware
     datetimes, booleans) comes back through the ORM as it went in, in one statement."""
-    from exchange.models_matching import IdentifierEntry
-    from ireN.bulk import rows_insert
+    from core.bulk import rows_insert
+    from matching.models import IdentifierEntry
 
     rows = _entry_rows(400)
     with django_assert_num_queries(1):
@@ -118,8 +118,8 @@ def test_rows_beyond_one_statements_parameters_go_in_a_second_statement_none_los
     django_assert_num_queries,
 ):
     """One row more than ``MAX_PARAMETERS`` allows a statement (5,041 rows of 13 values)."""
-    from exchange.models_matching import IdentifierEntry
-    from ireN.bulk import MAX_PARAMETERS, rows_insert
+    from core.bulk import MAX_PARAMETERS, rows_insert
+    from matching.models import IdentifierEntry
 
     rows = _entry_rows(MAX_PARAMETERS // len(_ENTRY_COLUMNS) + 1)
     with django_assert_num_queries(2):
@@ -128,7 +128,7 @@ def test_rows_beyond_one_statements_parameters_go_in_a_second_statement_none_los
 
 
 def _hits(kz, uz, count: int) -> list:
-    from exchange.models_matching import Hit
+    from matching.models import Hit
 
     return [
         Hit(for_member=kz, kind="container", value=f"CSQU{i:07d}", display=f"CSQU {i:07d}",
@@ -155,8 +155,8 @@ def test_instances_inserted_have_their_pks_and_read_back_as_they_went(
     sees, then the rows through psycopg2's COPY) from ``copy_from`` instances on, by
     ``bulk_create``'s INSERT below; each instance knows its pk either way, and the table holds
     exactly the instances."""
-    from exchange.models_matching import Hit
-    from ireN.bulk import instances_insert
+    from core.bulk import instances_insert
+    from matching.models import Hit
 
     hits = _hits(kz, uz, count)
     with CaptureQueriesContext(connection) as captured:
@@ -170,8 +170,8 @@ def test_instances_inserted_have_their_pks_and_read_back_as_they_went(
 
 @pytest.mark.django_db
 def test_no_instances_cost_no_statement(django_assert_num_queries):
-    from exchange.models_matching import Hit
-    from ireN.bulk import instances_insert
+    from core.bulk import instances_insert
+    from matching.models import Hit
 
     with django_assert_num_queries(0):
         instances_insert(Hit, [])

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from exchange import outbox
+from alerts import outbox
 from exchange.models import Alert, AlertChannel, AlertState
 from tests.factories.exchange import file_query
 from tests.factories.members import member_user

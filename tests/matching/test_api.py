@@ -4,7 +4,7 @@ report through hits or lookup; outside scope is 404; bad input is a field-level 
 import pytest
 from rest_framework.test import APIClient
 
-from exchange.models_matching import Hit, WatchEntry
+from matching.models import Hit, WatchEntry
 
 from .conftest import CONTAINER, kz_report, tj_query
 
@@ -77,7 +77,7 @@ def test_kz_sees_tj_as_holder_without_the_query_reference(api, demo, analyst_kz)
 
 
 def test_lookup_hides_switched_off_national_reports(api, kz, uz, focal_uz, admin_kz):
-    from exchange.matching_lists import member_matching_set
+    from matching.lists import member_matching_set
 
     kz_report(kz)
     client = _as(api, focal_uz)

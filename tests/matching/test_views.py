@@ -2,7 +2,7 @@
 
 import pytest
 
-from exchange.models_matching import Hit, MatchingExclusion, WatchEntry
+from matching.models import Hit, MatchingExclusion, WatchEntry
 
 from .conftest import CONTAINER, kz_report, tj_query
 

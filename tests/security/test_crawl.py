@@ -22,9 +22,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from exchange import services as exchange_services
-from exchange.matching_lists import watch_entry_create
 from exchange.models import Alert
-from exchange.models_matching import Hit
+from matching.lists import watch_entry_create
+from matching.models import Hit
 from members.models import RoleName
 from seizures.models import ImportJob, ImportStatus
 from tests.factories.exchange import file_query

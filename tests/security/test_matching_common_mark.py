@@ -96,7 +96,7 @@ def test_padding_with_hidden_records_never_turns_a_value_common(
 
 def test_a_switched_off_national_report_does_not_count(settings, kz, uz, tj, focal_kz, focal_tj):
     """National reports count only where their member lets them match."""
-    from exchange.matching_lists import member_matching_set
+    from matching.lists import member_matching_set
 
     settings.MATCHING_COMMON_THRESHOLD = 2
     admin_uz = member_user(uz, RoleName.MEMBER_ADMIN, username="admin.uz")

@@ -9,9 +9,9 @@ import pytest
 from guardian.shortcuts import assign_perm
 from rest_framework.test import APIClient
 
-from exchange.matching_queries import query_index
+from exchange.indexing import query_index
 from exchange.models import Alert
-from exchange.models_matching import Hit
+from matching.models import Hit
 from members import permissions
 from members.models import RoleName
 from seizures.matching import seizure_report_index
