@@ -262,9 +262,10 @@ MATCHING_COMMON_THRESHOLD = env.int("MATCHING_COMMON_THRESHOLD", default=25)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
+    # A session authenticates only once its second factor is done (accounts/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     # The people of a suspended member get 401 whatever their credentials (access integrity).
     # Anonymous calls are rate-limited by address before they are refused, so a guesser gets
