@@ -373,12 +373,13 @@ LOGGING = {
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s "
-            "[request=%(request_id)s user=%(user_id)s member=%(member)s] %(message)s",
+            "[request=%(request_id)s user=%(user_id)s member=%(member)s ip=%(client_ip)s] "
+            "%(message)s",
         },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(user_id)s "
-            "%(member)s %(message)s",
+            "%(member)s %(client_ip)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
@@ -498,9 +499,19 @@ AXES_RESET_ON_SUCCESS = True
 # prolong it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-# Behind N reverse proxies, the client address for API throttling is taken from
-# X-Forwarded-For (DRF's NUM_PROXIES); unset, it is the connection's address.
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
+# The client's address, for API throttling, django-axes, /metrics and /readyz, the audit
+# trail's ip and log lines, all through members.request_context.client_ip: the number of our own
+# reverse proxies that append to X-Forwarded-For. 0 (the default): the header is ignored and
+# the connection's REMOTE_ADDR is the client. N: the N right-most hops (X-Forwarded-For entries,
+# then REMOTE_ADDR) are our proxies and the hop left of them is the client; whatever lies further
+# left was written by the client and is ignored. One nginx in front (docs/DEPLOY.md) is 1.
+# API_NUM_PROXIES is the earlier name of this setting, still read when this one is unset.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("API_NUM_PROXIES", default=0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# DRF's own reading of X-Forwarded-For agrees with client_ip (the portal's throttles call it).
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "members.request_context.client_ip"
 
 # The cache holds the API throttling counters and the audit trail's recent reads: Redis when
 # REDIS_URL is set (shared by every process), otherwise memory of the one process.
