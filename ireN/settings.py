@@ -295,6 +295,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its documentation pages (/api/schema/, /api/docs/, /api/redoc/) are for
+    # signed-in people (by token, or a session past its second factor), as the API itself.
+    "SERVE_PERMISSIONS": REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
 }
 # exchange: names for its choice sets that other apps' fields also call kind/status/outcome.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
@@ -428,6 +431,15 @@ SEIZURES_IMPORT_CHECKPOINT_ROWS = env.int("SEIZURES_IMPORT_CHECKPOINT_ROWS", def
 SEIZURES_IMPORT_MAX_RESUMES = env.int("SEIZURES_IMPORT_MAX_RESUMES", default=3)
 # The one size limit of every import path (browser form, import job and API).
 SEIZURES_IMPORT_MAX_BYTES = env.int("SEIZURES_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# An XLSX file is a zip archive: before it is opened, its members' declared unpacked sizes (each,
+# and all together) and their number are checked, so a small "zip bomb" is refused at once.
+SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int(
+    "SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES = env.int(
+    "SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES", default=200 * 1024 * 1024
+)
+SEIZURES_IMPORT_XLSX_MAX_MEMBERS = env.int("SEIZURES_IMPORT_XLSX_MAX_MEMBERS", default=10_000)
 # The import task's hard and soft time limits (the soft one ends the job failed, the hard one
 # a minute later stops a worker that did not heed it). They bound one run, not the lease: a
 # live import keeps its lease by its heartbeat however long it runs.
@@ -478,7 +490,7 @@ HEALTH_REQUIRED_CHECKS = env.list(
 )
 # Probes and scrapers talk plain HTTP on the host itself: no redirect to HTTPS for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
-# /metrics answers only these client networks (others get a 404).
+# /metrics and /readyz answer only these client networks (others get a 404); /healthz is public.
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 # Idempotency-Key: how long a stored answer is replayed.
 IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 3600)
