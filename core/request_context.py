@@ -2,18 +2,21 @@
 
 ``RequestContextMiddleware`` takes a sane ``X-Request-ID`` from the request or makes one,
 keeps it (and the request) in context variables for the rest of the request, and returns it in
-the response header. ``RequestContextFilter`` adds ``request_id``, ``user_id`` and ``member``
-to every log record. Celery tasks enqueued during a request carry its id in a message header
-and set it again in the worker (``celery_signals_connect``), so their log lines carry it too.
+the response header. ``RequestContextFilter`` adds ``request_id``, ``user_id``, ``member`` and
+``client_ip`` (see ``client_ip``) to every log record. Celery tasks enqueued during a request
+carry its id in a message header and set it again in the worker (``celery_signals_connect``),
+so their log lines carry it too.
 """
 
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 import logging
 import re
 import uuid
 
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject, empty
 
 HEADER = "X-Request-ID"
@@ -67,11 +70,31 @@ def resolved_user(request):
 
 
 def client_ip(request) -> str | None:
-    """The client address. Behind a proxy, the proxy is expected to set REMOTE_ADDR (e.g.
-    through its WSGI server); a client-sent X-Forwarded-For is not trusted."""
+    """The client's address: the one address every consumer uses (API throttling,
+    django-axes, /metrics and /readyz, the audit trail's ``ip``, log lines).
+
+    The hops are the ``X-Forwarded-For`` entries followed by the connection's ``REMOTE_ADDR``.
+    Only the right-most ``TRUSTED_PROXY_COUNT`` of them are our own proxies; the hop just left
+    of those is the client, and anything further left was written by the client and is
+    ignored. With 0 (the default) the header is ignored and ``REMOTE_ADDR`` is the client.
+    With fewer forwarded entries than trusted proxies, the left-most entry is taken (as DRF's
+    ``NUM_PROXIES`` does). An entry that is not an IP address gives ``REMOTE_ADDR``."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    meta = getattr(request, "_request", request).META
+    remote = meta.get("REMOTE_ADDR") or None
+    trusted = getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0
+    if trusted <= 0:
+        return remote
+    forwarded = [part.strip() for part in meta.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if not forwarded:
+        return remote
+    candidate = forwarded[-min(trusted, len(forwarded))]
+    try:
+        return ipaddress.ip_address(candidate).compressed
+    except ValueError:
+        return remote
 
 
 class RequestContextMiddleware:
@@ -99,11 +122,14 @@ def _request_finished(**kwargs):
 
 
 class RequestContextFilter(logging.Filter):
-    """Adds ``request_id``, ``user_id`` and ``member`` (code) to every record."""
+    """Adds ``request_id``, ``user_id``, ``member`` (code) and ``client_ip`` to every
+    record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = _request_id.get() or "-"
-        user = resolved_user(_request.get())
+        request = _request.get()
+        record.client_ip = client_ip(request) or "-"
+        user = resolved_user(request)
         record.user_id = user.pk if user is not None else "-"
         member = "-"
         if user is not None and user.member_id:

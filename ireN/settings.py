@@ -279,9 +279,10 @@ MATCHING_COMMON_THRESHOLD = env.int("MATCHING_COMMON_THRESHOLD", default=25)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
+    # A session authenticates only once its second factor is done (accounts/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     # The people of a suspended member get 401 whatever their credentials (access integrity).
     # Anonymous calls are rate-limited by address before they are refused, so a guesser gets
@@ -311,6 +312,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its documentation pages (/api/schema/, /api/docs/, /api/redoc/) are for
+    # signed-in people (by token, or a session past its second factor), as the API itself.
+    "SERVE_PERMISSIONS": REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
 }
 # exchange: names for its choice sets that other apps' fields also call kind/status/outcome.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
@@ -389,12 +393,13 @@ LOGGING = {
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s "
-            "[request=%(request_id)s user=%(user_id)s member=%(member)s] %(message)s",
+            "[request=%(request_id)s user=%(user_id)s member=%(member)s ip=%(client_ip)s] "
+            "%(message)s",
         },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(user_id)s "
-            "%(member)s %(message)s",
+            "%(member)s %(client_ip)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
@@ -451,6 +456,15 @@ SEIZURES_IMPORT_CHECKPOINT_ROWS = env.int("SEIZURES_IMPORT_CHECKPOINT_ROWS", def
 SEIZURES_IMPORT_MAX_RESUMES = env.int("SEIZURES_IMPORT_MAX_RESUMES", default=3)
 # The one size limit of every import path (browser form, import job and API).
 SEIZURES_IMPORT_MAX_BYTES = env.int("SEIZURES_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# An XLSX file is a zip archive: before it is opened, its members' declared unpacked sizes (each,
+# and all together) and their number are checked, so a small "zip bomb" is refused at once.
+SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int(
+    "SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES = env.int(
+    "SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES", default=200 * 1024 * 1024
+)
+SEIZURES_IMPORT_XLSX_MAX_MEMBERS = env.int("SEIZURES_IMPORT_XLSX_MAX_MEMBERS", default=10_000)
 # The import task's hard and soft time limits (the soft one ends the job failed, the hard one
 # a minute later stops a worker that did not heed it). They bound one run, not the lease: a
 # live import keeps its lease by its heartbeat however long it runs.
@@ -501,7 +515,7 @@ HEALTH_REQUIRED_CHECKS = env.list(
 )
 # Probes and scrapers talk plain HTTP on the host itself: no redirect to HTTPS for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
-# /metrics answers only these client networks (others get a 404).
+# /metrics and /readyz answer only these client networks (others get a 404); /healthz is public.
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 # Idempotency-Key: how long a stored answer is replayed.
 IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 3600)
@@ -522,9 +536,19 @@ AXES_RESET_ON_SUCCESS = True
 # prolong it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-# Behind N reverse proxies, the client address for API throttling is taken from
-# X-Forwarded-For (DRF's NUM_PROXIES); unset, it is the connection's address.
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
+# The client's address, for API throttling, django-axes, /metrics and /readyz, the audit
+# trail's ip and log lines, all through members.request_context.client_ip: the number of our own
+# reverse proxies that append to X-Forwarded-For. 0 (the default): the header is ignored and
+# the connection's REMOTE_ADDR is the client. N: the N right-most hops (X-Forwarded-For entries,
+# then REMOTE_ADDR) are our proxies and the hop left of them is the client; whatever lies further
+# left was written by the client and is ignored. One nginx in front (docs/DEPLOY.md) is 1.
+# API_NUM_PROXIES is the earlier name of this setting, still read when this one is unset.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("API_NUM_PROXIES", default=0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# DRF's own reading of X-Forwarded-For agrees with client_ip (the portal's throttles call it).
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "members.request_context.client_ip"
 
 # The cache holds the API throttling counters and the audit trail's recent reads: Redis when
 # REDIS_URL is set (shared by every process), otherwise memory of the one process.

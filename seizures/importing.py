@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 
@@ -80,6 +81,49 @@ def import_size_check(size: int) -> None:
         )
 
 
+def xlsx_archive_check(content: bytes) -> None:
+    """The one check of an XLSX file (a zip archive) before anything opens it, used by every
+    XLSX reader and at upload: the number of members (``SEIZURES_IMPORT_XLSX_MAX_MEMBERS``),
+    each member's declared unpacked size (``SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES``) and their
+    sum (``SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES``). Only the archive's directory is read,
+    so a zip bomb is refused in milliseconds; Python's zipfile never inflates a member past its
+    declared size, so these sizes bound what opening the workbook can unpack. Anything that is
+    not a zip archive passes (the reader says what is wrong with it). Raises a
+    ``ValidationError`` on the ``file`` field."""
+    if content[:2] != b"PK":
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return
+    if len(members) > settings.SEIZURES_IMPORT_XLSX_MAX_MEMBERS:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The workbook has too many parts: at most %(count)s are accepted.")
+                    % {"count": settings.SEIZURES_IMPORT_XLSX_MAX_MEMBERS}
+                ]
+            }
+        )
+    member_limit = settings.SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES
+    total_limit = settings.SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES
+    largest = max((member.file_size for member in members), default=0)
+    total = sum(member.file_size for member in members)
+    if largest > member_limit or total > total_limit:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "The workbook unpacks to more than an import accepts (%(size)s). "
+                        "Split it into smaller files, or save it as CSV."
+                    )
+                    % {"size": _size_text(min(member_limit, total_limit))}
+                ]
+            }
+        )
+
+
 def _size_text(size: int) -> str:
     from django.template.defaultfilters import filesizeformat
 
@@ -110,6 +154,12 @@ def _csv_rows(content: bytes) -> Iterator[list]:
 def _xlsx_rows(content: bytes) -> Iterator[list]:
     from openpyxl import load_workbook
 
+    try:
+        xlsx_archive_check(content)
+    except ValidationError as error:
+        raise ImportRejected(
+            [{"row": 0, "column": "", "message": m} for m in error.message_dict["file"]]
+        ) from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
@@ -424,6 +474,7 @@ def seizures_import(
     written, then all rows go in, in one transaction, or none (``ImportRejected``). Returns the
     number imported; lines for the uploader (ignored columns) are added to ``notes``."""
     import_size_check(len(content))
+    xlsx_archive_check(content)
     with gc_paused():
         rows = read_import_file(content, filename, notes)
         reports = seizures_validate(user=user, rows=rows, progress=progress)

@@ -1,4 +1,5 @@
-"""Liveness, readiness and metrics endpoints."""
+"""Liveness, readiness and metrics endpoints. The test client's address is 127.0.0.1, inside
+METRICS_ALLOWED_NETWORKS, so the readiness tests below are answered; others get 404."""
 
 from datetime import timedelta
 
@@ -204,6 +205,23 @@ def test_metrics_is_404_from_an_address_outside_the_allowed_networks():
 def test_metrics_is_404_when_a_loopback_proxy_forwards_an_outside_client():
     response = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").get("/metrics")
     assert response.status_code == 404
+
+
+def test_readyz_is_404_from_an_address_outside_the_allowed_networks():
+    response = Client(REMOTE_ADDR="203.0.113.7").get("/readyz")
+    assert response.status_code == 404
+    assert b"database" not in response.content and b"checks" not in response.content
+
+
+def test_readyz_is_404_when_a_loopback_proxy_forwards_an_outside_client():
+    response = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").get("/readyz")
+    assert response.status_code == 404
+
+
+def test_healthz_answers_everyone_with_ok_only():
+    response = Client(REMOTE_ADDR="203.0.113.7").get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
 
 
 def test_metrics_answers_a_listed_network(settings):

@@ -9,6 +9,10 @@ ops pages are too (``test_the_crawl_covers_the_newer_apps`` makes sure). It asse
 - no answer that differs between a real id the caller may not see and a missing one;
 - no 5xx.
 
+A second crawl takes a KZ focal point and the network admin signed in with the password alone
+(the second factor not given) as its roles: every API pattern answers them 401 or 403, with or
+without an ``Authorization`` header that is not a valid token.
+
 Patterns that cannot be crawled this way are listed in SKIPPED with the reason.
 """
 
@@ -21,6 +25,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts import sessions
 from exchange import services as exchange_services
 from exchange.models import Alert
 from matching.lists import watch_entry_create
@@ -28,7 +33,7 @@ from matching.models import Hit
 from members.models import RoleName
 from seizures.models import ImportJob, ImportStatus
 from tests.factories.exchange import file_query
-from tests.factories.members import ControlUnitFactory, member_user, network_admin
+from tests.factories.members import PASSWORD, ControlUnitFactory, member_user, network_admin
 from tests.factories.seizures import OperationFactory, SeizureReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -355,6 +360,30 @@ def test_crawl_every_url_as_outsiders(client, world):
                         f"{role} {name} {labels}: {response.status_code} but "
                         f"{reference.status_code} for a missing id"
                     )
+        client.logout()
+    assert not problems, "\n".join(problems[:50])
+
+
+@pytest.mark.parametrize("header", [None, "Bearer x", "Basic Zm9jYWwua3o6eA=="])
+def test_crawl_every_api_url_as_a_half_verified_session(client, world, settings, header):
+    settings.TWO_FACTOR_ROLES = ["network_admin", "member_admin", "focal_point"]
+    network_admin("crawl.netadmin.half")
+    requests, _unnamed = all_requests(world)
+    api_requests = [(name, url) for name, url, _combo in requests if url.startswith("/api/")]
+    assert len(api_requests) > 30, "the crawl found too few API URLs to mean anything"
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    problems = []
+    for username in ("focal.kz", "crawl.netadmin.half"):
+        login = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+        assert login.status_code == 302
+        assert client.session[sessions.TWO_FACTOR] != sessions.DONE
+        for name, url in api_requests:
+            response = client.get(url, **extra)
+            if response.status_code not in (401, 403):
+                problems.append(f"{username} GET {url} ({name}): {response.status_code}")
+            leaked = leaks(response)
+            if leaked:
+                problems.append(f"{username} GET {url}: shows {leaked}")
         client.logout()
     assert not problems, "\n".join(problems[:50])
 
