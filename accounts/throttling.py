@@ -5,7 +5,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
-from members.request_context import client_ip
+from core.request_context import client_ip
 
 
 class _CurrentRates:

@@ -537,7 +537,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 # The client's address, for API throttling, django-axes, /metrics and /readyz, the audit
-# trail's ip and log lines, all through members.request_context.client_ip: the number of our own
+# trail's ip and log lines, all through core.request_context.client_ip: the number of our own
 # reverse proxies that append to X-Forwarded-For. 0 (the default): the header is ignored and
 # the connection's REMOTE_ADDR is the client. N: the N right-most hops (X-Forwarded-For entries,
 # then REMOTE_ADDR) are our proxies and the hop left of them is the client; whatever lies further
@@ -548,7 +548,7 @@ if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 # DRF's own reading of X-Forwarded-For agrees with client_ip (the portal's throttles call it).
 REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
-AXES_CLIENT_IP_CALLABLE = "members.request_context.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 
 # The cache holds the API throttling counters and the audit trail's recent reads: Redis when
 # REDIS_URL is set (shared by every process), otherwise memory of the one process.

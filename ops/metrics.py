@@ -7,7 +7,7 @@ from django.conf import settings
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import CollectorRegistry
 
-from members.request_context import client_ip
+from core.request_context import client_ip
 
 from . import health
 

@@ -1,4 +1,4 @@
-"""The client's address is read one way everywhere (members.request_context.client_ip): the
+"""The client's address is read one way everywhere (core.request_context.client_ip): the
 connection's address unless ``TRUSTED_PROXY_COUNT`` says how many of our own proxies stand in
 front, and then only the right-most hops are believed. A client that writes its own
 ``X-Forwarded-For`` cannot slip out of the per-address limit on the token endpoint, nor put
@@ -11,8 +11,8 @@ import pytest
 from django.test import RequestFactory
 from rest_framework.test import APIClient
 
+from core.request_context import client_ip
 from members.models import AuditEvent
-from members.request_context import client_ip
 from tests.audit.test_logging import _Lines
 from tests.factories.members import PASSWORD
 
@@ -56,7 +56,7 @@ def test_the_default_trusts_no_proxy(settings):
 
     assert portal_settings.TRUSTED_PROXY_COUNT == 0
     assert portal_settings.REST_FRAMEWORK["NUM_PROXIES"] == 0
-    assert portal_settings.AXES_CLIENT_IP_CALLABLE == "members.request_context.client_ip"
+    assert portal_settings.AXES_CLIENT_IP_CALLABLE == "core.request_context.client_ip"
 
 
 # --- The token endpoint's per-address limit ---------------------------------------------------

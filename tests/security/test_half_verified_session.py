@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 
 from accounts import services, sessions
 from accounts.models import ApiToken
-from exchange.models_matching import WatchEntry
+from matching.models import WatchEntry
 from members.models import MemberAdministration, MemberStatus
 from tests.factories.exchange import file_query
 from tests.factories.members import PASSWORD, network_admin
