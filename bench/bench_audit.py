@@ -145,6 +145,7 @@ def main():
 
     from exchange import auditing
     from exchange import services as exchange_services
+    from exchange.drafts import QueryDraft
     from members import permissions
     from members.management.commands.audit_verify import audit_chain_verify
     from members.models import AuditEvent, MemberAdministration, RoleName
@@ -188,15 +189,16 @@ def main():
     focal_kz, focal_uz = users.get(username="focal.kz"), users.get(username="focal.uz")
     query = exchange_services.query_file(
         author=focal_kz,
-        recipients=["UZ"],
-        kind="request",
-        priority="routine",
-        handling_code="H2",
-        source_evaluation="B",
-        information_evaluation="2",
-        subject="Bench",
-        body="Bench query.",
-        container_numbers=[],
+        draft=QueryDraft(
+            recipients=["UZ"],
+            kind="request",
+            priority="routine",
+            handling_code="H2",
+            source_evaluation="B",
+            information_evaluation="2",
+            subject="Bench",
+            body="Bench query.",
+        ),
     )
     client.force_login(focal_uz)
     url = f"/queries/{query.pk}/"

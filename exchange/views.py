@@ -28,6 +28,7 @@ from . import (
     selectors,
     services,
 )
+from .drafts import QueryDraft
 from .filtersets import QueryFilterSet
 from .forms import CloseForm, OutcomeForm, QueryForm, ReplyForm
 from .models import Attachment, Query
@@ -101,7 +102,7 @@ def query_new(request):
             hit = _own_hit(request, form.cleaned_data.get("hit"))
             try:
                 with transaction.atomic():
-                    query = services.query_file(author=user, **arguments)
+                    query = services.query_file(author=user, draft=QueryDraft.from_data(arguments))
                     if hit is not None:
                         matching_hits.hit_ask(hit=hit, user=user, query=query)
             except ValidationError as error:

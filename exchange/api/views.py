@@ -19,6 +19,7 @@ from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
 from .. import auditing, panels, selectors, services
+from ..drafts import QueryDraft
 from ..filtersets import QueryFilterSet
 from ..models import Alert, Attachment, Query
 from .filters import NotificationFilter
@@ -139,7 +140,7 @@ class QueryViewSet(
                 message = _("No hit %(id)s of yours.") % {"id": hit_id}
                 raise exceptions.ValidationError({"hit": [message]})
         with transaction.atomic():
-            query = services.query_file(author=request.user, **arguments)
+            query = services.query_file(author=request.user, draft=QueryDraft.from_data(arguments))
             if hit is not None:
                 matching_hits.hit_ask(hit=hit, user=request.user, query=query)
         return self._detail(query, status.HTTP_201_CREATED)
