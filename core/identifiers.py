@@ -85,6 +85,25 @@ def container_valid(compact: str) -> bool:
     return _container_valid(compact) or iso6346.is_valid(compact)
 
 
+def container_compact(text: str) -> str:
+    """``csqu 305438-3`` → ``CSQU3054383``: letters and digits only, upper case (not checked)."""
+    return _NOT_ALNUM.sub("", text or "").upper()
+
+
+def container_expected_check_digit(text: str) -> str | None:
+    """When ``text`` is a container number whose only fault is its check digit, the digit
+    ISO 6346 expects there; otherwise None."""
+    compact = container_compact(text)
+    if len(compact) != 11 or not _CONTAINER_FORM.fullmatch(compact) or container_valid(compact):
+        return None
+    return iso6346.calc_check_digit(compact[:10])
+
+
+def air_waybill_digits(text: str) -> str:
+    """The digits of an air waybill number as written (``176-1234 5675`` → ``17612345675``)."""
+    return re.sub(r"[\s./-]", "", text or "")
+
+
 def _container(text: str) -> str:
     compact = _NOT_ALNUM.sub("", text).upper()
     if _container_valid(compact):
@@ -103,7 +122,7 @@ def _bill_of_lading(text: str) -> str:
 
 
 def _air_waybill(text: str) -> str:
-    digits = re.sub(r"[\s./-]", "", text)
+    digits = air_waybill_digits(text)
     if not re.fullmatch(r"\d{11}", digits):
         raise InvalidIdentifier("An air waybill number has eleven digits.")
     if int(digits[3:10]) % 7 != int(digits[10]):

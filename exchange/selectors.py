@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from core.identifiers import container_compact
 from members.models import MemberAdministration
 from members.permissions import may_view_network_figures
 
@@ -35,7 +36,6 @@ from .models import (
     RecipientState,
     Reply,
 )
-from .validators import normalise_container_number
 
 PENDING_STATES = [RecipientState.NEW, RecipientState.ACKNOWLEDGED]
 
@@ -120,7 +120,7 @@ def filter_counterpart(queryset, code: str):
 
 
 def filter_container_number(queryset, number: str):
-    number = normalise_container_number(number)
+    number = container_compact(number)
     if not number:
         return queryset
     return queryset.filter(pk__in=_container_query_ids(number))
@@ -140,7 +140,7 @@ def filter_search(queryset, text: str):
         return queryset
     if REFERENCE_PATTERN.match(text):
         return queryset.filter(reference__istartswith=text)
-    number = normalise_container_number(text)
+    number = container_compact(text)
     if CONTAINER_PATTERN.match(number):
         return queryset.filter(pk__in=_container_query_ids(number))
     return queryset.filter(

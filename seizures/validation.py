@@ -26,7 +26,7 @@ from django_countries import countries
 
 from core.bulk import array_literal
 from core.identifiers import InvalidIdentifier, container_valid, normalise
-from exchange.validators import normalise_container_number
+from core.identifiers import container_compact as normalise_container_number
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
