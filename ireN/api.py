@@ -1,9 +1,8 @@
 """Shared API pieces: the exception handler that turns domain validation errors into 400s and
-an unreachable database into a JSON 503 with Retry-After; the schema view that a browser can
-read."""
+an unreachable database (or Redis, or broker) into a JSON 503 with Retry-After; the schema
+view that a browser can read."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from drf_spectacular.renderers import OpenApiYamlRenderer
 from drf_spectacular.views import SpectacularAPIView
@@ -13,11 +12,12 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def exception_handler(exc, context):
     """Render a domain ``ValidationError`` raised by a service as a field-level 400, and a
-    database that cannot be reached as a 503 (JSON, ``Retry-After``) rather than a bare 500."""
-    if isinstance(exc, OperationalError | InterfaceError):
-        from ops.outage import database_outage_response
+    database (Redis, broker) that cannot be reached as a 503 (JSON, ``Retry-After``) rather
+    than a bare 500."""
+    from ops.outage import database_outage_response, is_outage
 
-        return database_outage_response(context["request"])
+    if is_outage(exc):
+        return database_outage_response(context["request"], exc)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {

@@ -423,9 +423,10 @@ VOCABULARY_CACHE_SECONDS = env.int("VOCABULARY_CACHE_SECONDS", default=3600)
 # The seizure dashboard's charts, shared by the users who read the same reports; any write of
 # the totals invalidates them at once.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
-# Sessions are read from the cache and written through to the database when Redis is there.
+# Sessions are read from the cache and written through to the database when Redis is there;
+# while Redis cannot be reached they are read from the database (accounts/session_store.py).
 if REDIS_URL:
-    SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+    SESSION_ENGINE = env.str("SESSION_ENGINE", default="accounts.session_store")
 
 # Seizures: imports of more rows than this run in a Celery task with a progress bar.
 SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default=2000)
@@ -487,7 +488,7 @@ HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", defau
 # The checks whose failure turns /readyz into a 503; the others are reported only.
 HEALTH_REQUIRED_CHECKS = env.list(
     "HEALTH_REQUIRED_CHECKS",
-    default=["database", "migrations", "broker", "worker", "beat", "outbox", "imports"],
+    default=["database", "migrations", "broker", "cache", "worker", "beat", "outbox", "imports"],
 )
 # Probes and scrapers talk plain HTTP on the host itself: no redirect to HTTPS for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
@@ -518,12 +519,21 @@ REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
 
 # The cache holds the API throttling counters and the audit trail's recent reads: Redis when
 # REDIS_URL is set (shared by every process), otherwise memory of the one process.
+# Degraded, never broken (ops/cache.py): while Redis cannot be reached the cache answers as a
+# miss (sessions from the database, rate limits open); a failure costs at most one timeout of
+# CACHE_REDIS_TIMEOUT_SECONDS, then Redis is left alone for CACHE_REDIS_RETRY_SECONDS.
+CACHE_REDIS_TIMEOUT_SECONDS = env.float("CACHE_REDIS_TIMEOUT_SECONDS", default=0.5)
+CACHE_REDIS_RETRY_SECONDS = env.float("CACHE_REDIS_RETRY_SECONDS", default=5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "iren-cache",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:

@@ -44,6 +44,7 @@ from members.models import RoleName
 from tests.conftest import _free_port
 from tests.factories.exchange import VALID_CONTAINER
 from tests.factories.members import MemberFactory, member_user
+from tests.redis_server import RedisServer, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKLOG = 1000
@@ -55,56 +56,7 @@ pytestmark = [
 ]
 
 
-def _wait(condition, timeout, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return condition()
-
-
-class RedisServer:
-    """A redis-server of our own on a free port, which the test may stop and start again."""
-
-    def __init__(self, workdir: Path):
-        self.port = _free_port()
-        self.workdir = workdir
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        assert _wait(self._answers, 10), "redis-server did not start"
-
-    def _answers(self):
-        import redis
-
-        try:
-            return redis.Redis.from_url(self.url, socket_timeout=0.5).ping()
-        except redis.RedisError:
-            return False
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+_wait = wait_until
 
 
 @pytest.fixture
