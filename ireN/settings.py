@@ -221,7 +221,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "exchange-resend-pending-alerts": {
         "task": "exchange.tasks.resend_pending_alerts",
-        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=10),
+        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=3),
     },
     "exchange-watch-deadlines": {
         "task": "exchange.tasks.watch_deadlines",
@@ -240,10 +240,11 @@ EXCHANGE_REMINDER_MINUTES = env.int("EXCHANGE_REMINDER_MINUTES", default=30)
 EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
 # A pending alert older than this is re-sent by the periodic task; a claim older than the lease
 # is taken to belong to a worker that died (a live worker's heartbeat renews its claim every
-# quarter of the lease), so a dead worker's alerts go out within lease + EXCHANGE_RESEND_EVERY_
-# SECONDS (40 s by default).
+# quarter of the lease) and its row is due at once, so a dead worker's alerts go out within
+# lease + EXCHANGE_RESEND_EVERY_SECONDS (8 + 3 = 11 s by default; measured in
+# tests/faults/test_fault_worker_processes.py, docs/PERFORMANCE.md "Recovery").
 EXCHANGE_RESEND_AFTER_SECONDS = env.int("EXCHANGE_RESEND_AFTER_SECONDS", default=30)
-EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=30)
+EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=8)
 # --- Faults (faults): the re-send hands due alerts to the workers in batches (one task each),
 # at most MAX_PER_RUN per run; emails carry Message-ID <alert-{id}@{domain}>.
 EXCHANGE_RESEND_BATCH_SIZE = env.int("EXCHANGE_RESEND_BATCH_SIZE", default=200)
@@ -434,10 +435,11 @@ SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default
 # whose stamp is older than the LEASE lost its worker, and the periodic resume (every
 # SEIZURES_RESUME_IMPORTS_EVERY_SECONDS) hands it to another, which starts after the job's last
 # checkpoint (one every CHECKPOINT_ROWS checked rows). So a crashed import is taken up again
-# within LEASE + RESUME_EVERY (90 s by default). A job resumed MAX_RESUMES times (it keeps
-# killing its worker, or keeps hitting the hard time limit) ends failed.
-SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=60)
-SEIZURES_IMPORT_HEARTBEAT_SECONDS = env.int("SEIZURES_IMPORT_HEARTBEAT_SECONDS", default=15)
+# within LEASE + RESUME_EVERY (20 + 5 = 25 s by default; a worker that starts also looks at
+# once). A job resumed MAX_RESUMES times (it keeps killing its worker, or
+# keeps hitting the hard time limit) ends failed.
+SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=20)
+SEIZURES_IMPORT_HEARTBEAT_SECONDS = env.int("SEIZURES_IMPORT_HEARTBEAT_SECONDS", default=5)
 SEIZURES_IMPORT_CHECKPOINT_ROWS = env.int("SEIZURES_IMPORT_CHECKPOINT_ROWS", default=5000)
 SEIZURES_IMPORT_MAX_RESUMES = env.int("SEIZURES_IMPORT_MAX_RESUMES", default=3)
 # The one size limit of every import path (browser form, import job and API).
@@ -463,7 +465,7 @@ if not 0 < 2 * SEIZURES_IMPORT_HEARTBEAT_SECONDS < SEIZURES_IMPORT_LEASE_SECONDS
 SEIZURES_EXPORT_XLSX_MAX_ROWS = env.int("SEIZURES_EXPORT_XLSX_MAX_ROWS", default=100_000)
 CELERY_BEAT_SCHEDULE["seizures-resume-imports"] = {
     "task": "seizures.import_jobs_resume",
-    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=30),
+    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=5),
 }
 
 # --- Operations (ops app): health, metrics, idempotency, database outage answers -------------
