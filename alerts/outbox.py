@@ -9,7 +9,7 @@ re-sent by a periodic task until they are sent or given up.
   taken over), sends them over one connection per channel and records each outcome as soon as
   it is known. While a batch is sent, a heartbeat thread renews its claim every quarter of
   the lease, so a live worker keeps its rows however slow the mail server, and a dead one's
-  go out again within a lease and a re-send period.
+  go out again within a lease and a re-send period (a claim makes a row due at once).
   A second run finds them claimed or sent and does nothing.
 - A failure backs off exponentially (``EXCHANGE_ALERT_BACKOFF_SECONDS`` × 2^(attempts − 1)); a
   permanent failure, or ``EXCHANGE_ALERT_MAX_ATTEMPTS`` attempts, ends the row ``failed`` with
@@ -18,7 +18,7 @@ re-sent by a periodic task until they are sent or given up.
   index, so dead or backing-off rows never starve new ones) and hands them to the workers in
   batches of ``EXCHANGE_RESEND_BATCH_SIZE``, one task each, so that a backlog (the broker was
   down) drains at the speed of all the workers, not a fixed number a minute. A dispatched row
-  is not due again for one lease, so the next run does not queue it twice.
+  is not due again for a while, so the next run does not queue it twice.
 
 Delivery is at-least-once for email: if the SMTP server accepted a message and recording it
 as sent then failed (the worker died, the database went away), the row is sent again after
@@ -185,7 +185,8 @@ def alert_deliver(*, alert_id: int, transport=None) -> bool:
     stamp it sent, or record the failure (backing off, or ``failed``). Returns whether this
     call delivered it; never raises a ``TransportError``."""
     now = timezone.now()
-    if Alert.objects.filter(_claimable(now), pk=alert_id).update(claimed_at=now) != 1:
+    claimed = Alert.objects.filter(_claimable(now), pk=alert_id)
+    if claimed.update(claimed_at=now, next_attempt_at=now) != 1:
         return False
     alert = Alert.objects.select_related(
         "query__sender_member", "query__sender_unit", "recipient"
@@ -227,7 +228,11 @@ def _claim(alert_ids: list[int]) -> tuple[datetime, list[int]]:
             .values_list("pk", flat=True)
         )
         if won:
-            Alert.objects.filter(_claimable(now), pk__in=won).update(claimed_at=now)
+            # A claim makes the row due from now: if this worker dies, the re-send takes the
+            # row as soon as the claim runs out (see ``alerts_resend_pending``).
+            Alert.objects.filter(_claimable(now), pk__in=won).update(
+                claimed_at=now, next_attempt_at=now
+            )
     return now, won
 
 
@@ -336,13 +341,15 @@ def alerts_resend_pending(
 ) -> dict:
     """Deliver the pending alerts that are due (broker was down, worker crashed, a transient
     failure backed off), oldest due first, at most ``limit`` (``EXCHANGE_RESEND_MAX_PER_RUN``)
-    in one run. Freshly written rows are left to the task already queued for them, rows
-    claimed by a live worker to that worker; failed rows are never picked.
+    in one run. Freshly written rows are left to the task already queued for them (for
+    ``EXCHANGE_RESEND_AFTER_SECONDS``), rows claimed by a live worker to that worker; a row
+    whose claim ran out (its worker died) is due at once; failed rows are never picked.
 
     With a broker, the rows go out in batches of ``EXCHANGE_RESEND_BATCH_SIZE``, one delivery
-    task each, for all the workers to share; each batch is pushed one lease into the future
-    (``next_attempt_at``), so the next run does not queue it again while it waits in the
-    queue. Without one (in-process Celery) the batches are delivered here."""
+    task each, for all the workers to share; each batch is pushed into the future
+    (``next_attempt_at``, by the longer of the lease and ``EXCHANGE_RESEND_AFTER_SECONDS``), so
+    the next run does not queue it again while it waits in the queue. Without one (in-process
+    Celery) the batches are delivered here."""
     from celery import current_app as app  # the project's app (ireN.celery), current once loaded
 
     if older_than_seconds is None:
@@ -351,8 +358,10 @@ def alerts_resend_pending(
         limit = settings.EXCHANGE_RESEND_MAX_PER_RUN
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=older_than_seconds)
+    # A row whose claim ran out belonged to a dead worker: due at once, however young.
     due = list(
-        Alert.objects.filter(_claimable(now), next_attempt_at__lte=now, created_at__lte=cutoff)
+        Alert.objects.filter(_claimable(now), next_attempt_at__lte=now)
+        .filter(Q(created_at__lte=cutoff) | Q(claimed_at__isnull=False))
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
@@ -367,7 +376,9 @@ def alerts_resend_pending(
         return result
     from .tasks import deliver_alerts
 
-    dispatched_until = now + timedelta(seconds=settings.EXCHANGE_CLAIM_LEASE_SECONDS)
+    dispatched_until = now + timedelta(
+        seconds=max(settings.EXCHANGE_CLAIM_LEASE_SECONDS, settings.EXCHANGE_RESEND_AFTER_SECONDS)
+    )
     queued = 0
     for batch in batches:
         Alert.objects.filter(pk__in=batch, state=AlertState.PENDING).update(

@@ -1,7 +1,7 @@
 """Shared API pieces: the exception handler that turns domain validation errors into 400s (and
 the domain exceptions of ``core.exceptions`` into 404/403/400), with answers that an app
 registers for other exceptions (``ops`` registers the JSON 503 with Retry-After for an
-unreachable database); the schema view that a browser can read."""
+unreachable database, Redis or broker); the schema view that a browser can read."""
 
 from collections.abc import Callable
 
@@ -26,11 +26,11 @@ def exception_responder_register(types: tuple[type[BaseException], ...], respond
 
 def exception_handler(exc, context):
     """Render a domain ``ValidationError`` raised by a service as a field-level 400, and an
-    exception a registered responder knows (a database that cannot be reached: a 503, JSON,
-    ``Retry-After``) with its answer rather than a bare 500."""
+    exception a registered responder knows (a database, Redis or broker that cannot be
+    reached: a 503, JSON, ``Retry-After``) with its answer rather than a bare 500."""
     for types, responder in _responders:
         if isinstance(exc, types):
-            return responder(context["request"])
+            return responder(context["request"], exc)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = {

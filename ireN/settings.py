@@ -223,7 +223,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "exchange-resend-pending-alerts": {
         "task": "exchange.tasks.resend_pending_alerts",
-        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=10),
+        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=3),
     },
     "exchange-watch-deadlines": {
         "task": "exchange.tasks.watch_deadlines",
@@ -242,10 +242,11 @@ EXCHANGE_REMINDER_MINUTES = env.int("EXCHANGE_REMINDER_MINUTES", default=30)
 EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
 # A pending alert older than this is re-sent by the periodic task; a claim older than the lease
 # is taken to belong to a worker that died (a live worker's heartbeat renews its claim every
-# quarter of the lease), so a dead worker's alerts go out within lease + EXCHANGE_RESEND_EVERY_
-# SECONDS (40 s by default).
+# quarter of the lease) and its row is due at once, so a dead worker's alerts go out within
+# lease + EXCHANGE_RESEND_EVERY_SECONDS (8 + 3 = 11 s by default; measured in
+# tests/faults/test_fault_worker_processes.py, docs/PERFORMANCE.md "Recovery").
 EXCHANGE_RESEND_AFTER_SECONDS = env.int("EXCHANGE_RESEND_AFTER_SECONDS", default=30)
-EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=30)
+EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=8)
 # --- Faults (faults): the re-send hands due alerts to the workers in batches (one task each),
 # at most MAX_PER_RUN per run; emails carry Message-ID <alert-{id}@{domain}>.
 EXCHANGE_RESEND_BATCH_SIZE = env.int("EXCHANGE_RESEND_BATCH_SIZE", default=200)
@@ -438,9 +439,10 @@ VOCABULARY_CACHE_SECONDS = env.int("VOCABULARY_CACHE_SECONDS", default=3600)
 # The seizure dashboard's charts, shared by the users who read the same reports; any write of
 # the totals invalidates them at once.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
-# Sessions are read from the cache and written through to the database when Redis is there.
+# Sessions are read from the cache and written through to the database when Redis is there;
+# while Redis cannot be reached they are read from the database (accounts/session_store.py).
 if REDIS_URL:
-    SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+    SESSION_ENGINE = env.str("SESSION_ENGINE", default="accounts.session_store")
 
 # Seizures: imports of more rows than this run in a Celery task with a progress bar.
 SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default=2000)
@@ -448,10 +450,11 @@ SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default
 # whose stamp is older than the LEASE lost its worker, and the periodic resume (every
 # SEIZURES_RESUME_IMPORTS_EVERY_SECONDS) hands it to another, which starts after the job's last
 # checkpoint (one every CHECKPOINT_ROWS checked rows). So a crashed import is taken up again
-# within LEASE + RESUME_EVERY (90 s by default). A job resumed MAX_RESUMES times (it keeps
-# killing its worker, or keeps hitting the hard time limit) ends failed.
-SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=60)
-SEIZURES_IMPORT_HEARTBEAT_SECONDS = env.int("SEIZURES_IMPORT_HEARTBEAT_SECONDS", default=15)
+# within LEASE + RESUME_EVERY (20 + 5 = 25 s by default; a worker that starts also looks at
+# once). A job resumed MAX_RESUMES times (it keeps killing its worker, or
+# keeps hitting the hard time limit) ends failed.
+SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=20)
+SEIZURES_IMPORT_HEARTBEAT_SECONDS = env.int("SEIZURES_IMPORT_HEARTBEAT_SECONDS", default=5)
 SEIZURES_IMPORT_CHECKPOINT_ROWS = env.int("SEIZURES_IMPORT_CHECKPOINT_ROWS", default=5000)
 SEIZURES_IMPORT_MAX_RESUMES = env.int("SEIZURES_IMPORT_MAX_RESUMES", default=3)
 # The one size limit of every import path (browser form, import job and API).
@@ -486,7 +489,7 @@ if not 0 < 2 * SEIZURES_IMPORT_HEARTBEAT_SECONDS < SEIZURES_IMPORT_LEASE_SECONDS
 SEIZURES_EXPORT_XLSX_MAX_ROWS = env.int("SEIZURES_EXPORT_XLSX_MAX_ROWS", default=100_000)
 CELERY_BEAT_SCHEDULE["seizures-resume-imports"] = {
     "task": "seizures.import_jobs_resume",
-    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=30),
+    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=5),
 }
 
 # --- Operations (ops app): health, metrics, idempotency, database outage answers -------------
@@ -511,7 +514,7 @@ HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", defau
 # The checks whose failure turns /readyz into a 503; the others are reported only.
 HEALTH_REQUIRED_CHECKS = env.list(
     "HEALTH_REQUIRED_CHECKS",
-    default=["database", "migrations", "broker", "worker", "beat", "outbox", "imports"],
+    default=["database", "migrations", "broker", "cache", "worker", "beat", "outbox", "imports"],
 )
 # Probes and scrapers talk plain HTTP on the host itself: no redirect to HTTPS for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
@@ -552,12 +555,21 @@ AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 
 # The cache holds the API throttling counters and the audit trail's recent reads: Redis when
 # REDIS_URL is set (shared by every process), otherwise memory of the one process.
+# Degraded, never broken (ops/cache.py): while Redis cannot be reached the cache answers as a
+# miss (sessions from the database, rate limits open); a failure costs at most one timeout of
+# CACHE_REDIS_TIMEOUT_SECONDS, then Redis is left alone for CACHE_REDIS_RETRY_SECONDS.
+CACHE_REDIS_TIMEOUT_SECONDS = env.float("CACHE_REDIS_TIMEOUT_SECONDS", default=0.5)
+CACHE_REDIS_RETRY_SECONDS = env.float("CACHE_REDIS_RETRY_SECONDS", default=5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "iren-cache",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:

@@ -14,6 +14,6 @@ class OpsConfig(AppConfig):
         from core.api import exception_responder_register
 
         from . import signals  # noqa: F401  (connects the receivers)
-        from .outage import DATABASE_ERRORS, database_outage_response
+        from .outage import DATABASE_ERRORS, SERVICE_ERRORS, database_outage_response
 
-        exception_responder_register(DATABASE_ERRORS, database_outage_response)
+        exception_responder_register(DATABASE_ERRORS + SERVICE_ERRORS, database_outage_response)

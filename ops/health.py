@@ -132,6 +132,12 @@ def login_failures() -> int:
     return Counter.get(LOGIN_FAILURES)
 
 
+def cache_errors() -> int:
+    from .cache import COUNTER
+
+    return Counter.get(COUNTER)
+
+
 # --- Checks -----------------------------------------------------------------------------------
 
 
@@ -164,6 +170,18 @@ def check_broker() -> dict:
         client.ping()
     finally:
         client.close()
+    return {"status": OK}
+
+
+def check_cache() -> dict:
+    """The shared cache (sessions, rate limits, caches) answers. While it does not, the portal
+    runs without it (ops/cache.py): this check says so."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    if not hasattr(backend, "ping"):
+        return {"status": SKIPPED, "reason": f"{type(backend).__name__}: memory of each process"}
+    backend.ping()
     return {"status": OK}
 
 
@@ -231,6 +249,9 @@ def readiness() -> tuple[bool, dict]:
     down = {"status": FAIL, "error": "database unavailable"}
     checks["migrations"] = _guarded(check_migrations) if database_up else down
     checks["broker"] = _guarded(check_broker)
+    checks["cache"] = _guarded(check_cache)
+    if getattr(settings, "REDIS_URL", ""):
+        checks["broker"]["service"] = checks["cache"]["service"] = "redis"
     try:
         ages = heartbeat_ages(now) if database_up and not _in_process_celery() else {}
     except DatabaseError:

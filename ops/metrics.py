@@ -48,6 +48,12 @@ class PortalCollector:
         yield CounterMetricFamily(
             "iren_login_failures", "Failed login attempts.", value=health.login_failures()
         )
+        yield CounterMetricFamily(
+            "iren_cache_errors",
+            "Cache operations answered without Redis (unreachable): sessions read from the "
+            "database, caches and rate limits skipped.",
+            value=health.cache_errors(),
+        )
         ages = GaugeMetricFamily(
             "iren_heartbeat_age_seconds",
             "Seconds since the Celery worker / beat last showed it was alive.",

@@ -24,8 +24,10 @@ def readyz(request):
     if not client_allowed(request):
         raise Http404
     ready, checks = readiness()
+    failing = [name for name, result in checks.items() if result["status"] == "fail"]
     return JsonResponse(
-        {"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503
+        {"status": "ok" if ready else "fail", "failing": failing, "checks": checks},
+        status=200 if ready else 503,
     )
 
 

@@ -40,6 +40,7 @@ def test_healthz_answers_ok_without_touching_the_database(client, django_assert_
 def test_readyz_in_process_is_ready_with_skipped_broker_and_heartbeats(client, settings):
     # As on a laptop: no REDIS_URL, Celery in-process (the default run of the suite).
     settings.REDIS_URL = ""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CELERY_TASK_ALWAYS_EAGER = True
     response = client.get("/readyz")
     assert response.status_code == 200
@@ -50,6 +51,7 @@ def test_readyz_in_process_is_ready_with_skipped_broker_and_heartbeats(client, s
         "database",
         "migrations",
         "broker",
+        "cache",
         "worker",
         "beat",
         "outbox",
@@ -58,6 +60,8 @@ def test_readyz_in_process_is_ready_with_skipped_broker_and_heartbeats(client, s
     assert checks["database"]["status"] == "ok"
     assert checks["migrations"]["status"] == "ok"
     assert checks["broker"]["status"] == "skipped"
+    assert checks["cache"]["status"] == "skipped"
+    assert body["failing"] == []
     assert checks["worker"]["status"] == "skipped"
     assert checks["beat"]["status"] == "skipped"
     assert checks["outbox"] == {
