@@ -12,7 +12,7 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from .exceptions import NotAllowed
+from .exceptions import Conflict, NotAllowed
 
 #: Answers for exceptions an app knows better, in registration order: (types, responder), the
 #: responder called with the request. ``ops`` registers the database outage's 503.
@@ -44,12 +44,20 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, NotAllowed):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, Conflict):
+        exc = ConflictError(str(exc) or None)
     return drf_exception_handler(exc, context)
+
+
+class ConflictError(exceptions.APIException):
+    status_code = 409
+    default_detail = "The object's state does not allow this."
+    default_code = "conflict"
 
 
 class _SchemaForBrowserRenderer(OpenApiYamlRenderer):
     """The YAML schema for a browser (which asks for text/html): sent as text/plain so that it
-    is shown, not downloaded (issue 11). Listed last, so API clients get the usual types."""
+    is shown, not downloaded. Listed last, so API clients get the usual types."""
 
     media_type = "text/html"
     format = "text"

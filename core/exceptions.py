@@ -3,8 +3,10 @@
 Each is also the Django exception of the same meaning, so every caller answers it the same way
 without catching it: ``NotFound`` is an ``Http404`` (404), ``NotAllowed`` a
 ``PermissionDenied`` (403), and ``Invalid`` a ``ValidationError`` carrying field errors and a
-``BadRequest`` (400). The API's exception handler (``core.api.exception_handler``) turns an
-``Invalid`` into a field-keyed 400; a page that does not catch it gets Django's 400 answer.
+``BadRequest`` (400); ``Conflict`` (409) has no Django counterpart. The API's exception
+handler (``core.api.exception_handler``) answers each with its status (an ``Invalid`` as a
+field-keyed 400); for pages, ``core.middleware.RefusalMiddleware`` turns a refusal no view
+caught into a message on the page the user came from.
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ class NotFound(DomainError, Http404):
 
 class NotAllowed(DomainError, PermissionDenied):
     """The user may see the object but not act on it this way."""
+
+
+class Conflict(DomainError):
+    """The object's state does not allow the action (a query that is closed)."""
+
+    status_code = 409
 
 
 class Invalid(DomainError, ValidationError, BadRequest):

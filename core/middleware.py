@@ -6,6 +6,8 @@
 - ``ControlCharactersMiddleware``: NUL bytes and other control characters never reach a view.
   In the path they answer 404 (no such page); in a GET or POST value, or in a JSON body, a 400
   that names the field. Tab, line feed and carriage return are allowed in values (free text).
+- ``RefusalMiddleware``: the browser's side of ``core.exceptions`` (the API's is
+  ``core.api.exception_handler``).
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from __future__ import annotations
 import json
 import re
 
+from django.contrib import messages
 from django.http import Http404, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+
+from .exceptions import Conflict, DomainError, Invalid, NotAllowed, NotFound
 
 # C0 and C1 controls and DEL; tab, LF and CR are allowed in values.
 _CONTROL_IN_VALUE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -96,3 +102,40 @@ class ControlCharactersMiddleware:
             {"field": _CONTROL_IN_VALUE.sub("?", field), "message": message},
             status=400,
         )
+
+
+class RefusalMiddleware:
+    """A refusal a service raised on a page and no view caught (``core.exceptions``: not
+    allowed, a conflict such as a closed query, invalid input outside a form) becomes an error
+    message on the page the view named as the way back (``request.refusal_back_to``) or, else,
+    the same-site page the request came from; with neither, a page saying why, with the
+    refusal's status (403, 409, 400). ``NotFound`` stays Django's 404, and the API answers
+    through its exception handler."""
+
+    STATUS = ((NotAllowed, 403), (Conflict, 409), (Invalid, 400))
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if (
+            not isinstance(exception, DomainError)
+            or isinstance(exception, NotFound)
+            or request.path_info.startswith("/api/")
+        ):
+            return None
+        if isinstance(exception, Invalid):
+            message = " ".join(m for ms in exception.field_errors.values() for m in ms)
+        else:
+            message = str(exception)
+        back = getattr(request, "refusal_back_to", None) or request.headers.get("Referer")
+        if back and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            messages.error(request, message)
+            return redirect(back)
+        status = next(code for kind, code in self.STATUS if isinstance(exception, kind))
+        return render(request, "refused.html", {"message": message}, status=status)

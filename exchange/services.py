@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.outbox import alerts_create
-from core.exceptions import NotAllowed
+from core.exceptions import Conflict, NotAllowed
 from matching.models import RecordType
 from matching.services import identifiers_remove
 
@@ -59,7 +59,7 @@ from .validators import (
 )
 
 
-class QueryClosed(Exception):
+class QueryClosed(Conflict):
     """An action that needs an open query was attempted on a closed one (HTTP 409)."""
 
     def __init__(self, query: Query):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -45,10 +46,13 @@ def _page_size(request) -> int:
 
 
 def _get_query(request, pk) -> Query:
+    """The query the user may see; a refusal of an action on it then returns to its page."""
     try:
-        return selectors.query_get(user=request.user, pk=pk)
+        query = selectors.query_get(user=request.user, pk=pk)
     except Query.DoesNotExist:
         raise Http404 from None
+    request.refusal_back_to = reverse("exchange:detail", args=[query.pk])
+    return query
 
 
 @login_required
@@ -218,19 +222,11 @@ def query_export(request, pk):
     return response
 
 
-def _refused(request, pk, error):
-    messages.error(request, str(error))
-    return redirect("exchange:detail", pk=pk)
-
-
 @login_required
 @require_POST
 def query_acknowledge(request, pk):
     query = _get_query(request, pk)
-    try:
-        services.query_acknowledge(query=query, user=request.user)
-    except (services.QueryClosed, services.NotAParty) as error:
-        return _refused(request, pk, error)
+    services.query_acknowledge(query=query, user=request.user)
     messages.success(request, _("You acknowledged receipt; the sender has been told."))
     return redirect("exchange:detail", pk=pk)
 
@@ -243,8 +239,6 @@ def _query_form_action(request, pk, *, form_class, form_name, service, success, 
     if form.is_valid():
         try:
             service(query=query, user=request.user, **form.cleaned_data)
-        except (services.QueryClosed, services.NotAParty) as error:
-            return _refused(request, pk, error)
         except ValidationError as error:
             form.add_service_errors(error)
         else:

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL and other control characters: 404 in a path, 400 naming the field in a value.
     "core.middleware.ControlCharactersMiddleware",
+    # A refusal no view caught: a message on the way back, or a page saying why.
+    "core.middleware.RefusalMiddleware",
     "accounts.middleware.SessionLimitMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -43,23 +43,6 @@ class QueryPagination(KeysetPagination):
     ordering = ("-created_at", "-id")
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The query is closed.")
-    default_code = "conflict"
-
-
-def _service_call(function, **kwargs):
-    """Run a service, turning its domain refusals into HTTP answers (409 closed, 403 not a
-    party); validation errors become field-keyed 400s in the exception handler."""
-    try:
-        return function(**kwargs)
-    except services.QueryClosed as error:
-        raise Conflict(str(error)) from None
-    except services.NotAParty as error:
-        raise exceptions.PermissionDenied(str(error)) from None
-
-
 ERRORS = {
     400: OpenApiResponse(description="Invalid input: the fields at fault and why."),
     404: OpenApiResponse(description="No such query, or not one you may see."),
@@ -155,8 +138,7 @@ class QueryViewSet(
         query = self.get_object()
         serializer = AcknowledgeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.query_acknowledge,
+        services.query_acknowledge(
             query=query,
             user=request.user,
             member_code=serializer.validated_data.get("member"),
@@ -180,9 +162,7 @@ class QueryViewSet(
             return Response(ReplySerializer(selectors.query_thread(query=query), many=True).data)
         serializer = ReplyCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        reply = _service_call(
-            services.query_reply, query=query, user=request.user, **serializer.validated_data
-        )
+        reply = services.query_reply(query=query, user=request.user, **serializer.validated_data)
         return Response(ReplySerializer(reply).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -195,9 +175,7 @@ class QueryViewSet(
         query = self.get_object()
         serializer = CloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.query_close, query=query, user=request.user, **serializer.validated_data
-        )
+        services.query_close(query=query, user=request.user, **serializer.validated_data)
         return self._detail(query)
 
     @extend_schema(
@@ -210,8 +188,7 @@ class QueryViewSet(
         query = self.get_object()
         serializer = OutcomeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        _service_call(
-            services.query_report_outcome,
+        services.query_report_outcome(
             query=query,
             user=request.user,
             **serializer.validated_data,
