@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +23,7 @@ from members.permissions import may_view_network_figures, takes_part_in_queries
 
 from . import (
     auditing,
+    downloads,
     panels,
     pending_uploads,
     permissions,
@@ -32,7 +33,7 @@ from . import (
 from .drafts import QueryDraft
 from .filtersets import QueryFilterSet
 from .forms import CloseForm, OutcomeForm, QueryForm, ReplyForm
-from .models import Attachment, Query
+from .models import Query
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -289,23 +290,7 @@ def query_close(request, pk):
 
 @login_required
 def attachment_download(request, pk, attachment_pk):
-    try:
-        attachment = selectors.attachment_get(user=request.user, query_pk=pk, pk=attachment_pk)
-    except Attachment.DoesNotExist:
-        raise Http404 from None
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    auditing.attachment_download_record(request=request, attachment=attachment)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return downloads.attachment_response(request, query_pk=pk, pk=attachment_pk)
 
 
 @login_required

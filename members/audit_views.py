@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from core.spreadsheets import csv_lines
 
-from . import permissions, selectors
+from . import audit_permissions, selectors
 from .api.filters import AuditEventFilter
 from .audit import audit_record
 
@@ -34,7 +34,7 @@ def _text(value) -> str:
 
 
 def _filtered(request):
-    if not permissions.may_view_audit(request.user):
+    if not audit_permissions.may_view_audit(request.user):
         raise Http404
     filterset = AuditEventFilter(
         request.GET or None,

@@ -287,7 +287,7 @@ class AuditEventQuerySet(models.QuerySet):
     def redacted(self, redact):
         """The same rows, each passed through ``redact`` as it is read (slices, pages,
         ``iterator()`` and every filter chained on afterwards included); see
-        ``members.permissions.audit_event_redactor``."""
+        ``members.audit_permissions.audit_event_redactor``."""
         clone = self._chain()
         clone._iterable_class = type(
             "RedactedAuditEvents", (_RedactedModelIterable,), {"redact": staticmethod(redact)}

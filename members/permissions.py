@@ -9,14 +9,12 @@ imports nothing from them.
 Outside a user's scope the answer is 404, never 403: a foreign country must not learn that a
 record exists. ``get_object_or_404`` on a restricted queryset does exactly that.
 
-Over 400 lines on purpose: it is the one base every app's rules are built on (rights, roles,
-suspension, people and units, separation of duties, audit scope, sign-in support), and keeping
-it whole keeps every member-level decision readable in one place.
+Who may read the audit trail, and what of each event, is decided in
+``members.audit_permissions``, built on this module.
 """
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 from django.contrib.auth import get_user_model
@@ -351,10 +349,16 @@ def is_member_admin_of(user, member: MemberAdministration | int | None) -> bool:
     if member is None:
         return False
     member_id = member if isinstance(member, int) else member.pk
-    return member_id in _rights(user)["member_admin_of"]
+    return member_id in member_admin_of(user)
 
 
-def member_has_active_member_admin(member: MemberAdministration) -> bool:
+def member_admin_of(user) -> frozenset[int]:
+    """Ids of the members whose people ``user`` manages as one of their own member admins."""
+    return _rights(user)["member_admin_of"]
+
+
+def member_admins(member: MemberAdministration):
+    """The member's own active member admins (never the network admins)."""
     return (
         get_user_model()
         .objects.filter(
@@ -363,8 +367,12 @@ def member_has_active_member_admin(member: MemberAdministration) -> bool:
             groups__role__member=member,
             groups__role__name=RoleName.MEMBER_ADMIN,
         )
-        .exists()
+        .distinct()
     )
+
+
+def member_has_active_member_admin(member: MemberAdministration) -> bool:
+    return member_admins(member).exists()
 
 
 def people_manager(user, member: MemberAdministration) -> str | None:
@@ -384,17 +392,16 @@ def may_appoint_member_admin(user, member: MemberAdministration) -> bool:
     )
 
 
+def _is_network_admin_condition() -> Q:
+    """A user who is a network admin or a superuser, as a database condition."""
+    return Q(is_superuser=True) | Q(
+        groups__role__member__isnull=True, groups__role__name=RoleName.NETWORK_ADMIN
+    )
+
+
 def network_admins():
     """Active network admins (the secretariat), superusers included."""
-    return (
-        get_user_model()
-        .objects.filter(
-            Q(is_superuser=True)
-            | Q(groups__role__member__isnull=True, groups__role__name=RoleName.NETWORK_ADMIN),
-            is_active=True,
-        )
-        .distinct()
-    )
+    return get_user_model().objects.filter(_is_network_admin_condition(), is_active=True).distinct()
 
 
 def users_with_right(member: MemberAdministration, right: Right | str):
@@ -406,15 +413,7 @@ def users_with_right(member: MemberAdministration, right: Right | str):
         # No alert goes to a suspended member, and its people act for nothing.
         if right not in NETWORK_ADMIN_RIGHTS:
             return get_user_model().objects.none()
-        return (
-            get_user_model()
-            .objects.filter(
-                Q(is_superuser=True)
-                | Q(groups__role__member__isnull=True, groups__role__name=RoleName.NETWORK_ADMIN),
-                is_active=True,
-            )
-            .distinct()
-        )
+        return network_admins()
     groups = GroupObjectPermission.objects.filter(
         content_type__app_label=MemberAdministration._meta.app_label,
         content_type__model=MemberAdministration._meta.model_name,
@@ -423,9 +422,7 @@ def users_with_right(member: MemberAdministration, right: Right | str):
     ).values("group_id")
     condition = Q(groups__in=groups)
     if right in NETWORK_ADMIN_RIGHTS:
-        condition |= Q(is_superuser=True) | Q(
-            groups__role__member__isnull=True, groups__role__name=RoleName.NETWORK_ADMIN
-        )
+        condition |= _is_network_admin_condition()
     return get_user_model().objects.filter(condition, is_active=True).distinct()
 
 
@@ -445,140 +442,6 @@ def restrict_control_units(user, queryset=None, *, right: Right | str = Right.MA
 
     queryset = ControlUnit.objects.all() if queryset is None else queryset
     return queryset.filter(member_id__in=member_ids(user, right))
-
-
-# --- Audit trail ------------------------------------------------------------------------------
-
-
-def may_view_audit(user) -> bool:
-    """Network admins and member admins (those who manage a member's people) see audit
-    events; nobody else does (the page and the API answer 404)."""
-    return is_network_admin(user) or has_any_member_right(user, Right.MANAGE_PEOPLE)
-
-
-#: The audit events about country content, by action prefix: queries, replies, attachments,
-#: seizure reports, imports, exports, operations, hits, lookups, watch entries and alerts.
-#: Their object, reference and detail name what a member worked on; network admins see such
-#: events without them (``audit_event_redactor``). ``audit.export`` is listed whole: its
-#: detail keeps the filters a member admin used, which may name a reference.
-AUDIT_CONTENT_ACTION_PREFIXES = (
-    "query.",
-    "attachment.",
-    "seizure.",
-    "seizures.",
-    "import.",
-    "export.",
-    "operation.",
-    "hit.",
-    "identifier.",
-    "watch.",
-    "alert.",
-)
-AUDIT_CONTENT_ACTIONS = ("audit.export",)
-
-_EMAIL = re.compile(r"[^\s@<>\"',;]+@[^\s@<>\"',;]+")
-
-
-def audit_action_is_content(action: str) -> bool:
-    """Is an event with this action about country content (see the list above)?"""
-    return action in AUDIT_CONTENT_ACTIONS or action.startswith(AUDIT_CONTENT_ACTION_PREFIXES)
-
-
-def audit_content_condition() -> Q:
-    """The same rule as ``audit_action_is_content``, as a database condition."""
-    condition = Q(action__in=AUDIT_CONTENT_ACTIONS)
-    for prefix in AUDIT_CONTENT_ACTION_PREFIXES:
-        condition |= Q(action__startswith=prefix)
-    return condition
-
-
-def _audit_member_scope(member_ids_: frozenset[int]) -> tuple[Q, set[str]]:
-    """Events by the members' people or concerning the members, and the members' codes."""
-    codes = set(
-        MemberAdministration.objects.filter(pk__in=member_ids_).values_list("code", flat=True)
-    )
-    condition = Q(actor_member_id__in=member_ids_)
-    for code in codes:
-        condition |= Q(members__contains=[code])
-    return condition, codes
-
-
-def restrict_audit_events(user, queryset=None):
-    """Audit events the user may see. Network admins: all, content events without their
-    content (``audit_event_redactor``). A member's admins: every event by their own people,
-    and every event concerning their member (e.g. who at UZ opened KZ's query). Everyone
-    else: none."""
-    from .models import AuditEvent
-
-    queryset = AuditEvent.objects.all() if queryset is None else queryset
-    if is_network_admin(user):
-        return queryset
-    managed = member_ids(user, Right.MANAGE_PEOPLE)
-    if not managed:
-        return queryset.none()
-    return queryset.filter(_audit_member_scope(managed)[0])
-
-
-def restrict_audit_object_search(user, queryset):
-    """Events a search by object (reference, or type and id) may find for the user: for a
-    network admin, no content event outside the members they are a member admin of, so that a
-    reference cannot link the events about one record together."""
-    if not is_network_admin(user):
-        return queryset
-    own = _rights(user)["member_admin_of"]
-    hidden = audit_content_condition()
-    if own:
-        hidden &= ~_audit_member_scope(own)[0]
-    return queryset.exclude(hidden)
-
-
-def _without_emails(value):
-    if isinstance(value, str):
-        return _EMAIL.sub("", value) if "@" in value else value
-    if isinstance(value, dict):
-        return {key: _without_emails(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_emails(item) for item in value]
-    return value
-
-
-def audit_event_redactor(user):
-    """The one place that decides what of an audit event the user reads; None when the user
-    reads events as recorded (a member admin, within their scope).
-
-    A network admin (the secretariat) sees figures, never content, in the audit trail too:
-    a content event (``audit_action_is_content``) comes back with ``object_id``,
-    ``object_reference`` and ``detail`` set to None, unless it is in the scope of a member
-    they are a member admin of; and no event shows an email address in any field (actor,
-    reference, detail). Action, time, actor, actor's member and the members concerned stay.
-    The audit page, its CSV and ``GET /api/v1/audit/`` all read events through this."""
-    if not is_network_admin(user):
-        return None
-    own = _rights(user)["member_admin_of"]
-    own_codes = _audit_member_scope(own)[1] if own else set()
-
-    def redact(event):
-        in_own_scope = event.actor_member_id in own or bool(own_codes & set(event.member_codes))
-        if audit_action_is_content(event.action) and not in_own_scope:
-            event.object_id = None
-            event.object_reference = None
-            event.detail = None
-        event.actor_username = _without_emails(event.actor_username)
-        event.object_reference = _without_emails(event.object_reference)
-        event.detail = _without_emails(event.detail)
-        return event
-
-    return redact
-
-
-def may_view_access_history(user, owner_member_id: int | None) -> bool:
-    """The owning member's focal points and admins see who read, downloaded or exported one
-    of its records."""
-    if owner_member_id is None:
-        return False
-    return has_right(user, Right.MANAGE_PEOPLE, owner_member_id) or has_right(
-        user, Right.RECEIVE_ALERTS, owner_member_id
-    )
 
 
 def grant_role(user, member: MemberAdministration | None, role: str) -> None:

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, Q
 
-from . import caching, permissions
+from . import audit_permissions, caching, permissions
 from .models import AuditEvent, ControlUnit, MemberAdministration, Role, RoleName
 
 
@@ -62,10 +62,12 @@ ACCESS_ACTIONS = ("query.read", "query.export", "attachment.download", "seizure.
 
 def audit_event_list(*, user):
     """Audit events the user may see, newest first, with what the list shows (one query),
-    each read as the user may read it (``permissions.audit_event_redactor``: a network admin
+    each read as the user may read it (``audit_permissions.audit_event_redactor``: a network admin
     reads no content)."""
-    events = permissions.restrict_audit_events(user).select_related("actor_member").order_by("-id")
-    redact = permissions.audit_event_redactor(user)
+    events = (
+        audit_permissions.restrict_audit_events(user).select_related("actor_member").order_by("-id")
+    )
+    redact = audit_permissions.audit_event_redactor(user)
     return events if redact is None else events.redacted(redact)
 
 
@@ -74,7 +76,7 @@ def audit_access_history(
 ):
     """Who read, downloaded or exported one record, newest first (at most 100 rows), for the
     owning member's focal points and admins; None for anyone else (show nothing)."""
-    if not permissions.may_view_access_history(user, owner_member_id):
+    if not audit_permissions.may_view_access_history(user, owner_member_id):
         return None
     condition = Q(object_type=object_type, object_id=object_id)
     if object_reference:

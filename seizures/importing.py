@@ -26,17 +26,12 @@ from django.utils.translation import ngettext
 from core.bulk import copy_rows, gc_paused, sequence_take
 
 from .auditing import seizures_import_record
+from .cells import cell_text, control_character_message, has_control_characters
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
 from .matching import seizure_values_index
 from .models import SeizureReport
 from .totals import totals_add
-from .validation import (
-    SeizureValidator,
-    cell_text,
-    control_character_message,
-    has_control_characters,
-    references_taken,
-)
+from .validation import SeizureValidator, references_taken
 
 #: Every column an import knows, in the order rows are reported.
 _KNOWN_COLUMNS = IMPORT_COLUMNS + IMPORT_OPTIONAL_COLUMNS

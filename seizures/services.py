@@ -21,6 +21,7 @@ from members.models import MemberAdministration
 
 from . import permissions
 from .auditing import operation_create_record, seizure_create_record, vocabulary_change_record
+from .cells import control_character_message, has_control_characters
 from .columns import IMPORT_COLUMNS
 from .import_jobs import (
     ImportInterrupted,
@@ -40,7 +41,7 @@ from .importing import (
 from .matching import seizure_report_index
 from .models import Category, Commodity, Dimension, Operation, SeizureReport
 from .totals import totals_add
-from .validation import SeizureValidator, control_character_message, has_control_characters
+from .validation import SeizureValidator
 
 __all__ = [
     "IMPORT_COLUMNS",
@@ -125,6 +126,48 @@ def _linked_query_id(*, user, value) -> int:
 # --- Operations --------------------------------------------------------------------------------
 
 
+def _operation_code_error(code: str) -> str | None:
+    """What is wrong with a new operation's (normalised) code, if anything."""
+    if not code:
+        return _("Enter the operation's code.")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9\-_]*", code) or len(code) > 50:
+        return _("A code has letters, digits and hyphens only, e.g. nicotiana.")
+    if Operation.objects.filter(code=code).exists():
+        return _("An operation with the code %(code)s exists.") % {"code": code}
+    return None
+
+
+def _operation_errors(
+    *, user, code, name, coordinating_member, starts_on, ends_on, categories
+) -> dict[str, list[str]]:
+    """Every problem of a new operation, by field."""
+    errors: dict[str, list[str]] = {}
+    if coordinating_member is None:
+        errors["coordinating_member"] = [_("Choose the coordinating member.")]
+    elif not permissions.may_coordinate_operation(user, coordinating_member):
+        errors["coordinating_member"] = [
+            _("You may not coordinate operations for %(code)s.")
+            % {"code": coordinating_member.code}
+        ]
+    code_error = _operation_code_error(code)
+    if code_error is not None:
+        errors["code"] = [code_error]
+    if not (name or "").strip():
+        errors["name"] = [_("Enter the operation's name.")]
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = [_("The operation cannot end before it starts.")]
+    unknown = [c for c in categories if c not in Category.values]
+    if unknown:
+        errors["target_categories"] = [
+            _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)}
+        ]
+    if not starts_on:
+        errors["starts_on"] = [_("Enter the start date.")]
+    if not ends_on:
+        errors["ends_on"] = [_("Enter the end date.")]
+    return errors
+
+
 @transaction.atomic
 def operation_create(
     *,
@@ -140,35 +183,17 @@ def operation_create(
 ) -> Operation:
     """Create a joint operation. Its coordinating member's focal points and member admins, and
     network admins, may do so; the coordinator always takes part."""
-    errors: dict[str, list[str]] = {}
-    if coordinating_member is None:
-        errors["coordinating_member"] = [_("Choose the coordinating member.")]
-    elif not permissions.may_coordinate_operation(user, coordinating_member):
-        errors["coordinating_member"] = [
-            _("You may not coordinate operations for %(code)s.")
-            % {"code": coordinating_member.code}
-        ]
     code = (code or "").strip().lower()
-    if not code:
-        errors["code"] = [_("Enter the operation's code.")]
-    elif not re.fullmatch(r"[a-z0-9][a-z0-9\-_]*", code) or len(code) > 50:
-        errors["code"] = [_("A code has letters, digits and hyphens only, e.g. nicotiana.")]
-    elif Operation.objects.filter(code=code).exists():
-        errors["code"] = [_("An operation with the code %(code)s exists.") % {"code": code}]
-    if not (name or "").strip():
-        errors["name"] = [_("Enter the operation's name.")]
-    if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = [_("The operation cannot end before it starts.")]
     categories = [c for c in target_categories if c]
-    unknown = [c for c in categories if c not in Category.values]
-    if unknown:
-        errors["target_categories"] = [
-            _("Unknown category: %(codes)s.") % {"codes": ", ".join(unknown)}
-        ]
-    if not starts_on:
-        errors["starts_on"] = [_("Enter the start date.")]
-    if not ends_on:
-        errors["ends_on"] = [_("Enter the end date.")]
+    errors = _operation_errors(
+        user=user,
+        code=code,
+        name=name,
+        coordinating_member=coordinating_member,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        categories=categories,
+    )
     if errors:
         raise ValidationError(errors)
     operation = Operation.objects.create(

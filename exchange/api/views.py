@@ -2,7 +2,7 @@
 and services (writes). Outside the user's scope everything is a 404."""
 
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
@@ -18,10 +18,10 @@ from matching import selectors as matching_selectors
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
-from .. import auditing, panels, selectors, services
+from .. import auditing, downloads, panels, selectors, services
 from ..drafts import QueryDraft
 from ..filtersets import QueryFilterSet
-from ..models import Alert, Attachment, Query
+from ..models import Alert, Query
 from .filters import NotificationFilter
 from .serializers import (
     AcknowledgeSerializer,
@@ -207,20 +207,7 @@ class AttachmentDownloadView(APIView):
         },
     )
     def get(self, request, query_pk, pk):
-        try:
-            attachment = selectors.attachment_get(user=request.user, query_pk=query_pk, pk=pk)
-            handle = attachment.file.open("rb")
-        except (Attachment.DoesNotExist, FileNotFoundError):
-            raise Http404 from None
-        auditing.attachment_download_record(request=request, attachment=attachment)
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return downloads.attachment_response(request, query_pk=query_pk, pk=pk)
 
 
 @extend_schema_view(

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .. import permissions
+from .. import audit_permissions
 from ..models import (
     AuditEvent,
     ControlUnit,
@@ -60,7 +60,7 @@ class AuditEventFilter(django_filters.FilterSet):
     def filter_object(self, queryset, name, value):
         value = value.strip()
         user = getattr(self.request, "user", None)
-        queryset = permissions.restrict_audit_object_search(user, queryset)
+        queryset = audit_permissions.restrict_audit_object_search(user, queryset)
         if value.isdigit() and self.data.get("object_type"):
             return queryset.filter(object_id=int(value))
         return queryset.filter(object_reference=value.upper() if value.isascii() else value)

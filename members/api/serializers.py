@@ -25,7 +25,8 @@ class AuditEventSerializer(serializers.ModelSerializer):
     members = serializers.ListField(
         source="member_codes", child=serializers.CharField(), read_only=True
     )
-    # Null for a network admin reading a content event (members.permissions.audit_event_redactor).
+    # Null for a network admin reading a content event
+    # (members.audit_permissions.audit_event_redactor).
     object_reference = serializers.CharField(read_only=True, allow_null=True)
     detail = serializers.JSONField(read_only=True, allow_null=True)
 

@@ -5,7 +5,7 @@ from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
-from .. import permissions, selectors, services
+from .. import audit_permissions, permissions, selectors, services
 from ..models import AuditEvent, ControlUnit, MemberAdministration
 from .filters import AuditEventFilter, ControlUnitFilter, MemberFilter
 from .serializers import (
@@ -100,6 +100,6 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return selectors.audit_event_list(user=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        if not permissions.may_view_audit(request.user):
+        if not audit_permissions.may_view_audit(request.user):
             raise Http404
         return super().list(request, *args, **kwargs)

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from members.models import RoleName
+from seizures.cells import control_character_message
 from seizures.models import ImportJob, ImportStatus, SeizureReport
-from seizures.validation import control_character_message
 from tests.factories import member_user
 from tests.seizures.conftest import csv_bytes, row, xlsx_bytes
 
