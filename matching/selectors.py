@@ -4,9 +4,6 @@ exclusion list."""
 
 from __future__ import annotations
 
-from statistics import median
-
-from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
@@ -241,21 +238,18 @@ def hit_ask_initial(hit: Hit) -> dict:
 def matching_figures(*, user) -> dict:
     """For network admins (the network figures page), counts only: hits per month (when they
     were found), the share asked (a follow-up query was filed), the share confirmed, and the
-    median time from hit to follow-up query. The median is PostgreSQL's ``percentile_cont``;
-    other databases (SQLite in development) take it from the asked hits' times."""
+    median time from hit to follow-up query (PostgreSQL's ``percentile_cont``)."""
     if not permissions.may_view_network_figures(user):
         return {"months": [], "total": None}
     wait = ExpressionWrapper(
         F("follow_up_query__created_at") - F("created_at"), output_field=DurationField()
     )
-    in_db = connection.vendor == "postgresql"
     counts = {
         "hits": Count("id"),
         "asked": Count("id", filter=Q(follow_up_query__isnull=False)),
         "confirmed": Count("id", filter=Q(state=HitState.CONFIRMED)),
+        "median_to_ask": _Median(wait),
     }
-    if in_db:
-        counts["median_to_ask"] = _Median(wait)
     rows = list(
         Hit.objects.annotate(found=TruncMonth("created_at"))
         .values("found")
@@ -263,18 +257,6 @@ def matching_figures(*, user) -> dict:
         .order_by("found")
     )
     total = Hit.objects.aggregate(**counts)
-    if not in_db:
-        waits: dict = {}
-        for found, delay in (
-            Hit.objects.filter(follow_up_query__isnull=False)
-            .annotate(found=TruncMonth("created_at"), wait=wait)
-            .values_list("found", "wait")
-        ):
-            waits.setdefault(found, []).append(delay)
-        for row in rows:
-            row["median_to_ask"] = median(waits[row["found"]]) if row["found"] in waits else None
-        every = [d for delays in waits.values() for d in delays]
-        total["median_to_ask"] = median(every) if every else None
 
     def shares(row: dict) -> dict:
         hits = row["hits"] or 0

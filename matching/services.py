@@ -26,9 +26,8 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
+from django.db.models import Q
 from django.db.models.base import ModelState
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from alerts.models import AlertEvent
@@ -55,9 +54,6 @@ OPEN_STATES = (HitState.NEW, HitState.SEEN)
 #: From this many records (for their index rows) or hits on, they go in by COPY on PostgreSQL
 #: (fewer: INSERT).
 COPY_MIN_ROWS = 200
-#: On PostgreSQL, pair new rows with the others in the database (``_pairs_match_in_database``);
-#: off, in Python as on SQLite (the tests compare the two).
-PAIR_IN_DATABASE = True
 
 
 # --- The index ---------------------------------------------------------------------------------
@@ -181,7 +177,7 @@ def _entries_insert(records: list[dict], now) -> list[_Entry]:
     (``rows_insert``)."""
     entries: list[_Entry] = []
     columns = attrgetter(*_ENTRY_COLUMNS)
-    if connection.vendor != "postgresql" or len(records) < COPY_MIN_ROWS:
+    if len(records) < COPY_MIN_ROWS:
         entries += (entry for record in records for entry in _entries(record, now))
         rows_insert(IdentifierEntry, _ENTRY_COLUMNS, map(columns, entries))
         return entries
@@ -361,42 +357,15 @@ def _match(entries: list[_Entry], new: bool = False, returning: bool = True) -> 
     # Only values some other record holds too can match: most of an import's values are held
     # by the new record alone, and their rows are never read back.
     matchable = {k for k in keys - common if counts[k] > 1}
-    paired: list[Hit] = []
-    if matchable and connection.vendor == "postgresql" and PAIR_IN_DATABASE:
-        # PostgreSQL pairs inside the database (the same rules, as SQL): no row travels out
-        # and back, and a single record's hits take one statement.
+    paired: list = []
+    if matchable:
+        # Paired inside the database: no row travels out and back, and a single record's hits
+        # take one statement.
         paired = _pairs_match_in_database(
             [e for e in entries if (e.kind, e.value) in matchable],
             national_off,
             returning=returning,
         )
-    elif matchable:
-        rows: dict[tuple[str, str], list[_Row]] = defaultdict(list)
-        for values_row in (
-            IdentifierEntry.objects.filter(_keys_condition(matchable))
-            .order_by()
-            .values_list(*_ROW_FIELDS)
-        ):
-            row = _Row(*values_row)
-            if (row.kind, row.value) in matchable:
-                rows[(row.kind, row.value)].append(row)
-        for holders in rows.values():
-            fresh = [r for r in holders if (r.record_type, r.record_id) in new_records]
-            for added in fresh:
-                for other in holders:
-                    if other.owner_member_id == added.owner_member_id:
-                        continue
-                    for learner, about in ((added, other), (other, added)):
-                        member_id = learner.owner_member_id
-                        if rules.disclosable(about, member_id, national_off):
-                            propose(
-                                _hit(
-                                    member_id,
-                                    _side(learner),
-                                    about,
-                                    rules.visible(about, member_id),
-                                )
-                            )
 
     watched: dict[tuple[str, str], list[_Watch]] = defaultdict(list)
     for watch in _watches(values):
@@ -623,18 +592,13 @@ def _keys_sql(keys: set[tuple[str, str]]) -> tuple[str, list]:
         by_kind[kind].append(value)
     clauses, params = [], []
     for kind, values in sorted(by_kind.items()):
-        if connection.vendor == "postgresql" and len(values) > 1000:
+        if len(values) > 1000:
             clauses.append("(kind = %s AND value IN (SELECT unnest(%s::varchar[])))")
             params += [kind, array_literal(sorted(values))]
         else:
             clauses.append(f"(kind = %s AND value IN ({', '.join(['%s'] * len(values))}))")
             params += [kind, *sorted(values)]
     return " OR ".join(clauses) or "1 = 0", params
-
-
-def _keys_condition(keys: set[tuple[str, str]]) -> RawSQL:
-    """``_keys_sql`` as a filter for the ORM."""
-    return RawSQL(*_keys_sql(keys), output_field=BooleanField())
 
 
 def _held_counts(

@@ -1,4 +1,4 @@
-"""Batches of index rows and hits go in by COPY on PostgreSQL (``bulk_create`` on SQLite):
+"""Batches of index rows and hits go in by COPY:
 what is stored must be exactly what ``bulk_create`` would store, every hit must have its pk,
 and the table's sequence must stay ahead of the pks taken."""
 

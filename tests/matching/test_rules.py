@@ -338,7 +338,7 @@ def test_indexing_an_import_takes_a_fixed_number_of_statements(settings, kz, tj,
     statements(1, 1000)  # (fills the rights cache: who is alerted for TJ)
     (small, small_inserts), (large, large_inserts) = statements(3, 0), statements(40, 100)
     assert small == large
-    # Inserts are bulk: index rows, hits, alerts (SQLite splits a batch at 999 parameters).
+    # Inserts are bulk: index rows, hits, alerts.
     assert small_inserts == 3 and large_inserts <= 8
     # Every report made a hit for TJ (and KZ one about TJ's query), each alerted.
     assert Hit.objects.filter(for_member=tj).count() == 44
