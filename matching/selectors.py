@@ -132,7 +132,7 @@ def hit_presentation(hit: Hit, *, user) -> dict:
 def identifiers_lookup(*, user, kind: str, value: str) -> dict:
     """Hit/no-hit on demand: which members hold records with this identifier (counts and
     latest month) and the references of the records the user may open. Counted are only the
-    records the network may learn of (``network_disclosable``) that matching would disclose
+    records the network may learn of (``network_disclosable_sql``) that matching would disclose
     to the user's members: other members' records, and their own member's records the user
     may not open (held by the member, no id, no reference). Listed under ``visible`` are the
     records the user may open (``record_open_q``: their pages' own rules). A fixed number of
@@ -145,12 +145,11 @@ def identifiers_lookup(*, user, kind: str, value: str) -> dict:
     rows = IdentifierEntry.objects.filter(kind=kind, value=value)
     national_off = national_matching_off()
     opened = rules.record_open_q(user, type_field="record_type", id_field="record_id")
-    counted = rows.filter(
-        rules.network_disclosable_q(national_off)
-        & (
-            rules.disclosable_q(members, national_off)
-            | (Q(owner_member_id__in=sorted(members)) & ~opened)
-        )
+    # Within what the network may learn of, matching discloses every record but a member's own
+    # to it: counted are other members' records and the user's members' records they may not
+    # open.
+    counted = rows.filter(rules.network_disclosable_condition(national_off)).filter(
+        ~Q(owner_member_id__in=sorted(members)) | ~opened
     )
     for row in (
         counted.values("owner_member__code")
