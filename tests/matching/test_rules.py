@@ -295,7 +295,10 @@ def test_hit_states_new_seen_asked_confirmed(kz, uz, tj, focal_tj, focal_uz):
     follow_up = file_query(focal_tj, recipients=["KZ"], handling_code="H1")
     hit = matching_hits.hit_ask(hit=hit, user=focal_tj, query=follow_up)
     assert hit.state == HitState.ASKED and hit.follow_up_query == follow_up
-    assert matching_hits.hits_confirm_for_query(query_id=follow_up.pk) == 1
+    confirmed = matching_hits.hits_confirm_for_query(
+        query_id=follow_up.pk, user=focal_uz, seizure_report_id=1
+    )
+    assert confirmed == 1
     hit.refresh_from_db()
     assert hit.state == HitState.CONFIRMED
     with pytest.raises(ValidationError):
