@@ -1,4 +1,5 @@
-"""Bulk writes on PostgreSQL shared by the apps (imports, the identifier index, hits)."""
+"""Bulk writes shared by the apps (imports, the identifier index, alerts): COPY and array
+literals."""
 
 from __future__ import annotations
 
@@ -81,18 +82,13 @@ def _array_element(value) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def instances_insert(model, instances: list, *, copy_from: int = 0) -> None:
-    """Write new model instances (hits, alerts): they take their pks from the table's
-    sequence in one statement and go in by COPY (building ``bulk_create``'s INSERTs costs more
-    than the rows' own work: COPY is as fast from one row on, three times faster from a
-    hundred). Fewer than ``copy_from`` instances go in by ``bulk_create`` instead (one
-    statement, not two). Either way every instance has its pk afterwards (alerts point at
-    hits; the outbox is given the alerts' ids). A duplicate fails both ways (the unique
-    constraints)."""
+def instances_insert(model, instances: list) -> None:
+    """Write new model instances (alerts): they take their pks from the table's sequence in
+    one statement and go in by COPY (building ``bulk_create``'s INSERTs costs more than the
+    rows' own work: COPY is as fast from one row on, three times faster from a hundred).
+    Every instance has its pk afterwards (the outbox is given the alerts' ids). A duplicate
+    fails (the unique constraints)."""
     if not instances:
-        return
-    if len(instances) < copy_from:
-        model.objects.bulk_create(instances, batch_size=1000)
         return
     table = model._meta.db_table
     fields = model._meta.concrete_fields
