@@ -276,7 +276,7 @@ def load(setup_data: dict, pools: Pools, *, reload: bool) -> float | None:
         for pk, owner, reference, sharing, number, consignee, seized_on in chunk:
             visibility = "network" if sharing == "network" else "parties"
             ref = f"{codes[owner]}/{reference}"
-            parties = f",{owner},"
+            parties = f"{{{owner}}}"
             rows.append(
                 _entry_rows(
                     "container", number, "seizure", pk, ref, owner, visibility, parties, seized_on
@@ -318,7 +318,7 @@ def load(setup_data: dict, pools: Pools, *, reload: bool) -> float | None:
             for kind, raw in (("container", number), ("company", query.consignee)):
                 row = _entry_rows(
                     kind, raw, "query", query.pk, query.reference, query.sender_member_id,
-                    "parties", f",{parties},", "2026-11-01",
+                    "parties", f"{{{parties}}}", "2026-11-01",
                 )  # fmt: skip
                 row[10] = query.handling_code
                 rows.append(row)

@@ -1,4 +1,5 @@
-"""Bulk writes on PostgreSQL shared by the apps (imports, the identifier index, hits)."""
+"""Bulk writes shared by the apps (imports, the identifier index, alerts): COPY and array
+literals."""
 
 from __future__ import annotations
 
@@ -15,8 +16,6 @@ from django.db import connection
 #: writes the ones before (two processes, two cores): a batch's COPY costs about the larger
 #: of the two, not their sum. A piece of 2,000 rows is a few hundred KiB.
 COPY_PIECE_ROWS = 2000
-#: The most parameters one statement may carry (PostgreSQL's protocol counts them in 16 bits).
-MAX_PARAMETERS = 65535
 
 
 class _CsvPieces(io.TextIOBase):
@@ -83,18 +82,13 @@ def _array_element(value) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def instances_insert(model, instances: list, *, copy_from: int = 0) -> None:
-    """Write new model instances (hits, alerts): they take their pks from the table's
-    sequence in one statement and go in by COPY (building ``bulk_create``'s INSERTs costs more
-    than the rows' own work: COPY is as fast from one row on, three times faster from a
-    hundred). Fewer than ``copy_from`` instances go in by ``bulk_create`` instead (one
-    statement, not two). Either way every instance has its pk afterwards (alerts point at
-    hits; the outbox is given the alerts' ids). A duplicate fails both ways (the unique
-    constraints)."""
+def instances_insert(model, instances: list) -> None:
+    """Write new model instances (alerts): they take their pks from the table's sequence in
+    one statement and go in by COPY (building ``bulk_create``'s INSERTs costs more than the
+    rows' own work: COPY is as fast from one row on, three times faster from a hundred).
+    Every instance has its pk afterwards (the outbox is given the alerts' ids). A duplicate
+    fails (the unique constraints)."""
     if not instances:
-        return
-    if len(instances) < copy_from:
-        model.objects.bulk_create(instances, batch_size=1000)
         return
     table = model._meta.db_table
     fields = model._meta.concrete_fields
@@ -110,35 +104,6 @@ def instances_insert(model, instances: list, *, copy_from: int = 0) -> None:
     for instance in instances:
         instance._state.adding = False
         instance._state.db = connection.alias
-
-
-def rows_insert(model, attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
-    """INSERT plain rows (values in ``attnames`` order) into ``model``'s table, as few
-    statements as ``MAX_PARAMETERS`` allows, without a model instance per row or the ORM's
-    compiler: for the few rows a single record writes, building ``bulk_create``'s statement
-    costs more than running it. Each value goes through its field's
-    ``get_db_prep_save``, as ``bulk_create`` does. Returns nothing: the rows' pks are not read."""
-    fields = [model._meta.get_field(name) for name in attnames]
-    prepared = [
-        [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(fields, row, strict=True)
-        ]
-        for row in rows
-    ]
-    if not prepared:
-        return
-    per_statement = max(1, MAX_PARAMETERS // len(fields))
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(prepared), per_statement):
-            chunk = prepared[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))}",
-                [value for row in chunk for value in row],
-            )
 
 
 def sequence_take(table: str, count: int) -> list[int]:

@@ -189,13 +189,6 @@ def normalise(kind: str, raw: str) -> str:
     return normaliser(text)
 
 
-def normalise_or_none(kind: str, raw: str) -> str | None:
-    try:
-        return normalise(kind, raw)
-    except InvalidIdentifier:
-        return None
-
-
 def display_value(raw: str) -> str:
     """What people see: the text as entered, whitespace tidied."""
     return " ".join((raw or "").split())[:200]

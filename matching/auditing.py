@@ -17,8 +17,9 @@ def identifier_lookup_record(*, request, answer: dict) -> None:
 
 
 def hit_state_record(*, action: str, user, hit, detail: dict | None = None) -> None:
-    """``hit.dismiss`` / ``hit.ask``: a hit of the user's member changed state (the dismissal's
-    reason is free text and stays out of the trail)."""
+    """``hit.ask``, ``hit.confirm``, ``hit.dismiss``: a hit changed state (the dismissal's
+    reason is free text and stays out of the trail). The hit's member is the member
+    concerned."""
     audit_record(
         action=action,
         actor=user,

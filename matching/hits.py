@@ -1,6 +1,7 @@
 """Hit states: new → seen → asked (a follow-up query was filed) → confirmed (a seizure report
-links that query), or dismissed with a reason. Each service locks the hit and checks that it
-is the user's member's (``matching.permissions.may_act_on_hit``)."""
+links that query), or dismissed with a reason. Each service locks the hit; those a person
+takes on a hit check that it is the user's member's (``matching.permissions.may_act_on_hit``).
+Every change but new → seen writes its audit event in the same transaction."""
 
 from __future__ import annotations
 
@@ -54,20 +55,24 @@ def hit_ask(*, hit: Hit, user, query) -> Hit:
 
 
 @transaction.atomic
-def hit_confirm(*, hit: Hit, user=None) -> Hit:
-    """asked → confirmed (a seizure report links the follow-up query)."""
-    hit = _locked(hit, user)
-    if hit.state != HitState.ASKED:
-        raise ValidationError({"state": [_("Only a hit that was asked about can be confirmed.")]})
-    return _set_state(hit, HitState.CONFIRMED)
-
-
-@transaction.atomic
-def hits_confirm_for_query(*, query_id: int) -> int:
-    """Confirm every asked hit whose follow-up query a seizure report now links."""
-    return Hit.objects.filter(follow_up_query_id=query_id, state=HitState.ASKED).update(
-        state=HitState.CONFIRMED, state_changed_at=timezone.now()
+def hits_confirm_for_query(*, query_id: int, user, seizure_report_id: int) -> int:
+    """asked → confirmed, for every hit whose follow-up query a seizure report (filed by
+    ``user``) now links, each with its audit event ``hit.confirm``. Returns their number."""
+    hits = list(
+        Hit.objects.select_for_update(of=("self",))
+        .select_related("for_member")
+        .filter(follow_up_query_id=query_id, state=HitState.ASKED)
+        .order_by("pk")
     )
+    for hit in hits:
+        _set_state(hit, HitState.CONFIRMED)
+        hit_state_record(
+            action="hit.confirm",
+            user=user,
+            hit=hit,
+            detail={"follow_up_query": query_id, "seizure_report": seizure_report_id},
+        )
+    return len(hits)
 
 
 @transaction.atomic

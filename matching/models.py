@@ -4,10 +4,11 @@ exclusion list and each member's choice about its national reports.
 Records are named by ``record_type`` (``query`` or ``seizure``, plain strings: exchange never
 imports seizures) and ``record_id``. Each index row carries what matching needs to decide
 without calling back into the record's app: its owner, who may already see it (``network`` or
-the member ids in ``party_ids``), its handling code and whether it may be matched outward.
+the member ids in the array ``party_ids``), its handling code and whether it may be matched outward.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -33,13 +34,6 @@ class HitState(models.TextChoices):
     ASKED = "asked", _("Asked")
     CONFIRMED = "confirmed", _("Confirmed")
     DISMISSED = "dismissed", _("Dismissed")
-
-
-def party_ids_text(member_ids) -> str:
-    """``{3, 1}`` → ``",1,3,"``: searchable with ``party_ids__contains=",3,"`` on any database
-    (a member list per row, written in bulk without a join table)."""
-    ids = sorted({int(i) for i in member_ids})
-    return "," + ",".join(str(i) for i in ids) + "," if ids else ""
 
 
 class IdentifierEntry(models.Model):
@@ -68,11 +62,12 @@ class IdentifierEntry(models.Model):
     visibility = models.CharField(
         max_length=8, choices=RecordVisibility.choices, verbose_name=_("visibility")
     )
-    party_ids = models.CharField(
-        max_length=400,
+    party_ids = ArrayField(
+        models.BigIntegerField(),
+        default=list,
         blank=True,
         verbose_name=_("parties"),
-        help_text=_("Ids of the members who may see the record, as ,1,3,."),
+        help_text=_("Ids of the members who may see the record."),
     )
     matchable_outward = models.BooleanField(default=True, verbose_name=_("matched outward"))
     handling = models.CharField(max_length=2, blank=True, verbose_name=_("handling code"))
@@ -90,12 +85,6 @@ class IdentifierEntry(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.value} ({self.record_type} {self.record_id})"
-
-    def is_party(self, member_id: int) -> bool:
-        return f",{member_id}," in self.party_ids
-
-    def visible_to(self, member_id: int) -> bool:
-        return self.visibility == RecordVisibility.NETWORK or self.is_party(member_id)
 
 
 class Hit(models.Model):

@@ -1,17 +1,17 @@
 """Who sees what of matching (hits, lookup, watch entries, the exclusion list and the national
-reports setting). Built only on ``members.permissions``; to be folded into
-``exchange/permissions.py`` when that module lands.
+reports setting), built on ``members.permissions``; the disclosure rule, written once as SQL.
 
 The rules, in one place:
 - A member's hits, watch entries and lookups are for its people who work with queries or
   seizures (focal points, unit officers, analysts, member admins). Network admins see none.
-- What a member learns of another member's record (``disclosable``): nothing if the record
-  may not be matched outward (H3, marked excluded, a national report of a member that switched
-  national matching off); nothing of an H2 query unless the member is one of its parties.
-- What it sees of a disclosed record (``visible``): the reference only when the record is
+- What a member learns of another member's record (``disclosable_sql``): nothing if the
+  record may not be matched outward (H3, marked excluded, a national report of a member that
+  switched national matching off); nothing of an H2 query unless the member is one of its
+  parties.
+- What it sees of a disclosed record (``visible_sql``): the reference only when the record is
   shared with the network or the member is one of its parties; otherwise only the holding
-  member, the kind of record, the identifier and the month. ``visible`` decides only whether
-  a member is alerted; what a *person* is shown is decided per person, at read time:
+  member, the kind of record, the identifier and the month. ``visible_sql`` decides only
+  whether a member is alerted; what a *person* is shown is decided per person, at read time:
 - A person sees a record's id and reference (their own member's side of a hit as much as the
   holder's, and in a lookup) only when they may open the record, by the very rule of its
   page: ``record_open_q`` asks the reader each app registered (``record_reader_register``:
@@ -20,7 +20,7 @@ The rules, in one place:
   (a query, for an analyst; another unit's query, for a unit officer) is shown as held by the
   member, without id or reference.
 - Counts and the *common* mark count only what may be disclosed to the network
-  (``network_disclosable_q``): H0/H1, not excluded, national reports only where their member
+  (``network_disclosable_sql``): H0/H1, not excluded, national reports only where their member
   lets them match. A record hidden from the network never changes what anyone else sees.
 """
 
@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 
 from core.handling import HandlingCode
 from members import permissions
@@ -194,130 +195,72 @@ def hit_alert_people_many(keys) -> dict[tuple[int, str], list]:
     return {key: [people[pk] for pk in pks if pk in people] for key, pks in ids.items()}
 
 
-def is_national_report(entry: IdentifierEntry) -> bool:
-    return entry.record_type == RecordType.SEIZURE and entry.visibility == RecordVisibility.PARTIES
-
-
-def disclosable(entry: IdentifierEntry, to_member_id: int, national_off: frozenset[int]) -> bool:
-    """May ``to_member_id`` learn that ``entry``'s owner holds a record with this identifier?
-    ``national_off``: members whose national reports do not take part in matching."""
-    if entry.owner_member_id == to_member_id:
-        return False
-    if not entry.matchable_outward:
-        return False
-    if is_national_report(entry) and entry.owner_member_id in national_off:
-        return False
-    if entry.handling == HandlingCode.H2 and not entry.is_party(to_member_id):
-        return False
-    return True
-
-
-def visible(entry: IdentifierEntry, to_member_id: int) -> bool:
-    """May ``to_member_id`` already see the record (its reference, a link to it)?"""
-    return entry.visible_to(to_member_id)
-
-
 def matchable_outward_for_query(handling_code: str, excluded: bool) -> bool:
     return handling_code != HandlingCode.H3 and not excluded
 
 
-def disclosable_q(member_ids, national_off) -> Q:
-    """``disclosable`` as a filter on IdentifierEntry rows, for members ``member_ids`` (a row
-    disclosable to any of them): the lookup counts in SQL instead of reading every row."""
-    member_ids = sorted(member_ids)
-    return (
-        ~Q(owner_member_id__in=member_ids)
-        & Q(matchable_outward=True)
-        & ~Q(
-            record_type=RecordType.SEIZURE,
-            visibility=RecordVisibility.PARTIES,
-            owner_member_id__in=sorted(national_off),
-        )
-        & ~(Q(handling=HandlingCode.H2) & ~party_q(member_ids))
-    )
-
-
-def network_disclosable(entry, national_off: frozenset[int]) -> bool:
-    """May the network learn of ``entry`` at all: matched outward (not H3, not marked
-    excluded), not H2 (its parties only), and not a national report of a member that keeps its
-    national reports out? Only such records are counted (the *common* mark, lookup counts):
-    a record hidden from the network must never change what another member sees."""
-    return (
-        bool(entry.matchable_outward)
-        and entry.handling not in (HandlingCode.H2, HandlingCode.H3)
-        and not (is_national_report(entry) and entry.owner_member_id in national_off)
-    )
-
-
-def network_disclosable_q(national_off) -> Q:
-    """``network_disclosable`` as a filter on IdentifierEntry rows."""
-    return (
-        Q(matchable_outward=True)
-        & ~Q(handling__in=[HandlingCode.H2, HandlingCode.H3])
-        & ~Q(
-            record_type=RecordType.SEIZURE,
-            visibility=RecordVisibility.PARTIES,
-            owner_member_id__in=sorted(national_off),
-        )
-    )
-
-
-def network_disclosable_sql(national_off) -> tuple[str, list]:
-    """``network_disclosable`` as SQL over the index table's columns, with its parameters."""
-    off = sorted(national_off)
-    national = (
-        f" AND NOT (record_type = %s AND visibility = %s"
-        f" AND owner_member_id IN ({', '.join(['%s'] * len(off))}))"
-        if off
-        else ""
-    )
-    return (
-        f"matchable_outward AND handling NOT IN (%s, %s){national}",
-        [HandlingCode.H2.value, HandlingCode.H3.value]
-        + ([RecordType.SEIZURE.value, RecordVisibility.PARTIES.value, *off] if off else []),
-    )
-
-
-def party_q(member_ids) -> Q:
-    condition = Q(pk__in=[])
-    for member_id in member_ids:
-        condition |= Q(party_ids__contains=f",{member_id},")
-    return condition
-
-
-def visible_q(member_ids) -> Q:
-    return Q(visibility=RecordVisibility.NETWORK) | party_q(member_ids)
-
-
-# --- The same rules as SQL, for matching a large batch inside the database -------------------
+# --- The disclosure rule, as SQL ---------------------------------------------------------------
 #
-# ``matching.services`` pairs a big batch's index rows with every other member's rows in one
-# ``INSERT … SELECT`` on PostgreSQL, where the member who would learn is a column of the join,
-# not a constant. These fragments are ``disclosable`` and ``visible`` written for that join
-# (``about``: the alias of the row learned of; ``learner``: the SQL of the learning member's
-# id); tests/matching/test_sql_rules.py checks them against the Python rules case by case.
+# Written once, over an index row's columns (``about``: the alias of the row learned of) and
+# the SQL of the learning member's id (``learner``: a column of a join, such as a hit's
+# ``for_member_id`` or a watch entry's ``member_id``). Pairing, watch entries, an edit's
+# revision of its hits, the *common* mark and the lookup's counts all read it from here.
+# Each returns ``(sql, params)``.
+
+
+def _national_sql(about: str) -> str:
+    """``about`` is a national report (a report shared with its parties only) of a member in
+    the array parameter (the members that keep their national reports out of matching)."""
+    return (
+        f"({about}.record_type = '{RecordType.SEIZURE.value}'"
+        f" AND {about}.visibility = '{RecordVisibility.PARTIES.value}'"
+        f" AND {about}.owner_member_id = ANY(%s::bigint[]))"
+    )
 
 
 def _party_sql(about: str, learner: str) -> str:
-    return f"{about}.party_ids LIKE '%%,' || {learner} || ',%%'"
+    return f"{learner} = ANY({about}.party_ids)"
 
 
-def disclosable_sql(about: str, learner: str) -> str:
-    """``disclosable(about, learner, national_off)`` as a condition; it takes one parameter,
-    the ids of ``national_off`` as an array. (The join already pairs rows of different
-    members, which is the rule's first clause.)"""
+def disclosable_sql(about: str, learner: str, national_off) -> tuple[str, list]:
+    """May ``learner`` learn that ``about``'s owner holds a record with this identifier? Not
+    its own record; not a record that may not be matched outward (H3, marked excluded); not a
+    national report of a member in ``national_off``; not an H2 record unless ``learner`` is
+    one of its parties."""
     return (
-        f"{about}.owner_member_id <> {learner} AND {about}.matchable_outward"
-        f" AND NOT ({about}.record_type = '{RecordType.SEIZURE.value}'"
-        f" AND {about}.visibility = '{RecordVisibility.PARTIES.value}'"
-        f" AND {about}.owner_member_id = ANY(%s))"
+        f"({about}.owner_member_id <> {learner} AND {about}.matchable_outward"
+        f" AND NOT {_national_sql(about)}"
         f" AND NOT ({about}.handling = '{HandlingCode.H2.value}'"
-        f" AND NOT {_party_sql(about, learner)})"
+        f" AND NOT {_party_sql(about, learner)}))",
+        [sorted(national_off)],
     )
 
 
-def visible_sql(about: str, learner: str) -> str:
-    """``visible(about, learner)`` as a condition (no parameters)."""
+def visible_sql(about: str, learner: str) -> tuple[str, list]:
+    """May ``learner`` already see the record (it is shared with the network, or ``learner``
+    is one of its parties)? Decides whether a member is alerted of a hit (``holder_visible``),
+    never what a person is shown."""
     return (
-        f"({about}.visibility = '{RecordVisibility.NETWORK.value}' OR {_party_sql(about, learner)})"
+        f"({about}.visibility = '{RecordVisibility.NETWORK.value}'"
+        f" OR {_party_sql(about, learner)})",
+        [],
     )
+
+
+def network_disclosable_sql(about: str, national_off) -> tuple[str, list]:
+    """May the network learn of ``about`` at all: matched outward (not H3, not marked
+    excluded), not H2 (its parties only), and not a national report of a member in
+    ``national_off``? Only such records are counted (the *common* mark, lookup counts): a
+    record hidden from the network must never change what another member sees."""
+    return (
+        f"({about}.matchable_outward"
+        f" AND {about}.handling NOT IN ('{HandlingCode.H2.value}', '{HandlingCode.H3.value}')"
+        f" AND NOT {_national_sql(about)})",
+        [sorted(national_off)],
+    )
+
+
+def network_disclosable_condition(national_off) -> RawSQL:
+    """``network_disclosable_sql`` as a filter on IdentifierEntry querysets."""
+    sql, params = network_disclosable_sql(IdentifierEntry._meta.db_table, national_off)
+    return RawSQL(sql, params, output_field=BooleanField())

@@ -4,9 +4,6 @@ exclusion list."""
 
 from __future__ import annotations
 
-from statistics import median
-
-from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
@@ -135,7 +132,7 @@ def hit_presentation(hit: Hit, *, user) -> dict:
 def identifiers_lookup(*, user, kind: str, value: str) -> dict:
     """Hit/no-hit on demand: which members hold records with this identifier (counts and
     latest month) and the references of the records the user may open. Counted are only the
-    records the network may learn of (``network_disclosable``) that matching would disclose
+    records the network may learn of (``network_disclosable_sql``) that matching would disclose
     to the user's members: other members' records, and their own member's records the user
     may not open (held by the member, no id, no reference). Listed under ``visible`` are the
     records the user may open (``record_open_q``: their pages' own rules). A fixed number of
@@ -148,12 +145,11 @@ def identifiers_lookup(*, user, kind: str, value: str) -> dict:
     rows = IdentifierEntry.objects.filter(kind=kind, value=value)
     national_off = national_matching_off()
     opened = rules.record_open_q(user, type_field="record_type", id_field="record_id")
-    counted = rows.filter(
-        rules.network_disclosable_q(national_off)
-        & (
-            rules.disclosable_q(members, national_off)
-            | (Q(owner_member_id__in=sorted(members)) & ~opened)
-        )
+    # Within what the network may learn of, matching discloses every record but a member's own
+    # to it: counted are other members' records and the user's members' records they may not
+    # open.
+    counted = rows.filter(rules.network_disclosable_condition(national_off)).filter(
+        ~Q(owner_member_id__in=sorted(members)) | ~opened
     )
     for row in (
         counted.values("owner_member__code")
@@ -241,21 +237,18 @@ def hit_ask_initial(hit: Hit) -> dict:
 def matching_figures(*, user) -> dict:
     """For network admins (the network figures page), counts only: hits per month (when they
     were found), the share asked (a follow-up query was filed), the share confirmed, and the
-    median time from hit to follow-up query. The median is PostgreSQL's ``percentile_cont``;
-    other databases (SQLite in development) take it from the asked hits' times."""
+    median time from hit to follow-up query (PostgreSQL's ``percentile_cont``)."""
     if not permissions.may_view_network_figures(user):
         return {"months": [], "total": None}
     wait = ExpressionWrapper(
         F("follow_up_query__created_at") - F("created_at"), output_field=DurationField()
     )
-    in_db = connection.vendor == "postgresql"
     counts = {
         "hits": Count("id"),
         "asked": Count("id", filter=Q(follow_up_query__isnull=False)),
         "confirmed": Count("id", filter=Q(state=HitState.CONFIRMED)),
+        "median_to_ask": _Median(wait),
     }
-    if in_db:
-        counts["median_to_ask"] = _Median(wait)
     rows = list(
         Hit.objects.annotate(found=TruncMonth("created_at"))
         .values("found")
@@ -263,18 +256,6 @@ def matching_figures(*, user) -> dict:
         .order_by("found")
     )
     total = Hit.objects.aggregate(**counts)
-    if not in_db:
-        waits: dict = {}
-        for found, delay in (
-            Hit.objects.filter(follow_up_query__isnull=False)
-            .annotate(found=TruncMonth("created_at"), wait=wait)
-            .values_list("found", "wait")
-        ):
-            waits.setdefault(found, []).append(delay)
-        for row in rows:
-            row["median_to_ask"] = median(waits[row["found"]]) if row["found"] in waits else None
-        every = [d for delays in waits.values() for d in delays]
-        total["median_to_ask"] = median(every) if every else None
 
     def shares(row: dict) -> dict:
         hits = row["hits"] or 0

@@ -85,10 +85,6 @@ def may_report_seizures(user) -> bool:
     return bool(reporting_member_ids(user))
 
 
-def may_report_for(user, member: MemberAdministration | int | None) -> bool:
-    return base.has_right(user, Right.REPORT_SEIZURES, member)
-
-
 def reporting_members(user) -> QuerySet[MemberAdministration]:
     return MemberAdministration.objects.filter(pk__in=reporting_member_ids(user))
 

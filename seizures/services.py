@@ -105,7 +105,7 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
     seizure_report_index(report=report, new=True)
     if report.query_id is not None:
         # The follow-up query of a hit now has its seizure: the hit is confirmed.
-        hits_confirm_for_query(query_id=report.query_id)
+        hits_confirm_for_query(query_id=report.query_id, user=user, seizure_report_id=report.pk)
     seizure_create_record(user=user, report=report)
     return report
 
