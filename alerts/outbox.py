@@ -24,9 +24,6 @@ Delivery is at-least-once for email: if the SMTP server accepted a message and r
 as sent then failed (the worker died, the database went away), the row is sent again after
 its lease. Every email carries the Message-ID ``<alert-{id}@{domain}>``, so the copy is
 recognisable as the same message (see docs/ALERTS.md).
-
-(Over 400 lines on purpose: claiming, the claim's heartbeat, sending, the re-send and the
-admins' re-send share one set of rules about a row's state, best read in one place.)
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Benchmark of cross-country matching (issue 10) at scale.
+"""Benchmark of cross-country matching at scale.
 
 How to run (PostgreSQL on 127.0.0.1; the database is created if missing and kept between runs,
 so the data are loaded once per scale):

@@ -1,11 +1,6 @@
-"""Urgent queries between members, their thread and attachments, and the alerts they cause.
+"""Urgent queries between members, their thread and attachments.
 
-Visibility of every model here is decided by ``exchange.permissions.restrict_queries``; alerts
-belong to one person and are only ever shown to that person.
-
-Longer than 400 lines on purpose: it is mostly field declarations, choices and database
-constraints of one schema, read together with its migrations; splitting it would scatter the
-constraints without making any function shorter.
+Visibility of every model here is decided by ``exchange.permissions.restrict_queries``.
 """
 
 import uuid

@@ -1,11 +1,12 @@
 """IREN Portal settings: one module, everything from the environment.
 
-Development needs nothing set: SQLite in the project folder, Celery tasks run in-process and
-mail is printed to the console. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=0,
-ALLOWED_HOSTS and EMAIL_URL.
+Development needs nothing set beyond what `make run` provides: the embedded PostgreSQL server
+(bin/with-db.sh), Celery tasks in-process and mail printed to the console. Production sets
+DATABASE_URL, REDIS_URL, SECRET_KEY, DEBUG=0, ALLOWED_HOSTS and EMAIL_URL.
 
-Over 400 lines on purpose: one module, so that every setting, its environment variable and its
-default stand in one place (README lists them); each block is headed by its concern.
+One module, so that every setting, its environment variable and its default stand in one
+place (the README's tables list them, checked by tests/test_readme_settings.py); each block is
+headed by its concern.
 """
 
 from datetime import timedelta
@@ -174,7 +175,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
-# --- Presentation (issue 11): one date format per language, in ireN/formats/<lang>/ ---
+# --- Presentation: one date format per language, in ireN/formats/<lang>/ ---
 FORMAT_MODULE_PATH = ["ireN.formats"]
 
 STATIC_URL = "static/"
@@ -603,11 +604,11 @@ SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 # Invitation links are password-reset tokens, valid this many hours.
 PASSWORD_RESET_TIMEOUT = env.int("INVITATION_LINK_HOURS", default=72) * 3600
-# Lockout is per username on purpose (issue 8: any address counts); addresses are limited by
+# Lockout is per username on purpose (any address counts); addresses are limited by
 # the API throttling above.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
-# --- Field-ready forms (issue 11, ux2) ---------------------------------------------------------
+# --- Field-ready forms ---------------------------------------------------------
 # Attachments of a filing form that failed validation are kept under MEDIA_ROOT/tmp (never
 # served) for this many hours, then pruned by `manage.py pending_uploads_prune` / beat.
 EXCHANGE_PENDING_UPLOAD_HOURS = env.float("EXCHANGE_PENDING_UPLOAD_HOURS", default=24)
@@ -616,7 +617,7 @@ CELERY_BEAT_SCHEDULE["exchange-pending-uploads-prune"] = {
     "schedule": env.int("EXCHANGE_PENDING_UPLOAD_PRUNE_EVERY_SECONDS", default=3600),
 }
 
-# Alert preferences (issue 10): people who chose "daily digest" for a kind of event get one
+# Alert preferences: people who chose "daily digest" for a kind of event get one
 # email a day listing those alerts of the last EXCHANGE_DIGEST_HOURS, sent by beat at
 # EXCHANGE_DIGEST_HOUR:00 (TIME_ZONE).
 EXCHANGE_DIGEST_HOURS = env.int("EXCHANGE_DIGEST_HOURS", default=24)

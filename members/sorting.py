@@ -1,4 +1,4 @@
-"""Sortable tables (issue 11): one django-filter ``OrderingFilter`` that every list's FilterSet
+"""Sortable tables: one django-filter ``OrderingFilter`` that every list's FilterSet
 declares twice, as ``sort`` (the browser's ``?sort=due`` / ``?sort=-due``) and ``ordering`` (the
 API's usual name). Only the whitelisted names sort; the record id always breaks ties, so the
 order is total and any pagination (pages or keysets) stays stable."""

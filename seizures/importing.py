@@ -2,9 +2,6 @@
 checking every row with the one validator, and writing all rows in one transaction, or none.
 
 Import jobs (the browser's path, with progress) are in ``seizures.import_jobs``.
-
-(A little over 400 lines: reading, checking and writing a file, and indexing what was written
-for matching in the same transaction, read best in one place.)
 """
 
 from __future__ import annotations

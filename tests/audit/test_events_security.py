@@ -1,4 +1,4 @@
-"""Audit events of the access-hardening work (issue 9, "What is recorded", last bullet): lockout
+"""Audit events of the access-hardening work: lockout
 and unlock, two-factor enrolment and reset, API tokens created and revoked, members suspended
 and reinstated. Each is performed through the real page, API endpoint or command and leaves
 exactly one event with the right actor, action, object and members."""

@@ -1,4 +1,4 @@
-"""Browser journey (issue 8, suspension): the network admin suspends UZ on its member page;
+"""Browser journey: the network admin suspends UZ on its member page;
 focal.uz's login is refused with the clear message; the admin reinstates UZ and focal.uz logs
 in. Both actions land in the audit trail. No request may leave 127.0.0.1."""
 

@@ -1,4 +1,4 @@
-"""Browser journey (issue 8): "a member admin can unlock their own people in the browser" and
+"""Browser journey: "a member admin can unlock their own people in the browser" and
 "reset the second factor of their own people, and that reset is alerted to the person".
 focal.kz, enrolled, locks their account with five wrong passwords; manager.kz unlocks it and
 resets the second factor on KZ's people page; focal.kz signs in with the password alone and

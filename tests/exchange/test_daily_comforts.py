@@ -1,4 +1,4 @@
-"""Issue 11, daily comforts in the exchange: a sortable inbox (browser ``?sort=``, API
+"""Daily comforts in the exchange: a sortable inbox (browser ``?sort=``, API
 ``?ordering=``), read and unread notifications with "mark all read", the acknowledgement
 footnote only when something is marked, and the schema readable in a browser."""
 

@@ -1,4 +1,4 @@
-"""Issue 11: the filing form never loses work (kept attachments, an error summary, required
+"""The filing form never loses work (kept attachments, an error summary, required
 marks), and a risk alert's outcome starts empty."""
 
 import os

@@ -1,4 +1,4 @@
-"""Issue 11: the people list says whether each invitation is pending, accepted or expired, and a
+"""The people list says whether each invitation is pending, accepted or expired, and a
 member admin can resend it (their own people only)."""
 
 from datetime import timedelta

@@ -283,7 +283,7 @@ def test_who_takes_part_in_queries(world, role):
     assert permissions.takes_part_in_queries(make_user(role, kz)) is (role in QUERY_PARTICIPANTS)
 
 
-# --- Suspension and separation of duties (issue 8) --------------------------------------------
+# --- Suspension and separation of duties --------------------------------------------
 
 #: Who may suspend and reinstate members.
 SUSPENDS = {role: role == RoleName.NETWORK_ADMIN for role in ROLES}

@@ -1,4 +1,4 @@
-"""Alert mail carries no query content (issue 8, item 7), checked on what a real SMTP server
+"""Alert mail carries no query content, checked on what a real SMTP server
 on 127.0.0.1 receives: the reference, kind, priority, handling code, sender and the link;
 never the body or a reply; the subject line only under H0 and H1."""
 

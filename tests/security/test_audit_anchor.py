@@ -4,8 +4,8 @@ Someone who bypasses the append-only trigger (a database superuser) and deletes 
 either end leaves a chain that still verifies by itself; against an anchor kept outside the
 database (``audit_anchor``, mailed daily to the network admins by the beat task),
 ``audit_verify --anchor FILE`` fails and names what happened. A removal recorded by
-``audit_prune`` passes. Runs on SQLite and on PostgreSQL (the trigger is switched off there,
-as a superuser could)."""
+``audit_prune`` passes. The append-only trigger is switched off for the deletions, as a
+superuser could."""
 
 import io
 import json

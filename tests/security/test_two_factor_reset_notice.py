@@ -1,4 +1,4 @@
-"""Issue 8, two-factor: "Member admins can reset the second factor of their own people, and
+"""Two-factor: "Member admins can reset the second factor of their own people, and
 that reset is alerted to the person": by email (real SMTP) and in the portal, as a notice on
 the first page after their next login, shown once."""
 

@@ -1,4 +1,4 @@
-"""Issue 11: the report list sorts by a clicked column (``?sort=``; the API's ``?ordering=``) and
+"""The report list sorts by a clicked column (``?sort=``; the API's ``?ordering=``) and
 searches reference, container, concealment and notes, within what the user may see."""
 
 import datetime

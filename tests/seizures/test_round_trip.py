@@ -1,4 +1,4 @@
-"""Issue 11: the portal's own export (CSV and XLSX) imports unchanged and gives back the same
+"""The portal's own export (CSV and XLSX) imports unchanged and gives back the same
 reports, field by field; derived columns are ignored with a note; a rejected import shows a
 rejected state, not a full progress bar."""
 
