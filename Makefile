@@ -19,7 +19,7 @@ WITH_DB = bin/with-db.sh
 # a PORTAL_BASE_URL set in the environment wins.
 PORTAL_BASE_URL ?= http://$(HOST)
 
-.PHONY: install run run-demo test lint format migrate messages worker beat bench clean serve backup restore-drill
+.PHONY: install run run-demo test test-suite lint format migrate messages worker beat bench clean serve backup restore-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,10 +42,10 @@ migrate: install
 # Keeps the terminal: the server runs in the foreground until Ctrl-C (which also stops the
 # embedded database). Another address: `make run HOST=0.0.0.0:8080`.
 run: install
-	$(MANAGE) compilemessages --ignore=.venv -v0 || true
 	$(WITH_DB) $(MAKE) --no-print-directory run-demo
 
 run-demo:
+	$(MANAGE) compilemessages --ignore=.venv -v0 || true
 	$(MANAGE) migrate --noinput
 	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(MANAGE) seed_demo --password '$(PASSWORD)'
 	@echo "Demo logins: admin, focal.kz, officer.kz, analyst.kz, ... with password $(PASSWORD)"
@@ -54,8 +54,11 @@ run-demo:
 # Browser journeys need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium);
 # they are skipped, with a reason, where it is missing.
 test: install
+	$(WITH_DB) $(MAKE) --no-print-directory test-suite
+
+test-suite:
 	$(MANAGE) compilemessages --ignore=.venv -v0 || true
-	$(WITH_DB) $(BIN)/python -m pytest
+	$(BIN)/python -m pytest
 
 lint: install
 	$(BIN)/ruff check .
@@ -70,9 +73,9 @@ format: install
 # `bin/po_tool.py todo` shows untranslated and fuzzy entries, `bin/po_tool.py apply FILE.json`
 # writes checked translations; then `make messages` again (it also compiles the .mo).
 messages: install
-	$(MANAGE) makemessages -l ru --no-obsolete --ignore=.venv --ignore=bench
+	$(WITH_DB) $(MANAGE) makemessages -l ru --no-obsolete --ignore=.venv --ignore=bench
 	$(BIN)/python bin/po_tool.py stats
-	$(MANAGE) compilemessages --ignore=.venv
+	$(WITH_DB) $(MANAGE) compilemessages --ignore=.venv
 
 # The worker and beat use DATABASE_URL, or the embedded server that `make run` started.
 EMBEDDED_URL = DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python bin/pg_embedded.py url)}"
