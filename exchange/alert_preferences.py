@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from members.audit import audit_record
 
+from .alert_subjects import alert_subject
 from .models import Alert, AlertChannel, AlertState
 from .models_alerts import EVENT_KINDS, AlertKind, AlertMode, AlertPreference
 
@@ -100,6 +101,8 @@ def _digest_message(person, alerts: list[Alert]) -> EmailMessage:
     for alert in alerts:
         if alert.hit_id:
             link = base + reverse("matching:hits")
+        elif alert.subject_type:
+            link = base + alert_subject(alert.subject_type).link(alert)
         else:
             link = base + reverse("exchange:detail", args=[alert.query_id])
         items.append({"alert": alert, "query": alert.query, "hit": alert.hit, "link": link})

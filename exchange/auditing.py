@@ -103,6 +103,11 @@ def alert_email_sent_record(*, alert) -> None:
     if alert.hit_id:
         # A hit alert: the member concerned is the one the hit is for (no query reference).
         reference, members = "", [alert.hit.for_member.code.code]
+    elif alert.subject_type:
+        from .alert_subjects import alert_subject
+
+        reference = alert.subject_reference
+        members = alert_subject(alert.subject_type).members(alert)
     else:
         reference, members = query_reference_and_parties(alert.query_id)
     recipient = alert.recipient
@@ -116,7 +121,13 @@ def alert_email_sent_record(*, alert) -> None:
             "recipient": recipient.get_username(),
             "email": recipient.email,
             "event": alert.event,
-            **({"hit": alert.hit_id} if alert.hit_id else {"query": alert.query_id}),
+            **(
+                {"hit": alert.hit_id}
+                if alert.hit_id
+                else {alert.subject_type: alert.subject_id}
+                if alert.subject_type
+                else {"query": alert.query_id}
+            ),
         },
     )
 

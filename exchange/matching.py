@@ -52,7 +52,7 @@ from .models_matching import (
     party_ids_text,
 )
 
-INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE)
+INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE, RecordType.ARRIVAL)
 _VISIBILITIES = frozenset(RecordVisibility.values)
 OPEN_STATES = (HitState.NEW, HitState.SEEN)
 #: From this many records (for their index rows) or hits on, they go in by COPY on PostgreSQL

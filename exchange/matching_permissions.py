@@ -74,8 +74,19 @@ def national_setting_member_ids(user) -> list[int]:
     )
 
 
+#: ``rule(user, member_id) -> bool`` for record types of apps above the exchange (registered
+#: from their ``AppConfig.ready``): may the user see their member's own records of that type?
+OWN_RECORD_RULES: dict = {}
+
+
+def own_record_rule_register(record_type: str, rule) -> None:
+    OWN_RECORD_RULES[record_type] = rule
+
+
 def own_record_visible(user, member_id: int, record_type: str) -> bool:
     """May the user see the reference of their member's own side of a hit?"""
+    if record_type in OWN_RECORD_RULES:
+        return OWN_RECORD_RULES[record_type](user, member_id)
     if record_type == RecordType.WATCH:
         return member_id in matching_member_ids(user)
     if record_type == RecordType.SEIZURE:

@@ -457,6 +457,9 @@ class AlertEvent(models.TextChoices):
     ESCALATION = "escalation", _("Escalation: urgent query not acknowledged")
     HIT = "hit", _("Match with another member's record")
     WATCHLIST_HIT = "watchlist-hit", _("Match with a watched identifier")
+    ARRIVAL_RED = "arrival-red", _("Red pre-arrival notice")
+    ARRIVAL_NOTICE = "arrival-notice", _("Pre-arrival notice")
+    ARRIVAL_OUTCOME = "arrival-outcome", _("Outcome of a pre-arrival notice")
 
 
 class AlertChannel(models.TextChoices):
@@ -509,6 +512,15 @@ class Alert(models.Model):
         related_name="alerts",
         verbose_name=_("hit"),
     )
+    # An alert about a record of an app above the exchange (``alert_subjects``): its kind, id
+    # and reference.
+    subject_type = models.CharField(
+        max_length=16, blank=True, default="", db_default="", verbose_name=_("subject type")
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("subject id"))
+    subject_reference = models.CharField(
+        max_length=64, blank=True, default="", db_default="", verbose_name=_("subject reference")
+    )
     event = models.CharField(max_length=16, choices=AlertEvent.choices, verbose_name=_("event"))
     channel = models.CharField(
         max_length=8, choices=AlertChannel.choices, verbose_name=_("channel")
@@ -538,7 +550,9 @@ class Alert(models.Model):
         verbose_name_plural = _("alerts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(query__isnull=False) | Q(hit__isnull=False),
+                condition=Q(query__isnull=False)
+                | Q(hit__isnull=False)
+                | Q(subject_id__isnull=False),
                 name="alert_names_query_or_hit",
             ),
         ]
@@ -559,6 +573,11 @@ class Alert(models.Model):
                 name="alert_failed_idx",
             ),
             models.Index(fields=["query", "recipient"], name="alert_query_recipient_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                condition=Q(subject_id__isnull=False),
+                name="alert_subject_idx",
+            ),
             # The daily digest's work list: rows waiting for their person's digest.
             models.Index(
                 fields=["recipient", "created_at"],

@@ -12,6 +12,7 @@ class AlertKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     HIT = "hit", _("Hit")
     WATCHLIST_HIT = "watchlist-hit", _("Watchlist hit")
+    ARRIVAL = "arrival", _("Pre-arrival notice")
 
 
 class AlertMode(models.TextChoices):
@@ -29,6 +30,8 @@ EVENT_KINDS = {
     "escalation": AlertKind.REMINDER,
     "hit": AlertKind.HIT,
     "watchlist-hit": AlertKind.WATCHLIST_HIT,
+    "arrival-red": AlertKind.ARRIVAL,
+    "arrival-outcome": AlertKind.ARRIVAL,
 }
 
 

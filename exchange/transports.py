@@ -88,6 +88,12 @@ def alert_email_render(alert: Alert) -> EmailMessage:
         from .matching import hit_email_render
 
         return hit_email_render(alert)
+    if alert.subject_type:
+        from .alert_subjects import alert_subject
+
+        message = alert_subject(alert.subject_type).email(alert)
+        message.extra_headers["Message-ID"] = alert_message_id(alert)
+        return message
     query = alert.query
     link = settings.PORTAL_BASE_URL + reverse("exchange:detail", args=[query.pk])
     context = {

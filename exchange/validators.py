@@ -38,7 +38,7 @@ def normalise_container_number(text: str) -> str:
     return re.sub(r"[\s./-]", "", text or "").upper()
 
 
-def clean_container_numbers(values, errors: dict) -> list[str]:
+def clean_container_numbers(values, errors: dict, field: str = "container_numbers") -> list[str]:
     """Normalise ISO 6346 container numbers and check each one's check digit."""
     numbers: list[str] = []
     for raw in as_list(values):
@@ -48,7 +48,7 @@ def clean_container_numbers(values, errors: dict) -> list[str]:
         except InvalidChecksum:
             add_error(
                 errors,
-                "container_numbers",
+                field,
                 _(
                     "%(number)s has a wrong check digit: by ISO 6346 the last digit "
                     "should be %(digit)s."
@@ -59,7 +59,7 @@ def clean_container_numbers(values, errors: dict) -> list[str]:
         except StdnumValidationError:
             add_error(
                 errors,
-                "container_numbers",
+                field,
                 _(
                     "%(number)s is not an ISO 6346 container number (four letters ending in "
                     "U, J or Z, six digits and a check digit, e.g. CSQU3054383)."
@@ -72,7 +72,9 @@ def clean_container_numbers(values, errors: dict) -> list[str]:
     return numbers
 
 
-def clean_air_waybill_numbers(values, errors: dict) -> list[str]:
+def clean_air_waybill_numbers(
+    values, errors: dict, field: str = "air_waybill_numbers"
+) -> list[str]:
     """Air waybill numbers: a three-digit airline prefix and an eight-digit serial whose last
     digit is the first seven modulo 7 (IATA)."""
     numbers = []
@@ -81,13 +83,13 @@ def clean_air_waybill_numbers(values, errors: dict) -> list[str]:
         if not re.fullmatch(r"\d{11}", digits):
             add_error(
                 errors,
-                "air_waybill_numbers",
+                field,
                 _("%(number)s is not an air waybill number (e.g. 176-12345675).") % {"number": raw},
             )
         elif int(digits[3:10]) % 7 != int(digits[10]):
             add_error(
                 errors,
-                "air_waybill_numbers",
+                field,
                 _("%(number)s has a wrong check digit.") % {"number": raw},
             )
         else:
@@ -117,14 +119,14 @@ def clean_vessel_imo(value, errors: dict, field: str = "vessel_imo") -> str:
         return ""
 
 
-def clean_hs_codes(values, errors: dict) -> list[str]:
+def clean_hs_codes(values, errors: dict, field: str = "hs_codes") -> list[str]:
     codes = []
     for raw in as_list(values):
         digits = raw.replace(".", "").replace(" ", "")
         if not re.fullmatch(r"\d{4}|\d{6}|\d{8}|\d{10}", digits):
             add_error(
                 errors,
-                "hs_codes",
+                field,
                 _("%(code)s is not an HS code (4, 6, 8 or 10 digits, e.g. 2402.20).")
                 % {"code": raw},
             )
@@ -133,7 +135,7 @@ def clean_hs_codes(values, errors: dict) -> list[str]:
     return codes
 
 
-def clean_route_countries(values, errors: dict) -> list[str]:
+def clean_route_countries(values, errors: dict, field: str = "route_countries") -> list[str]:
     known = dict(countries)
     codes = []
     for raw in as_list(values):
@@ -141,7 +143,7 @@ def clean_route_countries(values, errors: dict) -> list[str]:
         if code not in known:
             add_error(
                 errors,
-                "route_countries",
+                field,
                 _("%(code)s is not an ISO 3166-1 alpha-2 country code.") % {"code": raw},
             )
         else:
@@ -149,19 +151,50 @@ def clean_route_countries(values, errors: dict) -> list[str]:
     return codes
 
 
-def clean_bill_of_lading_numbers(values, errors: dict) -> list[str]:
+def clean_bill_of_lading_numbers(
+    values, errors: dict, field: str = "bill_of_lading_numbers"
+) -> list[str]:
     numbers = []
     for raw in as_list(values):
         if len(raw) > 35 or not re.fullmatch(r"[A-Za-z0-9/-]+", raw):
             add_error(
                 errors,
-                "bill_of_lading_numbers",
+                field,
                 _("%(number)s is not a bill of lading number (up to 35 letters and digits).")
                 % {"number": raw},
             )
         elif raw.upper() not in numbers:
             numbers.append(raw.upper())
     return numbers
+
+
+def clean_country(value, errors: dict, field: str) -> str:
+    """One ISO 3166-1 alpha-2 country code (upper case), or "" when empty."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    codes = clean_route_countries([text], errors, field)
+    return codes[0] if codes else ""
+
+
+_UNLOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+
+
+def clean_unlocode(value, errors: dict, field: str) -> str:
+    """A UN/LOCODE: the ISO country code and three letters or digits 2–9 (``GEPTI``, written
+    ``GE PTI`` too). Returns it compact and upper case, or "" when empty."""
+    text = re.sub(r"[\s-]", "", str(value or "")).upper()
+    if not text:
+        return ""
+    if not _UNLOCODE.fullmatch(text) or text[:2] not in dict(countries):
+        add_error(
+            errors,
+            field,
+            _("%(code)s is not a UN/LOCODE (a country code and three letters, e.g. GEPTI).")
+            % {"code": value},
+        )
+        return ""
+    return text
 
 
 def clean_attachments(files: Sequence, errors: dict, field: str = "attachments") -> list:

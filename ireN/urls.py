@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("members.api.urls")),
     path("", include("exchange.api.urls")),
     path("", include("seizures.api.urls")),
+    path("", include("arrivals.api.urls")),
 ]
 
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("queries/", include("exchange.urls")),
     path("seizures/", include("seizures.urls")),
+    path("arrivals/", include("arrivals.urls")),
     path("accounts/", include("accounts.urls")),
     path("matching/", include("exchange.matching_urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from exchange import matching_permissions, matching_selectors
 from exchange.models_matching import RecordType
+from exchange.panels import query_panels_render
 from ireN.pagination import keyset_page
 from members import caching
 
@@ -30,6 +31,7 @@ from . import auditing, charts, exporting, permissions, selectors, services
 from .filtersets import SeizureFilterSet, SeizureListFilterSet
 from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
 from .models import Commodity, ImportStatus, SeizureTotal
+from .panels import seizure_report_panels
 from .totals import TOTALS_CACHE
 
 CHARTS = [
@@ -156,6 +158,7 @@ def report_detail(request, pk):
     report = get_object_or_404(selectors.seizure_list(user=request.user), pk=pk)
     auditing.seizure_read_record(request=request, report=report)
     linked_query = permissions.visible_linked_query(request.user, report.query_id)
+    report_panels = seizure_report_panels(user=request.user, report=report)
     return render(
         request,
         "seizures/report_detail.html",
@@ -167,6 +170,7 @@ def report_detail(request, pk):
             ),
             "may_use_matching": matching_permissions.may_use_matching(request.user),
             "access_history": auditing.seizure_access_history(user=request.user, report=report),
+            "report_panels": query_panels_render(report_panels, request=request),
         },
     )
 

@@ -1,0 +1,134 @@
+"""Alerts about notices, through the exchange's outbox (the same rows, channels, preferences
+and delivery as every alert; ``exchange.alert_subjects`` tells the outbox how to mail and link
+them). The one module of arrivals that writes alerts.
+
+- a red notice: the receiving unit's officers and the receiving member's focal points, at
+  once (as their preferences say);
+- an amber or green notice: listed in the daily digest of the same people (a read in-portal
+  row marked for the digest: it does not ring the bell);
+- an outcome: the sending member's focal points and the sending unit's officers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from exchange.alert_preferences import alert_modes, alert_rows
+from exchange.alert_subjects import AlertSubject
+from exchange.models import Alert, AlertEvent, AlertState
+from exchange.models_alerts import AlertMode
+from exchange.outbox import alerts_enqueue
+
+from . import permissions
+from .models import ArrivalNotice
+
+SUBJECT_TYPE = "arrival"
+EVENTS = AlertEvent
+
+
+def _unique(people: Iterable) -> list:
+    seen: set[int] = set()
+    return [p for p in people if not (p.pk in seen or seen.add(p.pk))]
+
+
+def notice_alerts_create(*, notice: ArrivalNotice, event: str, people: Iterable) -> list[int]:
+    """Write the outbox rows of ``event`` on ``notice`` for ``people`` in the caller's
+    transaction; delivery is asked for once it commits."""
+    people = _unique(people)
+    if not people:
+        return []
+    now = timezone.now()
+    modes = alert_modes(people, event)
+    digest_only = event == AlertEvent.ARRIVAL_NOTICE
+    rows = []
+    for person in people:
+        fields = {
+            "subject_type": SUBJECT_TYPE,
+            "subject_id": notice.pk,
+            "subject_reference": notice.reference,
+            "event": event,
+            "created_at": now,
+        }
+        if digest_only:
+            # Listed in the digest only: no email at once, no bell.
+            if modes.get(person.pk) == AlertMode.PORTAL or not person.email:
+                continue
+            rows += alert_rows(person, modes={person.pk: AlertMode.DIGEST}, read_at=now, **fields)
+        else:
+            rows += alert_rows(person, modes=modes, **fields)
+    if not rows:
+        return []
+    Alert.objects.bulk_create(rows)
+    to_send = [row.pk for row in rows if row.state == AlertState.PENDING]
+    if to_send:
+        transaction.on_commit(lambda: alerts_enqueue(alert_ids=to_send))
+    return [row.pk for row in rows]
+
+
+def notice_received_alert(*, notice: ArrivalNotice) -> list[int]:
+    """A red notice alerts the receiving side at once; amber and green go to its digest."""
+    people = permissions.party_people(notice.to_member, notice.to_unit_id)
+    event = AlertEvent.ARRIVAL_RED if notice.lane == "red" else AlertEvent.ARRIVAL_NOTICE
+    return notice_alerts_create(notice=notice, event=event, people=people)
+
+
+def notice_outcome_alert(*, notice: ArrivalNotice) -> list[int]:
+    people = permissions.party_people(notice.from_member, notice.from_unit_id)
+    return notice_alerts_create(notice=notice, event=AlertEvent.ARRIVAL_OUTCOME, people=people)
+
+
+# --- How the outbox handles them ------------------------------------------------------------
+
+
+def _link(alert) -> str:
+    return reverse("arrivals:detail", args=[alert.subject_id])
+
+
+def _email(alert) -> EmailMessage:
+    """The mail: reference, event, parties, expected arrival and (to the sender) the outcome;
+    never the screening."""
+    notice = (
+        ArrivalNotice.objects.select_related("from_member", "to_member")
+        .filter(pk=alert.subject_id)
+        .first()
+    )
+    if notice is None:
+        from exchange.transports import TransportError
+
+        raise TransportError("The notice no longer exists.", permanent=True)
+    context = {
+        "alert": alert,
+        "notice": notice,
+        "link": settings.PORTAL_BASE_URL + _link(alert),
+        "show_outcome": alert.event == AlertEvent.ARRIVAL_OUTCOME,
+    }
+    subject = " ".join(render_to_string("arrivals/email/alert_subject.txt", context).split())
+    body = render_to_string("arrivals/email/alert.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
+
+
+def _scope(user) -> Q:
+    return Q(
+        subject_type=SUBJECT_TYPE,
+        subject_id__in=permissions.restrict_notices(user).values("id"),
+    )
+
+
+def _members(alert) -> list[str]:
+    row = (
+        ArrivalNotice.objects.filter(pk=alert.subject_id)
+        .values_list("from_member__code", "to_member__code")
+        .first()
+    )
+    return sorted(str(code) for code in row) if row else []
+
+
+ARRIVAL_ALERTS = AlertSubject(email=_email, link=_link, scope=_scope, members=_members)
