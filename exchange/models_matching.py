@@ -3,8 +3,9 @@ exclusion list and each member's choice about its national reports.
 
 Records are named by ``record_type`` (``query``, ``seizure`` or ``arrival``, plain strings:
 exchange never imports seizures or arrivals) and ``record_id``. Each index row carries what
-matching needs to decide without calling back into the record's app: its owner, who may already see it (``network`` or
-the member ids in ``party_ids``), its handling code and whether it may be matched outward.
+matching needs to decide without calling back into the record's app: its owner, who may
+already see it (``network`` or the member ids in ``party_ids``), its handling code and whether
+it may be matched outward.
 """
 
 from django.conf import settings
