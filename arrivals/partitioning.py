@@ -102,6 +102,9 @@ def partition_drop(name: str) -> None:
     if not _NAME.match(name):
         raise ValueError(f"Not a monthly partition: {name!r}")
     with connection.cursor() as cursor:
+        # Deferred foreign-key checks of rows written earlier in this transaction would hold
+        # the table: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE {TABLE} DETACH PARTITION {name}")
         cursor.execute(f"DROP TABLE {name}")
     _known.discard(name)
