@@ -115,6 +115,7 @@ TEMPLATES = [
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
                 "exchange.matching_views.matching_nav",
+                "arrivals.context_processors.nav",
             ],
         },
     },
