@@ -1,5 +1,5 @@
 """The house rules that keep each app in its room: dependencies point one way,
-seizures -> exchange -> members (the contract lives in pyproject.toml, [tool.importlinter])."""
+arrivals -> seizures -> exchange -> members (the contract lives in pyproject.toml, [tool.importlinter])."""
 
 import subprocess
 import sys
@@ -34,8 +34,8 @@ def test_the_import_contract_catches_a_reverse_import(tmp_path):
     """The check can fail: a copy of the config whose layers are reversed must break."""
     config = (ROOT / "pyproject.toml").read_text()
     reversed_config = config.replace(
-        'layers = ["ops", "seizures", "exchange", "accounts", "members"]',
-        'layers = ["members", "accounts", "exchange", "seizures", "ops"]',
+        'layers = ["ops", "arrivals", "seizures", "exchange", "accounts", "members"]',
+        'layers = ["members", "accounts", "exchange", "seizures", "arrivals", "ops"]',
     )
     assert reversed_config != config
     path = tmp_path / "reversed.toml"
