@@ -1,5 +1,6 @@
 """The house rules that keep each app in its room: dependencies point one way,
-arrivals -> seizures -> exchange -> members (the contract lives in pyproject.toml, [tool.importlinter])."""
+arrivals -> seizures -> exchange -> members (the contract lives in pyproject.toml,
+[tool.importlinter])."""
 
 import subprocess
 import sys
