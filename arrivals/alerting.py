@@ -39,45 +39,62 @@ def _unique(people: Iterable) -> list:
     return [p for p in people if not (p.pk in seen or seen.add(p.pk))]
 
 
-def notice_alerts_create(*, notice: ArrivalNotice, event: str, people: Iterable) -> list[int]:
-    """Write the outbox rows of ``event`` on ``notice`` for ``people`` in the caller's
-    transaction; delivery is asked for once it commits."""
-    people = _unique(people)
-    if not people:
-        return []
-    now = timezone.now()
-    modes = alert_modes(people, event)
-    digest_only = event == AlertEvent.ARRIVAL_NOTICE
+def _rows(notice: ArrivalNotice, event: str, people: list, modes: dict, now) -> list[Alert]:
+    fields = {
+        "subject_type": SUBJECT_TYPE,
+        "subject_id": notice.pk,
+        "subject_reference": notice.reference,
+        "event": event,
+        "created_at": now,
+    }
     rows = []
     for person in people:
-        fields = {
-            "subject_type": SUBJECT_TYPE,
-            "subject_id": notice.pk,
-            "subject_reference": notice.reference,
-            "event": event,
-            "created_at": now,
-        }
-        if digest_only:
+        if event == AlertEvent.ARRIVAL_NOTICE:
             # Listed in the digest only: no email at once, no bell.
             if modes.get(person.pk) == AlertMode.PORTAL or not person.email:
                 continue
             rows += alert_rows(person, modes={person.pk: AlertMode.DIGEST}, read_at=now, **fields)
         else:
             rows += alert_rows(person, modes=modes, **fields)
+    return rows
+
+
+def _write(rows: list[Alert]) -> list[int]:
     if not rows:
         return []
-    Alert.objects.bulk_create(rows)
+    Alert.objects.bulk_create(rows, batch_size=2000)
     to_send = [row.pk for row in rows if row.state == AlertState.PENDING]
     if to_send:
         transaction.on_commit(lambda: alerts_enqueue(alert_ids=to_send))
     return [row.pk for row in rows]
 
 
-def notice_received_alert(*, notice: ArrivalNotice) -> list[int]:
-    """A red notice alerts the receiving side at once; amber and green go to its digest."""
-    people = permissions.party_people(notice.to_member, notice.to_unit_id)
-    event = AlertEvent.ARRIVAL_RED if notice.lane == "red" else AlertEvent.ARRIVAL_NOTICE
-    return notice_alerts_create(notice=notice, event=event, people=people)
+def notice_alerts_create(*, notice: ArrivalNotice, event: str, people: Iterable) -> list[int]:
+    """Write the outbox rows of ``event`` on ``notice`` for ``people`` in the caller's
+    transaction; delivery is asked for once it commits."""
+    people = _unique(people)
+    if not people:
+        return []
+    return _write(_rows(notice, event, people, alert_modes(people, event), timezone.now()))
+
+
+def notices_received_alert(*, notices: list[ArrivalNotice]) -> list[int]:
+    """Alert the receiving side of each notice: a red notice at once; amber and green go to
+    its digest. The people of each receiving
+    side and their preferences are read once, the rows written in one statement."""
+    now = timezone.now()
+    people_of: dict = {}
+    modes_of: dict = {}
+    rows: list[Alert] = []
+    for notice in notices:
+        side = (notice.to_member_id, notice.to_unit_id)
+        if side not in people_of:
+            people_of[side] = _unique(permissions.party_people(notice.to_member, notice.to_unit_id))
+        event = AlertEvent.ARRIVAL_RED if notice.lane == "red" else AlertEvent.ARRIVAL_NOTICE
+        if (side, event) not in modes_of:
+            modes_of[(side, event)] = alert_modes(people_of[side], event)
+        rows += _rows(notice, event, people_of[side], modes_of[(side, event)], now)
+    return _write(rows)
 
 
 def notice_outcome_alert(*, notice: ArrivalNotice) -> list[int]:

@@ -161,6 +161,7 @@ def manifest_check(
         groups.setdefault(document, []).append((number, cells))
     notices = []
     done = 0
+    memo: dict = {}
     for group in groups.values():
         first_row, first = group[0]
         data = {c: first.get(c, "") for c in NOTICE_COLUMNS if first.get(c, "")}
@@ -186,7 +187,7 @@ def manifest_check(
         data["containers"] = containers
         data["goods"] = goods
         try:
-            notices.append(notice_clean(author=user, data=data))
+            notices.append(notice_clean(author=user, data=data, memo=memo))
         except ValidationError as error:
             problems += _errors_of(error, first_row, skip=("containers", "goods"))
         done += len(group)

@@ -84,38 +84,57 @@ def _keys(notice) -> list[tuple[str, str, str]]:
     return keys
 
 
-def watch_matches(notice) -> list[dict]:
-    """The receiving member's watch entries in force that the notice carries."""
-    keys = _keys(notice)
-    if not keys:
-        return []
+def _keys_q(keys_by_notice: dict) -> Q:
     condition = Q(pk__in=[])
-    for kind, value, _raw in keys:
-        condition |= Q(kind=kind, value=value)
+    by_kind: dict[str, set[str]] = {}
+    for keys in keys_by_notice.values():
+        for kind, value, _raw in keys:
+            by_kind.setdefault(kind, set()).add(value)
+    for kind, values in by_kind.items():
+        condition |= Q(kind=kind, value__in=sorted(values))
+    return condition
+
+
+def watch_matches(notices: list) -> dict[int, list[dict]]:
+    """Each notice's receiving member's watch entries in force that it carries (one read for
+    all the notices)."""
+    keys = {n.pk: _keys(n) for n in notices}
+    found: dict[int, list[dict]] = {n.pk: [] for n in notices}
+    if not any(keys.values()):
+        return found
     today = timezone.localdate()
-    entries = WatchEntry.objects.filter(condition, member_id=notice.to_member_id).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-    )
-    return [
-        {"kind": e.kind, "value": e.value, "display": e.display, "note": e.note}
-        for e in entries.order_by("kind", "value")
-    ]
+    entries = WatchEntry.objects.filter(
+        _keys_q(keys), member_id__in={n.to_member_id for n in notices}
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    index: dict[tuple, list] = {}
+    for entry in entries.order_by("kind", "value"):
+        index.setdefault((entry.member_id, entry.kind, entry.value), []).append(entry)
+    for notice in notices:
+        for kind, value, _raw in keys[notice.pk]:
+            for e in index.get((notice.to_member_id, kind, value), ()):
+                found[notice.pk].append(
+                    {"kind": e.kind, "value": e.value, "display": e.display, "note": e.note}
+                )
+    return found
 
 
-def hit_matches(notice) -> list[dict]:
-    """What the receiving member learned through matching of the notice's identifiers: its
+def hit_matches(notices: list) -> dict[int, list[dict]]:
+    """What each receiving member learned through matching of its notices' identifiers: its
     hits on the notice (other members' records, as far as they may be disclosed), and its
-    own queries and seizure reports carrying them."""
-    found = []
-    for hit in (
-        Hit.objects.filter(
-            for_member_id=notice.to_member_id, record_type=RECORD_TYPE, record_id=notice.pk
-        )
+    own queries and seizure reports carrying them. Two reads for all the notices."""
+    found: dict[int, list[dict]] = {n.pk: [] for n in notices}
+    by_pk = {n.pk: n for n in notices}
+    hits = (
+        Hit.objects.filter(record_type=RECORD_TYPE, record_id__in=list(by_pk))
         .exclude(state=HitState.DISMISSED)
         .select_related("holder_member")
         .order_by("kind", "value", "id")
-    ):
-        found.append(
+    )
+    for hit in hits:
+        notice = by_pk[hit.record_id]
+        if hit.for_member_id != notice.to_member_id:
+            continue
+        found[notice.pk].append(
             {
                 "kind": hit.kind,
                 "value": hit.value,
@@ -125,27 +144,29 @@ def hit_matches(notice) -> list[dict]:
                 "month": hit.month.strftime("%Y-%m"),
             }
         )
-    keys = _keys(notice)
-    if keys:
-        condition = Q(pk__in=[])
-        for kind, value, _raw in keys:
-            condition |= Q(kind=kind, value=value)
+    keys = {n.pk: _keys(n) for n in notices}
+    if any(keys.values()):
         own = IdentifierEntry.objects.filter(
-            condition,
-            owner_member_id=notice.to_member_id,
+            _keys_q(keys),
+            owner_member_id__in={n.to_member_id for n in notices},
             record_type__in=[RecordType.QUERY, RecordType.SEIZURE],
         ).order_by("kind", "value", "id")
-        for row in own[:50]:
-            found.append(
-                {
-                    "kind": row.kind,
-                    "value": row.value,
-                    "holder": "",
-                    "record_type": row.record_type,
-                    "reference": row.record_reference,
-                    "month": row.seen_on.strftime("%Y-%m"),
-                }
-            )
+        index: dict[tuple, list] = {}
+        for row in own:
+            index.setdefault((row.owner_member_id, row.kind, row.value), []).append(row)
+        for notice in notices:
+            for kind, value, _raw in keys[notice.pk]:
+                for row in index.get((notice.to_member_id, kind, value), ())[:20]:
+                    found[notice.pk].append(
+                        {
+                            "kind": row.kind,
+                            "value": row.value,
+                            "holder": "",
+                            "record_type": row.record_type,
+                            "reference": row.record_reference,
+                            "month": row.seen_on.strftime("%Y-%m"),
+                        }
+                    )
     return found
 
 

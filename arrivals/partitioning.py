@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-from django.db import connection, migrations
+from django.db import connection, migrations, transaction
 
 TABLE = "arrivals_notice"
 DEFAULT_PARTITION = f"{TABLE}_default"
@@ -69,7 +69,7 @@ def partitions_ensure(months) -> list[str]:
         return []
     existing = partitions()
     created = []
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
         for name, month in sorted(wanted.items()):
             if name in existing:
                 continue

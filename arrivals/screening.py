@@ -3,7 +3,8 @@ run in the receiving member's transaction; the notice takes the most severe lane
 
 ``screening = {"lane": "red" | "amber" | "green", "reasons": [{"source", "text"}]}``
 
-Sources are ``source(*, notice) -> list[Finding]``, registered under a name:
+Sources are ``source(*, notices) -> {notice id: [Finding]}`` (a batch at once: a manifest
+screens thousands of notices), registered under a name:
 - ``watchlist`` (red): the receiving member's watch entries the notice carries;
 - ``hit`` (amber): what matching tells the receiving member about the notice's identifiers;
 - ``profile`` and ``random`` are registered by the targeting app through
@@ -49,39 +50,37 @@ def screening_sources() -> dict[str, Source]:
     return dict(_sources)
 
 
-def watchlist_source(*, notice) -> list[Finding]:
-    findings = []
-    for entry in matching_bridge.watch_matches(notice):
-        text = _("%(value)s is on your watch list.") % {"value": entry["display"] or entry["value"]}
-        if entry["note"]:
-            text = f"{text} {entry['note']}"
-        findings.append(Finding(Lane.RED, "watchlist", text))
+def watchlist_source(*, notices) -> dict[int, list[Finding]]:
+    findings: dict[int, list[Finding]] = {}
+    for pk, entries in matching_bridge.watch_matches(notices).items():
+        for entry in entries:
+            text = _("%(value)s is on your watch list.") % {
+                "value": entry["display"] or entry["value"]
+            }
+            if entry["note"]:
+                text = f"{text} {entry['note']}"
+            findings.setdefault(pk, []).append(Finding(Lane.RED, "watchlist", text))
     return findings
 
 
-def hit_source(*, notice) -> list[Finding]:
-    findings = []
-    for match in matching_bridge.hit_matches(notice):
-        if match["holder"]:
-            if match["reference"]:
-                text = _("%(value)s is also in %(reference)s of %(member)s (%(month)s).")
+def hit_source(*, notices) -> dict[int, list[Finding]]:
+    findings: dict[int, list[Finding]] = {}
+    for pk, matches in matching_bridge.hit_matches(notices).items():
+        for match in matches:
+            if match["holder"]:
+                if match["reference"]:
+                    text = _("%(value)s is also in %(reference)s of %(member)s (%(month)s).")
+                else:
+                    text = _("%(value)s is also in a record of %(member)s (%(month)s).")
             else:
-                text = _("%(value)s is also in a record of %(member)s (%(month)s).")
-        else:
-            text = _("%(value)s is also in your own record %(reference)s (%(month)s).")
-        findings.append(
-            Finding(
-                Lane.AMBER,
-                "hit",
-                text
-                % {
-                    "value": match["value"],
-                    "reference": match["reference"],
-                    "member": match["holder"],
-                    "month": match["month"],
-                },
-            )
-        )
+                text = _("%(value)s is also in your own record %(reference)s (%(month)s).")
+            values = {
+                "value": match["value"],
+                "reference": match["reference"],
+                "member": match["holder"],
+                "month": match["month"],
+            }
+            findings.setdefault(pk, []).append(Finding(Lane.AMBER, "hit", text % values))
     return findings
 
 
@@ -90,14 +89,20 @@ def screening_sources_register_builtin() -> None:
     screening_source_register("hit", hit_source)
 
 
-def notice_screen(*, notice) -> dict:
-    """Run every source on ``notice`` and return its screening (not saved)."""
-    lane = Lane.GREEN
-    reasons = []
+def notices_screen(*, notices: list) -> dict[int, dict]:
+    """Run every source on ``notices`` and return each one's screening (not saved)."""
+    screenings = {n.pk: {"lane": Lane.GREEN.value, "reasons": []} for n in notices}
     with translation.override(settings.LANGUAGE_CODE):
         for source in _sources.values():
-            for finding in source(notice=notice):
-                reasons.append({"source": finding.source, "text": finding.text})
-                if _SEVERITY[Lane(finding.lane)] > _SEVERITY[lane]:
-                    lane = Lane(finding.lane)
-    return {"lane": lane.value, "reasons": reasons}
+            for pk, findings in source(notices=notices).items():
+                screening = screenings[pk]
+                for finding in findings:
+                    screening["reasons"].append({"source": finding.source, "text": finding.text})
+                    if _SEVERITY[Lane(finding.lane)] > _SEVERITY[Lane(screening["lane"])]:
+                        screening["lane"] = Lane(finding.lane).value
+    return screenings
+
+
+def notice_screen(*, notice) -> dict:
+    """The screening of one notice (not saved)."""
+    return notices_screen(notices=[notice])[notice.pk]

@@ -28,7 +28,7 @@ from .models import (
     NoticeOutcome,
     NoticeStatus,
 )
-from .screening import notice_screen
+from .screening import notices_screen
 from .validation import (
     clean_containers,
     clean_datetime,
@@ -104,12 +104,12 @@ def _notice_instances(*, author, values_list: list[dict], now) -> list[ArrivalNo
 def _receive(notices: list[ArrivalNotice]) -> None:
     """Screen each notice for its receiving member, store the screening, alert the receiving
     side (red at once, amber and green in the digest)."""
+    screenings = notices_screen(notices=notices)
     for notice in notices:
-        notice.screening = notice_screen(notice=notice)
+        notice.screening = screenings[notice.pk]
         notice.lane = notice.screening["lane"]
     ArrivalNotice.objects.bulk_update(notices, ["screening", "lane"], batch_size=1000)
-    for notice in notices:
-        alerting.notice_received_alert(notice=notice)
+    alerting.notices_received_alert(notices=notices)
 
 
 def notices_write(*, author, values_list: list[dict]) -> list[ArrivalNotice]:

@@ -187,13 +187,26 @@ def clean_goods(value, errors: dict) -> list[dict]:
     return goods
 
 
-def clean_addressing(*, author, data: dict, errors: dict):
+def _memoised(memo: dict | None, key, load):
+    if memo is None:
+        return load()
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+def clean_addressing(*, author, data: dict, errors: dict, memo: dict | None = None):
     """The sending member and unit (the author's unit by default) and the receiving member
-    and unit. Returns ``(from_member, from_unit, to_member, to_unit)``."""
+    and unit. Returns ``(from_member, from_unit, to_member, to_unit)``. ``memo`` keeps the
+    units and members looked up across the notices of one manifest."""
     unit_code = _text(data.get("from_unit"), 32).upper()
     from_unit = None
     if unit_code:
-        from_unit = ControlUnit.objects.select_related("member").filter(code=unit_code).first()
+        from_unit = _memoised(
+            memo,
+            ("unit", unit_code),
+            lambda: ControlUnit.objects.select_related("member").filter(code=unit_code).first(),
+        )
         if from_unit is None:
             add_error(
                 errors, "from_unit", _("There is no control unit %(code)s.") % {"code": unit_code}
@@ -215,9 +228,13 @@ def clean_addressing(*, author, data: dict, errors: dict):
     if not to_code:
         add_error(errors, "to_member", _("This field is required."))
     else:
-        to_member = MemberAdministration.objects.filter(
-            code=to_code, status=MemberStatus.MEMBER
-        ).first()
+        to_member = _memoised(
+            memo,
+            ("member", to_code),
+            lambda: MemberAdministration.objects.filter(
+                code=to_code, status=MemberStatus.MEMBER
+            ).first(),
+        )
         if to_member is None:
             add_error(
                 errors,
@@ -229,9 +246,13 @@ def clean_addressing(*, author, data: dict, errors: dict):
     to_unit = None
     to_unit_code = _text(data.get("to_unit"), 32).upper()
     if to_unit_code and to_member is not None:
-        to_unit = ControlUnit.objects.filter(
-            code=to_unit_code, member=to_member, active=True
-        ).first()
+        to_unit = _memoised(
+            memo,
+            ("to_unit", to_unit_code, to_member.pk),
+            lambda: ControlUnit.objects.filter(
+                code=to_unit_code, member=to_member, active=True
+            ).first(),
+        )
         if to_unit is None:
             add_error(
                 errors,
@@ -242,7 +263,7 @@ def clean_addressing(*, author, data: dict, errors: dict):
     return from_member, from_unit, to_member, to_unit
 
 
-def notice_clean(*, author, data: dict) -> dict:
+def notice_clean(*, author, data: dict, memo: dict | None = None) -> dict:
     """The values of a notice to store, checked; raises a ``ValidationError`` naming each bad
     field."""
     errors: dict[str, list[str]] = {}
@@ -272,7 +293,7 @@ def notice_clean(*, author, data: dict) -> dict:
     if isinstance(transit, str):
         transit = [c for c in re.split(r"[;,\s]+", transit) if c]
     from_member, from_unit, to_member, to_unit = clean_addressing(
-        author=author, data=data, errors=errors
+        author=author, data=data, errors=errors, memo=memo
     )
     values = {
         "mode": mode,

@@ -70,3 +70,12 @@ def test_notices_land_in_their_months_partition(officer_ge, tashkent):
         assert cursor.fetchone()[0] == 1
         cursor.execute(f"SELECT count(*) FROM {partitioning.DEFAULT_PARTITION}")
         assert cursor.fetchone()[0] == 0
+
+
+def test_beat_creates_the_partitions_ahead_outside_a_transaction(db, settings):
+    from arrivals.tasks import ensure_partitions
+
+    settings.ARRIVALS_PARTITIONS_AHEAD = 2
+    ensure_partitions.apply()
+    ahead = partitioning.month_start(timezone.now() + timedelta(days=62))
+    assert partitioning.partition_name(ahead) in partitioning.partitions()
