@@ -19,6 +19,7 @@ from exchange import matching_selectors
 from exchange.identifiers import normalise_or_none
 from exchange.matching import identifiers_index_many, national_matching_off
 from exchange.matching_permissions import disclosable, matchable_outward_for_query
+from exchange.models import Alert
 from exchange.models_matching import (
     Hit,
     HitState,
@@ -66,11 +67,16 @@ def notices_unindex(*, ids_sql: str, params: list) -> int:
             [RECORD_TYPE, *params],
         )
         removed = cursor.rowcount
-        cursor.execute(
-            f"DELETE FROM {Hit._meta.db_table} WHERE (record_type = %s AND record_id IN"
-            f" ({ids_sql})) OR (holder_record_type = %s AND holder_record_id IN ({ids_sql}))",
-            [RECORD_TYPE, *params, RECORD_TYPE, *params],
+        hits_sql = (
+            f"SELECT id FROM {Hit._meta.db_table} WHERE (record_type = %s AND record_id IN"
+            f" ({ids_sql})) OR (holder_record_type = %s AND holder_record_id IN ({ids_sql}))"
         )
+        hit_params = [RECORD_TYPE, *params, RECORD_TYPE, *params]
+        # The hits' alerts go with them (what the ORM's cascade would do).
+        cursor.execute(
+            f"DELETE FROM {Alert._meta.db_table} WHERE hit_id IN ({hits_sql})", hit_params
+        )
+        cursor.execute(f"DELETE FROM {Hit._meta.db_table} WHERE id IN ({hits_sql})", hit_params)
     return removed
 
 

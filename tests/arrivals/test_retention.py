@@ -79,3 +79,23 @@ def test_beat_creates_the_partitions_ahead_outside_a_transaction(db, settings):
     ensure_partitions.apply()
     ahead = partitioning.month_start(timezone.now() + timedelta(days=62))
     assert partitioning.partition_name(ahead) in partitioning.partitions()
+
+
+def test_prune_removes_the_hits_of_a_notice_and_their_alerts(
+    officer_ge, officer_uz, focal_kz, analyst_kz, settings
+):
+    from exchange.models import Alert
+    from exchange.models_matching import Hit
+    from seizures.services import seizure_report_create
+    from tests.seizures.conftest import row
+
+    settings.ARRIVALS_RETENTION_DAYS = 180
+    seizure_report_create(user=analyst_kz, data=row(container_number="CSQU3054383"))
+    notice = _file(officer_ge, timezone.now() - timedelta(days=400))
+    # KZ learns that UZ holds a record with its container: a hit, alerted to KZ.
+    hits = Hit.objects.filter(holder_record_type="arrival", holder_record_id=notice.pk)
+    assert Alert.objects.filter(hit__in=hits, recipient=focal_kz).exists()
+    assert Hit.objects.filter(record_type="arrival", record_id=notice.pk).exists()
+    arrivals_prune()
+    assert not Hit.objects.filter(record_type="arrival", record_id=notice.pk).exists()
+    assert not Hit.objects.filter(holder_record_type="arrival", holder_record_id=notice.pk).exists()
