@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import sessions
+from .authentication import authenticates_by_token
 
 
 class SessionLimitMiddleware:
@@ -35,7 +36,8 @@ class SessionLimitMiddleware:
 class TwoFactorMiddleware:
     """Until a signed-in session has passed its second-factor step (enter a code, or set up an
     authenticator when the user's role requires one), every page redirects to that step and
-    the API (by session) answers 403. Requests with an API token are left to the token."""
+    the API answers 403. Only an API request that carries a valid API token
+    (``Authorization: Token <key>``) is left to the token; any other header changes nothing."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -78,7 +80,7 @@ class TwoFactorMiddleware:
 
     def _refuse(self, request, step):
         if request.path_info.startswith("/api/"):
-            if request.META.get("HTTP_AUTHORIZATION"):
+            if authenticates_by_token(request):
                 return self.get_response(request)
             return JsonResponse(
                 {"detail": _("Complete two-factor authentication in the portal first.")},

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core.request_context import current_request, resolved_user
 from members import permissions
 from members.audit import audit_record
-from members.request_context import current_request, resolved_user
 
 from .models import ApiToken
 

@@ -5,6 +5,8 @@ from rest_framework.permissions import BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
+from core.request_context import client_ip
+
 
 class _CurrentRates:
     """Read the rate from the settings when asked (DRF binds them at import time), so that a
@@ -12,6 +14,10 @@ class _CurrentRates:
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        """The client's address as the whole portal reads it (``TRUSTED_PROXY_COUNT``)."""
+        return client_ip(request) or ""
 
 
 class AddressRateThrottle(_CurrentRates, SimpleRateThrottle):

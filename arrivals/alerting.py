@@ -1,6 +1,7 @@
-"""Alerts about notices, through the exchange's outbox (the same rows, channels, preferences
-and delivery as every alert; ``exchange.alert_subjects`` tells the outbox how to mail and link
-them). The one module of arrivals that writes alerts.
+"""Alerts about notices, through the outbox of ``alerts`` (the same rows, channels, preferences
+and delivery as every alert; ``alerts.subjects`` is told how to link them, who may still see
+them and what their mail may say; ``alerts.emails`` writes the mail). The one module of
+arrivals that writes alerts.
 
 - a red notice: the receiving unit's officers and the receiving member's focal points, at
   once (as their preferences say);
@@ -13,19 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange.alert_preferences import alert_modes, alert_rows
-from exchange.alert_subjects import AlertSubject
-from exchange.models import Alert, AlertEvent, AlertState
-from exchange.models_alerts import AlertMode
-from exchange.outbox import alerts_enqueue
+from alerts.models import Alert, AlertEvent, AlertMode, AlertState
+from alerts.outbox import alerts_enqueue
+from alerts.preferences import alert_modes, alert_rows
+from alerts.subjects import AlertSubject
 
 from . import permissions
 from .models import ArrivalNotice
@@ -109,27 +106,25 @@ def _link(alert) -> str:
     return reverse("arrivals:detail", args=[alert.subject_id])
 
 
-def _email(alert) -> EmailMessage:
-    """The mail: reference, event, parties, expected arrival and (to the sender) the outcome;
-    never the screening."""
+def _facts(alert) -> dict | None:
+    """What a mail about the notice may say: reference, handling code, parties, expected
+    arrival and outcome; never the screening."""
     notice = (
         ArrivalNotice.objects.select_related("from_member", "to_member")
         .filter(pk=alert.subject_id)
         .first()
     )
     if notice is None:
-        from exchange.transports import TransportError
-
-        raise TransportError("The notice no longer exists.", permanent=True)
-    context = {
-        "alert": alert,
-        "notice": notice,
-        "link": settings.PORTAL_BASE_URL + _link(alert),
-        "show_outcome": alert.event == AlertEvent.ARRIVAL_OUTCOME,
+        return None
+    return {
+        "reference": notice.reference,
+        "handling_code": notice.handling_code,
+        "handling_display": notice.get_handling_code_display(),
+        "from_member": notice.from_member.display_name,
+        "to_member": notice.to_member.display_name,
+        "expected_arrival": notice.expected_arrival,
+        "outcome_display": notice.get_outcome_display() if notice.outcome else "",
     }
-    subject = " ".join(render_to_string("arrivals/email/alert_subject.txt", context).split())
-    body = render_to_string("arrivals/email/alert.txt", context)
-    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
 
 
 def _scope(user) -> Q:
@@ -148,4 +143,4 @@ def _members(alert) -> list[str]:
     return sorted(str(code) for code in row) if row else []
 
 
-ARRIVAL_ALERTS = AlertSubject(email=_email, link=_link, scope=_scope, members=_members)
+ARRIVAL_ALERTS = AlertSubject(link=_link, scope=_scope, members=_members, facts=_facts)

@@ -7,14 +7,16 @@ class ArrivalsConfig(AppConfig):
     verbose_name = _("Pre-arrival notices")
 
     def ready(self):
-        from exchange.alert_subjects import alert_subject_register
-        from exchange.matching_permissions import own_record_rule_register
+        from alerts.subjects import alert_subject_register
+        from matching.models import RecordType
+        from matching.permissions import record_reader_register
         from seizures.panels import seizure_report_panel_register
 
         from . import alerting, panels, permissions, screening
 
-        # The lower apps learn of notices only through these hooks.
-        own_record_rule_register("arrival", permissions.may_view_member_notices)
+        # The lower apps learn of notices only through these hooks. Who may open a notice,
+        # for what matching shows of one: the notice page's own rule.
+        record_reader_register(RecordType.ARRIVAL, permissions.restrict_notices)
         alert_subject_register(alerting.SUBJECT_TYPE, alerting.ARRIVAL_ALERTS)
         seizure_report_panel_register("arrival_notices", panels.seizure_report_notices_panel)
         screening.screening_sources_register_builtin()

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from exchange.matching_lists import watch_entry_create
-from exchange.models_matching import WatchEntry
+from matching.lists import watch_entry_create
+from matching.models import WatchEntry
 from members.models import ControlUnit
 from seizures.models import SeizureReport
 from seizures.services import seizure_report_create

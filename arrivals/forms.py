@@ -9,7 +9,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from exchange.models import HandlingCode, InformationEvaluation, SourceEvaluation
+from core.handling import HandlingCode
+from exchange.models import InformationEvaluation, SourceEvaluation
 
 from .models import NoticeOutcome, TransportDocumentKind, TransportMode
 

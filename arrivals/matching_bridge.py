@@ -15,12 +15,10 @@ from collections.abc import Iterable
 from django.db.models import Q
 from django.utils import timezone
 
-from exchange import matching_selectors
-from exchange.identifiers import normalise_or_none
-from exchange.matching import identifiers_index_many, national_matching_off
-from exchange.matching_permissions import disclosable, matchable_outward_for_query
-from exchange.models import Alert
-from exchange.models_matching import (
+from alerts.models import Alert
+from core.identifiers import normalise_or_none
+from matching import selectors as matching_selectors
+from matching.models import (
     Hit,
     HitState,
     IdentifierEntry,
@@ -28,6 +26,8 @@ from exchange.models_matching import (
     RecordVisibility,
     WatchEntry,
 )
+from matching.permissions import disclosable, matchable_outward_for_query
+from matching.services import identifiers_index_many, national_matching_off
 
 from .validation import notice_identifiers
 

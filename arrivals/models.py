@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from exchange.models import HandlingCode, InformationEvaluation, SourceEvaluation
+from core.handling import HandlingCode
+from exchange.models import InformationEvaluation, SourceEvaluation
 
 
 class TransportMode(models.TextChoices):

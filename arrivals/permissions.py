@@ -7,7 +7,7 @@
 - Filing: those who file queries, for their member (focal points) or from their own unit
   (unit officers). Arrival and outcome: the receiving member's focal points, and unit
   officers of the receiving unit (any of its units when the notice names none).
-- Handling codes bind as for queries (``exchange.matching_permissions`` for matching; H3
+- Handling codes bind as for queries (``matching.permissions`` for matching; H3
   needs its restrictions stated).
 - A suspended member's people hold no right at all (the base sees to it).
 """
@@ -44,10 +44,6 @@ def notice_member_ids(user) -> frozenset[int]:
     for right in NOTICE_RIGHTS:
         ids |= member_ids(user, right)
     return frozenset(ids)
-
-
-def may_view_member_notices(user, member_id: int) -> bool:
-    return member_id in notice_member_ids(user)
 
 
 def may_use_arrivals(user) -> bool:

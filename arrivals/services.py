@@ -301,7 +301,7 @@ _REMOVABLE = (
 
 def _remove(ids_sql: str, params: list) -> None:
     """Remove what hangs on the notices ``ids_sql`` selects: index rows, open hits, alerts."""
-    from exchange.models import Alert
+    from alerts.models import Alert
 
     matching_bridge.notices_unindex(ids_sql=ids_sql, params=params)
     with connection.cursor() as cursor:

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
-from exchange.identifiers import IdentifierKind, normalise_or_none
-from exchange.models import HandlingCode, InformationEvaluation, SourceEvaluation
+from core.handling import HandlingCode
+from core.identifiers import IdentifierKind, normalise_or_none
+from exchange.models import InformationEvaluation, SourceEvaluation
 from exchange.validators import (
     add_error,
     as_list,

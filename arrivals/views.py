@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ireN.pagination import keyset_page
+from core.pagination import keyset_page
 
 from . import auditing, importing, matching_bridge, permissions, selectors, services
 from .filtersets import NoticeFilterSet

@@ -78,6 +78,7 @@ def main():
     from django.db import transaction
 
     from exchange import services
+    from exchange.drafts import QueryDraft
     from exchange.models import Alert, AlertChannel
     from ireN.celery import app
     from members.models import MemberAdministration
@@ -120,15 +121,17 @@ def main():
                 )
                 query = services.query_file(
                     author=author,
-                    recipients=recipients,
-                    kind="risk-alert",
-                    priority="urgent",
-                    handling_code="H2",
-                    source_evaluation="B",
-                    information_evaluation="2",
-                    subject=f"Benchmark query {i}",
-                    body="High-risk consignment en route to every member.",
-                    container_numbers=["CSQU3054383"],
+                    draft=QueryDraft(
+                        recipients=recipients,
+                        kind="risk-alert",
+                        priority="urgent",
+                        handling_code="H2",
+                        source_evaluation="B",
+                        information_evaluation="2",
+                        subject=f"Benchmark query {i}",
+                        body="High-risk consignment en route to every member.",
+                        container_numbers=["CSQU3054383"],
+                    ),
                 )
             rows = Alert.objects.filter(query=query)
             expected = rows.count()

@@ -82,9 +82,9 @@ def load(total, start, months, rng, *, expected_base=None):
 
     from arrivals import partitioning
     from arrivals.models import ArrivalNotice
-    from exchange.matching import _ENTRY_COLUMNS
-    from exchange.models_matching import IdentifierEntry
-    from ireN.bulk import copy_rows, sequence_take
+    from core.bulk import copy_rows, sequence_take
+    from matching.models import IdentifierEntry
+    from matching.services import _ENTRY_COLUMNS
     from members.models import ControlUnit, MemberAdministration
 
     members = {m.code.code: m.pk for m in MemberAdministration.objects.all()}

@@ -51,7 +51,7 @@ def percentile(values, fraction):
 def load_events(total: int, batch: int = 10_000) -> None:
     from django.contrib.auth import get_user_model
 
-    from members.audit import canonical_payload, chain_hash, members_text
+    from members.audit import canonical_payload, chain_hash, member_codes
     from members.models import AuditEvent
 
     existing = AuditEvent.objects.count()
@@ -83,7 +83,7 @@ def load_events(total: int, batch: int = 10_000) -> None:
                 "object_reference": ""
                 if action == "auth.login"
                 else f"IREN-{a}-2026-{query_id:05d}",
-                "members": "" if action == "auth.login" else members_text([a, b]),
+                "members": [] if action == "auth.login" else member_codes([a, b]),
                 "ip": f"10.0.{rng.randrange(256)}.{rng.randrange(1, 255)}",
                 "user_agent": "bench",
                 "request_id": f"{rng.getrandbits(128):032x}",
@@ -145,6 +145,7 @@ def main():
 
     from exchange import auditing
     from exchange import services as exchange_services
+    from exchange.drafts import QueryDraft
     from members import permissions
     from members.management.commands.audit_verify import audit_chain_verify
     from members.models import AuditEvent, MemberAdministration, RoleName
@@ -188,15 +189,16 @@ def main():
     focal_kz, focal_uz = users.get(username="focal.kz"), users.get(username="focal.uz")
     query = exchange_services.query_file(
         author=focal_kz,
-        recipients=["UZ"],
-        kind="request",
-        priority="routine",
-        handling_code="H2",
-        source_evaluation="B",
-        information_evaluation="2",
-        subject="Bench",
-        body="Bench query.",
-        container_numbers=[],
+        draft=QueryDraft(
+            recipients=["UZ"],
+            kind="request",
+            priority="routine",
+            handling_code="H2",
+            source_evaluation="B",
+            information_evaluation="2",
+            subject="Bench",
+            body="Bench query.",
+        ),
     )
     client.force_login(focal_uz)
     url = f"/queries/{query.pk}/"

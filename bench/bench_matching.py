@@ -14,7 +14,7 @@ What it does:
 1. migrates, adds the ten demo members, an analyst of KZ and a focal point of TJ;
 2. loads the reports with COPY, the queries (with recipients and containers) with
    ``bulk_create``, and their identifier index rows with COPY (values normalised by
-   ``exchange.identifiers.normalise``, as the portal does), plus a set of TJ hits;
+   ``core.identifiers.normalise``, as the portal does), plus a set of TJ hits;
 3. times, after a ``CHECKPOINT`` (so no run pays for flushing pages that earlier work, such as
    a test suite, left dirty; each measured write is rolled back, and its dead rows vacuumed,
    so runs do not drift):
@@ -106,10 +106,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from stdnum import iso6346  # noqa: E402
 
-from exchange.identifiers import normalise  # noqa: E402
-from exchange.matching import identifiers_index_many  # noqa: E402
+from core.identifiers import normalise  # noqa: E402
 from exchange.models import Query, QueryContainer, QueryRecipient  # noqa: E402
-from exchange.models_matching import Hit, IdentifierEntry  # noqa: E402
+from matching.models import Hit, IdentifierEntry  # noqa: E402
+from matching.services import identifiers_index_many  # noqa: E402
 from members import permissions  # noqa: E402
 from members.demo import MEMBERS  # noqa: E402
 from members.models import MemberAdministration, RoleName, User  # noqa: E402

@@ -7,12 +7,15 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Exchange")
 
     def ready(self):
-        from .matching import matching_cache_signals_connect
-        from .matching_panels import query_matches_panel
+        from matching.models import RecordType
+        from matching.permissions import record_reader_register
 
-        matching_cache_signals_connect()
+        from .matches_panel import query_matches_panel
         from .panels import query_panel_register
+        from .permissions import restrict_queries
 
+        # Who may open a query, for what matching shows of one: the query page's own rule.
+        record_reader_register(RecordType.QUERY, restrict_queries)
         query_panel_register("matches", query_matches_panel)
 
     def seed_demo(self, *, members) -> str:
@@ -23,6 +26,6 @@ class ExchangeConfig(AppConfig):
 
     def matching_reindex(self, *, chunk_size: int = 2000) -> int:
         """Index every urgent query for matching (``manage.py identifiers_reindex``)."""
-        from .matching_queries import queries_reindex
+        from .indexing import queries_reindex
 
         return queries_reindex(chunk_size=chunk_size)

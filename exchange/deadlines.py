@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from alerts.models import AlertEvent
+from alerts.outbox import alerts_create
+
 from . import permissions
-from .models import AlertEvent, Priority, QueryRecipient, QueryStatus
-from .outbox import alerts_create
+from .models import Priority, QueryRecipient, QueryStatus
 
 
 @transaction.atomic

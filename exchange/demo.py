@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from . import services
+from .drafts import QueryDraft
 from .models import Query
 
 DEMO_QUERIES = [
@@ -109,7 +110,9 @@ def seed(*, members) -> str:
             sender_member=members[sender_code], subject=spec["subject"]
         ).exists():
             continue
-        query = services.query_file(author=author, sender_member=members[sender_code], **spec)
+        query = services.query_file(
+            author=author, draft=QueryDraft(sender_member=members[sender_code], **spec)
+        )
         for step in steps:
             if step[0] == "acknowledge":
                 services.query_acknowledge(query=query, user=_focal(step[1]))

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.handling import HandlingCode
+
 
 class QueryKind(models.TextChoices):
     REQUEST = "request", _("Request for information or assistance")
@@ -26,15 +28,6 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
     HIGH = "high", _("High")
     ROUTINE = "routine", _("Routine")
-
-
-class HandlingCode(models.TextChoices):
-    """Handling codes after Europol's."""
-
-    H0 = "H0", _("H0: use only for the purpose of fighting crime")
-    H1 = "H1", _("H1: not for use in court without the sender's consent")
-    H2 = "H2", _("H2: not to be passed on without the sender's consent")
-    H3 = "H3", _("H3: other restrictions (stated with the query)")
 
 
 class SourceEvaluation(models.TextChoices):
@@ -447,155 +440,5 @@ class ReferenceCounter(models.Model):
         return f"{self.member_id}/{self.year}: {self.last_number}"
 
 
-class AlertEvent(models.TextChoices):
-    FILED = "filed", _("New query")
-    REPLY = "reply", _("New reply")
-    ACKNOWLEDGED = "acknowledged", _("Query acknowledged")
-    OUTCOME = "outcome", _("Outcome reported")
-    CLOSED = "closed", _("Query closed")
-    REMINDER = "reminder", _("Reminder: query not acknowledged")
-    ESCALATION = "escalation", _("Escalation: urgent query not acknowledged")
-    HIT = "hit", _("Match with another member's record")
-    WATCHLIST_HIT = "watchlist-hit", _("Match with a watched identifier")
-    ARRIVAL_RED = "arrival-red", _("Red pre-arrival notice")
-    ARRIVAL_NOTICE = "arrival-notice", _("Pre-arrival notice")
-    ARRIVAL_OUTCOME = "arrival-outcome", _("Outcome of a pre-arrival notice")
-
-
-class AlertChannel(models.TextChoices):
-    PORTAL = "portal", _("In-portal notification")
-    EMAIL = "email", _("Email")
-
-
-class AlertState(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
-class Alert(models.Model):
-    """The outbox: one row per person, channel and event, written in the same transaction as
-    the event. A worker claims it (``claimed_at``), delivers it and stamps ``sent_at``; a
-    periodic task re-sends whatever is due (``next_attempt_at``), backing off after each
-    failure. A permanent failure, or too many attempts, ends it ``failed``: network admins see
-    those and may send them again. The in-portal notification is the ``portal`` row itself:
-    the bell counts those sent and not yet read."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="exchange_alerts",
-        verbose_name=_("recipient"),
-    )
-    query = models.ForeignKey(
-        Query,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="alerts",
-        verbose_name=_("query"),
-    )
-    reply = models.ForeignKey(
-        Reply,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="alerts",
-        verbose_name=_("reply"),
-    )
-    # A hit alert names the hit and no query: the member it alerts may not be a party to it.
-    hit = models.ForeignKey(
-        "exchange.Hit",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="alerts",
-        verbose_name=_("hit"),
-    )
-    # An alert about a record of an app above the exchange (``alert_subjects``): its kind, id
-    # and reference.
-    subject_type = models.CharField(
-        max_length=16, blank=True, default="", db_default="", verbose_name=_("subject type")
-    )
-    subject_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("subject id"))
-    subject_reference = models.CharField(
-        max_length=64, blank=True, default="", db_default="", verbose_name=_("subject reference")
-    )
-    event = models.CharField(max_length=16, choices=AlertEvent.choices, verbose_name=_("event"))
-    channel = models.CharField(
-        max_length=8, choices=AlertChannel.choices, verbose_name=_("channel")
-    )
-    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
-    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed at"))
-    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent at"))
-    read_at = models.DateTimeField(null=True, blank=True, verbose_name=_("read at"))
-    # Per-person preferences (``models_alerts``): a portal row of an event the person takes
-    # in the daily digest; ``digested_at`` is stamped when the digest claims it.
-    digest = models.BooleanField(default=False, db_default=False, verbose_name=_("in the digest"))
-    digested_at = models.DateTimeField(null=True, blank=True, verbose_name=_("digested at"))
-    state = models.CharField(
-        max_length=8,
-        choices=AlertState.choices,
-        default=AlertState.PENDING,
-        verbose_name=_("state"),
-    )
-    next_attempt_at = models.DateTimeField(default=timezone.now, verbose_name=_("next attempt at"))
-    failed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("failed at"))
-    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
-    last_error = models.TextField(blank=True, verbose_name=_("last error"))
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("alert")
-        verbose_name_plural = _("alerts")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(query__isnull=False)
-                | Q(hit__isnull=False)
-                | Q(subject_id__isnull=False),
-                name="alert_names_query_or_hit",
-            ),
-        ]
-        indexes = [
-            models.Index(
-                fields=["recipient", "channel", "read_at", "-created_at"],
-                name="alert_recipient_idx",
-            ),
-            # The re-send's work list: due pending rows, oldest due first.
-            models.Index(
-                fields=["next_attempt_at", "id"],
-                condition=Q(state="pending"),
-                name="alert_due_idx",
-            ),
-            models.Index(
-                fields=["failed_at"],
-                condition=Q(state="failed"),
-                name="alert_failed_idx",
-            ),
-            models.Index(fields=["query", "recipient"], name="alert_query_recipient_idx"),
-            models.Index(
-                fields=["subject_type", "subject_id"],
-                condition=Q(subject_id__isnull=False),
-                name="alert_subject_idx",
-            ),
-            # The daily digest's work list: rows waiting for their person's digest.
-            models.Index(
-                fields=["recipient", "created_at"],
-                condition=Q(digest=True, digested_at__isnull=True),
-                name="alert_digest_due_idx",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.get_event_display()} {self.query_id} → {self.recipient_id} ({self.channel})"
-
-
-# Matching (identifier index, hits, watch entries) lives in its own module.
-from .models_alerts import AlertPreference  # noqa: E402, F401
-from .models_matching import (  # noqa: E402, F401
-    Hit,
-    IdentifierEntry,
-    MatchingExclusion,
-    MemberMatchingSetting,
-    WatchEntry,
-)
+# The outbox lives in the alerts app; these names stay importable from here.
+from alerts.models import Alert, AlertChannel, AlertEvent, AlertState  # noqa: E402, F401

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from alerts.permissions import may_oversee_alerts  # noqa: F401  (exchange's views ask it)
 from members.models import ControlUnit
 from members.permissions import (
     Right,
     has_any_member_right,
     has_right,
-    is_network_admin,
     member_ids,
     members_for,
     users_with_right,
@@ -219,8 +219,3 @@ def query_escalation_people(member) -> list:
 
 
 # --- The outbox --------------------------------------------------------------------------------
-
-
-def may_oversee_alerts(user) -> bool:
-    """Network admins see how many alerts failed (no content) and send them again."""
-    return is_network_admin(user)

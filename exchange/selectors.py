@@ -20,11 +20,12 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from alerts.subjects import alert_subjects_scope
+from core.identifiers import container_compact
 from members.models import MemberAdministration
 from members.permissions import may_view_network_figures
 
 from . import permissions
-from .alert_subjects import alert_subjects_scope
 from .models import (
     Alert,
     AlertChannel,
@@ -36,7 +37,6 @@ from .models import (
     RecipientState,
     Reply,
 )
-from .validators import normalise_container_number
 
 PENDING_STATES = [RecipientState.NEW, RecipientState.ACKNOWLEDGED]
 
@@ -121,7 +121,7 @@ def filter_counterpart(queryset, code: str):
 
 
 def filter_container_number(queryset, number: str):
-    number = normalise_container_number(number)
+    number = container_compact(number)
     if not number:
         return queryset
     return queryset.filter(pk__in=_container_query_ids(number))
@@ -141,7 +141,7 @@ def filter_search(queryset, text: str):
         return queryset
     if REFERENCE_PATTERN.match(text):
         return queryset.filter(reference__istartswith=text)
-    number = normalise_container_number(text)
+    number = container_compact(text)
     if CONTAINER_PATTERN.match(number):
         return queryset.filter(pk__in=_container_query_ids(number))
     return queryset.filter(
@@ -192,7 +192,7 @@ def attachment_get(*, user, query_pk: int, pk: int) -> Attachment:
 def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
     """The user's in-portal notifications (delivered ones), newest first, about queries the
     user may still see."""
-    from .matching_permissions import matching_member_ids
+    from matching.permissions import matching_member_ids
 
     mine = Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False)
     # Hit alerts name a hit, not a query: they are the user's while the hit is their member's.

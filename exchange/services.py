@@ -3,13 +3,12 @@ outcomes, closing, and the deadline watch. Views, API, tasks and the demo call t
 
 Each event writes its alert rows in the same transaction (``outbox.alerts_create``) and, last,
 its audit event (``auditing.query_write_record``); checks of what a query carries live in
-``validators``, and who may act in ``permissions``. (A little over 400 lines: the five
-actions of a query's life read best side by side.)
+``validators``, and who may act in ``permissions``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -18,12 +17,15 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from members.models import ControlUnit, MemberAdministration
+from alerts.outbox import alerts_create
+from core.exceptions import NotAllowed
+from matching.models import RecordType
+from matching.services import identifiers_remove
 
 from . import permissions
 from .auditing import query_write_record
-from .matching import identifiers_remove
-from .matching_queries import query_index
+from .drafts import QueryDraft
+from .indexing import query_index
 from .models import (
     AlertEvent,
     Attachment,
@@ -42,8 +44,6 @@ from .models import (
     RiskOutcome,
     SourceEvaluation,
 )
-from .models_matching import RecordType
-from .outbox import alerts_create
 from .validators import (
     add_error,
     clean_air_waybill_numbers,
@@ -70,7 +70,7 @@ class QueryClosed(Exception):
         )
 
 
-class NotAParty(Exception):
+class NotAParty(NotAllowed):
     """The user can see the query but may not act in it this way (HTTP 403)."""
 
 
@@ -114,58 +114,31 @@ def _next_sequence(member_id: int, year: int) -> int:
 
 
 @transaction.atomic
-def query_file(
-    *,
-    author,
-    recipients: Iterable[str],
-    subject: str,
-    body: str,
-    kind: str = QueryKind.REQUEST,
-    priority: str = Priority.ROUTINE,
-    handling_code: str = HandlingCode.H0,
-    handling_restrictions: str = "",
-    source_evaluation: str = SourceEvaluation.X,
-    information_evaluation: str = InformationEvaluation.UNKNOWN,
-    sender_member: MemberAdministration | str | None = None,
-    sender_unit: ControlUnit | str | None = None,
-    recipient_units: Iterable[str] = (),
-    container_numbers: Iterable[str] | str = (),
-    bill_of_lading_numbers: Iterable[str] | str = (),
-    air_waybill_numbers: Iterable[str] | str = (),
-    vessel_or_flight: str = "",
-    vessel_imo: str = "",
-    exclude_from_matching: bool = False,
-    shipper: str = "",
-    consignee: str = "",
-    hs_codes: Iterable[str] | str = (),
-    route_countries: Iterable[str] | str = (),
-    expected_arrival: datetime | None = None,
-    attachments: Sequence = (),
-    filed_at: datetime | None = None,
-) -> Query:
-    """File a query from ``sender_member`` (default: the one member the author files for) to
-    the members whose codes are ``recipients``, optionally narrowed to ``recipient_units``
-    (control unit codes). Checks everything first and raises one field-keyed
-    ``ValidationError`` listing every problem; nothing is saved then. Alerts every focal point
-    of each recipient member (and the officers of named units) once the transaction commits.
-    """
+def query_file(*, author, draft: QueryDraft, filed_at: datetime | None = None) -> Query:
+    """File ``draft`` as ``author``: from its sender member (default: the one member the
+    author files for) to the members whose codes are its ``recipients``, optionally narrowed
+    to its ``recipient_units`` (control unit codes). Checks everything first and raises one
+    field-keyed ``ValidationError`` listing every problem; nothing is saved then. Alerts every
+    focal point of each recipient member (and the officers of named units) once the
+    transaction commits."""
+    d = draft
     errors: dict[str, list[str]] = {}
-    kind = clean_choice(kind, QueryKind, "kind", errors)
-    priority = clean_choice(priority, Priority, "priority", errors)
-    handling_code = clean_choice(handling_code, HandlingCode, "handling_code", errors)
+    kind = clean_choice(d.kind, QueryKind, "kind", errors)
+    priority = clean_choice(d.priority, Priority, "priority", errors)
+    handling_code = clean_choice(d.handling_code, HandlingCode, "handling_code", errors)
     source_evaluation = clean_choice(
-        source_evaluation, SourceEvaluation, "source_evaluation", errors
+        d.source_evaluation, SourceEvaluation, "source_evaluation", errors
     )
     information_evaluation = clean_choice(
-        str(information_evaluation) if information_evaluation is not None else None,
+        str(d.information_evaluation) if d.information_evaluation is not None else None,
         InformationEvaluation,
         "information_evaluation",
         errors,
     )
-    handling_restrictions = (handling_restrictions or "").strip()
+    handling_restrictions = (d.handling_restrictions or "").strip()
     if handling_code == HandlingCode.H3 and not handling_restrictions:
         add_error(errors, "handling_restrictions", _("State the restrictions that H3 stands for."))
-    subject, body = (subject or "").strip(), (body or "").strip()
+    subject, body = (d.subject or "").strip(), (d.body or "").strip()
     if not subject:
         add_error(errors, "subject", _("Enter a subject."))
     elif len(subject) > 200:
@@ -174,19 +147,19 @@ def query_file(
         add_error(errors, "body", _("Write what you ask or alert about."))
 
     member, unit = clean_sender(
-        author=author, sender_member=sender_member, sender_unit=sender_unit, errors=errors
+        author=author, sender_member=d.sender_member, sender_unit=d.sender_unit, errors=errors
     )
     recipient_members, units_by_member = clean_recipients(
-        recipients=recipients, recipient_units=recipient_units, sender=member, errors=errors
+        recipients=d.recipients, recipient_units=d.recipient_units, sender=member, errors=errors
     )
 
-    containers = clean_container_numbers(container_numbers, errors)
-    bills = clean_bill_of_lading_numbers(bill_of_lading_numbers, errors)
-    waybills = clean_air_waybill_numbers(air_waybill_numbers, errors)
-    hs = clean_hs_codes(hs_codes, errors)
-    route = clean_route_countries(route_countries, errors)
-    imo = clean_vessel_imo(vessel_imo, errors)
-    files = clean_attachments(attachments, errors)
+    containers = clean_container_numbers(d.container_numbers, errors)
+    bills = clean_bill_of_lading_numbers(d.bill_of_lading_numbers, errors)
+    waybills = clean_air_waybill_numbers(d.air_waybill_numbers, errors)
+    hs = clean_hs_codes(d.hs_codes, errors)
+    route = clean_route_countries(d.route_countries, errors)
+    imo = clean_vessel_imo(d.vessel_imo, errors)
+    files = clean_attachments(d.attachments, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -210,14 +183,14 @@ def query_file(
         body=body,
         bill_of_lading_numbers=bills,
         air_waybill_numbers=waybills,
-        vessel_or_flight=(vessel_or_flight or "").strip()[:100],
+        vessel_or_flight=(d.vessel_or_flight or "").strip()[:100],
         vessel_imo=imo,
-        exclude_from_matching=bool(exclude_from_matching),
-        shipper=(shipper or "").strip()[:200],
-        consignee=(consignee or "").strip()[:200],
+        exclude_from_matching=bool(d.exclude_from_matching),
+        shipper=(d.shipper or "").strip()[:200],
+        consignee=(d.consignee or "").strip()[:200],
         hs_codes=hs,
         route_countries=route,
-        expected_arrival=expected_arrival,
+        expected_arrival=d.expected_arrival,
         created_at=filed_at,
         due_at=due_at_for(priority, filed_at),
     )
@@ -235,7 +208,7 @@ def query_file(
     saved = _attachments_save(query=query, reply=None, files=files, user=author)
     alerts_create(query=query, event=AlertEvent.FILED, people=people)
     query_write_record(action="query.file", user=author, query=query, attachments=saved)
-    # Its identifiers join the index and are matched, in this transaction (issue 10).
+    # Its identifiers join the index and are matched, in this transaction.
     query_index(query=query, new=True)
     return query
 

@@ -1,43 +1,14 @@
-"""Celery tasks of the exchange app: thin and idempotent. Each delivery is keyed on its alert
-row (claimed with a conditional UPDATE), so a task that runs twice sends once, which is why
-they are all ``acks_late``: a worker lost mid-task leaves the message for another one.
-
-None of them retries on its own: delivery failures are recorded on the alert rows (with
-backoff, and a ``failed`` state), and the periodic re-send is the retry. A delivery's heartbeat
-renews its claim every quarter of ``EXCHANGE_CLAIM_LEASE_SECONDS`` (30 s by default) while it
-sends, so the lease can be short (a dead worker's rows go out again soon) however long a batch
-takes; the time limits stop a worker stuck on an SMTP server, whose rows then go out after
-one lease.
+"""Celery tasks of the exchange app (the outbox's own are in ``alerts.tasks``): thin and
+idempotent, and ``acks_late`` where a worker lost mid-task must leave the message for another
+one; the time limits stop a worker stuck on the database.
 """
 
 from celery import shared_task
 
-from . import deadlines, outbox
+from . import deadlines
 
 SOFT_TIME_LIMIT = 120
 TIME_LIMIT = 180
-
-
-@shared_task(
-    name="exchange.tasks.deliver_alerts",
-    acks_late=True,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-)
-def deliver_alerts(*, alert_ids: list[int]) -> dict:
-    """Deliver the given alerts (those nobody has delivered yet)."""
-    return outbox.alerts_deliver(alert_ids=alert_ids)
-
-
-@shared_task(
-    name="exchange.tasks.resend_pending_alerts",
-    acks_late=True,
-    soft_time_limit=SOFT_TIME_LIMIT,
-    time_limit=TIME_LIMIT,
-)
-def resend_pending_alerts(older_than_seconds: int | None = None) -> dict:
-    """Periodic: deliver whatever pending alert is due."""
-    return outbox.alerts_resend_pending(older_than_seconds=older_than_seconds)
 
 
 @shared_task(
@@ -57,16 +28,3 @@ def prune_pending_uploads() -> int:
     from .pending_uploads import pending_uploads_prune
 
     return pending_uploads_prune()
-
-
-@shared_task(
-    name="exchange.send_digests",
-    acks_late=True,
-    soft_time_limit=SOFT_TIME_LIMIT * 5,
-    time_limit=TIME_LIMIT * 5,
-)
-def send_digests() -> dict:
-    """Daily: one digest email per person who chose it (each alert row claimed once)."""
-    from .alert_preferences import digests_send
-
-    return digests_send()

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import preference_views, views
+from alerts import views as preference_views
+
+from . import views
 
 app_name = "exchange"
 urlpatterns = [

@@ -12,10 +12,14 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django_countries import countries
-from stdnum import iso6346
-from stdnum.exceptions import InvalidChecksum
-from stdnum.exceptions import ValidationError as StdnumValidationError
 
+from core.identifiers import (
+    IdentifierKind,
+    InvalidIdentifier,
+    air_waybill_digits,
+    container_expected_check_digit,
+    normalise,
+)
 from members.models import ControlUnit, MemberAdministration, MemberStatus
 
 from . import permissions
@@ -33,39 +37,25 @@ def as_list(values) -> list[str]:
     return [str(v).strip() for v in values if str(v).strip()]
 
 
-def normalise_container_number(text: str) -> str:
-    """``csqu 305438-3`` → ``CSQU3054383`` (not validated)."""
-    return re.sub(r"[\s./-]", "", text or "").upper()
-
-
 def clean_container_numbers(values, errors: dict, field: str = "container_numbers") -> list[str]:
-    """Normalise ISO 6346 container numbers and check each one's check digit."""
+    """ISO 6346 container numbers, as matching keys them; a wrong check digit is named."""
     numbers: list[str] = []
     for raw in as_list(values):
-        number = normalise_container_number(raw)
         try:
-            iso6346.validate(number)
-        except InvalidChecksum:
-            add_error(
-                errors,
-                field,
-                _(
+            number = normalise(IdentifierKind.CONTAINER, raw)
+        except InvalidIdentifier:
+            digit = container_expected_check_digit(raw)
+            if digit is not None:
+                message = _(
                     "%(number)s has a wrong check digit: by ISO 6346 the last digit "
                     "should be %(digit)s."
-                )
-                % {"number": raw, "digit": iso6346.calc_check_digit(number[:10])},
-            )
-            continue
-        except StdnumValidationError:
-            add_error(
-                errors,
-                field,
-                _(
+                ) % {"number": raw, "digit": digit}
+            else:
+                message = _(
                     "%(number)s is not an ISO 6346 container number (four letters ending in "
                     "U, J or Z, six digits and a check digit, e.g. CSQU3054383)."
-                )
-                % {"number": raw},
-            )
+                ) % {"number": raw}
+            add_error(errors, field, message)
             continue
         if number not in numbers:
             numbers.append(number)
@@ -75,40 +65,34 @@ def clean_container_numbers(values, errors: dict, field: str = "container_number
 def clean_air_waybill_numbers(
     values, errors: dict, field: str = "air_waybill_numbers"
 ) -> list[str]:
-    """Air waybill numbers: a three-digit airline prefix and an eight-digit serial whose last
-    digit is the first seven modulo 7 (IATA)."""
+    """Air waybill numbers, as matching keys them: a three-digit airline prefix and an
+    eight-digit serial whose last digit is the first seven modulo 7 (IATA)."""
     numbers = []
     for raw in as_list(values):
-        digits = re.sub(r"[\s-]", "", raw)
-        if not re.fullmatch(r"\d{11}", digits):
-            add_error(
-                errors,
-                field,
-                _("%(number)s is not an air waybill number (e.g. 176-12345675).") % {"number": raw},
-            )
-        elif int(digits[3:10]) % 7 != int(digits[10]):
-            add_error(
-                errors,
-                field,
-                _("%(number)s has a wrong check digit.") % {"number": raw},
-            )
-        else:
-            formatted = f"{digits[:3]}-{digits[3:]}"
-            if formatted not in numbers:
-                numbers.append(formatted)
+        try:
+            number = normalise(IdentifierKind.AIR_WAYBILL, raw)
+        except InvalidIdentifier:
+            if re.fullmatch(r"\d{11}", air_waybill_digits(raw)):
+                message = _("%(number)s has a wrong check digit.") % {"number": raw}
+            else:
+                message = _("%(number)s is not an air waybill number (e.g. 176-12345675).") % {
+                    "number": raw
+                }
+            add_error(errors, field, message)
+            continue
+        if number not in numbers:
+            numbers.append(number)
     return numbers
 
 
 def clean_vessel_imo(value, errors: dict, field: str = "vessel_imo") -> str:
     """An IMO ship identification number: seven digits, the last a check digit (optionally
     written "IMO 9074729"). Returns the seven digits, or "" when empty."""
-    from .identifiers import InvalidIdentifier, normalise
-
     text = str(value or "").strip()
     if not text:
         return ""
     try:
-        return normalise("vessel-imo", text)
+        return normalise(IdentifierKind.VESSEL_IMO, text)
     except InvalidIdentifier:
         add_error(
             errors,
@@ -154,17 +138,21 @@ def clean_route_countries(values, errors: dict, field: str = "route_countries") 
 def clean_bill_of_lading_numbers(
     values, errors: dict, field: str = "bill_of_lading_numbers"
 ) -> list[str]:
+    """Bills of lading, as matching keys them (letters and digits, upper case)."""
     numbers = []
     for raw in as_list(values):
-        if len(raw) > 35 or not re.fullmatch(r"[A-Za-z0-9/-]+", raw):
+        try:
+            number = normalise(IdentifierKind.BILL_OF_LADING, raw)
+        except InvalidIdentifier:
             add_error(
                 errors,
                 field,
-                _("%(number)s is not a bill of lading number (up to 35 letters and digits).")
+                _("%(number)s is not a bill of lading number (4 to 35 letters and digits).")
                 % {"number": raw},
             )
-        elif raw.upper() not in numbers:
-            numbers.append(raw.upper())
+            continue
+        if number not in numbers:
+            numbers.append(number)
     return numbers
 
 

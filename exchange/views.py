@@ -14,23 +14,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from alerts import outbox
+from matching import hits as matching_hits
+from matching import selectors as matching_selectors
+from matching.models import Hit
 from members.permissions import may_view_network_figures, takes_part_in_queries
 
 from . import (
     auditing,
-    matching_hits,
-    matching_selectors,
-    outbox,
     panels,
     pending_uploads,
     permissions,
     selectors,
     services,
 )
+from .drafts import QueryDraft
 from .filtersets import QueryFilterSet
 from .forms import CloseForm, OutcomeForm, QueryForm, ReplyForm
 from .models import Attachment, Query
-from .models_matching import Hit
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -101,7 +102,7 @@ def query_new(request):
             hit = _own_hit(request, form.cleaned_data.get("hit"))
             try:
                 with transaction.atomic():
-                    query = services.query_file(author=user, **arguments)
+                    query = services.query_file(author=user, draft=QueryDraft.from_data(arguments))
                     if hit is not None:
                         matching_hits.hit_ask(hit=hit, user=user, query=query)
             except ValidationError as error:
@@ -338,7 +339,7 @@ def notification_open(request, pk):
     if alert.hit_id:
         return redirect("matching:hits")
     if alert.subject_type:
-        from .alert_subjects import alert_subject
+        from alerts.subjects import alert_subject
 
         return redirect(alert_subject(alert.subject_type).link(alert))
     return redirect("exchange:detail", pk=alert.query_id)

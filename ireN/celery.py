@@ -10,7 +10,7 @@ app = Celery("ireN")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Tasks enqueued during a request carry its id; their log lines show it (members/request_context).
-from members.request_context import celery_signals_connect  # noqa: E402
+# Tasks enqueued during a request carry its id; their log lines show it (core/request_context).
+from core.request_context import celery_signals_connect  # noqa: E402
 
 celery_signals_connect()

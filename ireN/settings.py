@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "members",
+    "alerts",
+    "matching",
     "exchange",
     "seizures",
     "arrivals",
@@ -71,13 +73,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every later log line and audit event of the request carries its id.
-    "members.request_context.RequestContextMiddleware",
+    "core.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: static files keep their caching; everything else is no-store.
-    "ireN.middleware.NoStoreMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,7 +87,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # NUL and other control characters: 404 in a path, 400 naming the field in a value.
-    "ireN.middleware.ControlCharactersMiddleware",
+    "core.middleware.ControlCharactersMiddleware",
     "accounts.middleware.SessionLimitMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -114,7 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
-                "exchange.matching_views.matching_nav",
+                "matching.views.matching_nav",
                 "arrivals.context_processors.nav",
             ],
         },
@@ -223,7 +225,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {
     "exchange-resend-pending-alerts": {
         "task": "exchange.tasks.resend_pending_alerts",
-        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=10),
+        "schedule": env.int("EXCHANGE_RESEND_EVERY_SECONDS", default=3),
     },
     "exchange-watch-deadlines": {
         "task": "exchange.tasks.watch_deadlines",
@@ -242,10 +244,11 @@ EXCHANGE_REMINDER_MINUTES = env.int("EXCHANGE_REMINDER_MINUTES", default=30)
 EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
 # A pending alert older than this is re-sent by the periodic task; a claim older than the lease
 # is taken to belong to a worker that died (a live worker's heartbeat renews its claim every
-# quarter of the lease), so a dead worker's alerts go out within lease + EXCHANGE_RESEND_EVERY_
-# SECONDS (40 s by default).
+# quarter of the lease) and its row is due at once, so a dead worker's alerts go out within
+# lease + EXCHANGE_RESEND_EVERY_SECONDS (8 + 3 = 11 s by default; measured in
+# tests/faults/test_fault_worker_processes.py, docs/PERFORMANCE.md "Recovery").
 EXCHANGE_RESEND_AFTER_SECONDS = env.int("EXCHANGE_RESEND_AFTER_SECONDS", default=30)
-EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=30)
+EXCHANGE_CLAIM_LEASE_SECONDS = env.int("EXCHANGE_CLAIM_LEASE_SECONDS", default=8)
 # --- Faults (faults): the re-send hands due alerts to the workers in batches (one task each),
 # at most MAX_PER_RUN per run; emails carry Message-ID <alert-{id}@{domain}>.
 EXCHANGE_RESEND_BATCH_SIZE = env.int("EXCHANGE_RESEND_BATCH_SIZE", default=200)
@@ -273,15 +276,16 @@ EXCHANGE_ATTACHMENT_TYPES = env.list(
     ],
 )
 
-# --- Cross-country matching (exchange/matching.py) ----------------------------------------------
+# --- Cross-country matching (matching/services.py) ----------------------------------------------
 # An identifier held by more than this many records stops alerting and is shown as "common".
 MATCHING_COMMON_THRESHOLD = env.int("MATCHING_COMMON_THRESHOLD", default=25)
 
 REST_FRAMEWORK = {
     # Token first: its WWW-Authenticate header makes a missing or bad token a 401, not a 403.
+    # A session authenticates only once its second factor is done (accounts/authentication.py).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.VerifiedSessionAuthentication",
     ],
     # The people of a suspended member get 401 whatever their credentials (access integrity).
     # Anonymous calls are rate-limited by address before they are refused, so a guesser gets
@@ -300,7 +304,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "ireN.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "IREN Portal API",
@@ -311,6 +315,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The schema and its documentation pages (/api/schema/, /api/docs/, /api/redoc/) are for
+    # signed-in people (by token, or a session past its second factor), as the API itself.
+    "SERVE_PERMISSIONS": REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
 }
 # exchange: names for its choice sets that other apps' fields also call kind/status/outcome.
 SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
@@ -319,8 +326,8 @@ SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update(
         "QueryStatusEnum": "exchange.models.QueryStatus",
         "QueryOutcomeEnum": "exchange.models.QueryOutcome",
         "RiskOutcomeEnum": "exchange.models.RiskOutcome",
-        "IdentifierKindEnum": "exchange.identifiers.IdentifierKind",
-        "HitStateEnum": "exchange.models_matching.HitState",
+        "IdentifierKindEnum": "core.identifiers.IdentifierKind",
+        "HitStateEnum": "matching.models.HitState",
     }
 )
 
@@ -339,7 +346,7 @@ SESSION_COOKIE_HTTPONLY = True
 if env.bool("SECURE_PROXY_SSL_HEADER_ENABLED", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Logging and audit trail (members/request_context.py, members/audit.py): every log line
+# Logging and audit trail (core/request_context.py, members/audit.py): every log line
 # carries time, level, logger, request id, user id and member; LOG_FORMAT=json writes JSON lines
 # for production, anything else a plain readable line.
 LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
@@ -385,16 +392,17 @@ PERMISSIONS_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_context": {"()": "members.request_context.RequestContextFilter"}},
+    "filters": {"request_context": {"()": "core.request_context.RequestContextFilter"}},
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s "
-            "[request=%(request_id)s user=%(user_id)s member=%(member)s] %(message)s",
+            "[request=%(request_id)s user=%(user_id)s member=%(member)s ip=%(client_ip)s] "
+            "%(message)s",
         },
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(user_id)s "
-            "%(member)s %(message)s",
+            "%(member)s %(client_ip)s %(message)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
     },
@@ -414,6 +422,14 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=None)
 # A read of the same object by the same user is recorded at most once per this many seconds.
 AUDIT_READ_DEDUPE_SECONDS = env.int("AUDIT_READ_DEDUPE_SECONDS", default=3600)
+# Daily, the audit chain's tip (an anchor) goes to the log and to the network admins by mail,
+# to be kept outside the database (manage.py audit_verify --anchor FILE checks it).
+CELERY_BEAT_SCHEDULE["members-audit-anchor"] = {
+    "task": "members.audit_anchor",
+    "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
+        hour=env.int("AUDIT_ANCHOR_HOUR", default=0), minute=15
+    ),
+}
 # The cache (CACHES, below) remembers recent reads: shared through Redis when REDIS_URL is set,
 # so one worker process does not record a read another has just recorded.
 
@@ -425,9 +441,10 @@ VOCABULARY_CACHE_SECONDS = env.int("VOCABULARY_CACHE_SECONDS", default=3600)
 # The seizure dashboard's charts, shared by the users who read the same reports; any write of
 # the totals invalidates them at once.
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=600)
-# Sessions are read from the cache and written through to the database when Redis is there.
+# Sessions are read from the cache and written through to the database when Redis is there;
+# while Redis cannot be reached they are read from the database (accounts/session_store.py).
 if REDIS_URL:
-    SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.cached_db")
+    SESSION_ENGINE = env.str("SESSION_ENGINE", default="accounts.session_store")
 
 # Seizures: imports of more rows than this run in a Celery task with a progress bar.
 SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default=2000)
@@ -435,14 +452,24 @@ SEIZURES_IMPORT_SYNC_MAX_ROWS = env.int("SEIZURES_IMPORT_SYNC_MAX_ROWS", default
 # whose stamp is older than the LEASE lost its worker, and the periodic resume (every
 # SEIZURES_RESUME_IMPORTS_EVERY_SECONDS) hands it to another, which starts after the job's last
 # checkpoint (one every CHECKPOINT_ROWS checked rows). So a crashed import is taken up again
-# within LEASE + RESUME_EVERY (90 s by default). A job resumed MAX_RESUMES times (it keeps
-# killing its worker, or keeps hitting the hard time limit) ends failed.
-SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=60)
-SEIZURES_IMPORT_HEARTBEAT_SECONDS = env.int("SEIZURES_IMPORT_HEARTBEAT_SECONDS", default=15)
+# within LEASE + RESUME_EVERY (20 + 5 = 25 s by default; a worker that starts also looks at
+# once). A job resumed MAX_RESUMES times (it keeps killing its worker, or
+# keeps hitting the hard time limit) ends failed.
+SEIZURES_IMPORT_LEASE_SECONDS = env.int("SEIZURES_IMPORT_LEASE_SECONDS", default=20)
+SEIZURES_IMPORT_HEARTBEAT_SECONDS = env.int("SEIZURES_IMPORT_HEARTBEAT_SECONDS", default=5)
 SEIZURES_IMPORT_CHECKPOINT_ROWS = env.int("SEIZURES_IMPORT_CHECKPOINT_ROWS", default=5000)
 SEIZURES_IMPORT_MAX_RESUMES = env.int("SEIZURES_IMPORT_MAX_RESUMES", default=3)
 # The one size limit of every import path (browser form, import job and API).
 SEIZURES_IMPORT_MAX_BYTES = env.int("SEIZURES_IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
+# An XLSX file is a zip archive: before it is opened, its members' declared unpacked sizes (each,
+# and all together) and their number are checked, so a small "zip bomb" is refused at once.
+SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES = env.int(
+    "SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES", default=200 * 1024 * 1024
+)
+SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES = env.int(
+    "SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES", default=200 * 1024 * 1024
+)
+SEIZURES_IMPORT_XLSX_MAX_MEMBERS = env.int("SEIZURES_IMPORT_XLSX_MAX_MEMBERS", default=10_000)
 # The import task's hard and soft time limits (the soft one ends the job failed, the hard one
 # a minute later stops a worker that did not heed it). They bound one run, not the lease: a
 # live import keeps its lease by its heartbeat however long it runs.
@@ -464,7 +491,7 @@ if not 0 < 2 * SEIZURES_IMPORT_HEARTBEAT_SECONDS < SEIZURES_IMPORT_LEASE_SECONDS
 SEIZURES_EXPORT_XLSX_MAX_ROWS = env.int("SEIZURES_EXPORT_XLSX_MAX_ROWS", default=100_000)
 CELERY_BEAT_SCHEDULE["seizures-resume-imports"] = {
     "task": "seizures.import_jobs_resume",
-    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=30),
+    "schedule": env.int("SEIZURES_RESUME_IMPORTS_EVERY_SECONDS", default=5),
 }
 
 # --- Operations (ops app): health, metrics, idempotency, database outage answers -------------
@@ -489,11 +516,11 @@ HEALTH_BROKER_TIMEOUT_SECONDS = env.float("HEALTH_BROKER_TIMEOUT_SECONDS", defau
 # The checks whose failure turns /readyz into a 503; the others are reported only.
 HEALTH_REQUIRED_CHECKS = env.list(
     "HEALTH_REQUIRED_CHECKS",
-    default=["database", "migrations", "broker", "worker", "beat", "outbox", "imports"],
+    default=["database", "migrations", "broker", "cache", "worker", "beat", "outbox", "imports"],
 )
 # Probes and scrapers talk plain HTTP on the host itself: no redirect to HTTPS for them.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
-# /metrics answers only these client networks (others get a 404).
+# /metrics and /readyz answer only these client networks (others get a 404); /healthz is public.
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 # Idempotency-Key: how long a stored answer is replayed.
 IDEMPOTENCY_KEY_TTL_SECONDS = env.int("IDEMPOTENCY_KEY_TTL_SECONDS", default=24 * 3600)
@@ -514,18 +541,37 @@ AXES_RESET_ON_SUCCESS = True
 # prolong it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-# Behind N reverse proxies, the client address for API throttling is taken from
-# X-Forwarded-For (DRF's NUM_PROXIES); unset, it is the connection's address.
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=None)
+# The client's address, for API throttling, django-axes, /metrics and /readyz, the audit
+# trail's ip and log lines, all through core.request_context.client_ip: the number of our own
+# reverse proxies that append to X-Forwarded-For. 0 (the default): the header is ignored and
+# the connection's REMOTE_ADDR is the client. N: the N right-most hops (X-Forwarded-For entries,
+# then REMOTE_ADDR) are our proxies and the hop left of them is the client; whatever lies further
+# left was written by the client and is ignored. One nginx in front (docs/DEPLOY.md) is 1.
+# API_NUM_PROXIES is the earlier name of this setting, still read when this one is unset.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=env.int("API_NUM_PROXIES", default=0))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+# DRF's own reading of X-Forwarded-For agrees with client_ip (the portal's throttles call it).
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+AXES_CLIENT_IP_CALLABLE = "core.request_context.client_ip"
 
 # The cache holds the API throttling counters and the audit trail's recent reads: Redis when
 # REDIS_URL is set (shared by every process), otherwise memory of the one process.
+# Degraded, never broken (ops/cache.py): while Redis cannot be reached the cache answers as a
+# miss (sessions from the database, rate limits open); a failure costs at most one timeout of
+# CACHE_REDIS_TIMEOUT_SECONDS, then Redis is left alone for CACHE_REDIS_RETRY_SECONDS.
+CACHE_REDIS_TIMEOUT_SECONDS = env.float("CACHE_REDIS_TIMEOUT_SECONDS", default=0.5)
+CACHE_REDIS_RETRY_SECONDS = env.float("CACHE_REDIS_RETRY_SECONDS", default=5)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "iren-cache",
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_REDIS_TIMEOUT_SECONDS,
+            },
         }
     }
 else:

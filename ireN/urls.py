@@ -5,7 +5,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
-from ireN.api import SchemaView
+from core.api import SchemaView
 from ops import views as ops_views
 
 # The API documentation pages draw their styles at run time: inline style (never inline script)
@@ -17,6 +17,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("members.api.urls")),
     path("", include("exchange.api.urls")),
+    path("", include("matching.api.urls")),
     path("", include("seizures.api.urls")),
     path("", include("arrivals.api.urls")),
 ]
@@ -39,7 +40,7 @@ urlpatterns = [
     path("seizures/", include("seizures.urls")),
     path("arrivals/", include("arrivals.urls")),
     path("accounts/", include("accounts.urls")),
-    path("matching/", include("exchange.matching_urls")),
+    path("matching/", include("matching.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -6,8 +6,8 @@ loses it with a rollback). Each row's ``hash`` is SHA-256 over the previous row'
 this row's canonical fields.
 
 One statement per event. The row is written by a single ``INSERT … SELECT`` that reads the tip
-of the chain (the newest row's hash) and computes the new hash inside the database (PostgreSQL's
-``sha256``; on SQLite a function registered on each connection). A unique constraint on
+of the chain (the newest row's hash) and computes the new hash inside the database
+(PostgreSQL's ``sha256``). A unique constraint on
 ``prev_hash`` forbids forks: when two writers read the same tip, the database makes the second
 wait for the first to commit and then skips its row (``ON CONFLICT DO NOTHING``, no error, so
 no savepoint is needed inside a caller's transaction); ``audit_record`` then retries on the new
@@ -31,7 +31,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from . import request_context
+from core import request_context
+
 from .models import AuditEvent
 
 logger = logging.getLogger(__name__)
@@ -61,15 +62,18 @@ class AuditChainBusy(RuntimeError):
 # --- Canonical form and hash -------------------------------------------------------------------
 
 
-def members_text(members: Iterable) -> str:
-    """``|KZ|UZ|`` from member objects or codes: sorted, unique, between bars."""
-    codes = set()
-    for member in members or ():
-        if member is None:
-            continue
-        code = getattr(member, "code", member)
-        codes.add(str(code).upper())
-    return f"|{'|'.join(sorted(codes))}|" if codes else ""
+def member_codes(members: Iterable) -> list[str]:
+    """The codes of member objects or codes: upper case, sorted, unique."""
+    return sorted(
+        {str(getattr(member, "code", member)).upper() for member in members or () if member}
+    )
+
+
+def members_text(codes: Iterable[str]) -> str:
+    """``|KZ|UZ|``: how the members concerned enter a row's hash (fixed, so that the chain
+    written before they were stored as an array still verifies)."""
+    codes = list(codes or ())
+    return f"|{'|'.join(codes)}|" if codes else ""
 
 
 def canonical_payload(
@@ -97,7 +101,7 @@ def canonical_payload(
             object_type or "",
             "" if object_id is None else str(object_id),
             object_reference or "",
-            members or "",
+            members_text(members),
             ip or "",
             user_agent or "",
             request_id or "",
@@ -134,17 +138,6 @@ PAYLOAD_FIELDS = (
 )
 
 
-def sqlite_register_functions(sender=None, connection=None, **kwargs) -> None:
-    """``connection_created`` receiver: SQLite has no SHA-256 of its own."""
-    if connection.vendor == "sqlite":
-        connection.connection.create_function(
-            "iren_sha256",
-            1,
-            lambda text: hashlib.sha256(text.encode("utf-8")).hexdigest(),
-            deterministic=True,
-        )
-
-
 # --- Recording ---------------------------------------------------------------------------------
 
 
@@ -157,15 +150,18 @@ def _normal_ip(value) -> str | None:
         return None
 
 
-def _insert_sql(vendor: str) -> str:
+#: The types of the columns a bare parameter would leave unknown in ``INSERT … SELECT``.
+_CASTS = {"members": "::varchar(2)[]", "detail": "::jsonb"}
+
+
+def _insert_sql() -> str:
+    """Append at the chain's tip in one statement: the row takes the newest hash as its
+    ``prev_hash`` and PostgreSQL computes its own hash; a writer that lost the race to the
+    same tip inserts nothing (``prev_hash`` is unique) and tries again."""
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-    values = ", ".join(["%s"] * len(_COLUMNS))
-    if vendor == "postgresql":
-        values = values.rsplit(", ", 1)[0] + ", %s::jsonb"
-        digest = "encode(sha256(convert_to(tip.h || %s, 'UTF8')), 'hex')"
-    else:
-        digest = "iren_sha256(tip.h || %s)"
+    values = ", ".join(f"%s{_CASTS.get(c, '')}" for c in _COLUMNS)
+    digest = "encode(sha256(convert_to(tip.h || %s, 'UTF8')), 'hex')"
     return (
         f"INSERT INTO {table} ({columns}, prev_hash, hash) "
         f"SELECT {values}, tip.h, {digest} "
@@ -210,66 +206,100 @@ def audit_record(
     record the change and its event together (last, since the chain's tip is held until the
     transaction ends).
     """
-    request = request if request is not None else request_context.current_request()
-    if system:
-        actor, request = None, None
-    elif actor is None:
-        actor = request_context.resolved_user(request)
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
-    if obj is not None:
-        object_type = object_type or obj._meta.model_name
-        object_id = obj.pk if object_id is None else object_id
-        object_reference = object_reference or str(getattr(obj, "reference", "") or "")
-    object_type = object_type or ""
+    actor, request = _actor_and_request(actor=actor, request=request, system=system)
+    object_type, object_id, object_reference = _object_fields(
+        obj=obj, object_type=object_type, object_id=object_id, object_reference=object_reference
+    )
+    key = None
     if dedupe:
         key = "audit-read:{}:{}:{}:{}:{}".format(
             action, getattr(actor, "pk", ""), object_type, object_id, object_reference
         )
         if not cache.add(key, 1, timeout=settings.AUDIT_READ_DEDUPE_SECONDS):
             return None
-    at = timezone.now()
+    fields = _event_fields(
+        action=action,
+        actor=actor,
+        request=request,
+        username=username,
+        object_type=object_type,
+        object_id=object_id,
+        object_reference=object_reference,
+        members=members,
+        detail=detail,
+    )
+    try:
+        return _append(fields, actor=actor)
+    except Exception:
+        if key is not None:
+            cache.delete(key)
+        raise
+
+
+def _actor_and_request(*, actor, request, system: bool):
+    """Who acted and the request it came with: the current request's user by default;
+    nobody, and no request, for something the portal did by itself."""
+    if system:
+        return None, None
+    request = request if request is not None else request_context.current_request()
+    if actor is None:
+        actor = request_context.resolved_user(request)
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return actor, request
+
+
+def _object_fields(*, obj, object_type, object_id, object_reference) -> tuple[str, object, str]:
+    if obj is not None:
+        object_type = object_type or obj._meta.model_name
+        object_id = obj.pk if object_id is None else object_id
+        object_reference = object_reference or str(getattr(obj, "reference", "") or "")
+    return object_type or "", object_id, str(object_reference or "")
+
+
+def _event_fields(
+    *, action, actor, request, username, object_type, object_id, object_reference, members, detail
+) -> dict:
+    """The hashed fields of one event, cut to their columns' lengths."""
     headers = request.headers if request is not None else {}
-    fields = {
-        "at": at,
+    return {
+        "at": timezone.now(),
         "actor_username": (actor.get_username() if actor is not None else username)[:150],
         "action": action,
         "object_type": object_type[:64],
         "object_id": object_id,
-        "object_reference": str(object_reference or "")[:100],
-        "members": members_text(members),
+        "object_reference": object_reference[:100],
+        "members": member_codes(members),
         "ip": _normal_ip(request_context.client_ip(request)),
         "user_agent": (headers.get("User-Agent") or "")[:300],
         "request_id": (getattr(request, "request_id", "") or request_context.request_id())[:64],
         "detail": detail or {},
     }
-    payload = canonical_payload(**fields)
+
+
+def _append(fields: dict, *, actor) -> int:
+    """Write the event at the chain's tip, trying again while other writers move it."""
     params = [
-        connection.ops.adapt_datetimefield_value(at),
+        connection.ops.adapt_datetimefield_value(fields["at"]),
         getattr(actor, "pk", None),
         fields["actor_username"],
         getattr(actor, "member_id", None),
-        action,
+        fields["action"],
         fields["object_type"],
-        object_id,
+        fields["object_id"],
         fields["object_reference"],
         fields["members"],
         fields["ip"],
         fields["user_agent"],
         fields["request_id"],
         json.dumps(fields["detail"], ensure_ascii=False, sort_keys=True),
-        payload,
+        canonical_payload(**fields),
     ]
-    sql = _insert_sql(connection.vendor)
-    try:
-        with connection.cursor() as cursor:
-            for _attempt in range(MAX_ATTEMPTS):
-                cursor.execute(sql, params)
-                row = cursor.fetchone()
-                if row is not None:
-                    return row[0]
-    except Exception:
-        if dedupe:
-            cache.delete(key)
-        raise
-    raise AuditChainBusy(action)
+    sql = _insert_sql()
+    with connection.cursor() as cursor:
+        for _attempt in range(MAX_ATTEMPTS):
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+            if row is not None:
+                return row[0]
+    raise AuditChainBusy(fields["action"])

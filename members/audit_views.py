@@ -1,11 +1,11 @@
 """Browser views of the audit trail: the audit page (filters, keyset pages, CSV export).
 Anyone but network and member admins gets a 404."""
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
+
+from core.spreadsheets import csv_lines
 
 from . import permissions, selectors
 from .api.filters import AuditEventFilter
@@ -26,20 +26,20 @@ CSV_COLUMNS = (
     "request_id",
     "detail",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def csv_safe(value) -> str:
-    """A spreadsheet must not run a cell as a formula: such cells get a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+def _text(value) -> str:
+    """Every audit cell is text (written by ``core.spreadsheets``, which neutralises formulas)."""
+    return "" if value is None else str(value)
 
 
 def _filtered(request):
     if not permissions.may_view_audit(request.user):
         raise Http404
     filterset = AuditEventFilter(
-        request.GET or None, queryset=selectors.audit_event_list(user=request.user)
+        request.GET or None,
+        queryset=selectors.audit_event_list(user=request.user),
+        request=request,
     )
     return filterset
 
@@ -70,11 +70,6 @@ def audit_list(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @login_required
 def audit_export(request):
     filterset = _filtered(request)
@@ -86,14 +81,12 @@ def audit_export(request):
         request=request,
         detail={"filters": {k: v for k, v in request.GET.items() if v}},
     )
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(CSV_COLUMNS)
         for event in events.iterator(chunk_size=2000):
-            yield writer.writerow(
+            yield (
                 [
-                    csv_safe(v)
+                    _text(v)
                     for v in (
                         event.id,
                         event.at.isoformat(),
@@ -111,7 +104,9 @@ def audit_export(request):
                 ]
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(CSV_COLUMNS, rows(), bom=False), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="audit.csv"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,6 +1,8 @@
 """Member administrations, their control units, people and roles."""
 
 from django.contrib.auth.models import AbstractUser, Group
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Upper
@@ -282,6 +284,24 @@ class AuditEventQuerySet(models.QuerySet):
     def delete(self):
         raise TypeError("Audit events are append-only.")
 
+    def redacted(self, redact):
+        """The same rows, each passed through ``redact`` as it is read (slices, pages,
+        ``iterator()`` and every filter chained on afterwards included); see
+        ``members.permissions.audit_event_redactor``."""
+        clone = self._chain()
+        clone._iterable_class = type(
+            "RedactedAuditEvents", (_RedactedModelIterable,), {"redact": staticmethod(redact)}
+        )
+        return clone
+
+
+class _RedactedModelIterable(models.query.ModelIterable):
+    redact = staticmethod(lambda event: event)
+
+    def __iter__(self):
+        for event in super().__iter__():
+            yield self.redact(event)
+
 
 class AuditEvent(models.Model):
     """One recorded action: who, for which member, did what to which object, concerning which
@@ -313,11 +333,12 @@ class AuditEvent(models.Model):
     object_reference = models.CharField(
         max_length=100, blank=True, verbose_name=_("object reference")
     )
-    members = models.CharField(
-        max_length=400,
+    members = ArrayField(
+        models.CharField(max_length=2),
+        default=list,
         blank=True,
         verbose_name=_("members concerned"),
-        help_text=_("Country codes between bars, e.g. |KZ|UZ|."),
+        help_text=_("Country codes, sorted."),
     )
     ip = models.GenericIPAddressField(null=True, blank=True, verbose_name=_("IP address"))
     user_agent = models.CharField(max_length=300, blank=True, verbose_name=_("user agent"))
@@ -346,7 +367,7 @@ class AuditEvent(models.Model):
             models.Index(fields=["action", "-id"], name="audit_action_idx"),
             models.Index(fields=["object_reference", "-id"], name="audit_reference_idx"),
             models.Index(fields=["object_type", "object_id", "-id"], name="audit_object_idx"),
-            models.Index(fields=["members"], name="audit_members_idx"),
+            GinIndex(fields=["members"], name="audit_members_gin_idx"),
         ]
 
     def __str__(self):
@@ -360,7 +381,7 @@ class AuditEvent(models.Model):
 
     @property
     def member_codes(self) -> list[str]:
-        return [code for code in self.members.split("|") if code]
+        return list(self.members)
 
 
 class IdempotencyKey(models.Model):

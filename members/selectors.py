@@ -67,8 +67,12 @@ ACCESS_ACTIONS = (
 
 
 def audit_event_list(*, user):
-    """Audit events the user may see, newest first, with what the list shows (one query)."""
-    return permissions.restrict_audit_events(user).select_related("actor_member").order_by("-id")
+    """Audit events the user may see, newest first, with what the list shows (one query),
+    each read as the user may read it (``permissions.audit_event_redactor``: a network admin
+    reads no content)."""
+    events = permissions.restrict_audit_events(user).select_related("actor_member").order_by("-id")
+    redact = permissions.audit_event_redactor(user)
+    return events if redact is None else events.redacted(redact)
 
 
 def audit_access_history(

@@ -11,4 +11,9 @@ class OpsConfig(AppConfig):
     verbose_name = _("Operations")
 
     def ready(self):
+        from core.api import exception_responder_register
+
         from . import signals  # noqa: F401  (connects the receivers)
+        from .outage import DATABASE_ERRORS, SERVICE_ERRORS, database_outage_response
+
+        exception_responder_register(DATABASE_ERRORS + SERVICE_ERRORS, database_outage_response)

@@ -1,6 +1,6 @@
 """Readiness checks and the figures shared by /readyz and /metrics.
 
-The domain models (exchange's Alert and Query, seizures' ImportJob) are read through the app
+The domain models (alerts' Alert, exchange's Query, seizures' ImportJob) are read through the app
 registry and their fields are looked up, not assumed: the outbox may gain a ``failed`` state
 (``failed_at`` or a ``status``/``state`` field) and imports a lease field (``lease_expires_at``
 or ``heartbeat_at``); both shapes are understood. Nothing in the domain imports this module.
@@ -59,7 +59,7 @@ def _age_seconds(moment, now) -> float:
 def alert_figures(now=None) -> dict | None:
     """Pending (not sent, not failed) and failed outbox rows, and the oldest pending one's age.
     One SQL statement; None when the exchange app is absent."""
-    Alert = _model("exchange", "Alert")
+    Alert = _model("alerts", "Alert")
     if Alert is None:
         return None
     now = now or timezone.now()
@@ -132,6 +132,12 @@ def login_failures() -> int:
     return Counter.get(LOGIN_FAILURES)
 
 
+def cache_errors() -> int:
+    from .cache import COUNTER
+
+    return Counter.get(COUNTER)
+
+
 # --- Checks -----------------------------------------------------------------------------------
 
 
@@ -164,6 +170,18 @@ def check_broker() -> dict:
         client.ping()
     finally:
         client.close()
+    return {"status": OK}
+
+
+def check_cache() -> dict:
+    """The shared cache (sessions, rate limits, caches) answers. While it does not, the portal
+    runs without it (ops/cache.py): this check says so."""
+    from django.core.cache import caches
+
+    backend = caches["default"]
+    if not hasattr(backend, "ping"):
+        return {"status": SKIPPED, "reason": f"{type(backend).__name__}: memory of each process"}
+    backend.ping()
     return {"status": OK}
 
 
@@ -231,6 +249,9 @@ def readiness() -> tuple[bool, dict]:
     down = {"status": FAIL, "error": "database unavailable"}
     checks["migrations"] = _guarded(check_migrations) if database_up else down
     checks["broker"] = _guarded(check_broker)
+    checks["cache"] = _guarded(check_cache)
+    if getattr(settings, "REDIS_URL", ""):
+        checks["broker"]["service"] = checks["cache"]["service"] = "redis"
     try:
         ages = heartbeat_ages(now) if database_up and not _in_process_celery() else {}
     except DatabaseError:

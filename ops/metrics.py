@@ -7,6 +7,8 @@ from django.conf import settings
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import CollectorRegistry
 
+from core.request_context import client_ip
+
 from . import health
 
 
@@ -46,6 +48,12 @@ class PortalCollector:
         yield CounterMetricFamily(
             "iren_login_failures", "Failed login attempts.", value=health.login_failures()
         )
+        yield CounterMetricFamily(
+            "iren_cache_errors",
+            "Cache operations answered without Redis (unreachable): sessions read from the "
+            "database, caches and rate limits skipped.",
+            value=health.cache_errors(),
+        )
         ages = GaugeMetricFamily(
             "iren_heartbeat_age_seconds",
             "Seconds since the Celery worker / beat last showed it was alive.",
@@ -62,10 +70,12 @@ registry.register(PortalCollector())
 
 
 def client_allowed(request) -> bool:
-    """The client address (and every address a proxy says it forwarded for) must be in
-    METRICS_ALLOWED_NETWORKS: a proxy on loopback must not open /metrics to the world."""
+    """The client (``client_ip``, after the ``TRUSTED_PROXY_COUNT`` proxies) must be in
+    METRICS_ALLOWED_NETWORKS, and so must the connection's address and every address in
+    ``X-Forwarded-For``: a request that came through a proxy from outside is refused even when
+    the proxy count is set too low, so a proxy on loopback cannot open /metrics to the world."""
     networks = [ipaddress.ip_network(n, strict=False) for n in settings.METRICS_ALLOWED_NETWORKS]
-    addresses = [request.META.get("REMOTE_ADDR", "")]
+    addresses = [client_ip(request) or "", request.META.get("REMOTE_ADDR", "")]
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     addresses += [a.strip() for a in forwarded.split(",") if a.strip()]
     for address in addresses:

@@ -11,14 +11,14 @@ lists and CSV exports. (A third-party page cannot add an Authorization header to
 to this origin: that needs a CORS preflight the portal never grants.) Switch off with
 API_COMPRESSION=0.
 
-DatabaseOutageMiddleware — a view that fails because the database is unreachable answers 503
-with Retry-After (a plain page or JSON) instead of a bare 500.
+DatabaseOutageMiddleware — a view that fails because the database (or Redis, or the broker) is
+unreachable answers 503 with Retry-After (a plain page or JSON) instead of a bare 500.
 """
 
 from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
 
-from .outage import database_outage_response, is_database_outage
+from .outage import database_outage_response, is_outage
 
 COMPRESSIBLE_TYPES = ("application/json", "text/csv", "application/vnd.oai.openapi")
 
@@ -43,6 +43,6 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_database_outage(exception):
-            return database_outage_response(request)
+        if is_outage(exception):
+            return database_outage_response(request, exception)
         return None

@@ -1,5 +1,6 @@
 """/healthz, /readyz and /metrics: plain functions outside login, 2FA and CSRF (they only read
-and never change state). Only /metrics is restricted, by client address."""
+and never change state). /healthz is public and says only "ok"; /readyz and /metrics describe
+the portal's inside and answer only METRICS_ALLOWED_NETWORKS (others get 404)."""
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -20,9 +21,13 @@ def healthz(request):
 @never_cache
 @require_GET
 def readyz(request):
+    if not client_allowed(request):
+        raise Http404
     ready, checks = readiness()
+    failing = [name for name, result in checks.items() if result["status"] == "fail"]
     return JsonResponse(
-        {"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503
+        {"status": "ok" if ready else "fail", "failing": failing, "checks": checks},
+        status=200 if ready else 503,
     )
 
 

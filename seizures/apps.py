@@ -14,9 +14,15 @@ class SeizuresConfig(AppConfig):
 
     def ready(self):
         from exchange.panels import query_panel_register
+        from matching.models import RecordType
+        from matching.permissions import record_reader_register
 
         from .panels import query_seizure_reports_panel
+        from .permissions import restrict_seizures
         from .vocabulary import vocabulary_signals_connect
+
+        # Who may open a report, for what matching shows of one: the report page's own rule.
+        record_reader_register(RecordType.SEIZURE, restrict_seizures)
 
         # The API's query detail lists the panel's ids under this name (a contract).
         query_panel_register("seizure_reports", query_seizure_reports_panel)

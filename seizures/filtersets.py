@@ -207,7 +207,7 @@ class SeizureListFilterSet(SeizureFilterSet):
         return self
 
     def filter_search(self, queryset, name, value: str):
-        # A case-insensitive substring (ILIKE on PostgreSQL), within what the user may see:
+        # A case-insensitive substring (ILIKE), within what the user may see:
         # the selector restricted the queryset before any filter runs.
         text = value.strip()
         if not text:

@@ -37,7 +37,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ireN.bulk import gc_paused
+from core.bulk import gc_paused
 
 from . import permissions
 from .auditing import seizures_import_record
@@ -48,6 +48,7 @@ from .importing import (
     import_size_check,
     read_import_file,
     seizures_write,
+    xlsx_archive_check,
 )
 from .models import ImportCheckpoint, ImportJob, ImportStatus, SeizureReport
 
@@ -62,13 +63,16 @@ class ImportInterrupted(Exception):
 
 
 def count_rows(content: bytes, filename: str = "") -> int:
-    """A cheap estimate of the number of data rows, to decide between now and Celery."""
+    """A cheap estimate of the number of data rows, to decide between now and Celery. An XLSX
+    file over the archive limits (``xlsx_archive_check``) raises its ValidationError."""
     try:
         kind = detect_format(content, filename)
     except ImportRejected:
         return 0
     if kind == "csv":
         return max(0, content.count(b"\n") - 1)
+    # Outside the ``try``: a workbook too large to open is refused, not counted as empty.
+    xlsx_archive_check(content)
     try:
         from openpyxl import load_workbook
 
@@ -99,6 +103,7 @@ def import_job_create(*, user, content: bytes, filename: str) -> ImportJob:
     if not permissions.may_import(user):
         raise ValidationError({"file": [_("You may not import seizure reports.")]})
     import_size_check(len(content))
+    xlsx_archive_check(content)
     filename = _safe_filename(filename)
     total = count_rows(content, filename)
     job = ImportJob(created_by=user, filename=filename, total_rows=total)
@@ -272,7 +277,7 @@ def import_job_run(*, job_id: int) -> None:
         with job.file.open("rb") as handle:
             content = handle.read()
         notes: list[str] = []
-        with gc_paused():  # (the import is millions of objects: ireN.bulk)
+        with gc_paused():  # (the import is millions of objects: core.bulk)
             rows = read_import_file(content, job.filename, notes)
             check = ImportCheck(user=user)
             done = _restore(check, job_id)

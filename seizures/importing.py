@@ -12,21 +12,22 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ireN.bulk import copy_rows, gc_paused, sequence_take
+from core.bulk import copy_rows, gc_paused, sequence_take
 
 from .auditing import seizures_import_record
 from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
-from .matching import seizure_reports_index, seizure_values_index
+from .matching import seizure_values_index
 from .models import SeizureReport
 from .totals import totals_add
 from .validation import (
@@ -80,6 +81,49 @@ def import_size_check(size: int) -> None:
         )
 
 
+def xlsx_archive_check(content: bytes) -> None:
+    """The one check of an XLSX file (a zip archive) before anything opens it, used by every
+    XLSX reader and at upload: the number of members (``SEIZURES_IMPORT_XLSX_MAX_MEMBERS``),
+    each member's declared unpacked size (``SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES``) and their
+    sum (``SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES``). Only the archive's directory is read,
+    so a zip bomb is refused in milliseconds; Python's zipfile never inflates a member past its
+    declared size, so these sizes bound what opening the workbook can unpack. Anything that is
+    not a zip archive passes (the reader says what is wrong with it). Raises a
+    ``ValidationError`` on the ``file`` field."""
+    if content[:2] != b"PK":
+        return
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return
+    if len(members) > settings.SEIZURES_IMPORT_XLSX_MAX_MEMBERS:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The workbook has too many parts: at most %(count)s are accepted.")
+                    % {"count": settings.SEIZURES_IMPORT_XLSX_MAX_MEMBERS}
+                ]
+            }
+        )
+    member_limit = settings.SEIZURES_IMPORT_XLSX_MAX_MEMBER_BYTES
+    total_limit = settings.SEIZURES_IMPORT_XLSX_MAX_UNPACKED_BYTES
+    largest = max((member.file_size for member in members), default=0)
+    total = sum(member.file_size for member in members)
+    if largest > member_limit or total > total_limit:
+        raise ValidationError(
+            {
+                "file": [
+                    _(
+                        "The workbook unpacks to more than an import accepts (%(size)s). "
+                        "Split it into smaller files, or save it as CSV."
+                    )
+                    % {"size": _size_text(min(member_limit, total_limit))}
+                ]
+            }
+        )
+
+
 def _size_text(size: int) -> str:
     from django.template.defaultfilters import filesizeformat
 
@@ -110,6 +154,12 @@ def _csv_rows(content: bytes) -> Iterator[list]:
 def _xlsx_rows(content: bytes) -> Iterator[list]:
     from openpyxl import load_workbook
 
+    try:
+        xlsx_archive_check(content)
+    except ValidationError as error:
+        raise ImportRejected(
+            [{"row": 0, "column": "", "message": m} for m in error.message_dict["file"]]
+        ) from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of errors on a damaged file
@@ -145,49 +195,8 @@ def read_import_file(
     imports unchanged: its derived columns are dropped, with a line for the uploader added to
     ``notes``."""
     rows = _xlsx_rows(content) if detect_format(content, filename) == "xlsx" else _csv_rows(content)
-    try:
-        header = next(rows)
-    except StopIteration:
-        raise ImportRejected(
-            [{"row": 0, "column": "", "message": _("The file is empty.")}]
-        ) from None
-    except csv.Error as error:
-        raise ImportRejected([{"row": 1, "column": "", "message": str(error)}]) from None
-    if has_control_characters(header):
-        raise ImportRejected([{"row": 1, "column": "", "message": control_character_message()}])
-    columns = [cell_text(c).lower() for c in header]
-    problems = []
-    missing = [c for c in IMPORT_COLUMNS if c not in columns]
-    if missing:
-        problems.append(
-            {
-                "row": 1,
-                "column": ", ".join(missing),
-                "message": _("The header lacks the column(s) %(columns)s.")
-                % {"columns": ", ".join(missing)},
-            }
-        )
-    known = set(_KNOWN_COLUMNS) | set(DERIVED_COLUMNS)
-    unknown = [c for c in columns if c and c not in known]
-    if unknown:
-        problems.append(
-            {
-                "row": 1,
-                "column": ", ".join(unknown),
-                "message": _("Unknown column(s) %(columns)s; the columns are: %(expected)s.")
-                % {"columns": ", ".join(unknown), "expected": ", ".join(_KNOWN_COLUMNS)},
-            }
-        )
-    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if duplicated:
-        problems.append(
-            {
-                "row": 1,
-                "column": ", ".join(duplicated),
-                "message": _("The column(s) %(columns)s appear more than once.")
-                % {"columns": ", ".join(duplicated)},
-            }
-        )
+    columns = _header(rows)
+    problems = _header_problems(columns)
     if problems:
         raise ImportRejected(problems)
     derived = [c for c in columns if c in DERIVED_COLUMNS]
@@ -199,30 +208,70 @@ def read_import_file(
             )
             % {"columns": ", ".join(derived)}
         )
-    kept = [None if c in DERIVED_COLUMNS else c for c in columns]
+    parsed = _data_rows(rows, [None if c in DERIVED_COLUMNS else c for c in columns])
+    if not parsed:
+        raise ImportRejected(
+            [{"row": 0, "column": "", "message": _("The file has no seizure reports.")}]
+        )
+    return parsed
+
+
+def _header(rows) -> list[str]:
+    """The first row's column names, in lower case."""
+    try:
+        header = next(rows)
+    except StopIteration:
+        raise ImportRejected(
+            [{"row": 0, "column": "", "message": _("The file is empty.")}]
+        ) from None
+    except csv.Error as error:
+        raise ImportRejected([{"row": 1, "column": "", "message": str(error)}]) from None
+    if has_control_characters(header):
+        raise ImportRejected([{"row": 1, "column": "", "message": control_character_message()}])
+    return [cell_text(c).lower() for c in header]
+
+
+def _header_problem(columns: list[str], message) -> dict:
+    return {"row": 1, "column": ", ".join(columns), "message": message}
+
+
+def _header_problems(columns: list[str]) -> list[dict]:
+    """Missing, unknown and repeated columns, each as one problem of row 1."""
+    problems = []
+    missing = [c for c in IMPORT_COLUMNS if c not in columns]
+    if missing:
+        message = _("The header lacks the column(s) %(columns)s.")
+        problems.append(_header_problem(missing, message % {"columns": ", ".join(missing)}))
+    known = set(_KNOWN_COLUMNS) | set(DERIVED_COLUMNS)
+    unknown = [c for c in columns if c and c not in known]
+    if unknown:
+        message = _("Unknown column(s) %(columns)s; the columns are: %(expected)s.") % {
+            "columns": ", ".join(unknown),
+            "expected": ", ".join(_KNOWN_COLUMNS),
+        }
+        problems.append(_header_problem(unknown, message))
+    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if duplicated:
+        message = _("The column(s) %(columns)s appear more than once.")
+        problems.append(_header_problem(duplicated, message % {"columns": ", ".join(duplicated)}))
+    return problems
+
+
+def _data_rows(rows, kept: list[str | None]) -> list[tuple[int, dict]]:
+    """The rows after the header that have anything in them, keyed by the kept columns."""
     parsed = []
     try:
         for number, row in enumerate(rows, start=2):
             if not any(cell_text(cell) for cell in row):
                 continue
+            cells = zip(kept, row, strict=False)
             parsed.append(
-                (
-                    number,
-                    {
-                        column: _unneutralised(cell)
-                        for column, cell in zip(kept, row, strict=False)
-                        if column is not None
-                    },
-                )
+                (number, {column: _unneutralised(cell) for column, cell in cells if column})
             )
     except csv.Error as error:
         raise ImportRejected(
             [{"row": len(parsed) + 2, "column": "", "message": str(error)}]
         ) from None
-    if not parsed:
-        raise ImportRejected(
-            [{"row": 0, "column": "", "message": _("The file has no seizure reports.")}]
-        )
     return parsed
 
 
@@ -353,7 +402,7 @@ _COPY_DEFAULTS = {
 
 
 def _copy_reports(reports: list[dict]) -> list[int]:
-    """PostgreSQL: stream the rows with COPY, several times faster than INSERTs. The pks are
+    """Stream the rows with COPY, several times faster than INSERTs. The pks are
     taken from the table's sequence first, in one statement, so nothing has to be read back.
     Returns them, in the order of ``reports``.
 
@@ -385,19 +434,14 @@ def _copy_reports(reports: list[dict]) -> list[int]:
 
 @transaction.atomic
 def seizures_write(reports: list[dict]) -> int:
-    """Write checked reports in one transaction (COPY on PostgreSQL, bulk INSERTs
-    elsewhere), then index their identifiers for cross-country matching in the same
-    transaction (set-based: a fixed number of statements per batch, none per row)."""
+    """Write checked reports in one transaction (COPY), then index their identifiers for
+    cross-country matching in the same transaction (set-based: a fixed number of statements
+    per batch, none per row)."""
     if not reports:
         return 0
     try:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                pks = _copy_reports(reports)
-            else:
-                saved = SeizureReport.objects.bulk_create(
-                    [SeizureReport(**values) for values in reports], batch_size=2000
-                )
+            pks = _copy_reports(reports)
             # The pre-aggregated totals, in the same transaction: one upsert per table.
             totals_add(reports)
     except IntegrityError:
@@ -414,10 +458,7 @@ def seizures_write(reports: list[dict]) -> int:
                 }
             ]
         ) from None
-    if connection.vendor == "postgresql":
-        seizure_values_index(reports=reports, pks=pks)
-    else:
-        seizure_reports_index(reports=saved, new=True)
+    seizure_values_index(reports=reports, pks=pks)
     return len(reports)
 
 
@@ -433,6 +474,7 @@ def seizures_import(
     written, then all rows go in, in one transaction, or none (``ImportRejected``). Returns the
     number imported; lines for the uploader (ignored columns) are added to ``notes``."""
     import_size_check(len(content))
+    xlsx_archive_check(content)
     with gc_paused():
         rows = read_import_file(content, filename, notes)
         reports = seizures_validate(user=user, rows=rows, progress=progress)

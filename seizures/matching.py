@@ -1,20 +1,20 @@
 """Seizure reports feed exchange's identifier index (exchange never imports seizures, so the
-call goes this way). Call ``seizure_report_index`` after creating or editing a report,
-``seizure_reports_index`` after an import (one set-based call for the whole batch) and
-``seizure_report_unindex`` when a report is withdrawn or deleted."""
+call goes this way). ``seizure_report_index`` is called after creating or editing a report,
+``seizure_values_index`` after an import (one set-based call for the whole batch, from the
+checked values and their new pks) and ``seizure_reports_index`` by ``seizure_reports_reindex``
+(a batch of saved reports)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import partial
 
-from exchange.identifiers import IdentifierKind
-from exchange.matching import (
+from core.identifiers import IdentifierKind
+from matching.models import RecordType, RecordVisibility
+from matching.services import (
     identifiers_index_import,
     identifiers_index_many,
-    identifiers_remove,
 )
-from exchange.models_matching import RecordType, RecordVisibility
 
 from .models import SeizureReport, Sharing
 
@@ -28,10 +28,6 @@ _IDENTIFIER_FIELDS = (
     (IdentifierKind.COMPANY, "shipper"),
     (IdentifierKind.COMPANY, "consignee"),
 )
-
-
-def seizure_report_identifiers(report: SeizureReport) -> list[tuple[str, str]]:
-    return _identifiers(partial(getattr, report))
 
 
 def _identifiers(get: Callable[[str], object]) -> list[tuple[str, str]]:
@@ -81,9 +77,9 @@ def seizure_reports_index(*, reports: Iterable[SeizureReport], new: bool = False
 
 
 def seizure_values_index(*, reports: list[dict], pks: list[int]) -> int:
-    """``seizure_reports_index(new=True)`` for an import written by COPY: from its checked
-    field values and their new pks, without building a model instance per report. Returns
-    the number of hits made."""
+    """Index an import written by COPY (the reports are new in this transaction): from its
+    checked field values and their new pks, without building a model instance per report.
+    Returns the number of hits made."""
     codes = _member_codes()
     return identifiers_index_import(
         records=[
@@ -98,10 +94,6 @@ def _member_codes() -> dict[int, str]:
     from members.selectors import member_vocabulary
 
     return {member.pk: str(member.code) for member in member_vocabulary()}
-
-
-def seizure_report_unindex(*, report_id: int) -> int:
-    return identifiers_remove(record_type=RecordType.SEIZURE, record_id=report_id)
 
 
 def seizure_reports_reindex(*, chunk_size: int = 2000) -> int:

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from exchange.matching_hits import hits_confirm_for_query
+from matching.hits import hits_confirm_for_query
 from members.models import MemberAdministration
 
 from . import permissions

@@ -3,8 +3,8 @@ services that write reports, read by ``selectors.seizure_totals`` where the filt
 
 - ``totals_add(reports)`` adds a batch of reports (dicts or instances) to both tables with one
   set-based upsert per table (``INSERT … ON CONFLICT DO UPDATE SET reports = reports + …``),
-  in the caller's transaction: one statement for a whole import on PostgreSQL (arrays through
-  ``unnest``), batches of VALUES elsewhere. ``sign=-1`` takes reports out again.
+  in the caller's transaction: one statement for a whole import (arrays through ``unnest``).
+  ``sign=-1`` takes reports out again.
 - ``totals_rebuild()`` recomputes both tables from the reports; ``totals_drift()`` lists the
   cells where they differ (``manage.py seizure_totals_check``).
 - ``totals_source(...)`` says whether a (filters, grouping) pair can be answered from a table,
@@ -111,7 +111,7 @@ def _cells(reports: Iterable) -> tuple[dict, dict]:
 
 
 def _upsert(model, key: list[str], cells: dict, sign: int) -> None:
-    """One statement (PostgreSQL) adding every cell's count and total to the table; cells are
+    """One statement adding every cell's count and total to the table; cells are
     sent in key order so that two concurrent writers lock rows in the same order. Taking out
     (``sign=-1``) updates the existing cells instead (an INSERT of negative counts would break
     the table's checks before any conflict is seen), then drops the empty ones."""
@@ -131,46 +131,32 @@ def _upsert(model, key: list[str], cells: dict, sign: int) -> None:
             f"quantity_base = {table}.quantity_base + EXCLUDED.quantity_base"
         )
         conflict = ", ".join(key)
-        if connection.vendor == "postgresql":
-            arrays = [list(column) for column in zip(*rows, strict=True)]
-            types = [_PG_TYPES.get(c, "text") for c in key] + ["integer", "numeric"]
-            unnest = ", ".join(f"%s::{t}[]" for t in types)
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) SELECT * FROM unnest({unnest}) "
-                f"ON CONFLICT ({conflict}) DO UPDATE SET {update}",
-                arrays,
-            )
-        else:
-            placeholders = "(" + ", ".join(["%s"] * len(columns)) + ")"
-            for start in range(0, len(rows), 500):
-                batch = rows[start : start + 500]
-                cursor.execute(
-                    f"INSERT INTO {table} ({names}) VALUES "
-                    + ", ".join([placeholders] * len(batch))
-                    + f" ON CONFLICT ({conflict}) DO UPDATE SET {update}",
-                    [v for row in batch for v in row],
-                )
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({_unnest(key)}) "
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {update}",
+            _arrays(rows),
+        )
+
+
+def _unnest(key: list[str]) -> str:
+    """The ``unnest`` arguments for one typed array per column (the key, then the sums)."""
+    types = [_PG_TYPES.get(c, "text") for c in key] + ["integer", "numeric"]
+    return ", ".join(f"%s::{t}[]" for t in types)
+
+
+def _arrays(rows: list[tuple]) -> list[list]:
+    """The rows turned into one list per column, each sent as one array parameter."""
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def _subtract(cursor, table: str, key: list[str], rows: list[tuple]) -> None:
     match = " AND ".join(f"{table}.{c} = d.{c}" for c in key)
-    if connection.vendor == "postgresql":
-        arrays = [list(column) for column in zip(*rows, strict=True)]
-        types = [_PG_TYPES.get(c, "text") for c in key] + ["integer", "numeric"]
-        unnest = ", ".join(f"%s::{t}[]" for t in types)
-        cursor.execute(
-            f"UPDATE {table} SET reports = {table}.reports - d.reports, "
-            f"quantity_base = {table}.quantity_base - d.quantity_base "
-            f"FROM unnest({unnest}) AS d({', '.join([*key, 'reports', 'quantity_base'])}) "
-            f"WHERE {match}",
-            arrays,
-        )
-        return
-    where = " AND ".join(f"{c} = %s" for c in key)
-    cursor.executemany(
-        f"UPDATE {table} SET reports = reports - %s, quantity_base = quantity_base - %s "
-        f"WHERE {where}",
-        [(row[-2], row[-1], *row[:-2]) for row in rows],
+    cursor.execute(
+        f"UPDATE {table} SET reports = {table}.reports - d.reports, "
+        f"quantity_base = {table}.quantity_base - d.quantity_base "
+        f"FROM unnest({_unnest(key)}) AS d({', '.join([*key, 'reports', 'quantity_base'])}) "
+        f"WHERE {match}",
+        _arrays(rows),
     )
 
 
@@ -224,15 +210,6 @@ def _stored_cells(model, key: list[str]) -> dict:
     }
 
 
-def _same(a: tuple, b: tuple) -> bool:
-    if a[0] != b[0]:
-        return False
-    if connection.vendor == "postgresql":
-        return a[1] == b[1]  # numeric: exact
-    # SQLite keeps decimals as floating point: equal to within rounding.
-    return abs(a[1] - b[1]) <= Decimal("1e-6") * max(Decimal(1), abs(a[1]))
-
-
 def totals_drift() -> list[str]:
     """Cells where the pre-aggregated totals differ from the reports (empty when exact)."""
     raw_months, raw_routes = _raw_cells()
@@ -244,7 +221,7 @@ def totals_drift() -> list[str]:
         stored = _stored_cells(model, key)
         for cell in sorted(set(raw) | set(stored), key=str):
             expected, found = raw.get(cell, (0, Decimal(0))), stored.get(cell, (0, Decimal(0)))
-            if not _same(expected, found):
+            if expected != found:
                 problems.append(
                     f"{label} {cell}: reports say {expected[0]} / {expected[1]}, "
                     f"totals say {found[0]} / {found[1]}"
@@ -255,10 +232,9 @@ def totals_drift() -> list[str]:
 @transaction.atomic
 def totals_rebuild() -> tuple[int, int]:
     """Recompute both tables from the reports (locks out concurrent report writers for the
-    duration on PostgreSQL). Returns the number of cells of each."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {SeizureReport._meta.db_table} IN SHARE MODE")
+    duration). Returns the number of cells of each."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {SeizureReport._meta.db_table} IN SHARE MODE")
     SeizureTotal.objects.all().delete()
     SeizureRouteTotal.objects.all().delete()
     months, routes = _raw_cells()
@@ -304,43 +280,14 @@ def totals_source(*, filters, group_by: str, operation=None) -> QuerySet | None:
     """The totals rows answering this aggregate (not yet restricted to what the user may
     read), or None when only the reports can (a filter the tables don't hold, or a period that
     does not start and end on their grain)."""
-    data = {}
-    if filters is not None and filters.is_bound:
-        data = {
-            name: value
-            for name, value in filters.form.cleaned_data.items()
-            if value not in (None, "", [], ()) and name not in _NOT_FILTERS
-        }
-    start, end = data.get("from"), data.get("to")
+    data = _filter_values(filters)
     if group_by == "route":
-        if operation is not None or set(data) - _ROUTE_FILTERS:
-            return None
-        if (start and (start.month, start.day) != (1, 1)) or (
-            end and (end.month, end.day) != (12, 31)
-        ):
-            return None
-        queryset = SeizureRouteTotal.objects.all()
-        if start:
-            queryset = queryset.filter(year__gte=start)
-        if end:
-            queryset = queryset.filter(year__lte=end.replace(month=1, day=1))
+        queryset = _route_totals(data, operation)
     elif group_by in _MONTH_GROUPINGS:
-        if set(data) - _MONTH_FILTERS:
-            return None
-        if (start and start.day != 1) or (end and end != _month_end(end)):
-            return None
-        queryset = SeizureTotal.objects.all()
-        if start:
-            queryset = queryset.filter(month__gte=start)
-        if end:
-            queryset = queryset.filter(month__lte=end.replace(day=1))
-        if data.get("operation"):
-            queryset = queryset.filter(operation_key=data["operation"].pk)
-        if operation is not None:
-            queryset = queryset.filter(operation_key=operation.pk)
-        if data.get("transport_mode"):
-            queryset = queryset.filter(transport_mode=data["transport_mode"])
+        queryset = _month_totals(data, operation)
     else:
+        return None
+    if queryset is None:
         return None
     if data.get("category"):
         ids = [c.pk for c in commodity_vocabulary() if c.category == data["category"]]
@@ -349,4 +296,51 @@ def totals_source(*, filters, group_by: str, operation=None) -> QuerySet | None:
         queryset = queryset.filter(commodity_id=data["commodity"].pk)
     if data.get("member"):
         queryset = queryset.filter(reporting_member_id=data["member"].pk)
+    return queryset
+
+
+def _filter_values(filters) -> dict:
+    """The filters that are set, by name (none when the filter set is not bound)."""
+    if filters is None or not filters.is_bound:
+        return {}
+    return {
+        name: value
+        for name, value in filters.form.cleaned_data.items()
+        if value not in (None, "", [], ()) and name not in _NOT_FILTERS
+    }
+
+
+def _route_totals(data: dict, operation) -> QuerySet | None:
+    """Yearly route totals, when the filters and period fit them."""
+    start, end = data.get("from"), data.get("to")
+    if operation is not None or set(data) - _ROUTE_FILTERS:
+        return None
+    if (start and (start.month, start.day) != (1, 1)) or (end and (end.month, end.day) != (12, 31)):
+        return None
+    queryset = SeizureRouteTotal.objects.all()
+    if start:
+        queryset = queryset.filter(year__gte=start)
+    if end:
+        queryset = queryset.filter(year__lte=end.replace(month=1, day=1))
+    return queryset
+
+
+def _month_totals(data: dict, operation) -> QuerySet | None:
+    """Monthly totals, when the filters and period fit them."""
+    start, end = data.get("from"), data.get("to")
+    if set(data) - _MONTH_FILTERS:
+        return None
+    if (start and start.day != 1) or (end and end != _month_end(end)):
+        return None
+    queryset = SeizureTotal.objects.all()
+    if start:
+        queryset = queryset.filter(month__gte=start)
+    if end:
+        queryset = queryset.filter(month__lte=end.replace(day=1))
+    if data.get("operation"):
+        queryset = queryset.filter(operation_key=data["operation"].pk)
+    if operation is not None:
+        queryset = queryset.filter(operation_key=operation.pk)
+    if data.get("transport_mode"):
+        queryset = queryset.filter(transport_mode=data["transport_mode"])
     return queryset

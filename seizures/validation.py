@@ -18,15 +18,15 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import partial
 
-from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
 
-from exchange.identifiers import InvalidIdentifier, container_valid, normalise
-from ireN.bulk import array_literal
+from core.bulk import array_literal
+from core.identifiers import InvalidIdentifier, container_valid, normalise
+from core.identifiers import container_compact as normalise_container_number
 from members.models import ControlUnit, MemberAdministration
 
 from . import permissions
@@ -329,7 +329,8 @@ class SeizureValidator:
         return codes
 
     def _clean_container_number(self, value):
-        text = re.sub(r"[\s\-]", "", cell_text(value)).upper()
+        # A query's own normalisation: a number a query accepts, a report accepts.
+        text = normalise_container_number(cell_text(value))
         if not text:
             return ""
         if not container_valid(text):
@@ -589,24 +590,18 @@ def _has_control_characters(data: dict) -> bool:
 
 
 def references_taken(pairs: Iterable[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Which (member id, reference) pairs already exist: on PostgreSQL one query per member
-    (the references as one array), elsewhere one per member and 900 references (SQLite allows
-    at most 999 parameters)."""
+    """Which (member id, reference) pairs already exist: one query per member, its references
+    sent as one array."""
     by_member: dict[int, list[str]] = {}
     for member_id, reference in pairs:
         by_member.setdefault(member_id, []).append(reference)
     taken: set[tuple[int, str]] = set()
-    postgresql = connection.vendor == "postgresql"
     for member_id, references in by_member.items():
-        step = len(references) if postgresql else 900
-        for start in range(0, len(references), step):
-            chunk = references[start : start + step]
-            if postgresql:
-                chunk = RawSQL("SELECT unnest(%s::varchar[])", [array_literal(chunk)])
-            taken.update(
-                (member_id, ref)
-                for ref in SeizureReport.objects.filter(
-                    reporting_member_id=member_id, reference__in=chunk
-                ).values_list("reference", flat=True)
-            )
+        taken.update(
+            (member_id, reference)
+            for reference in SeizureReport.objects.filter(
+                reporting_member_id=member_id,
+                reference__in=RawSQL("SELECT unnest(%s::varchar[])", [array_literal(references)]),
+            ).values_list("reference", flat=True)
+        )
     return taken

@@ -21,10 +21,11 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from exchange import matching_permissions, matching_selectors
-from exchange.models_matching import RecordType
+from core.pagination import keyset_page
 from exchange.panels import query_panels_render
-from ireN.pagination import keyset_page
+from matching import permissions as matching_permissions
+from matching import selectors as matching_selectors
+from matching.models import RecordType
 from members import caching
 
 from . import auditing, charts, exporting, permissions, selectors, services

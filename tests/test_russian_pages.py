@@ -22,8 +22,8 @@ from django.conf import settings
 from django.urls import reverse
 
 from exchange import services as exchange_services
-from exchange.matching_queries import query_index
-from exchange.models_matching import WatchEntry
+from exchange.indexing import query_index
+from matching.models import WatchEntry
 from members.models import MemberAdministration, RoleName
 from seizures.columns import EXPORT_COLUMNS
 from seizures.matching import seizure_report_index

@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from ireN.pagination import KeysetPagination
+from core.pagination import KeysetPagination
 
 from .. import auditing, importing, permissions, selectors, services
 from ..filtersets import NoticeFilterSet

@@ -15,7 +15,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('exchange', '0008_alert_subject_arrival_record_type'),
+        ('exchange', '0010_alerts_state'),
+        ('alerts', '0002_alert_subject_arrival_events'),
+        ('matching', '0002_record_type_arrival'),
         ('members', '0009_audit_actor_username_index'),
         ('seizures', '0010_partial_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -1,17 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .matching import HitViewSet, IdentifierLookupView, WatchEntryViewSet
 from .views import AttachmentDownloadView, NotificationViewSet, QueryFiguresView, QueryViewSet
 
 router = SimpleRouter()
 router.register("queries", QueryViewSet, basename="query")
 router.register("notifications", NotificationViewSet, basename="notification")
-router.register("hits", HitViewSet, basename="hit")
-router.register("watchlist", WatchEntryViewSet, basename="watch-entry")
 
 urlpatterns = [
-    path("identifiers/lookup/", IdentifierLookupView.as_view(), name="api-identifier-lookup"),
     path("query-figures/", QueryFiguresView.as_view(), name="api-query-figures"),
     path(
         "queries/<int:query_pk>/attachments/<int:pk>/",

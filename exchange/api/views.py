@@ -11,11 +11,15 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ireN.pagination import KeysetPagination
+from alerts import outbox
+from core.pagination import KeysetPagination
+from matching import hits as matching_hits
+from matching import selectors as matching_selectors
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
-from .. import auditing, matching_hits, matching_selectors, outbox, panels, selectors, services
+from .. import auditing, panels, selectors, services
+from ..drafts import QueryDraft
 from ..filtersets import QueryFilterSet
 from ..models import Alert, Attachment, Query
 from .filters import NotificationFilter
@@ -34,7 +38,7 @@ from .serializers import (
 
 
 class QueryPagination(KeysetPagination):
-    """Newest first, by cursor (``ireN.pagination``): any page costs what the first does."""
+    """Newest first, by cursor (``core.pagination``): any page costs what the first does."""
 
     ordering = ("-created_at", "-id")
 
@@ -136,7 +140,7 @@ class QueryViewSet(
                 message = _("No hit %(id)s of yours.") % {"id": hit_id}
                 raise exceptions.ValidationError({"hit": [message]})
         with transaction.atomic():
-            query = services.query_file(author=request.user, **arguments)
+            query = services.query_file(author=request.user, draft=QueryDraft.from_data(arguments))
             if hit is not None:
                 matching_hits.hit_ask(hit=hit, user=request.user, query=query)
         return self._detail(query, status.HTTP_201_CREATED)

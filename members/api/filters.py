@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import permissions
 from ..models import (
     AuditEvent,
     ControlUnit,
@@ -58,10 +59,12 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def filter_object(self, queryset, name, value):
         value = value.strip()
+        user = getattr(self.request, "user", None)
+        queryset = permissions.restrict_audit_object_search(user, queryset)
         if value.isdigit() and self.data.get("object_type"):
             return queryset.filter(object_id=int(value))
         return queryset.filter(object_reference=value.upper() if value.isascii() else value)
 
     def filter_member(self, queryset, name, value):
         code = value.strip().upper()
-        return queryset.filter(Q(members__contains=f"|{code}|") | Q(actor_member__code=code))
+        return queryset.filter(Q(members__contains=[code]) | Q(actor_member__code=code))

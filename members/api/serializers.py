@@ -25,6 +25,9 @@ class AuditEventSerializer(serializers.ModelSerializer):
     members = serializers.ListField(
         source="member_codes", child=serializers.CharField(), read_only=True
     )
+    # Null for a network admin reading a content event (members.permissions.audit_event_redactor).
+    object_reference = serializers.CharField(read_only=True, allow_null=True)
+    detail = serializers.JSONField(read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEvent

@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from ireN.pagination import KeysetPagination
+from core.pagination import KeysetPagination
 from members.idempotency import idempotent
 
 from .. import auditing, permissions, selectors, services
@@ -32,7 +32,7 @@ def visible_query_ids(user, reports) -> set[int]:
 
 
 class SeizurePagination(KeysetPagination):
-    """The reports' list order (latest seizure first), by cursor (``ireN.pagination``)."""
+    """The reports' list order (latest seizure first), by cursor (``core.pagination``)."""
 
     ordering = selectors.SEIZURE_LIST_ORDERING
 

@@ -2,9 +2,9 @@
 officer and focal point are alerted by mail, UZ records arrival with a broken seal and an
 outcome linked to a seizure report, GE is alerted and sees the outcome."""
 
-from exchange.alert_subjects import alert_subject
-from exchange.matching_lists import watch_entry_create
-from exchange.models import Alert
+from alerts.models import Alert
+from alerts.subjects import alert_subject
+from matching.lists import watch_entry_create
 from seizures.services import seizure_report_create
 from tests.seizures.conftest import row
 

@@ -4,7 +4,7 @@ import re
 
 from django.urls import reverse
 
-from exchange.matching_lists import watch_entry_create
+from matching.lists import watch_entry_create
 
 from .conftest import client_for, notice_data
 

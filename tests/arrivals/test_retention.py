@@ -9,7 +9,7 @@ from django.utils import timezone
 from arrivals import partitioning
 from arrivals.models import ArrivalNotice
 from arrivals.services import arrivals_prune, notice_arrived
-from exchange.models_matching import IdentifierEntry
+from matching.models import IdentifierEntry
 from members.models import AuditEvent
 
 from .conftest import client_for, notice_data
@@ -84,8 +84,8 @@ def test_beat_creates_the_partitions_ahead_outside_a_transaction(db, settings):
 def test_prune_removes_the_hits_of_a_notice_and_their_alerts(
     officer_ge, officer_uz, focal_kz, analyst_kz, settings
 ):
-    from exchange.models import Alert
-    from exchange.models_matching import Hit
+    from alerts.models import Alert
+    from matching.models import Hit
     from seizures.services import seizure_report_create
     from tests.seizures.conftest import row
 

@@ -1,9 +1,9 @@
 """Screening and matching: hits on a notice's identifiers make it amber for the receiver; an
 H3 notice raises no hit for anyone else; a green notice goes to the digest only."""
 
+from alerts.models import Alert
 from arrivals.models import ArrivalNotice
-from exchange.models import Alert
-from exchange.models_matching import Hit
+from matching.models import Hit
 from seizures.services import seizure_report_create
 from tests.seizures.conftest import row
 
@@ -22,7 +22,7 @@ def test_a_kz_network_seizure_makes_the_notice_amber(officer_ge, officer_uz, ana
 
 
 def test_an_h3_notice_raises_no_hit_for_others(officer_ge, officer_uz, analyst_kz, focal_tj):
-    from exchange.matching_lists import watch_entry_create
+    from matching.lists import watch_entry_create
 
     watch_entry_create(user=focal_tj, kind="container", value="CSQU3054383")
     client_for(officer_ge).post(

@@ -40,7 +40,7 @@ def test_kz_member_admin_sees_the_read_of_their_query(client, admin_kz, read_by_
 def test_tj_member_admin_sees_neither(client, admin_tj, read_by_uz, admin_kz):
     ids = _api_ids(client, admin_tj)
     assert read_by_uz.id not in ids
-    assert not AuditEvent.objects.filter(id__in=ids, members__contains="|KZ|").exists()
+    assert not AuditEvent.objects.filter(id__in=ids, members__contains=["KZ"]).exists()
     client.force_login(admin_tj)
     page = client.get(reverse("audit"), {"object": read_by_uz.object_reference})
     assert page.status_code == 200 and list(page.context["events"]) == []
@@ -78,14 +78,17 @@ def test_api_item_fields(client, admin_kz, read_by_uz, focal_uz):
     assert item["members"] == ["KZ", "UZ"]
 
 
-def test_api_filters(client, admin_user, read_by_uz, query_kz_uz):
-    audit_record(action="other.thing", object_type="query", object_id=query_kz_uz.pk)
+def test_api_filters(client, admin_user, admin_kz, read_by_uz, query_kz_uz):
+    other = audit_record(action="other.thing", object_type="query", object_id=query_kz_uz.pk)
     assert _api_ids(client, admin_user, actor="FOCAL.UZ", action="query.read") == [read_by_uz.id]
     filed = AuditEvent.objects.get(action="query.file")
-    by_reference = _api_ids(client, admin_user, object=query_kz_uz.reference)
+    by_reference = _api_ids(client, admin_kz, object=query_kz_uz.reference)
     assert by_reference == [read_by_uz.id, filed.id]
+    by_id = _api_ids(client, admin_kz, object=str(query_kz_uz.pk), object_type="query")
+    assert by_id == [read_by_uz.id, filed.id]
+    # The network admin's search by object finds no content event (tests/security).
     by_id = _api_ids(client, admin_user, object=str(query_kz_uz.pk), object_type="query")
-    assert read_by_uz.id in by_id and filed.id in by_id and len(by_id) == 3
+    assert by_id == [other]
     assert read_by_uz.id in _api_ids(client, admin_user, member="uz")
     assert read_by_uz.id not in _api_ids(client, admin_user, member="TJ")
     at = read_by_uz.at.isoformat()

@@ -1,5 +1,5 @@
 """Tamper evidence: the chain verifies, an edited row is named, nothing updates or deletes an
-event but pruning, and concurrent writers on PostgreSQL leave one chain."""
+event but pruning, and concurrent writers leave one chain."""
 
 import threading
 from datetime import timedelta
@@ -29,10 +29,9 @@ def test_chain_verifies(db, capsys):
 
 def _tamper(sql, params):
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Fire the pending (deferred) foreign-key checks first: ALTER TABLE needs none.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER members_auditevent_append_only")
+        # Fire the pending (deferred) foreign-key checks first: ALTER TABLE needs none.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER members_auditevent_append_only")
         cursor.execute(sql, params)
 
 
@@ -65,8 +64,7 @@ def test_the_application_never_changes_an_event(db):
         AuditEvent.objects.all().delete()
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="the trigger is PostgreSQL's")
-def test_postgresql_trigger_refuses_update_and_delete(db):
+def test_the_trigger_refuses_update_and_delete(db):
     from django.db import transaction
     from django.db.utils import InternalError
 
@@ -92,16 +90,14 @@ def test_prune_removes_old_events_records_it_and_the_chain_still_verifies(db, se
     ids = _record(6)
     old = timezone.now() - timedelta(days=40)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Fire the pending (deferred) foreign-key checks first: ALTER TABLE needs none.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER members_auditevent_append_only")
+        # Fire the pending (deferred) foreign-key checks first: ALTER TABLE needs none.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER members_auditevent_append_only")
         # Age the first three rows; ``at`` is hashed, so re-hash them as if written then.
         for event_id in ids[:3]:
             cursor.execute(f"UPDATE {TABLE} SET at = %s WHERE id = %s", [old, event_id])
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER members_auditevent_append_only")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER members_auditevent_append_only")
     settings.AUDIT_RETENTION_DAYS = 30
     call_command("audit_prune")
     remaining = list(AuditEvent.objects.order_by("id").values_list("id", flat=True))
@@ -121,10 +117,6 @@ def test_prune_without_retention_keeps_everything(db, settings, capsys):
     assert "kept forever" in capsys.readouterr().out
 
 
-@pytest.mark.skipif(
-    "connection.vendor != 'postgresql'",
-    reason="SQLite serialises writers with one database lock; the race needs PostgreSQL",
-)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_leave_one_chain_that_verifies():
     from django.db import transaction
@@ -159,10 +151,6 @@ def test_concurrent_writers_leave_one_chain_that_verifies():
     call_command("audit_verify")
 
 
-@pytest.mark.skipif(
-    "connection.vendor != 'postgresql'",
-    reason="SQLite serialises writers with one database lock; the race needs PostgreSQL",
-)
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_services_leave_one_chain_that_verifies(focal_kz, focal_uz):
     """The real services at once: KZ files queries (the counter row locked, several events in

@@ -225,7 +225,6 @@ def test_alert_mail_sent_is_recorded_with_its_recipient_and_no_actor(
     assert event.member_codes == ["KZ", "UZ"]
     assert event.detail == {
         "recipient": "focal.uz",
-        "email": focal_uz.email,
         "event": alert.event,
         "query": query.pk,
     }

@@ -8,7 +8,7 @@ import logging.config
 import pytest
 from django.conf import settings as django_settings
 
-from members import request_context
+from core import request_context
 
 
 class _Lines(logging.Handler):

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from arrivals import partitioning
 from arrivals.services import notice_file
-from exchange.matching_lists import watch_entry_create
+from matching.lists import watch_entry_create
 from members.models import RoleName
 from tests.arrivals.conftest import notice_data
 from tests.factories.members import ControlUnitFactory, MemberFactory, member_user
@@ -16,6 +16,7 @@ from .test_exchange_journey import log_in
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = "/tmp/iren-arrivals-e2e"
 
 
 def test_uz_officer_opens_the_red_notice_and_records_arrival_and_outcome(offline_page, live_server):
@@ -42,10 +43,12 @@ def test_uz_officer_opens_the_red_notice_and_records_arrival_and_outcome(offline
     expect(card).to_have_count(1)
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1]
+    page.screenshot(path=f"{SCREENSHOTS}/1-board.png", full_page=True)
     card.locator("a").first.click()
 
     expect(page.locator("[data-testid=notice-reference]")).to_have_text(notice.reference)
     expect(page.locator("[data-testid=screening]")).to_have_attribute("data-lane", "red")
+    page.screenshot(path=f"{SCREENSHOTS}/2-notice.png", full_page=True)
     page.fill("textarea[name=containers]", "CSQU3054383 UZ000001")
     page.fill("input[name=gross_kg]", "20000")
     page.click("[data-testid=record-arrival]")
@@ -55,6 +58,7 @@ def test_uz_officer_opens_the_red_notice_and_records_arrival_and_outcome(offline
     page.fill("textarea[name=note]", "Пломба заменена перевозчиком, груз соответствует.")
     page.click("[data-testid=record-outcome]")
     expect(page.locator("[data-testid=notice-outcome]")).to_be_visible()
+    page.screenshot(path=f"{SCREENSHOTS}/3-closed.png", full_page=True)
     notice.refresh_from_db()
     assert notice.status == "closed"
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")

@@ -11,7 +11,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from exchange.models_matching import Hit
+from matching.models import Hit
 from members.models import RoleName
 from seizures.columns import IMPORT_COLUMNS
 from seizures.models import SeizureReport

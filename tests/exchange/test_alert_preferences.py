@@ -7,10 +7,10 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from exchange import tasks
-from exchange.alert_preferences import alert_preferences_set, digests_send
+from alerts import tasks as alert_tasks
+from alerts.models import AlertPreference
+from alerts.preferences import alert_preferences_set, digests_send
 from exchange.models import Alert, AlertChannel
-from exchange.models_alerts import AlertPreference
 from members.models import AuditEvent, RoleName
 from tests.factories.exchange import file_query
 from tests.factories.members import member_user
@@ -68,7 +68,7 @@ def test_digest_is_one_mail_listing_the_alerts_sent_once(smtp_server, focal_kz, 
 
     # Exactly once: a second run (or the beat task) finds nothing left to send.
     assert digests_send(now=later) == {"sent": 0, "failed": 0}
-    assert tasks.send_digests.apply().get() == {"sent": 0, "failed": 0}
+    assert alert_tasks.send_digests.apply().get() == {"sent": 0, "failed": 0}
     assert len(smtp_server.wait_for(2, timeout=1)) == 1
 
 
@@ -153,5 +153,5 @@ def test_the_preferences_page(client, focal_uz):
 
 def test_send_digests_is_a_daily_beat_task():
     entry = django_settings.CELERY_BEAT_SCHEDULE["exchange-send-digests"]
-    assert entry["task"] == "exchange.send_digests" == tasks.send_digests.name
+    assert entry["task"] == "exchange.send_digests" == alert_tasks.send_digests.name
     assert str(entry["schedule"].hour) == "{6}"

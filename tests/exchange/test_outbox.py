@@ -10,7 +10,8 @@ from aiosmtpd.controller import Controller
 from django.urls import reverse
 from django.utils import timezone
 
-from exchange import outbox, tasks
+from alerts import outbox
+from alerts import tasks as alert_tasks
 from exchange.models import Alert, AlertChannel, AlertEvent, AlertState
 from tests.conftest import _Collector, _free_port
 from tests.factories.exchange import file_query
@@ -164,8 +165,8 @@ def test_resend_takes_the_oldest_due_first(choosy_smtp, focal_kz, focal_uz):
 
 def test_delivery_task_run_twice_sends_once(choosy_smtp, focal_kz, focal_uz):
     query = file_query(focal_kz)
-    tasks.deliver_alerts.delay(alert_ids=_ids(query))
-    tasks.deliver_alerts.delay(alert_ids=_ids(query))
+    alert_tasks.deliver_alerts.delay(alert_ids=_ids(query))
+    alert_tasks.deliver_alerts.delay(alert_ids=_ids(query))
     assert [m["to"] for m in choosy_smtp.wait_for(1)] == [[focal_uz.email]]
     assert choosy_smtp.attempts == {focal_uz.email: 1}
     assert set(Alert.objects.filter(query=query).values_list("attempts", flat=True)) == {1}
@@ -220,12 +221,12 @@ def test_admin_site_shows_alerts_read_only(client, failed):
 
     root = get_user_model().objects.create_superuser("root", "root@iren.test", "x")
     client.force_login(root)
-    changelist = client.get(reverse("admin:exchange_alert_changelist"))
+    changelist = client.get(reverse("admin:alerts_alert_changelist"))
     assert changelist.status_code == 200
     assert str(failed.pk).encode() in changelist.content
-    view = client.get(reverse("admin:exchange_alert_change", args=[failed.pk]))
+    view = client.get(reverse("admin:alerts_alert_change", args=[failed.pk]))
     assert view.status_code == 200
     assert b'name="_save"' not in view.content
-    assert client.get(reverse("admin:exchange_alert_add")).status_code == 403
-    client.post(reverse("admin:exchange_alert_delete", args=[failed.pk]), {"post": "yes"})
+    assert client.get(reverse("admin:alerts_alert_add")).status_code == 403
+    client.post(reverse("admin:alerts_alert_delete", args=[failed.pk]), {"post": "yes"})
     assert Alert.objects.filter(pk=failed.pk).exists()

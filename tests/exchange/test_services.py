@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from exchange import deadlines, outbox, services
+from alerts import outbox
+from exchange import deadlines, services
 from exchange.models import (
     Alert,
     AlertChannel,

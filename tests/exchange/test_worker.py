@@ -9,7 +9,7 @@ from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from rest_framework.test import APIClient
 
-from exchange import tasks
+from alerts import tasks as alert_tasks
 from exchange.models import Alert, AlertChannel, AlertEvent, Query
 from ireN.celery import app
 from members.models import RoleName
@@ -134,14 +134,16 @@ def test_filing_succeeds_with_the_broker_down_and_alerts_arrive_once_it_is_back(
     task_postrun.connect(_count, weak=False)
     try:
         with start_worker(broker, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            tasks.resend_pending_alerts.delay(older_than_seconds=0)
+            alert_tasks.resend_pending_alerts.delay(older_than_seconds=0)
             assert _wait(lambda: not Alert.objects.filter(sent_at__isnull=True).exists())
             smtp_server.wait_for(len(people))
             # The re-send running again (beat fires again, a message is redelivered) and the
             # original delivery task arriving late both find nothing left to send.
-            tasks.resend_pending_alerts.delay(older_than_seconds=0)
-            tasks.deliver_alerts.delay(alert_ids=list(Alert.objects.values_list("pk", flat=True)))
-            tasks.resend_pending_alerts.delay(older_than_seconds=0)
+            alert_tasks.resend_pending_alerts.delay(older_than_seconds=0)
+            alert_tasks.deliver_alerts.delay(
+                alert_ids=list(Alert.objects.values_list("pk", flat=True))
+            )
+            alert_tasks.resend_pending_alerts.delay(older_than_seconds=0)
             assert _wait(lambda: len(finished) >= 4)
     finally:
         task_postrun.disconnect(_count)

@@ -2,6 +2,7 @@
 query has its reference, recipients and alert rows exactly as in production."""
 
 from exchange import services
+from exchange.drafts import QueryDraft
 from exchange.models import Priority, QueryKind
 
 VALID_CONTAINER = "CSQU3054383"
@@ -22,4 +23,6 @@ def file_query(author, recipients=("UZ",), **overrides):
         "container_numbers": [VALID_CONTAINER],
     }
     data.update(overrides)
-    return services.query_file(author=author, recipients=list(recipients), **data)
+    filed_at = data.pop("filed_at", None)
+    draft = QueryDraft(recipients=list(recipients), **data)
+    return services.query_file(author=author, draft=draft, filed_at=filed_at)

@@ -5,11 +5,14 @@ PostgreSQL and a real SMTP server on 127.0.0.1. Each test is bounded in time.
 - (a) the broker is stopped while a query is filed: the bell shows the notification at once,
   and the mail (with a backlog of a thousand more) drains within a minute of the broker's
   return (10,000: bench/bench_outbox_drain.py, figures in docs/ALERTS.md);
-- (b) a worker is killed with -9 in the middle of a fan-out: every mail arrives within a
-  minute of the restart, none twice (counted per Message-ID at the SMTP server);
-- (c) an import whose worker is killed is taken up again and finished within two minutes, from
-  its last checkpoint (the lease, heartbeat and resume period are scaled down for the test:
-  10 s, 2 s and 5 s; the defaults, 60 s + 30 s, are checked in tests/seizures/test_tasks.py).
+- (b) a worker is killed with -9 in the middle of a fan-out (and started again at once): every
+  mail has arrived within 15 s of the kill, none twice (counted per Message-ID at the SMTP
+  server), with the shipped claim lease and re-send period;
+- (c) an import whose worker is killed (and started again at once) is taken up again within
+  30 s of the kill, from its last checkpoint, and finished, with the shipped lease, heartbeat
+  and resume period.
+
+The figures they print are those of docs/PERFORMANCE.md ("Recovery").
 
 They need PostgreSQL (the worker processes share the test database) and REDIS_URL (CI's
 marker that brokers and workers are available), and redis-server on the PATH.
@@ -44,6 +47,7 @@ from members.models import RoleName
 from tests.conftest import _free_port
 from tests.factories.exchange import VALID_CONTAINER
 from tests.factories.members import MemberFactory, member_user
+from tests.redis_server import RedisServer, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKLOG = 1000
@@ -55,56 +59,7 @@ pytestmark = [
 ]
 
 
-def _wait(condition, timeout, step=0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return condition()
-
-
-class RedisServer:
-    """A redis-server of our own on a free port, which the test may stop and start again."""
-
-    def __init__(self, workdir: Path):
-        self.port = _free_port()
-        self.workdir = workdir
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        assert _wait(self._answers, 10), "redis-server did not start"
-
-    def _answers(self):
-        import redis
-
-        try:
-            return redis.Redis.from_url(self.url, socket_timeout=0.5).ping()
-        except redis.RedisError:
-            return False
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
+_wait = wait_until
 
 
 @pytest.fixture
@@ -380,7 +335,7 @@ def test_broker_stopped_while_filing_bell_at_once_mail_within_a_minute_of_its_re
 
 
 @pytest.mark.django_db(transaction=True)
-def test_worker_killed_during_a_fan_out_every_mail_within_a_minute_none_twice(
+def test_worker_killed_during_a_fan_out_every_mail_within_15_s_none_twice(
     broker, workers, counting_smtp, focal_kz
 ):
     people = _network(per_country=10)
@@ -391,30 +346,34 @@ def test_worker_killed_during_a_fan_out_every_mail_within_a_minute_none_twice(
     assert _file(focal_kz, ["UZ", "TJ", "KG"]).status_code == 201
     assert smtp.paused.wait(30), workers.log(0)[-3000:]
     workers.kill(first)  # mid-way: 11 mails delivered, the 12th half-way, the rest claimed
+    killed = time.monotonic()
     delivered_before = smtp.count
     assert 0 < delivered_before < len(people)
     assert Alert.objects.filter(channel=AlertChannel.EMAIL, state=AlertState.PENDING).exists()
 
     workers.start()
-    restarted = time.monotonic()
-    assert _wait(lambda: smtp.count >= len(people), 60, step=0.5), (
-        f"{smtp.count} of {len(people)} mails 60 s after the restart\n" + workers.log(1)[-3000:]
+    restarted_after = time.monotonic() - killed
+    assert _wait(lambda: smtp.count >= len(people), 15 - restarted_after, step=0.2), (
+        f"{smtp.count} of {len(people)} mails 15 s after the kill\n" + workers.log(1)[-3000:]
     )
-    took = time.monotonic() - restarted
+    took = time.monotonic() - killed
     time.sleep(1)  # anything sent twice would arrive now
     assert sorted(smtp.by_recipient) == sorted(p.email for p in people)
     assert set(smtp.by_recipient.values()) == {1}
     assert len(smtp.by_message_id) == len(people)
     assert set(smtp.by_message_id.values()) == {1}
     assert not Alert.objects.filter(state=AlertState.PENDING).exists()
-    print(f"{delivered_before} mails before the kill; all {len(people)} {took:.1f} s after")
+    print(
+        f"{delivered_before} mails before the kill; worker back after {restarted_after:.1f} s; "
+        f"all {len(people)} {took:.1f} s after the kill"
+    )
 
 
 # --- (c) an import whose worker dies --------------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
-def test_import_whose_worker_dies_is_resumed_within_two_minutes(
+def test_import_whose_worker_dies_is_resumed_within_30_s(
     broker, workers, settings, tmp_path, analyst_kz
 ):
     import importlib
@@ -432,14 +391,8 @@ def test_import_whose_worker_dies_is_resumed_within_two_minutes(
     media = tmp_path / "media"
     settings.MEDIA_ROOT = media
     settings.SEIZURES_IMPORT_SYNC_MAX_ROWS = 0
-    workers.env = {
-        "MEDIA_ROOT": str(media),
-        "SEIZURES_IMPORT_LEASE_SECONDS": "10",
-        "SEIZURES_IMPORT_HEARTBEAT_SECONDS": "2",
-        "SEIZURES_RESUME_IMPORTS_EVERY_SECONDS": "5",
-        "SEIZURES_IMPORT_CHECKPOINT_ROWS": "2000",
-    }
-    settings.SEIZURES_IMPORT_LEASE_SECONDS = 10
+    # The shipped lease, heartbeat and resume period; checkpoints scaled to the file.
+    workers.env = {"MEDIA_ROOT": str(media), "SEIZURES_IMPORT_CHECKPOINT_ROWS": "2000"}
     total = 30_000
     content = csv_bytes([row(reference=f"W-{i}") for i in range(total)])
     first = workers.start()
@@ -456,22 +409,24 @@ def test_import_whose_worker_dies_is_resumed_within_two_minutes(
     checked_before = job.processed_rows
 
     second = workers.start()
+    restarted_after = time.monotonic() - killed
+
+    def resumed():
+        return ImportJob.objects.filter(pk=job.pk, resumes=1).exists()
+
+    assert _wait(resumed, 30 - restarted_after, step=0.2), workers.log(1)[-3000:]
+    resumed_after = time.monotonic() - killed
     client = APIClient()
     client.force_login(analyst_kz)
     url = reverse("seizures:import-job-status", args=[job.pk])
-    seen_waiting = []
-
-    def finished():
-        status = client.get(url).json()
-        seen_waiting.append(status["waiting"])
-        return status["finished"]
-
-    assert _wait(finished, 120, step=0.3), workers.log(1)[-3000:]
+    assert _wait(lambda: client.get(url).json()["finished"], 120, step=0.3), workers.log(1)[-3000:]
     took = time.monotonic() - killed
     job.refresh_from_db()
     assert (job.status, job.imported, job.resumes) == (ImportStatus.SUCCEEDED, total, 1)
     assert SeizureReport.objects.count() == total
-    assert True in seen_waiting  # the page said "waiting to resume" while nobody ran it
     assert "resumes after row" in workers.log(1)
     assert second.poll() is None
-    print(f"killed after {checked_before} rows; finished {took:.1f} s after the kill")
+    print(
+        f"killed after {checked_before} rows; worker back after {restarted_after:.1f} s; "
+        f"resumed {resumed_after:.1f} s and finished {took:.1f} s after the kill"
+    )

@@ -10,7 +10,7 @@ from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from exchange import outbox
+from alerts import outbox
 from exchange.models import Alert, AlertChannel, AlertState
 from tests.factories.exchange import file_query
 from tests.factories.members import member_user
@@ -68,6 +68,24 @@ def test_a_dead_workers_claim_is_taken_over_after_the_lease_a_live_one_is_not(
     assert mail.outbox == []
     Alert.objects.filter(pk=email.pk).update(claimed_at=now - timedelta(seconds=46))
     assert outbox.alerts_resend_pending(older_than_seconds=0)["delivered"] == 1
+    assert [m.to for m in mail.outbox] == [[focal_uz.email]]
+
+
+def test_a_dead_workers_young_rows_are_due_once_their_claim_runs_out(settings, focal_kz, focal_uz):
+    # The default re-send age (30 s) keeps young rows for the task queued for them; a row a
+    # worker claimed had its task run: once the claim runs out it is due however young.
+    settings.EXCHANGE_CLAIM_LEASE_SECONDS = 8
+    query = file_query(focal_kz)
+    email = Alert.objects.get(query=query, channel=AlertChannel.EMAIL)
+    assert outbox.alerts_resend_pending()["pending"] == 0  # young, never claimed: left alone
+    now = timezone.now()
+    stamp, won = outbox._claim([email.pk])
+    assert won == [email.pk]
+    assert outbox.alerts_resend_pending()["pending"] == 0  # claimed by a live worker
+    Alert.objects.filter(pk=email.pk).update(
+        claimed_at=now - timedelta(seconds=9), next_attempt_at=now - timedelta(seconds=9)
+    )
+    assert outbox.alerts_resend_pending()["delivered"] == 1
     assert [m.to for m in mail.outbox] == [[focal_uz.email]]
 
 

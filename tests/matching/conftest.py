@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from exchange.matching_queries import query_index
+from exchange.indexing import query_index
 from members.models import RoleName
 from seizures.matching import seizure_report_index
 from tests.factories.exchange import file_query

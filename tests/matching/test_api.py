@@ -4,7 +4,7 @@ report through hits or lookup; outside scope is 404; bad input is a field-level 
 import pytest
 from rest_framework.test import APIClient
 
-from exchange.models_matching import Hit, WatchEntry
+from matching.models import Hit, WatchEntry
 
 from .conftest import CONTAINER, kz_report, tj_query
 
@@ -77,7 +77,7 @@ def test_kz_sees_tj_as_holder_without_the_query_reference(api, demo, analyst_kz)
 
 
 def test_lookup_hides_switched_off_national_reports(api, kz, uz, focal_uz, admin_kz):
-    from exchange.matching_lists import member_matching_set
+    from matching.lists import member_matching_set
 
     kz_report(kz)
     client = _as(api, focal_uz)
@@ -186,3 +186,39 @@ def test_schema_lists_the_matching_endpoints(api, focal_tj):
         "/api/v1/watchlist/{id}/",
     ):
         assert path in schema["paths"]
+
+
+def test_uz_people_without_the_query_see_it_only_as_held_by_tj(api, uz, demo, analyst_uz):
+    """TJ's query names UZ, but UZ's analyst may not open it (a 404 on its page): through
+    lookup and hits it is TJ's record, with no id and no reference."""
+    report, query = demo
+    uz_report = kz_report(uz, reference="UZ-1", sharing="national")
+    client = _as(api, analyst_uz)
+    assert client.get(f"/api/v1/queries/{query.pk}/").status_code == 404
+    data = client.get("/api/v1/identifiers/lookup/", {"kind": "container", "value": CONTAINER})
+    assert [row["reference"] for row in data.json()["visible"]] == ["UZ/UZ-1"]
+    assert [h["member"] for h in data.json()["holders"]] == ["KZ", "TJ"]
+    hits = client.get("/api/v1/hits/", {"kind": "container"})
+    on_query = [i for i in hits.json()["results"] if i["holder"] == "TJ"]
+    assert on_query and all(
+        i["holder_record"] == {"type": "query", "id": None, "reference": None} for i in on_query
+    )
+    assert all(i["record"]["id"] == uz_report.pk for i in on_query)
+    assert query.reference not in hits.content.decode() + data.content.decode()
+
+
+def test_unit_officer_of_another_unit_sees_the_query_only_as_held(api, uz, tj, focal_tj):
+    from members.models import RoleName
+    from tests.factories.members import ControlUnitFactory, member_user
+
+    named = ControlUnitFactory(member=uz, code="UZ-TAS-ACCU")
+    other = ControlUnitFactory(member=uz, code="UZ-NAV-PCU")
+    query = tj_query(focal_tj, recipient_units=[named.code])
+    kz_report(uz, reference="UZ-1")
+    for unit, shown in ((other, False), (named, True)):
+        officer = member_user(uz, RoleName.UNIT_OFFICER, control_unit=unit)
+        client = _as(APIClient(), officer)
+        data = client.get("/api/v1/identifiers/lookup/", {"kind": "container", "value": CONTAINER})
+        assert (query.reference in data.content.decode()) is shown
+        [item] = client.get("/api/v1/hits/", {"kind": "container"}).json()["results"]
+        assert (item["holder_record"]["reference"] == query.reference) is shown

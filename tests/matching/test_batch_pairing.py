@@ -1,4 +1,4 @@
-"""A large batch is paired inside PostgreSQL (``exchange.matching._pairs_match_in_database``)
+"""A large batch is paired inside PostgreSQL (``matching.services._pairs_match_in_database``)
 with the SQL forms of the matching rules; smaller ones, and SQLite, pair in Python. Both must
 make exactly the same hits: these tests check the SQL rules against the Python ones case by
 case, and the two ways of pairing against each other on a mixed network."""
@@ -11,9 +11,9 @@ import random
 import pytest
 from django.db import connection
 
-from exchange import matching
-from exchange import matching_permissions as rules
-from exchange.models_matching import Hit, IdentifierEntry, party_ids_text
+from matching import permissions as rules
+from matching import services as matching
+from matching.models import Hit, IdentifierEntry, party_ids_text
 
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -212,7 +212,7 @@ def test_an_import_that_takes_no_hits_back_writes_and_alerts_the_same_hits(
     PostgreSQL the pairing statement returns only what the alerts read) writes exactly the
     hits and alerts that ``identifiers_index_many`` writes, as a batch and below one."""
     from exchange.models import Alert
-    from exchange.models_matching import WatchEntry
+    from matching.models import WatchEntry
 
     # (Watch hits are made in Python beside the paired ones, and alerted with them.)
     for n in range(10):

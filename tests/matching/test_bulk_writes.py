@@ -2,10 +2,10 @@
 what is stored must be exactly what ``bulk_create`` would store, every hit must have its pk,
 and the table's sequence must stay ahead of the pks taken."""
 
-from exchange import matching
+from core import bulk
 from exchange.models import Alert
-from exchange.models_matching import Hit, IdentifierEntry
-from ireN import bulk
+from matching import services as matching
+from matching.models import Hit, IdentifierEntry
 from seizures.matching import seizure_report_index, seizure_reports_index
 
 from .conftest import kz_report, tj_query

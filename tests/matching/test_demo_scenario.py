@@ -16,7 +16,7 @@ from django.test import override_settings
 from rest_framework.test import APIClient
 
 from exchange.models import Query
-from exchange.models_matching import Hit
+from matching.models import Hit
 from members.models import AuditEvent
 from seizures.columns import IMPORT_COLUMNS
 from seizures.models import SeizureReport

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from exchange.models_matching import Hit, HitState
+from matching.models import Hit, HitState
 from tests.factories.exchange import file_query
 
 from .conftest import kz_report, tj_query

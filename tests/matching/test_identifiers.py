@@ -2,7 +2,7 @@
 
 import pytest
 
-from exchange.identifiers import InvalidIdentifier, normalise, normalise_or_none
+from core.identifiers import InvalidIdentifier, normalise, normalise_or_none
 
 SAME_KEY = [
     # containers: case, spaces, dashes, dots
@@ -101,7 +101,7 @@ def test_the_fast_container_check_accepts_exactly_what_stdnum_accepts():
 
     from stdnum import iso6346
 
-    from exchange.identifiers import _container_valid
+    from core.identifiers import _container_valid
 
     rng = random.Random(6346)
     accepted = 0

@@ -4,7 +4,7 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from exchange.models_matching import Hit, IdentifierEntry
+from matching.models import Hit, IdentifierEntry
 
 from .conftest import CONTAINER, kz_report, tj_query
 

@@ -6,10 +6,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from exchange import matching, matching_hits, matching_lists, matching_queries
-from exchange.matching_selectors import hit_presentation, hits_for
+from exchange import indexing as matching_queries
 from exchange.models import Alert, AlertEvent
-from exchange.models_matching import Hit, HitState, MemberMatchingSetting
+from matching import hits as matching_hits
+from matching import lists as matching_lists
+from matching import services as matching
+from matching.models import Hit, HitState, MemberMatchingSetting
+from matching.selectors import hit_presentation, hits_for
 from tests.factories.exchange import file_query
 
 from .conftest import CONTAINER, kz_report, tj_query

@@ -2,7 +2,7 @@
 
 import pytest
 
-from exchange.models_matching import Hit, MatchingExclusion, WatchEntry
+from matching.models import Hit, MatchingExclusion, WatchEntry
 
 from .conftest import CONTAINER, kz_report, tj_query
 
@@ -138,3 +138,15 @@ def test_national_switch_only_for_the_members_admins(client, kz, focal_kz, admin
     kz.refresh_from_db()
     assert kz.matching_setting.national_reports_match is False
     assert kz.matching_setting.changed_by == admin_kz
+
+
+def test_report_page_matches_hide_a_query_the_analyst_may_not_open(client, uz, demo, analyst_uz):
+    """TJ's query names UZ; UZ's analyst reads UZ's report but may not open the query: the
+    report's "Matches" section and the hits page name TJ without the query's reference."""
+    report, query = demo
+    uz_report = kz_report(uz, reference="UZ-1")
+    client.force_login(analyst_uz)
+    page = client.get(f"/seizures/reports/{uz_report.pk}/")
+    assert page.status_code == 200 and "(TJ)" in page.content.decode()
+    for text in (page.content.decode(), client.get("/matching/hits/").content.decode()):
+        assert query.reference not in text and f"/queries/{query.pk}/" not in text

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from exchange import services
 from exchange.models import Query
-from exchange.models_matching import Hit, IdentifierEntry
+from matching.models import Hit, IdentifierEntry
 from members.models import AuditEvent
 from seizures.columns import EXPORT_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
 from seizures.models import SeizureReport

@@ -148,7 +148,8 @@ def test_user_outside_the_network_sees_no_members(api, kz, db):
     assert api.get("/api/v1/members/").json()["count"] == 0
 
 
-def test_openapi_schema_is_served(api, db):
+def test_openapi_schema_is_served(api, focal_kz):
+    api.force_login(focal_kz)
     response = api.get("/api/schema/")
     assert response.status_code == 200
     text = response.content.decode()
@@ -156,7 +157,8 @@ def test_openapi_schema_is_served(api, db):
     assert "/api/v1/control-units/" in text
 
 
-def test_api_docs_are_served_from_local_assets_only(client, db):
+def test_api_docs_are_served_from_local_assets_only(client, focal_kz):
+    client.force_login(focal_kz)
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
     html = response.content.decode()

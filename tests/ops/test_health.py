@@ -1,4 +1,5 @@
-"""Liveness, readiness and metrics endpoints."""
+"""Liveness, readiness and metrics endpoints. The test client's address is 127.0.0.1, inside
+METRICS_ALLOWED_NETWORKS, so the readiness tests below are answered; others get 404."""
 
 from datetime import timedelta
 
@@ -39,6 +40,7 @@ def test_healthz_answers_ok_without_touching_the_database(client, django_assert_
 def test_readyz_in_process_is_ready_with_skipped_broker_and_heartbeats(client, settings):
     # As on a laptop: no REDIS_URL, Celery in-process (the default run of the suite).
     settings.REDIS_URL = ""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CELERY_TASK_ALWAYS_EAGER = True
     response = client.get("/readyz")
     assert response.status_code == 200
@@ -49,6 +51,7 @@ def test_readyz_in_process_is_ready_with_skipped_broker_and_heartbeats(client, s
         "database",
         "migrations",
         "broker",
+        "cache",
         "worker",
         "beat",
         "outbox",
@@ -57,6 +60,8 @@ def test_readyz_in_process_is_ready_with_skipped_broker_and_heartbeats(client, s
     assert checks["database"]["status"] == "ok"
     assert checks["migrations"]["status"] == "ok"
     assert checks["broker"]["status"] == "skipped"
+    assert checks["cache"]["status"] == "skipped"
+    assert body["failing"] == []
     assert checks["worker"]["status"] == "skipped"
     assert checks["beat"]["status"] == "skipped"
     assert checks["outbox"] == {
@@ -204,6 +209,23 @@ def test_metrics_is_404_from_an_address_outside_the_allowed_networks():
 def test_metrics_is_404_when_a_loopback_proxy_forwards_an_outside_client():
     response = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").get("/metrics")
     assert response.status_code == 404
+
+
+def test_readyz_is_404_from_an_address_outside_the_allowed_networks():
+    response = Client(REMOTE_ADDR="203.0.113.7").get("/readyz")
+    assert response.status_code == 404
+    assert b"database" not in response.content and b"checks" not in response.content
+
+
+def test_readyz_is_404_when_a_loopback_proxy_forwards_an_outside_client():
+    response = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7").get("/readyz")
+    assert response.status_code == 404
+
+
+def test_healthz_answers_everyone_with_ok_only():
+    response = Client(REMOTE_ADDR="203.0.113.7").get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
 
 
 def test_metrics_answers_a_listed_network(settings):

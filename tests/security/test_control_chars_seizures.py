@@ -168,7 +168,7 @@ def test_api_entry_with_a_control_character_is_a_field_level_400(
 def test_browser_entry_with_a_control_character_is_a_field_error(
     client, analyst, entry, field, value
 ):
-    """Refused before the form is read (ireN.middleware's control-character check): a 400
+    """Refused before the form is read (core.middleware's control-character check): a 400
     that names the field, and nothing written."""
     client.force_login(analyst)
     response = client.post(reverse("seizures:report-new"), {**entry, field: value})

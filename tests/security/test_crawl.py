@@ -1,13 +1,18 @@
 """A crawl of every URL pattern of the URLconf, with its path parameters filled from objects of
 KZ and UZ (a KZ<->UZ query with an attachment and a reply, a national KZ seizure report, a KZ
 import job, KZ people and units, an alert, an operation, a KZ watch entry and a KZ matching
-hit; their audit events) and a missing id, requested (GET) as every role of a third country,
-TJ, and as the network admin. Every pattern is crawled, so the accounts/, matching/, audit and
-ops pages are too (``test_the_crawl_covers_the_newer_apps`` makes sure). It asserts:
+hit, a KZ->UZ pre-arrival notice and a KZ manifest import job; their audit events) and a
+missing id, requested (GET) as every role of a third country, TJ, and as the network admin.
+Every pattern is crawled, so the accounts/, matching/, audit, ops and arrivals pages are too
+(``test_the_crawl_covers_the_newer_apps`` makes sure). It asserts:
 
 - no content of the KZ<->UZ query and no national KZ report in any answer;
 - no answer that differs between a real id the caller may not see and a missing one;
 - no 5xx.
+
+A second crawl takes a KZ focal point and the network admin signed in with the password alone
+(the second factor not given) as its roles: every API pattern answers them 401 or 403, with or
+without an ``Authorization`` header that is not a valid token.
 
 Patterns that cannot be crawled this way are listed in SKIPPED with the reason.
 """
@@ -20,15 +25,20 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from accounts import sessions
+from arrivals import partitioning
+from arrivals import services as arrival_services
+from arrivals.models import ArrivalImportJob
 from exchange import services as exchange_services
-from exchange.matching_lists import watch_entry_create
 from exchange.models import Alert
-from exchange.models_matching import Hit
+from matching.lists import watch_entry_create
+from matching.models import Hit
 from members.models import RoleName
 from seizures.models import ImportJob, ImportStatus
 from tests.factories.exchange import file_query
-from tests.factories.members import ControlUnitFactory, member_user, network_admin
+from tests.factories.members import PASSWORD, ControlUnitFactory, member_user, network_admin
 from tests.factories.seizures import OperationFactory, SeizureReportFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +52,8 @@ MARKERS = {
     "national report concealment": "CRAWLMARK-NATIONAL-HIDE-2c9f",
     "KZ watch note": "CRAWLMARK-WATCH-NOTE-5a17",
     "KZ hit record": "CRAWLMARK-HIT-REF-3d88",
+    "notice remarks": "CRAWLMARK-NOTICE-6e0a",
+    "notice consignee": "CRAWLMARK-CONSIGNEE-b7f1",
 }
 MISSING = 999_999
 
@@ -117,6 +129,34 @@ def world(kz, uz, tj, focal_kz, focal_uz):
         month=datetime.date.today().replace(day=1),
         state="new",
     )
+    now = timezone.now()
+    partitioning.forget_known()  # partitions made in an earlier, rolled-back test are gone
+    notice = arrival_services.notice_file(
+        author=focal_kz,
+        data={
+            "mode": "road",
+            "conveyance": "KZ 123 ABC 02",
+            "transport_document": "CMR-2026-771",
+            "transport_document_kind": "cmr",
+            "place_of_loading": "KZALA",
+            "place_of_discharge": "UZTAS",
+            "departed_at": (now - datetime.timedelta(days=1)).isoformat(),
+            "expected_arrival": (now + datetime.timedelta(days=3)).isoformat(),
+            "shipper": "Almaty Foods LLP",
+            "shipper_country": "KZ",
+            "consignee": MARKERS["notice consignee"],
+            "consignee_country": "UZ",
+            "containers": [],
+            "goods": [
+                {"description": "Flour", "hs_code": "1101", "packages": 20, "gross_kg": 1000}
+            ],
+            "to_member": "UZ",
+            "remarks": MARKERS["notice remarks"],
+        },
+    )
+    arrival_job = ArrivalImportJob.objects.create(
+        created_by=focal_kz, filename="manifest.csv", content=b""
+    )
     callers = {
         "focal.tj": member_user(tj, RoleName.FOCAL_POINT, username="crawl.focal.tj"),
         "officer.tj": member_user(tj, RoleName.UNIT_OFFICER, username="crawl.officer.tj"),
@@ -135,6 +175,8 @@ def world(kz, uz, tj, focal_kz, focal_uz):
         "alert": alert,
         "watch entry": watch_entry,
         "hit": hit,
+        "notice": notice,
+        "arrival job": arrival_job,
         "person": focal_kz,
         "callers": callers,
     }
@@ -142,6 +184,7 @@ def world(kz, uz, tj, focal_kz, focal_uz):
 
 #: Which secret object a pk of a URL names, by words of the URL name (else: every one).
 PK_OBJECTS = [
+    ("arrival", ["notice"]),
     ("hit", ["hit"]),
     ("watch", ["watch entry"]),
     ("attachment", ["attachment"]),
@@ -184,12 +227,14 @@ def candidates(world, name: str) -> list[Candidate]:
         "KZ person": world["person"].pk,
         "watch entry": world["watch entry"].pk,
         "hit": world["hit"].pk,
+        "notice": world["notice"].pk,
     }
     secret_ids = [Candidate(label, value, True) for label, value in ids.items()]
     missing = Candidate("missing id", MISSING, False)
     return {
         "pk": [*secret_ids, missing],
         "query_pk": [Candidate("query", world["query"].pk, True), missing],
+        "job_id": [Candidate("arrival job", world["arrival job"].pk, True), missing],
         "attachment_pk": [Candidate("attachment", world["attachment"].pk, True), missing],
         "object_id": [*secret_ids, missing],
         "object_pk": [*secret_ids, missing],
@@ -359,6 +404,30 @@ def test_crawl_every_url_as_outsiders(client, world):
     assert not problems, "\n".join(problems[:50])
 
 
+@pytest.mark.parametrize("header", [None, "Bearer x", "Basic Zm9jYWwua3o6eA=="])
+def test_crawl_every_api_url_as_a_half_verified_session(client, world, settings, header):
+    settings.TWO_FACTOR_ROLES = ["network_admin", "member_admin", "focal_point"]
+    network_admin("crawl.netadmin.half")
+    requests, _unnamed = all_requests(world)
+    api_requests = [(name, url) for name, url, _combo in requests if url.startswith("/api/")]
+    assert len(api_requests) > 30, "the crawl found too few API URLs to mean anything"
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+    problems = []
+    for username in ("focal.kz", "crawl.netadmin.half"):
+        login = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+        assert login.status_code == 302
+        assert client.session[sessions.TWO_FACTOR] != sessions.DONE
+        for name, url in api_requests:
+            response = client.get(url, **extra)
+            if response.status_code not in (401, 403):
+                problems.append(f"{username} GET {url} ({name}): {response.status_code}")
+            leaked = leaks(response)
+            if leaked:
+                problems.append(f"{username} GET {url}: shows {leaked}")
+        client.logout()
+    assert not problems, "\n".join(problems[:50])
+
+
 def test_the_crawl_sees_content_where_it_is_allowed(client, world, focal_kz):
     """The markers are really on the pages the crawl visits: the parties see them."""
     client.force_login(focal_kz)
@@ -395,6 +464,9 @@ def test_the_crawl_covers_the_newer_apps(world):
         "healthz",
         "readyz",
         "metrics",
+        "arrivals:detail",
+        "arrivals:import-job",
+        "arrival-detail",
     ):
         assert expected in names, expected
     hit_urls = [url for name, url, _c in requests if name == "hit-detail"]
@@ -406,3 +478,11 @@ def test_the_matching_markers_are_seen_by_their_owner(client, world, focal_kz):
     client.force_login(focal_kz)
     assert "KZ watch note" in leaks(client.get(reverse("matching:watchlist")))
     assert "KZ hit record" in leaks(client.get(f"/api/v1/hits/{world['hit'].pk}/"))
+
+
+def test_the_notice_markers_are_seen_by_its_parties(client, world, focal_kz):
+    """The KZ->UZ notice's remarks and consignee are on its page, for KZ: the crawl would see
+    them if they leaked."""
+    client.force_login(focal_kz)
+    page = client.get(reverse("arrivals:detail", args=[world["notice"].pk]))
+    assert set(leaks(page)) >= {"notice remarks", "notice consignee"}

@@ -11,8 +11,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from core.spreadsheets import neutralise
 from members.models import RoleName
-from seizures.exporting import neutralise
 from tests.factories import member_user
 from tests.factories.seizures import SeizureReportFactory
 

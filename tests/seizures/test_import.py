@@ -1,16 +1,12 @@
 """Imports of CSV and XLSX files: normalisation, all-or-nothing, row reports, scale."""
 
 import datetime
-import math
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from exchange.models_matching import IdentifierEntry
 from seizures import selectors, services
 from seizures.models import SeizureReport
 from tests.factories import ControlUnitFactory
@@ -32,7 +28,7 @@ def _rejected(user, rows, **kwargs) -> list[dict]:
 
 
 def test_text_that_looks_like_a_null_marker_is_kept_as_text(analyst_kz):
-    """PostgreSQL writes an import by COPY: a cell reading ``\\N`` (COPY's text NULL) or
+    """An import is written by COPY: a cell reading ``\\N`` (COPY's text NULL) or
     nothing must still be stored as that text, and the report's pk must be its own."""
     _import(
         analyst_kz, [row(reference="N-1", concealment="\\N"), row(reference="N-2", concealment="")]
@@ -259,43 +255,13 @@ def _assert_ten_thousand_imported(analyst_kz):
     assert sum(r["count"] for r in totals) == 10_000
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="The bound of 40 holds where the rows go in by one COPY (PostgreSQL); SQLite's "
-    "bound is asserted by test_ten_thousand_rows_import_on_sqlite_in_batches_of_45.",
-)
 def test_ten_thousand_rows_import_with_few_queries(analyst_kz, kz, django_assert_max_num_queries):
     content = _ten_thousand_rows(kz)
-    # Matching (issue 10) adds, per batch and never per row, about ten statements to index
+    # Matching adds, per batch and never per row, about ten statements to index
     # and match (the new pks come from the sequence in one statement, never read back).
     with django_assert_max_num_queries(40 + 10):
         imported = services.seizures_import(user=analyst_kz, content=content, filename="big.csv")
     assert imported == 10_000
-    _assert_ten_thousand_imported(analyst_kz)
-
-
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own figure.")
-def test_ten_thousand_rows_import_on_sqlite_in_batches(
-    analyst_kz, kz, django_assert_max_num_queries
-):
-    """Django's ``bulk_create`` on SQLite keeps to 999 parameters a statement
-    (``max_query_params``), so the batch is 999 // (columns of a report) rows: with 22 columns,
-    45 rows and 223 INSERTs (294 statements measured); with the 28 columns the matching fields
-    brought, 35 rows and 286 INSERTs (361 measured). The existing-reference check adds one query
-    per 900 references (12); lookups, savepoints and the transaction about 60 more. The bound is
-    computed from the column count, so it holds per batch, never per row."""
-    columns = len(SeizureReport._meta.concrete_fields)
-    inserts = math.ceil(10_000 / (999 // columns))
-    content = _ten_thousand_rows(kz)
-    with CaptureQueriesContext(connection) as captured:
-        imported = services.seizures_import(user=analyst_kz, content=content, filename="big.csv")
-    assert imported == 10_000
-    # The identifier index (issue 10) is written the same way, in batches of 999 // its
-    # columns, plus a fixed dozen statements to match the batch: per batch, never per row.
-    entries = IdentifierEntry.objects.count()
-    assert entries > 0
-    index_inserts = math.ceil(entries / (999 // len(IdentifierEntry._meta.concrete_fields)))
-    assert len(captured) <= inserts + 12 + 70 + index_inserts + 12
     _assert_ten_thousand_imported(analyst_kz)
 
 
@@ -352,10 +318,9 @@ def test_spreadsheet_float_noise_is_not_a_fourth_decimal(analyst_kz):
 
 
 def test_every_checked_value_is_stored_as_it_was_checked(analyst_kz, kz):
-    """Whatever way the rows go in (COPY on PostgreSQL, which is handed the checked values as
-    they are; bulk INSERTs elsewhere), each stored field reads back as the value the check
-    gave it: text with quotes and commas, dates, decimals, flags, empty optional columns,
-    and the transit countries' list."""
+    """The rows go in by COPY, which is handed the checked values as they are: each stored
+    field reads back as the value the check gave it: text with quotes and commas, dates,
+    decimals, flags, empty optional columns, and the transit countries' list."""
     from seizures.columns import IMPORT_OPTIONAL_COLUMNS
     from seizures.importing import read_import_file, seizures_validate, seizures_write
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from ireN.pagination import KeysetPagination
+from core.pagination import KeysetPagination
 from seizures.models import SeizureReport
 from tests.factories.seizures import SeizureReportFactory
 

@@ -33,11 +33,11 @@ def test_import_time_limits_and_lease_fit_together():
     task = tasks.run_seizure_import
     assert task.soft_time_limit < task.time_limit
     # A live import keeps its lease by its heartbeat, however long it runs; a dead one is
-    # taken up again within the lease and one resume period: under two minutes.
+    # taken up again within the lease and one resume period: under 30 s.
     lease = settings.SEIZURES_IMPORT_LEASE_SECONDS
     assert 2 * settings.SEIZURES_IMPORT_HEARTBEAT_SECONDS < lease
     resume_every = settings.CELERY_BEAT_SCHEDULE["seizures-resume-imports"]["schedule"]
-    assert lease + resume_every < 120
+    assert lease + resume_every < 30
     assert task.acks_late and tasks.resume_seizure_imports.acks_late
 
 

@@ -33,9 +33,8 @@ def audit_prune(*, days: int) -> int:
             return 0
         table = connection.ops.quote_name(AuditEvent._meta.db_table)
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                # The append-only trigger lets a DELETE through only in this transaction.
-                cursor.execute("SET LOCAL iren.audit_prune = 'on'")
+            # The append-only trigger lets a DELETE through only in this transaction.
+            cursor.execute("SET LOCAL iren.audit_prune = 'on'")
             cursor.execute(f"DELETE FROM {table} WHERE id <= %s", [newest[0]])
             removed = cursor.rowcount
         audit_record(

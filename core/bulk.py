@@ -1,0 +1,169 @@
+"""Bulk writes on PostgreSQL shared by the apps (imports, the identifier index, hits)."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+
+from django.db import connection
+
+#: Rows turned into CSV per piece sent to the server. The rows are made while the server
+#: writes the ones before (two processes, two cores): a batch's COPY costs about the larger
+#: of the two, not their sum. A piece of 2,000 rows is a few hundred KiB.
+COPY_PIECE_ROWS = 2000
+#: The most parameters one statement may carry (PostgreSQL's protocol counts them in 16 bits).
+MAX_PARAMETERS = 65535
+
+
+class _CsvPieces(io.TextIOBase):
+    """A file psycopg2's ``copy_expert`` reads: each ``read`` turns the next rows of ``rows``
+    into CSV, so nothing is built before the first piece goes out."""
+
+    def __init__(self, rows: Iterable[Sequence]):
+        self._rows: Iterator[Sequence] = iter(rows)
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> str:
+        piece = list(islice(self._rows, COPY_PIECE_ROWS))
+        if not piece:
+            return ""
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerows(piece)
+        return self._buffer.getvalue()
+
+
+def copy_rows(table: str, columns: Sequence[str], not_null: Iterable[str], rows) -> None:
+    """COPY ``rows`` (sequences of cells in ``columns`` order; an iterable, consumed as the
+    rows go out) into ``table`` as CSV. An empty cell (``""`` or None) is NULL, except in the
+    ``not_null`` columns, where it is the empty string; any other text, a backslash or a line
+    break included, comes through as it is."""
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN "
+            f"WITH (FORMAT csv, FORCE_NOT_NULL ({', '.join(not_null)}))",
+            _CsvPieces(rows),
+        )
+
+
+def array_literal(values: Iterable) -> str:
+    """``values`` as one PostgreSQL array literal (``'{…}'``), to pass as a single parameter
+    cast to an array type. psycopg2 would send a list as ``ARRAY[…]`` with an expression per
+    element, and for a batch's 100,000 values the server then spends longer parsing and
+    planning those than running the statement. Text is quoted (a backslash or a double quote
+    escaped), None is NULL."""
+    values = list(values)
+    types = set(map(type, values))
+    if types == {str}:
+        plain = "".join(values)
+        if "\\" not in plain and '"' not in plain:  # (most batches: nothing to escape)
+            return '{"' + '","'.join(values) + '"}'
+    elif types == {int}:
+        return "{" + ",".join(map(str, values)) + "}"
+    return "{" + ",".join(map(_array_element, values)) + "}"
+
+
+def _array_element(value) -> str:
+    if value is None:
+        return "NULL"
+    if value is True or value is False:
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    if not isinstance(value, str):
+        value = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def instances_insert(model, instances: list, *, copy_from: int = 0) -> None:
+    """Write new model instances (hits, alerts): they take their pks from the table's
+    sequence in one statement and go in by COPY (building ``bulk_create``'s INSERTs costs more
+    than the rows' own work: COPY is as fast from one row on, three times faster from a
+    hundred). Fewer than ``copy_from`` instances go in by ``bulk_create`` instead (one
+    statement, not two). Either way every instance has its pk afterwards (alerts point at
+    hits; the outbox is given the alerts' ids). A duplicate fails both ways (the unique
+    constraints)."""
+    if not instances:
+        return
+    if len(instances) < copy_from:
+        model.objects.bulk_create(instances, batch_size=1000)
+        return
+    table = model._meta.db_table
+    fields = model._meta.concrete_fields
+    for instance, pk in zip(instances, sequence_take(table, len(instances)), strict=True):
+        instance.pk = pk
+    attnames = [f.attname for f in fields]
+    copy_rows(
+        table,
+        [connection.ops.quote_name(f.column) for f in fields],
+        [connection.ops.quote_name(f.column) for f in fields if not f.null],
+        ([getattr(instance, name) for name in attnames] for instance in instances),
+    )
+    for instance in instances:
+        instance._state.adding = False
+        instance._state.db = connection.alias
+
+
+def rows_insert(model, attnames: Sequence[str], rows: Iterable[Sequence]) -> None:
+    """INSERT plain rows (values in ``attnames`` order) into ``model``'s table, as few
+    statements as ``MAX_PARAMETERS`` allows, without a model instance per row or the ORM's
+    compiler: for the few rows a single record writes, building ``bulk_create``'s statement
+    costs more than running it. Each value goes through its field's
+    ``get_db_prep_save``, as ``bulk_create`` does. Returns nothing: the rows' pks are not read."""
+    fields = [model._meta.get_field(name) for name in attnames]
+    prepared = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, row, strict=True)
+        ]
+        for row in rows
+    ]
+    if not prepared:
+        return
+    per_statement = max(1, MAX_PARAMETERS // len(fields))
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), per_statement):
+            chunk = prepared[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
+
+
+def sequence_take(table: str, count: int) -> list[int]:
+    """``count`` new pks from ``table``'s id sequence, in one statement (rows written by COPY
+    then have their pks without being read back)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+@contextmanager
+def gc_paused():
+    """Python's cyclic garbage collector paused for a bulk job (an import). Such a job keeps
+    millions of objects alive at once (rows, checked values, index rows, hits), and each full
+    collection walks all of them again: several seconds of a 100,000-row import
+    (docs/PERFORMANCE.md). Reference counting still frees every object as usual; only cycles
+    wait for the collector, which runs again at the end. Nested or concurrent uses leave it
+    on once the first caller that found it on is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,61 @@
+"""Writing CSV and XLSX files that a spreadsheet opens without running anything in them.
+
+A spreadsheet must never run what a member typed: text that it would read as a formula
+(beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets a leading
+apostrophe (``neutralise``), and every XLSX text cell is written as a string, never as a
+formula. ``csv_lines`` streams CSV line by line (for a ``StreamingHttpResponse``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value):
+    """Text a spreadsheet would take for a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(header: Iterable, rows: Iterable[Iterable], *, bom: bool = True) -> Iterator[str]:
+    """CSV text, line by line (for a streamed response), every cell neutralised; with a BOM
+    first (``bom``) so that spreadsheets read it as UTF-8."""
+    writer = csv.writer(_Echo())
+    yield ("\ufeff" if bom else "") + writer.writerow([neutralise(c) for c in header])
+    for row in rows:
+        yield writer.writerow([neutralise(cell) for cell in row])
+
+
+def xlsx_bytes(header: list[str], rows: Iterable[list], *, title: str) -> bytes:
+    """An XLSX workbook of one sheet; text cells are strings, never formulas."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+
+    def cells(values):
+        for value in values:
+            value = neutralise(value)
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            yield cell
+
+    sheet.append(list(cells(header)))
+    for row in rows:
+        sheet.append(list(cells(row)))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,71 @@
+"""Urgent queries feed the identifier index: which identifiers a query carries, who may see
+it (its parties), and whether its handling code lets it be matched outward (not H3, not
+marked excluded). Call ``query_index`` after filing or editing a query."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from core.identifiers import IdentifierKind
+from matching import permissions as rules
+from matching.models import Hit, RecordType, RecordVisibility
+from matching.services import identifiers_index_many
+
+from .models import Query
+
+
+def query_identifiers(query: Query) -> list[tuple[str, str]]:
+    pairs = [(IdentifierKind.CONTAINER, c.number) for c in query.containers.all()]
+    pairs += [(IdentifierKind.BILL_OF_LADING, n) for n in query.bill_of_lading_numbers or ()]
+    pairs += [(IdentifierKind.AIR_WAYBILL, n) for n in query.air_waybill_numbers or ()]
+    if query.vessel_imo:
+        pairs.append((IdentifierKind.VESSEL_IMO, query.vessel_imo))
+    for name in (query.shipper, query.consignee):
+        if name:
+            pairs.append((IdentifierKind.COMPANY, name))
+    return pairs
+
+
+def query_index_record(query: Query) -> dict:
+    """The index description of a query: seen by its parties only; H3 or excluded queries are
+    never matched outward."""
+    return {
+        "record_type": RecordType.QUERY,
+        "record_id": query.pk,
+        "record_reference": query.reference,
+        "owner_member_id": query.sender_member_id,
+        "visibility": RecordVisibility.PARTIES,
+        "party_member_ids": [r.member_id for r in query.recipients.all()],
+        "matchable_outward": rules.matchable_outward_for_query(
+            query.handling_code, query.exclude_from_matching
+        ),
+        "handling": query.handling_code,
+        "seen_on": timezone.localdate(query.created_at),
+        "identifiers": query_identifiers(query),
+    }
+
+
+@transaction.atomic
+def query_index(*, query: Query, new: bool = False) -> list[Hit]:
+    """(Re)index a query after filing (``new=True``) or editing it. Call on withdrawal
+    ``identifiers_remove``."""
+    return identifiers_index_many(records=[query_index_record(query)], new=new)
+
+
+def queries_reindex(*, chunk_size: int = 2000) -> int:
+    """Index every query again, a chunk at a time (each chunk one transaction, a fixed number
+    of statements). Returns the number of queries indexed."""
+    done = 0
+    last_pk = 0
+    while True:
+        chunk = list(
+            Query.objects.filter(pk__gt=last_pk)
+            .prefetch_related("containers", "recipients")
+            .order_by("pk")[:chunk_size]
+        )
+        if not chunk:
+            return done
+        identifiers_index_many(records=[query_index_record(q) for q in chunk])
+        done += len(chunk)
+        last_pk = chunk[-1].pk

@@ -1,0 +1,285 @@
+"""Reads of cross-country matching, restricted by ``matching.permissions``: a member's hits
+(with what its people may see of either record), the lookup, watch entries and the
+exclusion list."""
+
+from __future__ import annotations
+
+from statistics import median
+
+from django.db import connection
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from core.identifiers import IdentifierKind, normalise
+from members import permissions
+
+from . import permissions as rules
+from .models import (
+    Hit,
+    HitState,
+    IdentifierEntry,
+    MatchingExclusion,
+    MemberMatchingSetting,
+    WatchEntry,
+)
+from .services import excluded_keys, national_matching_off
+
+LOOKUP_VISIBLE_LIMIT = 100
+
+
+class _Median(Aggregate):
+    """PostgreSQL's ``percentile_cont(0.5)``: the median, computed in the database."""
+
+    function = "percentile_cont"
+    template = "percentile_cont(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def hits_for(*, user, state: str | None = None, kind: str | None = None) -> QuerySet[Hit]:
+    """The hits of the members the user works with for matching, newest first, each
+    annotated with whether the user may open its own record and the holder's
+    (``own_open``, ``holder_open``: read by ``hit_presentation``; in the same statement)."""
+    rows = Hit.objects.filter(for_member_id__in=rules.matching_member_ids(user))
+    if state:
+        rows = rows.filter(state=state)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rules.hits_open_annotate(
+        user, rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+    )
+
+
+def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
+    """The "Matches" section of a query or report page: the hits of the user's members whose
+    own side is this record, each as ``{"hit", "shown", "ask"}`` (what ``hit_presentation``
+    lets the user see). A fixed number of statements whatever the number of hits."""
+    rows = rules.hits_open_annotate(
+        user,
+        Hit.objects.filter(
+            for_member_id__in=rules.matching_member_ids(user),
+            record_type=record_type,
+            record_id=record_id,
+        )
+        .select_related("holder_member", "for_member")
+        .order_by("-created_at", "-id"),
+    )
+    return [
+        {
+            "hit": hit,
+            "shown": hit_presentation(hit, user=user),
+            "ask": hit_ask_initial(hit),
+        }
+        for hit in rows
+    ]
+
+
+#: The hit badge counts new hits up to this many and then shows "99+".
+HIT_BADGE_MAX = 99
+
+
+def hits_new_count(*, user) -> int:
+    """The number on the hit badge, at most ``HIT_BADGE_MAX + 1`` (the badge is on every page:
+    a member with tens of thousands of new hits must not pay for counting them all)."""
+    members = rules.matching_member_ids(user)
+    if not members:
+        return 0
+    new = Hit.objects.filter(for_member_id__in=members, state=HitState.NEW).order_by()
+    return new.values("pk")[: HIT_BADGE_MAX + 1].count()
+
+
+def _open_flags(hit: Hit, user) -> tuple[bool, bool]:
+    """``own_open``, ``holder_open`` of a hit: as annotated by ``hits_for`` and
+    ``record_matches``, else read (one statement)."""
+    if hasattr(hit, "own_open") and hasattr(hit, "holder_open"):
+        return bool(hit.own_open), bool(hit.holder_open)
+    flags = (
+        rules.hits_open_annotate(user, Hit.objects.filter(pk=hit.pk))
+        .values_list("own_open", "holder_open")
+        .first()
+    )
+    return (bool(flags[0]), bool(flags[1])) if flags else (False, False)
+
+
+def hit_presentation(hit: Hit, *, user) -> dict:
+    """What the user may see of a hit: the id and reference of either record only when the
+    user may open that record (by its page's own rule, decided per person: an analyst sees
+    their member's queries as held by the member, without id or reference); otherwise the
+    kind of record, the holding member and the month."""
+    own_visible, holder_visible = _open_flags(hit, user)
+    return {
+        "id": hit.pk,
+        "state": hit.state,
+        "kind": hit.kind,
+        "value": hit.value,
+        "display": hit.display,
+        "record": {
+            "type": hit.record_type,
+            "id": hit.record_id if own_visible else None,
+            "reference": hit.record_reference if own_visible else None,
+        },
+        "holder": hit.holder_member.code.code,
+        "holder_record": {
+            "type": hit.holder_record_type,
+            "id": hit.holder_record_id if holder_visible else None,
+            "reference": hit.holder_record_reference if holder_visible else None,
+        },
+        "month": hit.month.strftime("%Y-%m"),
+        "created_at": hit.created_at,
+        "follow_up_query": hit.follow_up_query_id,
+        "common": hit.common,
+        "alerted": hit.alerted,
+        "dismiss_reason": hit.dismiss_reason,
+    }
+
+
+def identifiers_lookup(*, user, kind: str, value: str) -> dict:
+    """Hit/no-hit on demand: which members hold records with this identifier (counts and
+    latest month) and the references of the records the user may open. Counted are only the
+    records the network may learn of (``network_disclosable``) that matching would disclose
+    to the user's members: other members' records, and their own member's records the user
+    may not open (held by the member, no id, no reference). Listed under ``visible`` are the
+    records the user may open (``record_open_q``: their pages' own rules). A fixed number of
+    statements. Raises ``InvalidIdentifier`` on a bad value."""
+    value = normalise(kind, value)
+    members = rules.matching_member_ids(user)
+    answer = {"kind": kind, "value": value, "holders": [], "visible": []}
+    if not members or (kind, value) in excluded_keys():
+        return answer
+    rows = IdentifierEntry.objects.filter(kind=kind, value=value)
+    national_off = national_matching_off()
+    opened = rules.record_open_q(user, type_field="record_type", id_field="record_id")
+    counted = rows.filter(
+        rules.network_disclosable_q(national_off)
+        & (
+            rules.disclosable_q(members, national_off)
+            | (Q(owner_member_id__in=sorted(members)) & ~opened)
+        )
+    )
+    for row in (
+        counted.values("owner_member__code")
+        .annotate(records=Count("id"), latest=Max("seen_on"))
+        .order_by("owner_member__code")
+    ):
+        answer["holders"].append(
+            {
+                "member": str(row["owner_member__code"]),
+                "records": row["records"],
+                "latest": row["latest"].strftime("%Y-%m"),
+            }
+        )
+    seen = rows.filter(opened).select_related("owner_member").order_by("-seen_on", "-id")
+    for row in seen[:LOOKUP_VISIBLE_LIMIT]:
+        answer["visible"].append(
+            {
+                "member": row.owner_member.code.code,
+                "record_type": row.record_type,
+                "record_id": row.record_id,
+                "reference": row.record_reference,
+                "month": row.seen_on.strftime("%Y-%m"),
+            }
+        )
+    return answer
+
+
+def watch_entries(*, user) -> QuerySet[WatchEntry]:
+    return (
+        WatchEntry.objects.filter(member_id__in=rules.matching_member_ids(user))
+        .select_related("member", "created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def exclusions(*, user) -> QuerySet[MatchingExclusion]:
+    if not rules.may_manage_exclusions(user):
+        return MatchingExclusion.objects.none()
+    return MatchingExclusion.objects.select_related("created_by").order_by("kind", "value")
+
+
+def national_settings(*, user) -> list[dict]:
+    """The members whose national-reports setting the user may change, with its state."""
+    from members.models import MemberAdministration
+
+    member_ids = rules.national_setting_member_ids(user)
+    settings = {
+        s.member_id: s
+        for s in MemberMatchingSetting.objects.filter(member_id__in=member_ids).select_related(
+            "changed_by"
+        )
+    }
+    return [
+        {"member": member, "setting": settings.get(member.pk)}
+        for member in MemberAdministration.objects.filter(pk__in=member_ids).order_by("code")
+    ]
+
+
+KIND_CHOICES = IdentifierKind.choices
+
+
+#: The filing form's field for each identifier kind (for "Ask <member>").
+ASK_FIELDS = {
+    "container": "container_numbers",
+    "bill-of-lading": "bill_of_lading_numbers",
+    "air-waybill": "air_waybill_numbers",
+    "vessel-imo": "vessel_imo",
+    "vehicle": "body",
+    "company": "consignee",
+}
+
+
+def hit_ask_initial(hit: Hit) -> dict:
+    """Initial data of the filing form for "Ask <member>": an urgent request to the holding
+    member naming the identifier, linked to the hit (``hit``; the filing view should call
+    ``matching.hits.hit_ask`` once the query is filed)."""
+    return {
+        "recipients": [hit.holder_member.code.code],
+        "kind": "request",
+        ASK_FIELDS[hit.kind]: hit.display or hit.value,
+        "hit": hit.pk,
+    }
+
+
+def matching_figures(*, user) -> dict:
+    """For network admins (the network figures page), counts only: hits per month (when they
+    were found), the share asked (a follow-up query was filed), the share confirmed, and the
+    median time from hit to follow-up query. The median is PostgreSQL's ``percentile_cont``;
+    other databases (SQLite in development) take it from the asked hits' times."""
+    if not permissions.may_view_network_figures(user):
+        return {"months": [], "total": None}
+    wait = ExpressionWrapper(
+        F("follow_up_query__created_at") - F("created_at"), output_field=DurationField()
+    )
+    in_db = connection.vendor == "postgresql"
+    counts = {
+        "hits": Count("id"),
+        "asked": Count("id", filter=Q(follow_up_query__isnull=False)),
+        "confirmed": Count("id", filter=Q(state=HitState.CONFIRMED)),
+    }
+    if in_db:
+        counts["median_to_ask"] = _Median(wait)
+    rows = list(
+        Hit.objects.annotate(found=TruncMonth("created_at"))
+        .values("found")
+        .annotate(**counts)
+        .order_by("found")
+    )
+    total = Hit.objects.aggregate(**counts)
+    if not in_db:
+        waits: dict = {}
+        for found, delay in (
+            Hit.objects.filter(follow_up_query__isnull=False)
+            .annotate(found=TruncMonth("created_at"), wait=wait)
+            .values_list("found", "wait")
+        ):
+            waits.setdefault(found, []).append(delay)
+        for row in rows:
+            row["median_to_ask"] = median(waits[row["found"]]) if row["found"] in waits else None
+        every = [d for delays in waits.values() for d in delays]
+        total["median_to_ask"] = median(every) if every else None
+
+    def shares(row: dict) -> dict:
+        hits = row["hits"] or 0
+        row["share_asked"] = row["asked"] / hits if hits else None
+        row["share_confirmed"] = row["confirmed"] / hits if hits else None
+        return row
+
+    return {"months": [shares(r) for r in rows], "total": shares(total)}
