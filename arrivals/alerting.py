@@ -23,11 +23,14 @@ from alerts.models import Alert, AlertEvent, AlertMode, AlertState
 from alerts.outbox import alerts_enqueue
 from alerts.preferences import alert_modes, alert_rows
 from alerts.subjects import AlertSubject
+from core.bulk import instances_insert
 
 from . import permissions
 from .models import ArrivalNotice
 
 SUBJECT_TYPE = "arrival"
+#: From this many alert rows on they go in by COPY (fewer: one INSERT).
+COPY_MIN_ROWS = 50
 EVENTS = AlertEvent
 
 
@@ -59,7 +62,7 @@ def _rows(notice: ArrivalNotice, event: str, people: list, modes: dict, now) -> 
 def _write(rows: list[Alert]) -> list[int]:
     if not rows:
         return []
-    Alert.objects.bulk_create(rows, batch_size=2000)
+    instances_insert(Alert, rows, copy_from=COPY_MIN_ROWS)
     to_send = [row.pk for row in rows if row.state == AlertState.PENDING]
     if to_send:
         transaction.on_commit(lambda: alerts_enqueue(alert_ids=to_send))

@@ -27,7 +27,7 @@ from matching.models import (
     WatchEntry,
 )
 from matching.permissions import disclosable, matchable_outward_for_query
-from matching.services import identifiers_index_many, national_matching_off
+from matching.services import identifiers_index_import, national_matching_off
 
 from .validation import notice_identifiers
 
@@ -49,10 +49,10 @@ def notice_index_record(notice) -> dict:
     }
 
 
-def notices_index(*, notices: Iterable, new: bool = True) -> list:
-    """Index notices' identifiers and match them (hits and their alerts, in this
-    transaction). Returns the hits made."""
-    return identifiers_index_many(records=[notice_index_record(n) for n in notices], new=new)
+def notices_index(*, notices: Iterable) -> int:
+    """Index new notices' identifiers and match them (hits and their alerts, in this
+    transaction). Returns the number of hits made."""
+    return identifiers_index_import(records=[notice_index_record(n) for n in notices])
 
 
 def notices_unindex(*, ids_sql: str, params: list) -> int:

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import instances_insert, sequence_take
 from exchange.validators import add_error
 from seizures.models import SeizureReport
 from seizures.permissions import restrict_seizures
@@ -101,30 +102,33 @@ def _notice_instances(*, author, values_list: list[dict], now) -> list[ArrivalNo
     return notices
 
 
-def _receive(notices: list[ArrivalNotice]) -> None:
-    """Screen each notice for its receiving member, store the screening, alert the receiving
-    side (red at once, amber and green in the digest)."""
+def _screen(notices: list[ArrivalNotice]) -> None:
+    """Screen each notice for its receiving member (on the notice, not saved)."""
     screenings = notices_screen(notices=notices)
     for notice in notices:
         notice.screening = screenings[notice.pk]
         notice.lane = notice.screening["lane"]
-    ArrivalNotice.objects.bulk_update(notices, ["screening", "lane"], batch_size=1000)
-    alerting.notices_received_alert(notices=notices)
 
 
 def notices_write(*, author, values_list: list[dict]) -> list[ArrivalNotice]:
     """Write checked notices (``notice_clean``'s values), index and match them, screen them
-    for their receiving members and alert: in the caller's transaction."""
+    for their receiving members and alert the receiving sides (red at once, amber and green in
+    the digest): in the caller's transaction. The notices take their ids first; matching
+    (index rows, hits and their alerts, which name a notice by id only) and the screening
+    (which reads those hits) run before the notices go in, so each is written once, screening
+    included, by one COPY."""
     if not values_list:
         return []
     now = timezone.now()
     arrival_partitions_ensure(months={v["expected_arrival"] for v in values_list})
-    notices = ArrivalNotice.objects.bulk_create(
-        _notice_instances(author=author, values_list=values_list, now=now), batch_size=1000
-    )
-    # Matching first: the screening reads the hits it makes.
-    matching_bridge.notices_index(notices=notices, new=True)
-    _receive(notices)
+    notices = _notice_instances(author=author, values_list=values_list, now=now)
+    ids = sequence_take(ArrivalNotice._meta.db_table, len(notices))
+    for notice, pk in zip(notices, ids, strict=True):
+        notice.pk = pk
+    matching_bridge.notices_index(notices=notices)
+    _screen(notices)
+    instances_insert(ArrivalNotice, notices)
+    alerting.notices_received_alert(notices=notices)
     return notices
 
 

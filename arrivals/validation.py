@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.handling import HandlingCode
 from core.identifiers import IdentifierKind, normalise_or_none
@@ -154,6 +155,11 @@ def clean_number(value, errors: dict, field: str, label: str, *, integer: bool):
     return int(number) if integer else float(number)
 
 
+# Translated only when a message names them (a manifest checks thousands of lines).
+PACKAGES_LABEL = gettext_lazy("packages")
+GROSS_MASS_LABEL = gettext_lazy("gross mass")
+
+
 def clean_goods(value, errors: dict) -> list[dict]:
     """``[{"description", "hs_code" (4–10 digits), "packages", "gross_kg"}]``."""
     if value in (None, ""):
@@ -178,10 +184,10 @@ def clean_goods(value, errors: dict) -> list[dict]:
                 "description": description,
                 "hs_code": hs_code,
                 "packages": clean_number(
-                    item.get("packages"), errors, "goods", _("packages"), integer=True
+                    item.get("packages"), errors, "goods", PACKAGES_LABEL, integer=True
                 ),
                 "gross_kg": clean_number(
-                    item.get("gross_kg"), errors, "goods", _("gross mass"), integer=False
+                    item.get("gross_kg"), errors, "goods", GROSS_MASS_LABEL, integer=False
                 ),
             }
         )

@@ -5,6 +5,7 @@ field-keyed messages to ``errors``; the services raise them as one ``ValidationE
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import re
 from collections.abc import Sequence
@@ -23,6 +24,13 @@ from core.identifiers import (
 from members.models import ControlUnit, MemberAdministration, MemberStatus
 
 from . import permissions
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes (read once: django-countries builds its list, with every
+    name translated, on each iteration)."""
+    return frozenset(code for code, _name in countries)
 
 
 def add_error(errors: dict, field: str, message: str) -> None:
@@ -120,7 +128,7 @@ def clean_hs_codes(values, errors: dict, field: str = "hs_codes") -> list[str]:
 
 
 def clean_route_countries(values, errors: dict, field: str = "route_countries") -> list[str]:
-    known = dict(countries)
+    known = country_codes()
     codes = []
     for raw in as_list(values):
         code = raw.upper()
@@ -174,7 +182,7 @@ def clean_unlocode(value, errors: dict, field: str) -> str:
     text = re.sub(r"[\s-]", "", str(value or "")).upper()
     if not text:
         return ""
-    if not _UNLOCODE.fullmatch(text) or text[:2] not in dict(countries):
+    if not _UNLOCODE.fullmatch(text) or text[:2] not in country_codes():
         add_error(
             errors,
             field,
@@ -216,9 +224,15 @@ def clean_attachments(files: Sequence, errors: dict, field: str = "attachments")
     return cleaned
 
 
+@functools.cache
+def _choice_values(choices) -> frozenset:
+    """A choices class's values (Django builds the list anew on each ``.values``)."""
+    return frozenset(choices.values)
+
+
 def clean_choice(value, choices, field: str, errors: dict, default=None):
     value = default if value in (None, "") else value
-    if value not in choices.values:
+    if value not in _choice_values(choices):
         add_error(
             errors,
             field,
