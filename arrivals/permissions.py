@@ -51,18 +51,24 @@ def may_use_arrivals(user) -> bool:
     return bool(notice_member_ids(user))
 
 
-def restrict_notices(user, queryset=None):
-    """Notices the user may see: sent or received by a member whose people they are."""
+def restrict_notices(user, queryset=None, *, direction: str | None = None):
+    """Notices the user may see: sent or received by a member whose people they are; only
+    those received (``direction="incoming"``) or only those sent (``"outgoing"``). A board's
+    direction is one member column, so each partition's index on it, the expected arrival and
+    the id serves the page in order."""
     queryset = ArrivalNotice.objects.all() if queryset is None else queryset
-    scope = notice_member_ids(user)
+    scope = sorted(notice_member_ids(user))
     if not scope:
         return queryset.none()
-    return queryset.filter(Q(from_member_id__in=scope) | Q(to_member_id__in=scope))
+    condition = direction_condition(user, direction, scope=scope)
+    if condition is None:
+        condition = Q(from_member_id__in=scope) | Q(to_member_id__in=scope)
+    return queryset.filter(condition)
 
 
-def direction_condition(user, direction: str) -> Q | None:
+def direction_condition(user, direction: str | None, *, scope=None) -> Q | None:
     """``incoming``: received by a member of the user; ``outgoing``: sent by one."""
-    scope = sorted(notice_member_ids(user))
+    scope = sorted(notice_member_ids(user)) if scope is None else scope
     if direction == "incoming":
         return Q(to_member_id__in=scope)
     if direction == "outgoing":

@@ -13,8 +13,12 @@ NOTICE_ORDERING = ("expected_arrival", "id")
 
 def notice_list(*, user, filters=None) -> QuerySet[ArrivalNotice]:
     """Notices the user may see, by expected arrival; ``filters`` a validated
-    ``NoticeFilterSet`` (or None)."""
-    rows = permissions.restrict_notices(user).select_related(
+    ``NoticeFilterSet`` (or None). A direction narrows the permission itself (the member
+    column of that side only)."""
+    direction = None
+    if filters is not None and filters.is_valid():
+        direction = filters.form.cleaned_data.get("direction") or None
+    rows = permissions.restrict_notices(user, direction=direction).select_related(
         "from_member", "to_member", "from_unit", "to_unit"
     )
     if filters is not None:
