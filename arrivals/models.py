@@ -46,6 +46,13 @@ class Lane(models.TextChoices):
     GREEN = "green", _("Green")
 
 
+class DiscrepancyKind(models.TextChoices):
+    CONTAINER_MISSING = "container_missing", _("Container missing")
+    CONTAINER_EXTRA = "container_extra", _("Container not in the notice")
+    SEAL_CHANGED = "seal_changed", _("Seal changed")
+    MASS = "mass", _("Gross mass differs")
+
+
 class NoticeOutcome(models.TextChoices):
     NOT_EXAMINED = "not_examined", _("Not examined")
     EXAMINED_NOTHING_FOUND = "examined_nothing_found", _("Examined, nothing found")

@@ -16,7 +16,7 @@ from core.pagination import keyset_page
 from . import auditing, importing, matching_bridge, permissions, selectors, services
 from .filtersets import NoticeFilterSet
 from .forms import ArrivalForm, ManifestForm, NoticeForm, OutcomeForm
-from .models import ArrivalNotice
+from .models import ArrivalNotice, DiscrepancyKind
 
 
 def _notice_or_404(request, pk) -> ArrivalNotice:
@@ -71,6 +71,12 @@ def notice_detail(request, pk):
         "arrivals/notice_detail.html",
         {
             "notice": notice,
+            "discrepancies": [
+                {**d, "label": DiscrepancyKind(d["kind"]).label}
+                if d.get("kind") in DiscrepancyKind.values
+                else {**d, "label": d.get("kind", "")}
+                for d in notice.discrepancies
+            ],
             "show_screening": permissions.may_see_screening(request.user, notice),
             "matches": matching_bridge.notice_matches(user=request.user, notice=notice),
             "access_history": auditing.notice_access_history(user=request.user, notice=notice),

@@ -52,7 +52,7 @@ def test_receiver_records_arrival_and_outcome_in_the_browser(client, officer_ge,
         {"outcome": "examined_nothing_found", "note": ""},
     )
     page = client.get(reverse("arrivals:detail", args=[notice_id])).content.decode()
-    assert "seal_changed" in page
+    assert 'data-kind="seal_changed">Seal changed: ' in page
     assert re.search(r'data-testid="notice-outcome">[^<]+<', page)
 
 
