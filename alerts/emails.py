@@ -17,7 +17,8 @@ from django.utils import translation
 
 from core.handling import HandlingCode
 
-from .models import Alert
+from .models import Alert, AlertEvent
+from .subjects import alert_subject
 
 #: Handling codes under which the query's subject may travel in an alert's mail.
 SUBJECT_IN_MAIL = frozenset({HandlingCode.H0, HandlingCode.H1})
@@ -27,6 +28,8 @@ def alert_email_render(alert: Alert) -> EmailMessage:
     """The email for one alert: what it is about and where to read it, no query content."""
     if alert.hit_id:
         return hit_email_render(alert)
+    if alert.subject_type:
+        return subject_email_render(alert)
     query = alert.query
     link = settings.PORTAL_BASE_URL + reverse("exchange:detail", args=[query.pk])
     context = {
@@ -62,6 +65,43 @@ def hit_email_render(alert) -> EmailMessage:
     return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
 
 
+def subject_email_render(alert: Alert) -> EmailMessage:
+    """The email for an alert about a record named by ``subject_type`` (``alerts.subjects``):
+    the message of its event, from the facts its app gives."""
+    from .transports import TransportError
+
+    subject = alert_subject(alert.subject_type)
+    facts = subject.facts(alert) if subject is not None else None
+    if facts is None:
+        raise TransportError("The alert's record no longer exists.", permanent=True)
+    link = settings.PORTAL_BASE_URL + subject.link(alert)
+    if alert.event == AlertEvent.ARRIVAL_OUTCOME:
+        message = arrival_outcome_email_render(alert, notice=facts, link=link)
+    else:
+        message = arrival_notice_email_render(alert, notice=facts, link=link)
+    message.extra_headers["Message-ID"] = alert_message_id(alert)
+    return message
+
+
+def _arrival_email(alert, *, notice: dict, link: str, show_outcome: bool) -> EmailMessage:
+    context = {"alert": alert, "notice": notice, "link": link, "show_outcome": show_outcome}
+    subject = " ".join(render_to_string("alerts/email/arrival_subject.txt", context).split())
+    body = render_to_string("alerts/email/arrival.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
+
+
+def arrival_notice_email_render(alert, *, notice: dict, link: str) -> EmailMessage:
+    """The email to the receiving side of a pre-arrival notice (a red one, at once): its
+    reference, handling code, parties and expected arrival; never the screening."""
+    return _arrival_email(alert, notice=notice, link=link, show_outcome=False)
+
+
+def arrival_outcome_email_render(alert, *, notice: dict, link: str) -> EmailMessage:
+    """The email to the sending side when the receiver recorded a notice's outcome: the
+    notice's facts and the outcome; never the receiver's screening."""
+    return _arrival_email(alert, notice=notice, link=link, show_outcome=True)
+
+
 def digest_email_render(person, alerts: list[Alert]) -> EmailMessage:
     """The daily digest of one person: every alert waiting for it, each with its link."""
     base = settings.PORTAL_BASE_URL
@@ -69,6 +109,8 @@ def digest_email_render(person, alerts: list[Alert]) -> EmailMessage:
     for alert in alerts:
         if alert.hit_id:
             link = base + reverse("matching:hits")
+        elif alert.subject_type:
+            link = base + alert_subject(alert.subject_type).link(alert)
         else:
             link = base + reverse("exchange:detail", args=[alert.query_id])
         items.append({"alert": alert, "query": alert.query, "hit": alert.hit, "link": link})

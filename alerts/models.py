@@ -14,6 +14,7 @@ class AlertKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     HIT = "hit", _("Hit")
     WATCHLIST_HIT = "watchlist-hit", _("Watchlist hit")
+    ARRIVAL = "arrival", _("Pre-arrival notice")
 
 
 class AlertMode(models.TextChoices):
@@ -31,6 +32,8 @@ EVENT_KINDS = {
     "escalation": AlertKind.REMINDER,
     "hit": AlertKind.HIT,
     "watchlist-hit": AlertKind.WATCHLIST_HIT,
+    "arrival-red": AlertKind.ARRIVAL,
+    "arrival-outcome": AlertKind.ARRIVAL,
 }
 
 
@@ -74,6 +77,9 @@ class AlertEvent(models.TextChoices):
     ESCALATION = "escalation", _("Escalation: urgent query not acknowledged")
     HIT = "hit", _("Match with another member's record")
     WATCHLIST_HIT = "watchlist-hit", _("Match with a watched identifier")
+    ARRIVAL_RED = "arrival-red", _("Red pre-arrival notice")
+    ARRIVAL_NOTICE = "arrival-notice", _("Pre-arrival notice")
+    ARRIVAL_OUTCOME = "arrival-outcome", _("Outcome of a pre-arrival notice")
 
 
 class AlertChannel(models.TextChoices):
@@ -126,6 +132,15 @@ class Alert(models.Model):
         related_name="alerts",
         verbose_name=_("hit"),
     )
+    # An alert about a record of an app above alerts that it names by no foreign key (a
+    # pre-arrival notice; ``alerts.subjects``): its kind, id and reference.
+    subject_type = models.CharField(
+        max_length=16, blank=True, default="", db_default="", verbose_name=_("subject type")
+    )
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True, verbose_name=_("subject id"))
+    subject_reference = models.CharField(
+        max_length=64, blank=True, default="", db_default="", verbose_name=_("subject reference")
+    )
     event = models.CharField(max_length=16, choices=AlertEvent.choices, verbose_name=_("event"))
     channel = models.CharField(
         max_length=8, choices=AlertChannel.choices, verbose_name=_("channel")
@@ -156,7 +171,9 @@ class Alert(models.Model):
         verbose_name_plural = _("alerts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(query__isnull=False) | Q(hit__isnull=False),
+                condition=Q(query__isnull=False)
+                | Q(hit__isnull=False)
+                | Q(subject_id__isnull=False),
                 name="alert_names_query_or_hit",
             ),
         ]
@@ -177,6 +194,11 @@ class Alert(models.Model):
                 name="alert_failed_idx",
             ),
             models.Index(fields=["query", "recipient"], name="alert_query_recipient_idx"),
+            models.Index(
+                fields=["subject_type", "subject_id"],
+                condition=Q(subject_id__isnull=False),
+                name="alert_subject_idx",
+            ),
             # The daily digest's work list: rows waiting for their person's digest.
             models.Index(
                 fields=["recipient", "created_at"],

@@ -189,6 +189,14 @@ def normalise(kind: str, raw: str) -> str:
     return normaliser(text)
 
 
+def normalise_or_none(kind: str, raw: str) -> str | None:
+    """``normalise``, or None where ``raw`` is not an identifier of ``kind``."""
+    try:
+        return normalise(kind, raw)
+    except InvalidIdentifier:
+        return None
+
+
 def display_value(raw: str) -> str:
     """What people see: the text as entered, whitespace tidied."""
     return " ".join((raw or "").split())[:200]

@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from alerts.subjects import alert_subjects_scope
 from core.identifiers import container_compact
 from members.models import MemberAdministration
 from members.permissions import may_view_network_figures
@@ -195,9 +196,13 @@ def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
 
     mine = Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False)
     # Hit alerts name a hit, not a query: they are the user's while the hit is their member's.
-    rows = permissions.restrict_query_related(user, mine.filter(hit__isnull=True)) | mine.filter(
-        hit__for_member_id__in=matching_member_ids(user)
-    )
+    rows = permissions.restrict_query_related(
+        user, mine.filter(hit__isnull=True, subject_type="")
+    ) | mine.filter(hit__for_member_id__in=matching_member_ids(user))
+    subjects = alert_subjects_scope(user)
+    if subjects is not None:
+        # Alerts about records of the apps above (pre-arrival notices).
+        rows = rows | mine.filter(subjects)
     if unread is True:
         rows = rows.filter(read_at__isnull=True)
     elif unread is False:
@@ -210,12 +215,15 @@ def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
 def unread_count(*, user) -> int:
     """The number on the bell: delivered in-portal notifications not yet read, about queries
     the user may still see (an officer moved to another unit no longer counts the old unit's)."""
-    return permissions.restrict_query_related(
-        user,
-        Alert.objects.filter(
-            recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False, read_at__isnull=True
-        ),
-    ).count()
+    unread = Alert.objects.filter(
+        recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False, read_at__isnull=True
+    )
+    rows = permissions.restrict_query_related(user, unread)
+    subjects = alert_subjects_scope(user)
+    if subjects is not None:
+        # Alerts about records of the apps above (pre-arrival notices) count too.
+        rows = rows | unread.filter(subjects)
+    return rows.count()
 
 
 def network_figures(*, user) -> list[dict]:

@@ -5,6 +5,7 @@ field-keyed messages to ``errors``; the services raise them as one ``ValidationE
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 import re
 from collections.abc import Sequence
@@ -25,6 +26,13 @@ from members.models import ControlUnit, MemberAdministration, MemberStatus
 from . import permissions
 
 
+@functools.cache
+def country_codes() -> frozenset[str]:
+    """The ISO 3166-1 alpha-2 codes (read once: django-countries builds its list, with every
+    name translated, on each iteration)."""
+    return frozenset(code for code, _name in countries)
+
+
 def add_error(errors: dict, field: str, message: str) -> None:
     errors.setdefault(field, []).append(message)
 
@@ -37,7 +45,7 @@ def as_list(values) -> list[str]:
     return [str(v).strip() for v in values if str(v).strip()]
 
 
-def clean_container_numbers(values, errors: dict) -> list[str]:
+def clean_container_numbers(values, errors: dict, field: str = "container_numbers") -> list[str]:
     """ISO 6346 container numbers, as matching keys them; a wrong check digit is named."""
     numbers: list[str] = []
     for raw in as_list(values):
@@ -55,14 +63,16 @@ def clean_container_numbers(values, errors: dict) -> list[str]:
                     "%(number)s is not an ISO 6346 container number (four letters ending in "
                     "U, J or Z, six digits and a check digit, e.g. CSQU3054383)."
                 ) % {"number": raw}
-            add_error(errors, "container_numbers", message)
+            add_error(errors, field, message)
             continue
         if number not in numbers:
             numbers.append(number)
     return numbers
 
 
-def clean_air_waybill_numbers(values, errors: dict) -> list[str]:
+def clean_air_waybill_numbers(
+    values, errors: dict, field: str = "air_waybill_numbers"
+) -> list[str]:
     """Air waybill numbers, as matching keys them: a three-digit airline prefix and an
     eight-digit serial whose last digit is the first seven modulo 7 (IATA)."""
     numbers = []
@@ -76,7 +86,7 @@ def clean_air_waybill_numbers(values, errors: dict) -> list[str]:
                 message = _("%(number)s is not an air waybill number (e.g. 176-12345675).") % {
                     "number": raw
                 }
-            add_error(errors, "air_waybill_numbers", message)
+            add_error(errors, field, message)
             continue
         if number not in numbers:
             numbers.append(number)
@@ -101,14 +111,14 @@ def clean_vessel_imo(value, errors: dict, field: str = "vessel_imo") -> str:
         return ""
 
 
-def clean_hs_codes(values, errors: dict) -> list[str]:
+def clean_hs_codes(values, errors: dict, field: str = "hs_codes") -> list[str]:
     codes = []
     for raw in as_list(values):
         digits = raw.replace(".", "").replace(" ", "")
         if not re.fullmatch(r"\d{4}|\d{6}|\d{8}|\d{10}", digits):
             add_error(
                 errors,
-                "hs_codes",
+                field,
                 _("%(code)s is not an HS code (4, 6, 8 or 10 digits, e.g. 2402.20).")
                 % {"code": raw},
             )
@@ -117,15 +127,15 @@ def clean_hs_codes(values, errors: dict) -> list[str]:
     return codes
 
 
-def clean_route_countries(values, errors: dict) -> list[str]:
-    known = dict(countries)
+def clean_route_countries(values, errors: dict, field: str = "route_countries") -> list[str]:
+    known = country_codes()
     codes = []
     for raw in as_list(values):
         code = raw.upper()
         if code not in known:
             add_error(
                 errors,
-                "route_countries",
+                field,
                 _("%(code)s is not an ISO 3166-1 alpha-2 country code.") % {"code": raw},
             )
         else:
@@ -133,7 +143,9 @@ def clean_route_countries(values, errors: dict) -> list[str]:
     return codes
 
 
-def clean_bill_of_lading_numbers(values, errors: dict) -> list[str]:
+def clean_bill_of_lading_numbers(
+    values, errors: dict, field: str = "bill_of_lading_numbers"
+) -> list[str]:
     """Bills of lading, as matching keys them (letters and digits, upper case)."""
     numbers = []
     for raw in as_list(values):
@@ -142,7 +154,7 @@ def clean_bill_of_lading_numbers(values, errors: dict) -> list[str]:
         except InvalidIdentifier:
             add_error(
                 errors,
-                "bill_of_lading_numbers",
+                field,
                 _("%(number)s is not a bill of lading number (4 to 35 letters and digits).")
                 % {"number": raw},
             )
@@ -150,6 +162,35 @@ def clean_bill_of_lading_numbers(values, errors: dict) -> list[str]:
         if number not in numbers:
             numbers.append(number)
     return numbers
+
+
+def clean_country(value, errors: dict, field: str) -> str:
+    """One ISO 3166-1 alpha-2 country code (upper case), or "" when empty."""
+    text = str(value or "").strip()
+    if not text:
+        return ""
+    codes = clean_route_countries([text], errors, field)
+    return codes[0] if codes else ""
+
+
+_UNLOCODE = re.compile(r"[A-Z]{2}[A-Z2-9]{3}")
+
+
+def clean_unlocode(value, errors: dict, field: str) -> str:
+    """A UN/LOCODE: the ISO country code and three letters or digits 2–9 (``GEPTI``, written
+    ``GE PTI`` too). Returns it compact and upper case, or "" when empty."""
+    text = re.sub(r"[\s-]", "", str(value or "")).upper()
+    if not text:
+        return ""
+    if not _UNLOCODE.fullmatch(text) or text[:2] not in country_codes():
+        add_error(
+            errors,
+            field,
+            _("%(code)s is not a UN/LOCODE (a country code and three letters, e.g. GEPTI).")
+            % {"code": value},
+        )
+        return ""
+    return text
 
 
 def clean_attachments(files: Sequence, errors: dict, field: str = "attachments") -> list:
@@ -183,9 +224,15 @@ def clean_attachments(files: Sequence, errors: dict, field: str = "attachments")
     return cleaned
 
 
+@functools.cache
+def _choice_values(choices) -> frozenset:
+    """A choices class's values (Django builds the list anew on each ``.values``)."""
+    return frozenset(choices.values)
+
+
 def clean_choice(value, choices, field: str, errors: dict, default=None):
     value = default if value in (None, "") else value
-    if value not in choices.values:
+    if value not in _choice_values(choices):
         add_error(
             errors,
             field,

@@ -317,6 +317,10 @@ def notification_open(request, pk):
     outbox.notifications_mark_read(user=request.user, alert_ids=[alert.pk])
     if alert.hit_id:
         return redirect("matching:hits")
+    if alert.subject_type:
+        from alerts.subjects import alert_subject
+
+        return redirect(alert_subject(alert.subject_type).link(alert))
     return redirect("exchange:detail", pk=alert.query_id)
 
 

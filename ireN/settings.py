@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "matching",
     "exchange",
     "seizures",
+    "arrivals",
     "ops",
 ]
 
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
                 "matching.views.matching_nav",
+                "arrivals.context_processors.nav",
             ],
         },
     },
@@ -626,4 +628,24 @@ CELERY_BEAT_SCHEDULE["exchange-send-digests"] = {
     "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(
         hour=env.int("EXCHANGE_DIGEST_HOUR", default=6), minute=0
     ),
+}
+
+# --- Pre-arrival notices -----------------------------------------------------------------------
+# The gross mass found on arrival counts as a discrepancy when it differs from the notice's by
+# more than this many per cent.
+ARRIVALS_MASS_TOLERANCE = env.float("ARRIVALS_MASS_TOLERANCE", default=5.0)
+# Notices closed with no finding, or never closed, are removed this many days after their
+# expected arrival (`manage.py arrivals_prune` and beat, daily).
+ARRIVALS_RETENTION_DAYS = env.int("ARRIVALS_RETENTION_DAYS", default=180)
+# Monthly partitions of the notice table are created this many months ahead (beat, daily).
+ARRIVALS_PARTITIONS_AHEAD = env.int("ARRIVALS_PARTITIONS_AHEAD", default=3)
+# A manifest of more rows than this runs as a job with progress (the API answers 202).
+ARRIVALS_IMPORT_SYNC_MAX_ROWS = env.int("ARRIVALS_IMPORT_SYNC_MAX_ROWS", default=2000)
+CELERY_BEAT_SCHEDULE["arrivals-prune"] = {
+    "task": "arrivals.tasks.prune_notices",
+    "schedule": env.int("ARRIVALS_PRUNE_EVERY_SECONDS", default=24 * 3600),
+}
+CELERY_BEAT_SCHEDULE["arrivals-partitions"] = {
+    "task": "arrivals.tasks.ensure_partitions",
+    "schedule": env.int("ARRIVALS_PARTITIONS_EVERY_SECONDS", default=24 * 3600),
 }

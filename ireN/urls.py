@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("exchange.api.urls")),
     path("", include("matching.api.urls")),
     path("", include("seizures.api.urls")),
+    path("", include("arrivals.api.urls")),
 ]
 
 
@@ -37,6 +38,7 @@ urlpatterns = [
     path("", include("members.urls")),
     path("queries/", include("exchange.urls")),
     path("seizures/", include("seizures.urls")),
+    path("arrivals/", include("arrivals.urls")),
     path("accounts/", include("accounts.urls")),
     path("matching/", include("matching.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -1,10 +1,11 @@
 """Cross-country matching: the identifier index, hits, watch entries, the network admins'
 exclusion list and each member's choice about its national reports.
 
-Records are named by ``record_type`` (``query`` or ``seizure``, plain strings: exchange never
-imports seizures) and ``record_id``. Each index row carries what matching needs to decide
-without calling back into the record's app: its owner, who may already see it (``network`` or
-the member ids in the array ``party_ids``), its handling code and whether it may be matched outward.
+Records are named by ``record_type`` (``query``, ``seizure`` or ``arrival``, plain strings:
+exchange never imports seizures or arrivals) and ``record_id``. Each index row carries what
+matching needs to decide without calling back into the record's app: its owner, who may
+already see it (``network`` or the member ids in the array ``party_ids``), its handling code
+and whether it may be matched outward.
 """
 
 from django.conf import settings
@@ -21,6 +22,7 @@ class RecordType(models.TextChoices):
     QUERY = "query", _("Urgent query")
     SEIZURE = "seizure", _("Seizure report")
     WATCH = "watch", _("Watch entry")
+    ARRIVAL = "arrival", _("Pre-arrival notice")
 
 
 class RecordVisibility(models.TextChoices):

@@ -39,7 +39,7 @@ from .models import (
 )
 from .pairing import ENTRY_COLUMNS, IndexRow
 
-INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE)
+INDEXED_TYPES = (RecordType.QUERY, RecordType.SEIZURE, RecordType.ARRIVAL)
 _VISIBILITIES = frozenset(RecordVisibility.values)
 OPEN_STATES = (HitState.NEW, HitState.SEEN)
 

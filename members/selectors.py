@@ -57,7 +57,13 @@ def user_role_names(user) -> list[str]:
 # --- Audit trail ------------------------------------------------------------------------------
 
 #: Actions shown in a record's "Access history": who read, downloaded or exported it.
-ACCESS_ACTIONS = ("query.read", "query.export", "attachment.download", "seizure.read")
+ACCESS_ACTIONS = (
+    "query.read",
+    "query.export",
+    "attachment.download",
+    "seizure.read",
+    "arrival.read",
+)
 
 
 def audit_event_list(*, user):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from core.pagination import keyset_page
+from exchange.panels import query_panels_render
 from matching import permissions as matching_permissions
 from matching import selectors as matching_selectors
 from matching.models import RecordType
@@ -31,6 +32,7 @@ from . import auditing, charts, exporting, permissions, selectors, services
 from .filtersets import SeizureFilterSet, SeizureListFilterSet
 from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
 from .models import Commodity, ImportStatus, SeizureTotal
+from .panels import seizure_report_panels
 from .totals import TOTALS_CACHE
 
 CHARTS = [
@@ -157,6 +159,7 @@ def report_detail(request, pk):
     report = get_object_or_404(selectors.seizure_list(user=request.user), pk=pk)
     auditing.seizure_read_record(request=request, report=report)
     linked_query = permissions.visible_linked_query(request.user, report.query_id)
+    report_panels = seizure_report_panels(user=request.user, report=report)
     return render(
         request,
         "seizures/report_detail.html",
@@ -168,6 +171,7 @@ def report_detail(request, pk):
             ),
             "may_use_matching": matching_permissions.may_use_matching(request.user),
             "access_history": auditing.seizure_access_history(user=request.user, report=report),
+            "report_panels": query_panels_render(report_panels, request=request),
         },
     )
 

@@ -1,6 +1,6 @@
 """The house rules that keep each app in its room: dependencies point one way, down the
-layers ireN -> ops -> seizures -> exchange -> matching -> accounts -> alerts -> members ->
-core (the contract lives in pyproject.toml, [tool.importlinter])."""
+layers ireN -> ops -> arrivals -> seizures -> exchange -> matching -> accounts -> alerts ->
+members -> core (the contract lives in pyproject.toml, [tool.importlinter])."""
 
 import subprocess
 import sys
@@ -34,7 +34,17 @@ def test_members_imports_neither_exchange_nor_seizures_and_exchange_not_seizures
 def test_the_import_contract_catches_a_reverse_import(tmp_path):
     """The check can fail: a copy of the config whose layers are reversed must break."""
     config = (ROOT / "pyproject.toml").read_text()
-    order = ["ireN", "ops", "seizures", "exchange", "matching", "accounts", "alerts", "members"]
+    order = [
+        "ireN",
+        "ops",
+        "arrivals",
+        "seizures",
+        "exchange",
+        "matching",
+        "accounts",
+        "alerts",
+        "members",
+    ]
     layers = ", ".join(f'"{name}"' for name in [*order, "core"])
     reversed_layers = ", ".join(f'"{name}"' for name in ["core", *reversed(order)])
     reversed_config = config.replace(f"layers = [{layers}]", f"layers = [{reversed_layers}]")

@@ -114,7 +114,8 @@ def test_hit_alerts_honour_the_preference(smtp_server, kz, uz, tj, focal_kz, foc
 def test_the_preferences_page(client, focal_uz):
     client.force_login(focal_uz)
     page = client.get("/queries/notifications/preferences/").content.decode()
-    assert page.count('type="radio"') == 15 and "Watchlist hit" in page
+    # Six kinds of event (the pre-arrival notices among them), three modes each.
+    assert page.count('type="radio"') == 18 and "Watchlist hit" in page
     bad = client.post(
         "/queries/notifications/preferences/",
         {
@@ -135,6 +136,7 @@ def test_the_preferences_page(client, focal_uz):
             "reminder": "digest",
             "hit": "digest",
             "watchlist-hit": "immediate",
+            "arrival": "digest",
         },
     )
     assert good.status_code == 302
@@ -144,6 +146,7 @@ def test_the_preferences_page(client, focal_uz):
         "reminder": "digest",
         "hit": "digest",
         "watchlist-hit": "immediate",
+        "arrival": "digest",
     }
     assert AuditEvent.objects.filter(action="alert.preferences").count() == 1
 

@@ -1,9 +1,10 @@
 """A crawl of every URL pattern of the URLconf, with its path parameters filled from objects of
 KZ and UZ (a KZ<->UZ query with an attachment and a reply, a national KZ seizure report, a KZ
 import job, KZ people and units, an alert, an operation, a KZ watch entry and a KZ matching
-hit; their audit events) and a missing id, requested (GET) as every role of a third country,
-TJ, and as the network admin. Every pattern is crawled, so the accounts/, matching/, audit and
-ops pages are too (``test_the_crawl_covers_the_newer_apps`` makes sure). It asserts:
+hit, a KZ->UZ pre-arrival notice and a KZ manifest import job; their audit events) and a
+missing id, requested (GET) as every role of a third country, TJ, and as the network admin.
+Every pattern is crawled, so the accounts/, matching/, audit, ops and arrivals pages are too
+(``test_the_crawl_covers_the_newer_apps`` makes sure). It asserts:
 
 - no content of the KZ<->UZ query and no national KZ report in any answer;
 - no answer that differs between a real id the caller may not see and a missing one;
@@ -24,8 +25,12 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts import sessions
+from arrivals import partitioning
+from arrivals import services as arrival_services
+from arrivals.models import ArrivalImportJob
 from exchange import services as exchange_services
 from exchange.models import Alert
 from matching.lists import watch_entry_create
@@ -47,6 +52,8 @@ MARKERS = {
     "national report concealment": "CRAWLMARK-NATIONAL-HIDE-2c9f",
     "KZ watch note": "CRAWLMARK-WATCH-NOTE-5a17",
     "KZ hit record": "CRAWLMARK-HIT-REF-3d88",
+    "notice remarks": "CRAWLMARK-NOTICE-6e0a",
+    "notice consignee": "CRAWLMARK-CONSIGNEE-b7f1",
 }
 MISSING = 999_999
 
@@ -122,6 +129,34 @@ def world(kz, uz, tj, focal_kz, focal_uz):
         month=datetime.date.today().replace(day=1),
         state="new",
     )
+    now = timezone.now()
+    partitioning.forget_known()  # partitions made in an earlier, rolled-back test are gone
+    notice = arrival_services.notice_file(
+        author=focal_kz,
+        data={
+            "mode": "road",
+            "conveyance": "KZ 123 ABC 02",
+            "transport_document": "CMR-2026-771",
+            "transport_document_kind": "cmr",
+            "place_of_loading": "KZALA",
+            "place_of_discharge": "UZTAS",
+            "departed_at": (now - datetime.timedelta(days=1)).isoformat(),
+            "expected_arrival": (now + datetime.timedelta(days=3)).isoformat(),
+            "shipper": "Almaty Foods LLP",
+            "shipper_country": "KZ",
+            "consignee": MARKERS["notice consignee"],
+            "consignee_country": "UZ",
+            "containers": [],
+            "goods": [
+                {"description": "Flour", "hs_code": "1101", "packages": 20, "gross_kg": 1000}
+            ],
+            "to_member": "UZ",
+            "remarks": MARKERS["notice remarks"],
+        },
+    )
+    arrival_job = ArrivalImportJob.objects.create(
+        created_by=focal_kz, filename="manifest.csv", content=b""
+    )
     callers = {
         "focal.tj": member_user(tj, RoleName.FOCAL_POINT, username="crawl.focal.tj"),
         "officer.tj": member_user(tj, RoleName.UNIT_OFFICER, username="crawl.officer.tj"),
@@ -140,6 +175,8 @@ def world(kz, uz, tj, focal_kz, focal_uz):
         "alert": alert,
         "watch entry": watch_entry,
         "hit": hit,
+        "notice": notice,
+        "arrival job": arrival_job,
         "person": focal_kz,
         "callers": callers,
     }
@@ -147,6 +184,7 @@ def world(kz, uz, tj, focal_kz, focal_uz):
 
 #: Which secret object a pk of a URL names, by words of the URL name (else: every one).
 PK_OBJECTS = [
+    ("arrival", ["notice"]),
     ("hit", ["hit"]),
     ("watch", ["watch entry"]),
     ("attachment", ["attachment"]),
@@ -189,12 +227,14 @@ def candidates(world, name: str) -> list[Candidate]:
         "KZ person": world["person"].pk,
         "watch entry": world["watch entry"].pk,
         "hit": world["hit"].pk,
+        "notice": world["notice"].pk,
     }
     secret_ids = [Candidate(label, value, True) for label, value in ids.items()]
     missing = Candidate("missing id", MISSING, False)
     return {
         "pk": [*secret_ids, missing],
         "query_pk": [Candidate("query", world["query"].pk, True), missing],
+        "job_id": [Candidate("arrival job", world["arrival job"].pk, True), missing],
         "attachment_pk": [Candidate("attachment", world["attachment"].pk, True), missing],
         "object_id": [*secret_ids, missing],
         "object_pk": [*secret_ids, missing],
@@ -424,6 +464,9 @@ def test_the_crawl_covers_the_newer_apps(world):
         "healthz",
         "readyz",
         "metrics",
+        "arrivals:detail",
+        "arrivals:import-job",
+        "arrival-detail",
     ):
         assert expected in names, expected
     hit_urls = [url for name, url, _c in requests if name == "hit-detail"]
@@ -435,3 +478,11 @@ def test_the_matching_markers_are_seen_by_their_owner(client, world, focal_kz):
     client.force_login(focal_kz)
     assert "KZ watch note" in leaks(client.get(reverse("matching:watchlist")))
     assert "KZ hit record" in leaks(client.get(f"/api/v1/hits/{world['hit'].pk}/"))
+
+
+def test_the_notice_markers_are_seen_by_its_parties(client, world, focal_kz):
+    """The KZ->UZ notice's remarks and consignee are on its page, for KZ: the crawl would see
+    them if they leaked."""
+    client.force_login(focal_kz)
+    page = client.get(reverse("arrivals:detail", args=[world["notice"].pk]))
+    assert set(leaks(page)) >= {"notice remarks", "notice consignee"}

@@ -1,0 +1,37 @@
+"""Reads of notices, restricted by ``permissions``: the board's lists and one notice."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from . import permissions
+from .models import ArrivalNotice
+
+#: The board's and the API list's order (and the cursor's keyset).
+NOTICE_ORDERING = ("expected_arrival", "id")
+
+
+def notice_list(*, user, filters=None) -> QuerySet[ArrivalNotice]:
+    """Notices the user may see, by expected arrival; ``filters`` a validated
+    ``NoticeFilterSet`` (or None). A direction narrows the permission itself (the member
+    column of that side only)."""
+    direction = None
+    if filters is not None and filters.is_valid():
+        direction = filters.form.cleaned_data.get("direction") or None
+    rows = permissions.restrict_notices(user, direction=direction).select_related(
+        "from_member", "to_member", "from_unit", "to_unit"
+    )
+    if filters is not None:
+        rows = filters.filter_queryset(rows)
+    return rows.order_by(*NOTICE_ORDERING)
+
+
+def notice_get(*, user, pk) -> ArrivalNotice:
+    """One notice the user may see (``ArrivalNotice.DoesNotExist`` otherwise)."""
+    return (
+        permissions.restrict_notices(user)
+        .select_related(
+            "from_member", "to_member", "from_unit", "to_unit", "author", "seizure_report"
+        )
+        .get(pk=pk)
+    )

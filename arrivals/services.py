@@ -1,0 +1,352 @@
+"""Every write of a pre-arrival notice's life: filing (one, or a manifest's many), screening
+on receipt, arrival, outcome, the monthly partitions and retention. Views, the API, the
+import, commands, tasks and the demo call these.
+
+Each write runs in one transaction: the notice, its index rows and hits (matching), its
+screening, its alert rows (outbox) and, last, its audit event.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.bulk import instances_insert, sequence_take
+from exchange.validators import add_error
+from seizures.models import SeizureReport
+from seizures.permissions import restrict_seizures
+
+from . import alerting, auditing, matching_bridge, partitioning, permissions
+from .models import (
+    NO_FINDING,
+    ArrivalNotice,
+    ArrivalReferenceCounter,
+    NoticeOutcome,
+    NoticeStatus,
+)
+from .screening import notices_screen
+from .validation import (
+    clean_containers,
+    clean_datetime,
+    clean_number,
+    identifier_keys,
+    notice_clean,
+    notice_identifiers,
+)
+
+
+class NotReceivingSide(Exception):
+    """The user sees the notice but may not act for its receiving side (HTTP 403)."""
+
+
+# --- Partitions --------------------------------------------------------------------------------
+
+
+def arrival_partitions_ensure(*, months=None) -> list[str]:
+    """Create the monthly partitions of ``months`` (dates), by default from last month to
+    ``ARRIVALS_PARTITIONS_AHEAD`` months ahead. Returns the names created. Called by the
+    filing services (for the months they write) and by beat."""
+    if months is None:
+        month = partitioning.month_start(timezone.now())
+        month = partitioning.month_start(month - timedelta(days=1))
+        months = []
+        for _i in range(settings.ARRIVALS_PARTITIONS_AHEAD + 2):
+            months.append(month)
+            month = partitioning.next_month(month)
+    return partitioning.partitions_ensure(months)
+
+
+# --- Filing --------------------------------------------------------------------------------------
+
+
+def _sequences(member_id: int, year: int, count: int) -> list[int]:
+    """``count`` new reference numbers of ``member_id`` in ``year``: one atomic upsert."""
+    table = connection.ops.quote_name(ArrivalReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (member_id, year, last_number) VALUES (%s, %s, %s) "
+            f"ON CONFLICT (member_id, year) DO UPDATE SET last_number = "
+            f"{table}.last_number + EXCLUDED.last_number RETURNING last_number",
+            [member_id, year, count],
+        )
+        last = cursor.fetchone()[0]
+    return list(range(last - count + 1, last + 1))
+
+
+def _notice_instances(*, author, values_list: list[dict], now) -> list[ArrivalNotice]:
+    by_member: dict[int, list[dict]] = {}
+    for values in values_list:
+        by_member.setdefault(values["from_member"].pk, []).append(values)
+    notices = []
+    year = now.year
+    for member_id, group in by_member.items():
+        numbers = _sequences(member_id, year, len(group))
+        for values, sequence in zip(group, numbers, strict=True):
+            code = values["from_member"].code.code
+            notices.append(
+                ArrivalNotice(
+                    **values,
+                    author=author,
+                    reference=f"IREN-{code}-ARR-{year}-{sequence:05d}",
+                    year=year,
+                    sequence=sequence,
+                    identifiers=identifier_keys(notice_identifiers(values)),
+                    created_at=now,
+                )
+            )
+    return notices
+
+
+def _screen(notices: list[ArrivalNotice]) -> None:
+    """Screen each notice for its receiving member (on the notice, not saved)."""
+    screenings = notices_screen(notices=notices)
+    for notice in notices:
+        notice.screening = screenings[notice.pk]
+        notice.lane = notice.screening["lane"]
+
+
+def notices_write(*, author, values_list: list[dict]) -> list[ArrivalNotice]:
+    """Write checked notices (``notice_clean``'s values), index and match them, screen them
+    for their receiving members and alert the receiving sides (red at once, amber and green in
+    the digest): in the caller's transaction. The notices take their ids first; matching
+    (index rows, hits and their alerts, which name a notice by id only) and the screening
+    (which reads those hits) run before the notices go in, so each is written once, screening
+    included, by one COPY."""
+    if not values_list:
+        return []
+    now = timezone.now()
+    arrival_partitions_ensure(months={v["expected_arrival"] for v in values_list})
+    notices = _notice_instances(author=author, values_list=values_list, now=now)
+    ids = sequence_take(ArrivalNotice._meta.db_table, len(notices))
+    for notice, pk in zip(notices, ids, strict=True):
+        notice.pk = pk
+    matching_bridge.notices_index(notices=notices)
+    _screen(notices)
+    instances_insert(ArrivalNotice, notices)
+    alerting.notices_received_alert(notices=notices)
+    return notices
+
+
+@transaction.atomic
+def notice_file(*, author, data: dict) -> ArrivalNotice:
+    """File one notice from ``data`` (the API's field names). Raises a field-keyed
+    ``ValidationError`` and writes nothing on bad input."""
+    values = notice_clean(author=author, data=data)
+    if data.get("query") not in (None, ""):
+        values["query"] = _linked_query(author, data["query"])
+    (notice,) = notices_write(author=author, values_list=[values])
+    auditing.notice_write_record(action="arrival.file", user=author, notice=notice)
+    return notice
+
+
+def _linked_query(user, query_id):
+    from exchange.permissions import restrict_queries
+
+    try:
+        return restrict_queries(user).get(pk=int(query_id))
+    except (ValueError, TypeError, restrict_queries(user).model.DoesNotExist):
+        raise ValidationError({"query": [_("There is no such query you may see.")]}) from None
+
+
+# --- Arrival and outcome -----------------------------------------------------------------------
+
+
+def _locked(user, notice: ArrivalNotice) -> ArrivalNotice:
+    if not permissions.may_act_as_receiver(user, notice):
+        raise NotReceivingSide
+    return (
+        ArrivalNotice.objects.select_for_update(of=("self",))
+        .select_related("from_member", "to_member")
+        .get(pk=notice.pk, expected_arrival=notice.expected_arrival)
+    )
+
+
+def discrepancies_find(*, notice: ArrivalNotice, containers: list[dict], gross_kg) -> list[dict]:
+    """What was found against what the notice declared: containers missing or extra, seals
+    changed, and the gross mass when it differs by more than ``ARRIVALS_MASS_TOLERANCE`` %."""
+    declared = {c["number"]: c.get("seals") or [] for c in notice.containers or []}
+    found = {c["number"]: c.get("seals") or [] for c in containers}
+    discrepancies = []
+    for number in declared:
+        if number not in found:
+            discrepancies.append({"kind": "container_missing", "detail": number})
+    for number, seals in found.items():
+        if number not in declared:
+            discrepancies.append({"kind": "container_extra", "detail": number})
+        elif sorted(seals) != sorted(declared[number]):
+            discrepancies.append(
+                {
+                    "kind": "seal_changed",
+                    "detail": _("%(number)s: declared %(declared)s, found %(found)s")
+                    % {
+                        "number": number,
+                        "declared": ", ".join(declared[number]) or "—",
+                        "found": ", ".join(seals) or "—",
+                    },
+                }
+            )
+    declared_kg = sum(float(g.get("gross_kg") or 0) for g in notice.goods or [])
+    if gross_kg is not None and declared_kg > 0:
+        difference = (float(gross_kg) - declared_kg) / declared_kg * 100
+        if abs(difference) > settings.ARRIVALS_MASS_TOLERANCE:
+            discrepancies.append(
+                {
+                    "kind": "mass",
+                    "detail": _("declared %(declared)s kg, found %(found)s kg (%(difference)s %%)")
+                    % {
+                        "declared": f"{declared_kg:g}",
+                        "found": f"{float(gross_kg):g}",
+                        "difference": f"{difference:+.1f}",
+                    },
+                }
+            )
+    return discrepancies
+
+
+@transaction.atomic
+def notice_arrived(*, user, notice: ArrivalNotice, data: dict) -> ArrivalNotice:
+    """Record the arrival (receiving side): ``{"arrived_at", "containers", "gross_kg"}``,
+    compared with the notice. Raises ``NotReceivingSide`` or a ``ValidationError``."""
+    notice = _locked(user, notice)
+    errors: dict[str, list[str]] = {}
+    if notice.status != NoticeStatus.EXPECTED:
+        add_error(errors, "status", _("The arrival of this notice is already recorded."))
+    arrived_at = clean_datetime(data.get("arrived_at"), errors, "arrived_at") or timezone.now()
+    containers = clean_containers(data.get("containers"), errors)
+    gross_kg = clean_number(
+        data.get("gross_kg"), errors, "gross_kg", _("gross mass"), integer=False
+    )
+    if errors:
+        raise ValidationError(errors)
+    notice.discrepancies = discrepancies_find(
+        notice=notice, containers=containers, gross_kg=gross_kg
+    )
+    notice.arrival = {"containers": containers, "gross_kg": gross_kg}
+    notice.arrived_at = arrived_at
+    notice.arrived_by = user
+    notice.status = NoticeStatus.ARRIVED
+    notice.save(update_fields=["discrepancies", "arrival", "arrived_at", "arrived_by", "status"])
+    auditing.notice_write_record(
+        action="arrival.arrived",
+        user=user,
+        notice=notice,
+        detail={"discrepancies": len(notice.discrepancies)},
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_outcome(*, user, notice: ArrivalNotice, data: dict) -> ArrivalNotice:
+    """Record the outcome (receiving side) and close the notice; the sending side is alerted.
+    A ``seizure`` outcome names a seizure report the user may see."""
+    notice = _locked(user, notice)
+    errors: dict[str, list[str]] = {}
+    if notice.status == NoticeStatus.CLOSED:
+        add_error(errors, "status", _("This notice is closed already."))
+    outcome = data.get("outcome") or ""
+    if outcome not in NoticeOutcome.values:
+        add_error(
+            errors,
+            "outcome",
+            _("“%(value)s” is not one of: %(choices)s.")
+            % {"value": outcome, "choices": ", ".join(NoticeOutcome.values)},
+        )
+    report = None
+    report_id = data.get("seizure_report")
+    if report_id not in (None, ""):
+        try:
+            report = restrict_seizures(user, SeizureReport.objects.all()).get(pk=int(report_id))
+        except (ValueError, TypeError, SeizureReport.DoesNotExist):
+            add_error(errors, "seizure_report", _("There is no such seizure report you may see."))
+    elif outcome == NoticeOutcome.SEIZURE:
+        add_error(errors, "seizure_report", _("Name the seizure report of this seizure."))
+    if errors:
+        raise ValidationError(errors)
+    notice.outcome = outcome
+    notice.outcome_note = str(data.get("note") or "").strip()[:5000]
+    notice.seizure_report = report
+    notice.status = NoticeStatus.CLOSED
+    notice.closed_at = timezone.now()
+    notice.closed_by = user
+    notice.save(
+        update_fields=[
+            "outcome",
+            "outcome_note",
+            "seizure_report",
+            "status",
+            "closed_at",
+            "closed_by",
+        ]
+    )
+    alerting.notice_outcome_alert(notice=notice)
+    auditing.notice_write_record(
+        action="arrival.outcome",
+        user=user,
+        notice=notice,
+        detail={"outcome": outcome, **({"seizure_report": report.pk} if report else {})},
+    )
+    return notice
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+#: A notice retention removes (SQL on the notice table's columns; two parameters: the
+#: cut-off and the no-finding outcomes).
+_REMOVABLE = (
+    "expected_arrival < %s AND (status <> 'closed' OR outcome = ANY(%s))"
+    " AND discrepancies = '[]'::jsonb AND seizure_report_id IS NULL AND query_id IS NULL"
+)
+
+
+def _remove(ids_sql: str, params: list) -> None:
+    """Remove what hangs on the notices ``ids_sql`` selects: index rows, open hits, alerts."""
+    from alerts.models import Alert
+
+    matching_bridge.notices_unindex(ids_sql=ids_sql, params=params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {Alert._meta.db_table} WHERE subject_type = %s"
+            f" AND subject_id IN ({ids_sql})",
+            [alerting.SUBJECT_TYPE, *params],
+        )
+
+
+@transaction.atomic
+def arrivals_prune(*, now=None) -> dict:
+    """Remove notices ``ARRIVALS_RETENTION_DAYS`` after their expected arrival when closed
+    with no finding or never closed, with their index rows, hits and alerts. Notices with a
+    discrepancy, a seizure or a linked query are kept. A month whose notices are all
+    removable goes as a whole partition. Audited as a count."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.ARRIVALS_RETENTION_DAYS)
+    no_finding = [str(o) for o in NO_FINDING]
+    table = partitioning.TABLE
+    removed = 0
+    dropped = []
+    with connection.cursor() as cursor:
+        for name, month in sorted(partitioning.partitions().items(), key=lambda item: item[1]):
+            upper = partitioning.next_month(month)
+            if datetime(upper.year, upper.month, 1, tzinfo=UTC) > cutoff:
+                continue
+            cursor.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE NOT ({_REMOVABLE})) FROM {name}",
+                [cutoff, no_finding],
+            )
+            total, kept = cursor.fetchone()
+            if kept:
+                continue
+            _remove(f"SELECT id FROM {name}", [])
+            partitioning.partition_drop(name)
+            removed += total
+            dropped.append(name)
+        ids_sql = f"SELECT id FROM {table} WHERE {_REMOVABLE}"
+        _remove(ids_sql, [cutoff, no_finding])
+        cursor.execute(f"DELETE FROM {table} WHERE {_REMOVABLE}", [cutoff, no_finding])
+        removed += cursor.rowcount
+    auditing.notices_prune_record(removed=removed, partitions=dropped)
+    return {"removed": removed, "partitions_dropped": dropped}

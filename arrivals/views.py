@@ -1,0 +1,192 @@
+"""The board (incoming and outgoing), the notice page with its actions, the filing form and
+the manifest upload. Thin: forms parse, services write, selectors read; outside: 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from core.pagination import keyset_page
+
+from . import auditing, importing, matching_bridge, permissions, selectors, services
+from .filtersets import NoticeFilterSet
+from .forms import ArrivalForm, ManifestForm, NoticeForm, OutcomeForm
+from .models import ArrivalNotice, DiscrepancyKind
+
+
+def _notice_or_404(request, pk) -> ArrivalNotice:
+    try:
+        return selectors.notice_get(user=request.user, pk=pk)
+    except ArrivalNotice.DoesNotExist:
+        raise Http404 from None
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@login_required
+def board(request):
+    if not permissions.may_use_arrivals(request.user):
+        raise Http404
+    params = request.GET.copy()
+    direction = params.get("direction") or "incoming"
+    params["direction"] = direction
+    filters = NoticeFilterSet(params, request=request)
+    if filters.is_valid():
+        rows = selectors.notice_list(user=request.user, filters=filters)
+    else:
+        rows = selectors.notice_list(user=request.user).none()
+    page, previous_url, next_url = keyset_page(
+        request, rows, ordering=selectors.NOTICE_ORDERING, size=30
+    )
+    return render(
+        request,
+        "arrivals/board.html",
+        {
+            "direction": direction,
+            "form": filters.form,
+            "page": page,
+            "previous_url": previous_url,
+            "next_url": next_url,
+            "may_file": permissions.may_file_notices(request.user),
+        },
+    )
+
+
+@login_required
+def notice_detail(request, pk):
+    notice = _notice_or_404(request, pk)
+    auditing.notice_read_record(request=request, notice=notice)
+    actions = permissions.notice_actions(request.user, notice)
+    return render(
+        request,
+        "arrivals/notice_detail.html",
+        {
+            "notice": notice,
+            "discrepancies": [
+                {**d, "label": DiscrepancyKind(d["kind"]).label}
+                if d.get("kind") in DiscrepancyKind.values
+                else {**d, "label": d.get("kind", "")}
+                for d in notice.discrepancies
+            ],
+            "show_screening": permissions.may_see_screening(request.user, notice),
+            "matches": matching_bridge.notice_matches(user=request.user, notice=notice),
+            "access_history": auditing.notice_access_history(user=request.user, notice=notice),
+            "actions": actions,
+            "arrival_form": ArrivalForm() if actions["arrived"] else None,
+            "outcome_form": OutcomeForm() if actions["outcome"] else None,
+        },
+    )
+
+
+def _receiving_action(request, pk, form_class, service, message):
+    notice = _notice_or_404(request, pk)
+    if not permissions.is_receiving_side(request.user, notice):
+        raise Http404
+    form = form_class(request.POST)
+    if form.is_valid():
+        data = form.data_for_service() if hasattr(form, "data_for_service") else form.cleaned_data
+        try:
+            service(user=request.user, notice=notice, data=data)
+        except services.NotReceivingSide:
+            raise Http404 from None
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, message)
+            return redirect("arrivals:detail", pk=notice.pk)
+    for error in form.errors.values():
+        for text in error:
+            messages.error(request, text)
+    return redirect("arrivals:detail", pk=notice.pk)
+
+
+@login_required
+@require_POST
+def notice_arrived(request, pk):
+    return _receiving_action(
+        request, pk, ArrivalForm, services.notice_arrived, _("The arrival is recorded.")
+    )
+
+
+@login_required
+@require_POST
+def notice_outcome(request, pk):
+    return _receiving_action(
+        request, pk, OutcomeForm, services.notice_outcome, _("The outcome is recorded.")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_create(request):
+    if not permissions.may_file_notices(request.user):
+        raise Http404
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = services.notice_file(author=request.user, data=form.data_for_service())
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request, _("Notice %(reference)s is sent.") % {"reference": notice.reference}
+            )
+            return redirect("arrivals:detail", pk=notice.pk)
+    return render(request, "arrivals/notice_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_import(request):
+    if not permissions.may_file_notices(request.user):
+        raise Http404
+    form = ManifestForm(request.POST or None, request.FILES or None)
+    rejected = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            importing.import_size_check(upload.size)
+            content = upload.read()
+            if importing.count_rows(content, upload.name) > importing.sync_max_rows():
+                job = importing.import_job_create(
+                    user=request.user, content=content, filename=upload.name
+                )
+                return redirect("arrivals:import-job", job_id=job.pk)
+            imported, lines = importing.notices_import(
+                user=request.user, content=content, filename=upload.name
+            )
+        except importing.ImportRejected as error:
+            rejected = error.answer()
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(notices)s notices imported from %(lines)s lines.")
+                % {"notices": imported, "lines": lines},
+            )
+            return redirect("arrivals:board")
+    return render(
+        request,
+        "arrivals/import.html",
+        {"form": form, "rejected": rejected, "columns": importing.KNOWN_COLUMNS},
+    )
+
+
+@login_required
+def import_job(request, job_id):
+    job = importing.import_job_get(user=request.user, job_id=job_id)
+    return render(
+        request,
+        "arrivals/import_job.html",
+        {"job": job, "answer": importing.import_job_answer(job)},
+    )
