@@ -40,6 +40,8 @@ from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
+from core.bulk import instances_insert
+
 from . import permissions
 from .models import Alert, AlertChannel, AlertState
 from .preferences import alert_modes, alert_rows
@@ -67,14 +69,20 @@ def alerts_create(*, query, event: str, people: Iterable, reply=None) -> list[in
             created_at=now,
             next_attempt_at=now,
         )
+    return alerts_write(rows)
+
+
+def alerts_write(rows: list[Alert]) -> list[int]:
+    """The one writer of the outbox: every alert (of a query, a hit, a notice) is a row made
+    by ``preferences.alert_rows`` and written here, by COPY, in the caller's transaction; the
+    rows to deliver are handed to the broker once it commits. Returns the rows' ids."""
     if not rows:
         return []
-    Alert.objects.bulk_create(rows)
-    ids = [row.pk for row in rows]
+    instances_insert(Alert, rows)
     to_send = [row.pk for row in rows if row.state == AlertState.PENDING]
     if to_send:
         transaction.on_commit(lambda: alerts_enqueue(alert_ids=to_send))
-    return ids
+    return [row.pk for row in rows]
 
 
 def alerts_enqueue(*, alert_ids: list[int]) -> bool:

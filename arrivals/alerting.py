@@ -14,16 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from alerts.models import Alert, AlertEvent, AlertMode, AlertState
-from alerts.outbox import alerts_enqueue
+from alerts.models import Alert, AlertEvent, AlertMode
+from alerts.outbox import alerts_write
 from alerts.preferences import alert_modes, alert_rows
 from alerts.subjects import AlertSubject
-from core.bulk import instances_insert
 
 from . import permissions
 from .models import ArrivalNotice
@@ -57,23 +55,13 @@ def _rows(notice: ArrivalNotice, event: str, people: list, modes: dict, now) -> 
     return rows
 
 
-def _write(rows: list[Alert]) -> list[int]:
-    if not rows:
-        return []
-    instances_insert(Alert, rows)
-    to_send = [row.pk for row in rows if row.state == AlertState.PENDING]
-    if to_send:
-        transaction.on_commit(lambda: alerts_enqueue(alert_ids=to_send))
-    return [row.pk for row in rows]
-
-
 def notice_alerts_create(*, notice: ArrivalNotice, event: str, people: Iterable) -> list[int]:
     """Write the outbox rows of ``event`` on ``notice`` for ``people`` in the caller's
     transaction; delivery is asked for once it commits."""
     people = _unique(people)
     if not people:
         return []
-    return _write(_rows(notice, event, people, alert_modes(people, event), timezone.now()))
+    return alerts_write(_rows(notice, event, people, alert_modes(people, event), timezone.now()))
 
 
 def notices_received_alert(*, notices: list[ArrivalNotice]) -> list[int]:
@@ -92,7 +80,7 @@ def notices_received_alert(*, notices: list[ArrivalNotice]) -> list[int]:
         if (side, event) not in modes_of:
             modes_of[(side, event)] = alert_modes(people_of[side], event)
         rows += _rows(notice, event, people_of[side], modes_of[(side, event)], now)
-    return _write(rows)
+    return alerts_write(rows)
 
 
 def notice_outcome_alert(*, notice: ArrivalNotice) -> list[int]:

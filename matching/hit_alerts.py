@@ -4,12 +4,10 @@ delivery as every other alert."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.base import ModelState
 from django.utils import timezone
 
 from alerts.models import AlertEvent
-from core.bulk import instances_insert
 
 from . import permissions as rules
 from .models import RecordType
@@ -19,10 +17,9 @@ def hits_alert(hits: list) -> list[int]:
     """Write the outbox rows for ``hits`` (Hit instances or ``pairing.Paired``): in-portal
     always, email when the person has an address, to the member's focal points who may open
     the member's record that was hit. One statement for the people of all the members, one
-    for their alert preferences per kind of hit, one COPY for all the rows. Returns their
-    ids (handed to the outbox once the transaction commits)."""
-    from alerts.models import Alert
-    from alerts.outbox import alerts_enqueue
+    for their alert preferences per kind of hit, and the outbox's one writer
+    (``alerts.outbox.alerts_write``) for all the rows. Returns their ids."""
+    from alerts.outbox import alerts_write
     from alerts.preferences import alert_modes, alert_rows
 
     if not hits:
@@ -48,12 +45,7 @@ def hits_alert(hits: list) -> list[int]:
         for hit in hits
         for template in templates[(hit.for_member_id, hit.record_type, _alert_event(hit))]
     ]
-    if not rows:
-        return []
-    instances_insert(Alert, rows)
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: alerts_enqueue(alert_ids=ids))
-    return ids
+    return alerts_write(rows)
 
 
 def _alert_event(hit) -> str:
