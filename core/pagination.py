@@ -36,6 +36,9 @@ class KeysetPagination(CursorPagination):
     max_page_size = 200
     fallback_class = NumberedPagination
 
+    #: Count the rows on the first page (the API's ``count``; a browser page shows none).
+    counts = True
+
     def _falls_back(self, queryset: QuerySet, request) -> bool:
         if "page" in request.query_params:
             return True
@@ -50,7 +53,7 @@ class KeysetPagination(CursorPagination):
             self._fallback.page_size = self.page_size
             self._fallback.page_size_query_param = self.page_size_query_param
             return self._fallback.paginate_queryset(queryset, request, view)
-        if not request.query_params.get(self.cursor_query_param):
+        if self.counts and not request.query_params.get(self.cursor_query_param):
             self._count = queryset.count()
         return super().paginate_queryset(queryset, request, view)
 
@@ -85,6 +88,7 @@ def keyset_page(request, queryset: QuerySet, *, ordering: tuple[str, ...], size:
     paginator.ordering = ordering
     paginator.page_size = size
     paginator.page_size_query_param = None
+    paginator.counts = False  # the page shows no total: no COUNT over every visible row
     rows = paginator.paginate_queryset(queryset, Request(request))
     if paginator._fallback is not None:
         links = paginator._fallback.get_previous_link(), paginator._fallback.get_next_link()

@@ -51,3 +51,30 @@ def test_a_green_notice_is_only_in_the_digest(officer_ge, officer_uz, focal_uz):
     assert {a.recipient_id for a in rows} == {officer_uz.pk, focal_uz.pk}
     assert all(a.digest and a.read_at is not None and a.channel == "portal" for a in rows)
     assert not Alert.objects.filter(event="arrival-notice", channel="email").exists()
+
+
+def test_the_bell_counts_no_alert_about_a_notice_the_person_may_not_see(
+    officer_ge, officer_uz, focal_uz, kz
+):
+    """An alert row of focal.uz naming a GE->KZ notice (as if its notice were not theirs) is
+    neither counted on the bell nor listed; one about a GE->UZ notice is."""
+    from django.utils import timezone
+
+    from exchange.selectors import notifications, unread_count
+
+    client = client_for(officer_ge)
+    ours = client.post(URL, notice_data(), format="json").json()["id"]
+    theirs = client.post(URL, notice_data(to_member="KZ", to_unit=""), format="json").json()["id"]
+    Alert.objects.all().delete()
+    for notice_id in (ours, theirs):
+        Alert.objects.create(
+            recipient=focal_uz,
+            subject_type="arrival",
+            subject_id=notice_id,
+            subject_reference="x",
+            event="arrival-red",
+            channel="portal",
+            sent_at=timezone.now(),
+        )
+    assert unread_count(user=focal_uz) == 1
+    assert [a.subject_id for a in notifications(user=focal_uz)] == [ours]
