@@ -19,12 +19,12 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import Invalid
 from members.audit import audit_record
 
 from .emails import digest_email_render
@@ -87,7 +87,7 @@ def alert_preferences_set(*, user, modes: dict[str, str]) -> dict[str, str]:
         elif mode not in AlertMode.values:
             errors[kind] = [_("Choose in the portal only, email at once or a daily digest.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     before = alert_preferences(user=user)
     for kind, mode in modes.items():
         AlertPreference.objects.update_or_create(user=user, event=kind, defaults={"mode": mode})

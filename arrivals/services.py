@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import instances_insert, sequence_take
+from core.exceptions import Invalid
 from exchange.validators import add_error
 from seizures.models import SeizureReport
 from seizures.permissions import restrict_seizures
@@ -150,7 +150,7 @@ def _linked_query(user, query_id):
     try:
         return restrict_queries(user).get(pk=int(query_id))
     except (ValueError, TypeError, restrict_queries(user).model.DoesNotExist):
-        raise ValidationError({"query": [_("There is no such query you may see.")]}) from None
+        raise Invalid({"query": [_("There is no such query you may see.")]}) from None
 
 
 # --- Arrival and outcome -----------------------------------------------------------------------
@@ -222,7 +222,7 @@ def notice_arrived(*, user, notice: ArrivalNotice, data: dict) -> ArrivalNotice:
         data.get("gross_kg"), errors, "gross_kg", _("gross mass"), integer=False
     )
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     notice.discrepancies = discrepancies_find(
         notice=notice, containers=containers, gross_kg=gross_kg
     )
@@ -266,7 +266,7 @@ def notice_outcome(*, user, notice: ArrivalNotice, data: dict) -> ArrivalNotice:
     elif outcome == NoticeOutcome.SEIZURE:
         add_error(errors, "seizure_report", _("Name the seizure report of this seizure."))
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     notice.outcome = outcome
     notice.outcome_note = str(data.get("note") or "").strip()[:5000]
     notice.seizure_report = report

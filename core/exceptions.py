@@ -38,12 +38,13 @@ class Invalid(DomainError, ValidationError, BadRequest):
     whole) to its messages."""
 
     def __init__(self, field_errors: dict[str, list[str] | str] | str):
-        if isinstance(field_errors, str):
-            field_errors = {"non_field_errors": [field_errors]}
+        # A bare message concerns the whole input (Django's and DRF's non-field errors).
         super().__init__(field_errors)
 
     @property
     def field_errors(self) -> dict[str, list[str]]:
+        if not hasattr(self, "error_dict"):
+            return {"non_field_errors": [str(m) for m in self.messages]}
         return {
             field: [str(m) for e in errs for m in e.messages]
             for field, errs in self.error_dict.items()

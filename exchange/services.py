@@ -12,13 +12,12 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.outbox import alerts_create
-from core.exceptions import Conflict, NotAllowed
+from core.exceptions import Conflict, Invalid, NotAllowed
 from matching.models import RecordType
 from matching.services import identifiers_remove
 
@@ -161,7 +160,7 @@ def query_file(*, author, draft: QueryDraft, filed_at: datetime | None = None) -
     imo = clean_vessel_imo(d.vessel_imo, errors)
     files = clean_attachments(d.attachments, errors)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
 
     filed_at = filed_at or timezone.now()
     year = filed_at.year
@@ -311,7 +310,7 @@ def query_reply(
     else:
         raise NotAParty(_("Only the parties to a query may reply."))
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     now = timezone.now()
     reply = Reply.objects.create(query=query, author=user, member_id=member_id, body=body)
     saved = _attachments_save(query=query, reply=reply, files=files, user=user)
@@ -361,7 +360,7 @@ def query_report_outcome(
     if not rows:
         raise NotAParty(_("Only a recipient's focal points or concerned officers report outcomes."))
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     row = rows[0]
     now = timezone.now()
     row.outcome, row.outcome_reason = outcome, reason
@@ -398,7 +397,7 @@ def query_close(
     errors: dict[str, list[str]] = {}
     outcome = clean_choice(outcome, QueryOutcome, "outcome", errors, default=QueryOutcome.RESOLVED)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     query.status, query.outcome, query.outcome_note = (
         QueryStatus.CLOSED,
         outcome,

@@ -5,10 +5,11 @@ Every change but new → seen writes its audit event in the same transaction."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.exceptions import Invalid, NotAllowed
 
 from . import permissions as rules
 from .auditing import hit_state_record
@@ -18,7 +19,7 @@ from .models import Hit, HitState
 def _locked(hit: Hit, user) -> Hit:
     hit = Hit.objects.select_for_update().get(pk=hit.pk)
     if user is not None and not rules.may_act_on_hit(user, hit):
-        raise PermissionDenied(_("This hit is not for your member."))
+        raise NotAllowed(_("This hit is not for your member."))
     return hit
 
 
@@ -46,9 +47,9 @@ def hit_ask(*, hit: Hit, user, query) -> Hit:
     come from the hit's member."""
     hit = _locked(hit, user)
     if query.sender_member_id != hit.for_member_id:
-        raise ValidationError({"follow_up_query": [_("The follow-up query is not your member's.")]})
+        raise Invalid({"follow_up_query": [_("The follow-up query is not your member's.")]})
     if hit.state in (HitState.CONFIRMED, HitState.DISMISSED):
-        raise ValidationError({"state": [_("This hit is already closed.")]})
+        raise Invalid({"state": [_("This hit is already closed.")]})
     _set_state(hit, HitState.ASKED, follow_up_query=query)
     hit_state_record(action="hit.ask", user=user, hit=hit, detail={"follow_up_query": query.pk})
     return hit
@@ -88,7 +89,7 @@ def hit_dismiss(*, hit: Hit, user, reason: str) -> Hit:
     if hit.state == HitState.CONFIRMED:
         errors["state"] = [_("A confirmed hit cannot be dismissed.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     _set_state(hit, HitState.DISMISSED, dismiss_reason=reason)
     hit_state_record(action="hit.dismiss", user=user, hit=hit)
     return hit

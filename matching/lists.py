@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.exceptions import Invalid, NotAllowed
 from core.identifiers import IdentifierKind, InvalidIdentifier, display_value, normalise
 
 from . import permissions as rules
@@ -63,7 +63,7 @@ def watch_entry_create(
     ):
         errors["value"] = [_("Your member already watches this identifier.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return WatchEntry.objects.create(
         member_id=member_id,
         created_by=user,
@@ -78,7 +78,7 @@ def watch_entry_create(
 @transaction.atomic
 def watch_entry_delete(*, user, entry: WatchEntry) -> None:
     if not rules.may_keep_watch_entries(user, entry.member_id):
-        raise PermissionDenied(_("This watch entry is not your member's."))
+        raise NotAllowed(_("This watch entry is not your member's."))
     Hit.objects.filter(record_type="watch", record_id=entry.pk, state__in=OPEN_STATES).delete()
     entry.delete()
 
@@ -87,13 +87,13 @@ def watch_entry_delete(*, user, entry: WatchEntry) -> None:
 def matching_exclusion_add(*, user, kind: str, value: str, note: str = "") -> MatchingExclusion:
     """Network admins keep a value out of matching; its hits nobody acted on yet go."""
     if not rules.may_manage_exclusions(user):
-        raise PermissionDenied(_("Only network admins keep the exclusion list."))
+        raise NotAllowed(_("Only network admins keep the exclusion list."))
     errors: dict[str, list[str]] = {}
     normalised = _clean_identifier(kind, value, errors)
     if not errors and MatchingExclusion.objects.filter(kind=kind, value=normalised).exists():
         errors["value"] = [_("This value is already excluded.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     Hit.objects.filter(kind=kind, value=normalised, state__in=OPEN_STATES).delete()
     return MatchingExclusion.objects.create(
         kind=kind,
@@ -107,7 +107,7 @@ def matching_exclusion_add(*, user, kind: str, value: str, note: str = "") -> Ma
 @transaction.atomic
 def matching_exclusion_remove(*, user, exclusion: MatchingExclusion) -> None:
     if not rules.may_manage_exclusions(user):
-        raise PermissionDenied(_("Only network admins keep the exclusion list."))
+        raise NotAllowed(_("Only network admins keep the exclusion list."))
     exclusion.delete()
 
 
@@ -118,7 +118,7 @@ def member_matching_set(
     """A member's admins switch its national reports in or out of matching (recorded: who,
     when). Switching out takes back the hits on its national reports nobody acted on yet."""
     if not rules.may_set_national_matching(user, member_id):
-        raise PermissionDenied(_("Only the member's admins change this."))
+        raise NotAllowed(_("Only the member's admins change this."))
     setting, _created = MemberMatchingSetting.objects.select_for_update().get_or_create(
         member_id=member_id
     )

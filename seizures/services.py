@@ -12,10 +12,10 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from core.exceptions import Invalid
 from matching.hits import hits_confirm_for_query
 from members.models import MemberAdministration
 
@@ -90,7 +90,7 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
             "reference": values["reference"],
         }
     if errors:
-        raise ValidationError({column: [message] for column, message in errors.items()})
+        raise Invalid({column: [message] for column, message in errors.items()})
     report = SeizureReport(**values, created_by=user)
     if query_id is not None:
         report.query_id = query_id
@@ -98,7 +98,7 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        raise ValidationError(
+        raise Invalid(
             {"reference": [_("The member already has a seizure report with this reference.")]}
         ) from None
     totals_add([report])
@@ -195,7 +195,7 @@ def operation_create(
         categories=categories,
     )
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     operation = Operation.objects.create(
         code=code,
         name=name.strip(),
@@ -222,7 +222,7 @@ def commodity_create(
 ) -> Commodity:
     """Add a commodity to the controlled vocabulary (network admins)."""
     if not permissions.may_manage_commodities(user):
-        raise ValidationError(_("Only network admins extend the commodity vocabulary."))
+        raise Invalid(_("Only network admins extend the commodity vocabulary."))
     errors: dict[str, list[str]] = {}
     code = (code or "").strip().lower()
     name = (name or "").strip()
@@ -242,7 +242,7 @@ def commodity_create(
     elif any(d not in Dimension.values for d in dimensions):
         errors["dimensions"] = [_("Choose among mass, volume and count.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     commodity = Commodity.objects.create(
         code=code,
         name=name,

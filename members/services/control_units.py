@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+
+from core.exceptions import Invalid
 
 from ..audit import audit_record
 from ..models import ControlUnit, MemberAdministration
@@ -27,7 +28,7 @@ def control_unit_save(
     code = code.strip().upper()
     unit = control_unit or ControlUnit(member=member)
     if control_unit is not None and control_unit.member_id != member.pk:
-        raise ValidationError({"member": [_("The control unit belongs to another member.")]})
+        raise Invalid({"member": [_("The control unit belongs to another member.")]})
     errors = {}
     if not code.startswith(f"{member.code}-"):
         errors["code"] = [
@@ -38,7 +39,7 @@ def control_unit_save(
     if locode and (len(locode) != 5 or not locode.isalnum()):
         errors["locode"] = [_("A UN/LOCODE has five letters or digits, e.g. KZALA.")]
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     unit.code, unit.name, unit.kind, unit.city = code, name.strip(), kind, city.strip()
     created = unit.pk is None
     unit.locode, unit.active, unit.name_ru = locode, active, (name_ru or "").strip()

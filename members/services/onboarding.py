@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from core.exceptions import Invalid
+
 from .. import permissions
 from ..audit import audit_record
 from ..models import MemberAdministration, MemberStatus, RoleName
@@ -30,9 +32,7 @@ class FocalPoint:
         """Read ``Name <email>`` (or a bare address)."""
         name, email = parseaddr(text.strip())
         if not email or "@" not in email:
-            raise ValidationError(
-                _("“%(value)s” is not of the form Name <email>.") % {"value": text}
-            )
+            raise Invalid(_("“%(value)s” is not of the form Name <email>.") % {"value": text})
         return cls(name=name.strip(), email=email.strip())
 
 
@@ -101,7 +101,7 @@ def member_onboard_validate(
             )
         seen.add(email)
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
     return code
 
 
@@ -137,7 +137,7 @@ def member_onboard(
                 status=MemberStatus.MEMBER,
             )
     except IntegrityError:
-        raise ValidationError(
+        raise Invalid(
             {"code": [_("%(code)s is already a member of the network.") % {"code": code}]}
         ) from None
     groups = permissions.member_roles_ensure(member=member)

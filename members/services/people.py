@@ -7,12 +7,13 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.exceptions import Invalid, NotAllowed
 
 from .. import permissions
 from ..models import ControlUnit, MemberAdministration, RoleName
@@ -121,7 +122,7 @@ def _people_manager(actor, member: MemberAdministration) -> str:
     """The role by which ``actor`` manages ``member``'s people; refused when there is none."""
     manager = permissions.people_manager(actor, member)
     if manager is None:
-        raise PermissionDenied(_("You do not manage this member's people."))
+        raise NotAllowed(_("You do not manage this member's people."))
     return manager
 
 
@@ -173,9 +174,9 @@ def _person_check(*, manager: str, actor, member, person, details: dict) -> None
     if manager == RoleName.NETWORK_ADMIN:
         errors = _network_admin_errors(by=actor, member=member, user=person, changes=details)
         if errors:
-            raise ValidationError(errors)
+            raise Invalid(errors)
     if person is not None and person.member_id != member.pk:
-        raise PermissionDenied(_("This person belongs to another member."))
+        raise NotAllowed(_("This person belongs to another member."))
     errors = _person_errors(
         member=member,
         person=person,
@@ -185,7 +186,7 @@ def _person_check(*, manager: str, actor, member, person, details: dict) -> None
         control_unit=details["control_unit"],
     )
     if errors:
-        raise ValidationError(errors)
+        raise Invalid(errors)
 
 
 def _person_roles_set(*, person, member: MemberAdministration, roles: list[str]) -> None:
@@ -306,9 +307,9 @@ def person_invite(*, member: MemberAdministration, person, by, base_url: str | N
     alerted to the member's admins."""
     manager = permissions.people_manager(by, member)
     if manager is None or person.member_id != member.pk:
-        raise PermissionDenied(_("You do not manage this member's people."))
+        raise NotAllowed(_("You do not manage this member's people."))
     if not person.is_active:
-        raise ValidationError(
+        raise Invalid(
             _("%(username)s is inactive: activate the account before inviting.")
             % {"username": person.username}
         )

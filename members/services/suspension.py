@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core.exceptions import Invalid
 
 from ..audit import audit_record
 from ..models import MemberAdministration, MemberStatus
@@ -21,11 +22,9 @@ def member_suspend(
     member = MemberAdministration.objects.select_for_update().get(pk=member.pk)
     reason = (reason or "").strip()
     if member.status == MemberStatus.SUSPENDED:
-        raise ValidationError(
-            {"status": [_("%(code)s is already suspended.") % {"code": member.code}]}
-        )
+        raise Invalid({"status": [_("%(code)s is already suspended.") % {"code": member.code}]})
     if len(reason) > 1000:
-        raise ValidationError({"reason": [_("Keep the reason under 1000 characters.")]})
+        raise Invalid({"reason": [_("Keep the reason under 1000 characters.")]})
     return _status_set(
         member=member,
         status=MemberStatus.SUSPENDED,
@@ -44,7 +43,7 @@ def member_reinstate(*, member: MemberAdministration, by=None) -> MemberAdminist
     suspended for."""
     member = MemberAdministration.objects.select_for_update().get(pk=member.pk)
     if member.status != MemberStatus.SUSPENDED:
-        raise ValidationError({"status": [_("%(code)s is not suspended.") % {"code": member.code}]})
+        raise Invalid({"status": [_("%(code)s is not suspended.") % {"code": member.code}]})
     return _status_set(
         member=member,
         status=MemberStatus.MEMBER,
