@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -15,7 +14,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alerts import outbox
-from matching import hits as matching_hits
 from matching import selectors as matching_selectors
 from matching.models import Hit
 from members.permissions import may_view_network_figures, takes_part_in_queries
@@ -101,10 +99,9 @@ def query_new(request):
             arguments["attachments"] = [*kept, *arguments.get("attachments", [])]
             hit = _own_hit(request, form.cleaned_data.get("hit"))
             try:
-                with transaction.atomic():
-                    query = services.query_file(author=user, draft=QueryDraft.from_data(arguments))
-                    if hit is not None:
-                        matching_hits.hit_ask(hit=hit, user=user, query=query)
+                query = services.query_file(
+                    author=user, draft=QueryDraft.from_data(arguments), asks_about=hit
+                )
             except ValidationError as error:
                 form.add_service_errors(error)
             else:

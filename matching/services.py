@@ -116,9 +116,11 @@ def identifiers_index(
     handling: str = "",
     seen_on: date,
     identifiers: Iterable[tuple[str, str]],
+    excluded_partners: Iterable[tuple[str, int]] = (),
 ) -> list[Hit]:
     """Replace one record's index rows with ``identifiers`` (``(kind, raw text)`` pairs) and
-    match them. Returns the hits this made (for either side)."""
+    match them, never with the records in ``excluded_partners`` (``(record type, id)``
+    pairs). Returns the hits this made (for either side)."""
     return identifiers_index_many(
         records=[
             {
@@ -132,6 +134,7 @@ def identifiers_index(
                 "handling": handling,
                 "seen_on": seen_on,
                 "identifiers": list(identifiers),
+                "excluded_partners": list(excluded_partners),
             }
         ]
     )
@@ -154,7 +157,11 @@ def identifiers_index_many(*, records: list[dict], new: bool = False) -> list[Hi
     ``identifiers_index``. A fixed number of statements whatever the number of records: one
     delete, one bulk insert of rows (COPY on PostgreSQL), the set-based match and one
     ``bulk_create`` of hits. ``new=True`` (records written in this transaction, such as an
-    import's) skips what only an edit needs: removing old rows and revising old hits."""
+    import's) skips what only an edit needs: removing old rows and revising old hits.
+
+    A record's optional ``excluded_partners`` (``(record type, id)`` pairs, a watch entry
+    included) are records it never makes a hit with, on either side: a query asking about a
+    hit names the hit's two records, so asking does not echo as new hits."""
     if not records:
         return []
     now = timezone.now()
@@ -164,7 +171,14 @@ def identifiers_index_many(*, records: list[dict], new: bool = False) -> list[Hi
     if not new:
         _hits_withdraw_undisclosable(records)
         _holder_visibility_refresh(records)
-    return _match(entries, new=new)
+    excluded = {
+        (record["record_type"], record["record_id"]): {
+            (record_type, int(record_id)) for record_type, record_id in partners
+        }
+        for record in records
+        if (partners := record.get("excluded_partners"))
+    }
+    return _match(entries, new=new, excluded=excluded)
 
 
 _ENTRY_COLUMNS = (
@@ -324,13 +338,20 @@ def _side(entry: _Row) -> dict:
     }
 
 
-def _match(entries: list[_Entry], new: bool = False, returning: bool = True) -> list:
+def _match(
+    entries: list[_Entry],
+    new: bool = False,
+    returning: bool = True,
+    excluded: dict[tuple[str, int], set[tuple[str, int]]] | None = None,
+) -> list:
     """Match freshly indexed rows against every other member's rows and the watch entries;
     write the hits (both sides) and their alerts. ``new``: the records were written in this
-    transaction, so no hit of theirs exists yet. Returns the hits made; with ``returning``
+    transaction, so no hit of theirs exists yet. ``excluded``: for a new record, the records
+    (and watch entries) it is never paired with. Returns the hits made; with ``returning``
     off, those paired in the database are ``_Paired`` stand-ins (what the alerts read)."""
     if not entries:
         return []
+    excluded = excluded or {}
     keys = {(e.kind, e.value) for e in entries}
     keys -= excluded_keys()
     if not keys:
@@ -369,6 +390,7 @@ def _match(entries: list[_Entry], new: bool = False, returning: bool = True) -> 
             [e for e in entries if (e.kind, e.value) in matchable],
             national_off,
             returning=returning,
+            excluded=excluded,
         )
     elif matchable:
         rows: dict[tuple[str, str], list[_Row]] = defaultdict(list)
@@ -383,8 +405,11 @@ def _match(entries: list[_Entry], new: bool = False, returning: bool = True) -> 
         for holders in rows.values():
             fresh = [r for r in holders if (r.record_type, r.record_id) in new_records]
             for added in fresh:
+                apart = excluded.get((added.record_type, added.record_id), ())
                 for other in holders:
                     if other.owner_member_id == added.owner_member_id:
+                        continue
+                    if (other.record_type, other.record_id) in apart:
                         continue
                     for learner, about in ((added, other), (other, added)):
                         member_id = learner.owner_member_id
@@ -402,8 +427,11 @@ def _match(entries: list[_Entry], new: bool = False, returning: bool = True) -> 
     for watch in _watches(values):
         watched[(watch.kind, watch.value)].append(watch)
     for entry in entries:
+        apart = excluded.get((entry.record_type, entry.record_id), ())
         for watch in watched.get((entry.kind, entry.value), ()):
             if not rules.disclosable(entry, watch.member_id, national_off):
+                continue
+            if (RecordType.WATCH, watch.pk) in apart:
                 continue
             side = {
                 "display": watch.display,
@@ -481,6 +509,10 @@ _PAIR_SOURCE = (
 )  # fmt: skip
 
 
+#: Per new row, the records it is never paired with: ``type:id`` separated by spaces.
+_APART = ("apart", "varchar")
+
+
 class _Paired(NamedTuple):
     """A hit paired in the database, as far as its alerts need it."""
 
@@ -491,23 +523,29 @@ class _Paired(NamedTuple):
 
 
 def _pairs_match_in_database(
-    fresh: list[_Entry], national_off: frozenset[int], *, returning: bool = True
+    fresh: list[_Entry],
+    national_off: frozenset[int],
+    *,
+    returning: bool = True,
+    excluded: dict[tuple[str, int], set[tuple[str, int]]] | None = None,
 ) -> list:
     """PostgreSQL, for a batch: pair the ``fresh`` rows (``n``: the new records' rows of the
     values another record holds too, sent as arrays) with every row of another member
     (``o``, read by the (kind, value) index once per row), both ways, and write the hits in
     one ``INSERT … SELECT`` (a hit that exists already is left as it is). The same hits as
     matching in Python, without the rows travelling out and the hits back in. Returns the
-    hits written (``_Paired`` stand-ins with ``returning`` off)."""
+    hits written (``_Paired`` stand-ins with ``returning`` off). ``excluded``: per new
+    record, the records it is never paired with (sent as one ``type:id`` list per row)."""
     now = timezone.now()
+    excluded = excluded or {}
     off = sorted(national_off)
     fields = (
         Hit._meta.concrete_fields
         if returning
         else [Hit._meta.get_field(name) for name in ("id", "for_member", "record_type", "alerted")]
     )
-    arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in _PAIR_SOURCE)
-    names = ", ".join(name for name, _type in _PAIR_SOURCE)
+    arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in (*_PAIR_SOURCE, _APART))
+    names = ", ".join(name for name, _type in (*_PAIR_SOURCE, _APART))
     sql = (
         f"INSERT INTO {Hit._meta.db_table} ({', '.join(_PAIR_COLUMNS)})"
         f" SELECT pair.* FROM unnest({arrays}) AS n ({names})"
@@ -515,12 +553,25 @@ def _pairs_match_in_database(
         # reads its few partners by the (kind, value) index.)
         f" CROSS JOIN LATERAL (SELECT * FROM {IdentifierEntry._meta.db_table} e"
         f" WHERE e.kind = n.kind AND e.value = n.value"
-        f" AND e.owner_member_id <> n.owner_member_id OFFSET 0) AS o,"
+        f" AND e.owner_member_id <> n.owner_member_id"
+        f" AND NOT (e.record_type || ':' || e.record_id) = ANY(string_to_array(n.apart, ' '))"
+        f" OFFSET 0) AS o,"
         f" LATERAL ({_pair_select('n', 'o')} UNION ALL {_pair_select('o', 'n')}) AS pair"
         f" ON CONFLICT DO NOTHING"
         f" RETURNING {', '.join(connection.ops.quote_name(f.column) for f in fields)}"
     )
     params = [array_literal(map(attrgetter(name), fresh)) for name, _type in _PAIR_SOURCE]
+    params.append(
+        array_literal(
+            " ".join(
+                f"{record_type}:{record_id}"
+                for record_type, record_id in sorted(
+                    excluded.get((entry.record_type, entry.record_id), ())
+                )
+            )
+            for entry in fresh
+        )
+    )
     params += [now, off, now, off]
     # (JIT only pays, and is only planned, for a batch.)
     batch = len(fresh) >= COPY_MIN_ROWS
