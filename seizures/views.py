@@ -222,8 +222,8 @@ def export(request, fmt):
         return HttpResponse(
             filters.error_text, status=400, content_type="text/plain; charset=utf-8"
         )
-    rows = selectors.seizure_export_rows(user=request.user, filters=filters)
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    rows = selectors.seizure_export_rows(user=request.user, filters=filters, typed=fmt == "xlsx")
+    name = exporting.export_filename(filters, fmt, timezone.localdate())
     if fmt == "csv":
         sent = {"rows": 0, "complete": False}
 
@@ -238,7 +238,7 @@ def export(request, fmt):
                 )
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        return _attachment(response, f"seizures-{stamp}.csv")
+        return _attachment(response, name)
     if (
         selectors.seizure_count(user=request.user, filters=filters)
         > settings.SEIZURES_EXPORT_XLSX_MAX_ROWS
@@ -256,7 +256,7 @@ def export(request, fmt):
     content = exporting.export_xlsx(_counting(rows, sent))
     auditing.seizures_export_record(request=request, fmt="xlsx", rows=sent["rows"])
     response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
-    return _attachment(response, f"seizures-{stamp}.xlsx")
+    return _attachment(response, name)
 
 
 # --- Imports ---------------------------------------------------------------------------------
