@@ -83,12 +83,17 @@ def query_new(request):
     filing_members, filing_units = permissions.query_filing_senders(user)
     if not filing_members:
         raise Http404
+    ask = _ask_draft(request)
+    initial = None
+    if request.method != "POST":
+        initial = ask["initial"] if ask else _query_initial(request)
     form = QueryForm(
         request.POST or None,
         request.FILES or None,
         filing_members=filing_members,
         filing_units=filing_units,
-        initial=None if request.method == "POST" else _query_initial(request),
+        own_unit=user.control_unit if user.control_unit_id else None,
+        initial=initial,
     )
     draft = pending_uploads.draft_token(request)
     if request.method == "POST":
@@ -126,6 +131,7 @@ def query_new(request):
             "form": form,
             "draft": draft,
             "pending_uploads": pending_uploads.pending_list(request, draft),
+            "ask_banner": ask["banner"] if ask else "",
         },
     )
 
@@ -155,6 +161,16 @@ def _own_hit(request, hit_id):
         return matching_selectors.hits_for(user=request.user).get(pk=int(hit_id))
     except (Hit.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def _ask_draft(request) -> dict | None:
+    """For a query asked from a hit (``hit`` in the link or the posted form): the form's
+    initial data and the banner saying what it is about (``hit_ask_draft``)."""
+    source = request.POST if request.method == "POST" else request.GET
+    hit = _own_hit(request, source.get("hit"))
+    if hit is None:
+        return None
+    return matching_selectors.hit_ask_draft(hit, user=request.user)
 
 
 def _query_initial(request) -> dict:
