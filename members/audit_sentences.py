@@ -4,6 +4,8 @@ role filled in. The audit page shows these; the CSV export and the API keep the 
 
 from __future__ import annotations
 
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -61,10 +63,19 @@ SENTENCES = {
 }
 
 
-def audit_sentence(event) -> str:
+def audit_sentence_html(event) -> str:
+    """``audit_sentence`` as HTML for the audit page: the actor and the reference are kept
+    on one line each (a reference such as IREN-PK-2026-00001 never breaks at its hyphens)."""
+    return audit_sentence(
+        event, wrap=lambda text: format_html('<span class="nowrap">{}</span>', text)
+    )
+
+
+def audit_sentence(event, wrap=None) -> str:
     """The event as one sentence in the active language. Nothing the reader may not see is
     added: the actor and reference are the event's own (already redacted for the reader); a
-    missing reference reads "(hidden)", never an object id."""
+    missing reference reads "(hidden)", never an object id. ``wrap``: makes HTML of each
+    value (the sentence is then HTML, its own text escaped)."""
     actor = event.actor_username or _("The portal")
     reference = event.object_reference or _("(hidden)")
     detail = event.detail if isinstance(event.detail, dict) else {}
@@ -77,6 +88,9 @@ def audit_sentence(event) -> str:
     template = SENTENCES.get(event.action)
     if template is None:
         # An action without a sentence of its own still reads as words, not as a code.
-        words = event.action.replace(".", " ").replace("_", " ")
-        return _("%(actor)s: %(action)s (%(object)s)") % {**values, "action": words}
-    return str(template) % values
+        values["action"] = event.action.replace(".", " ").replace("_", " ")
+        template = _("%(actor)s: %(action)s (%(object)s)")
+    if wrap is None:
+        return str(template) % values
+    escaped = {name: wrap(value) for name, value in values.items()}
+    return mark_safe(conditional_escape(str(template)) % escaped)  # noqa: S308 (escaped)

@@ -37,7 +37,7 @@ def test_kz_sees_who_at_uz_opened_and_downloaded_its_query(offline_page, live_se
     page.check("input[name=recipients][value=UZ]")
     page.select_option("select[name=kind]", "request")
     page.select_option("select[name=priority]", "urgent")
-    page.select_option("select[name=handling_code]", "H2")
+    page.check("input[name=handling_code][value=H2]")
     page.select_option("select[name=source_evaluation]", "B")
     page.select_option("select[name=information_evaluation]", "2")
     page.fill("input[name=subject]", "Bill of lading to check")
