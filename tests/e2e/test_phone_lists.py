@@ -149,7 +149,7 @@ def test_every_list_is_cards_with_its_action_in_view_at_390_px_in_russian(
 ):
     page = offline_page
     page.set_viewport_size(PHONE)
-    _network()
+    query = _network()
     base = live_server.url
     current = None
     for username, name, args, action, card in LISTS:
@@ -168,6 +168,14 @@ def test_every_list_is_cards_with_its_action_in_view_at_390_px_in_russian(
         box = button.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, box)
         assert page.evaluate(_BROKEN) == [], name
+    # A query's matches block is cards too, its "Ask" on screen.
+    _log_in(page, base, "focal.kz", "ru")
+    page.goto(base + reverse("exchange:detail", args=[query.pk]))
+    _fits(page, page.url)
+    ask = page.locator("[data-testid=match] [data-testid=ask]").first
+    expect(ask).to_be_visible()
+    box = ask.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     # The figures are whole: 40 000 pieces reads as such on the reports' cards.
     _log_in(page, base, "analyst.kz", "ru")
     page.goto(base + reverse("seizures:report-list"))
