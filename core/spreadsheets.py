@@ -9,6 +9,7 @@ formula. ``csv_lines`` streams CSV line by line (for a ``StreamingHttpResponse``
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Iterable, Iterator
 
@@ -37,23 +38,39 @@ def csv_lines(header: Iterable, rows: Iterable[Iterable], *, bom: bool = True) -
         yield writer.writerow([neutralise(cell) for cell in row])
 
 
-def xlsx_bytes(header: list[str], rows: Iterable[list], *, title: str) -> bytes:
-    """An XLSX workbook of one sheet; text cells are strings, never formulas."""
+def xlsx_bytes(
+    header: list[str], rows: Iterable[list], *, title: str, codes: list[str] | None = None
+) -> bytes:
+    """An XLSX workbook of one sheet; text cells are strings, never formulas. Numbers
+    (int, float, Decimal) are written as numbers and dates as dates (``YYYY-MM-DD``). With
+    ``codes``, a second header row names each column by its code (for a program reading the
+    file back); both header rows stay in view when scrolling."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title)
+    bold = Font(bold=True)
+    sheet.freeze_panes = "A3" if codes else "A2"
 
-    def cells(values):
+    def cells(values, font=None):
         for value in values:
             value = neutralise(value)
             cell = WriteOnlyCell(sheet, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"
+            elif isinstance(value, datetime.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(value, datetime.date):
+                cell.number_format = "yyyy-mm-dd"
+            if font is not None:
+                cell.font = font
             yield cell
 
-    sheet.append(list(cells(header)))
+    sheet.append(list(cells(header, bold)))
+    if codes:
+        sheet.append(list(cells(codes)))
     for row in rows:
         sheet.append(list(cells(row)))
     buffer = io.BytesIO()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from members.forms import RequiredMarksMixin, ServiceErrorsMixin
 from members.models import ControlUnit, MemberAdministration, MemberStatus
 
+from . import drafts
 from .models import (
     HandlingCode,
     InformationEvaluation,
@@ -17,6 +18,21 @@ from .models import (
     RiskOutcome,
     SourceEvaluation,
 )
+
+
+class UnitSelect(forms.SelectMultiple):
+    """Control units as options that name their member (``data-member``), so that the page's
+    script can offer only the units of the recipients chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members: dict[str, str] = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.members:
+            option["attrs"]["data-member"] = self.members[value]
+        return option
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -39,6 +55,26 @@ def _split(text: str) -> list[str]:
     return [p.strip() for p in text.replace(",", "\n").replace(";", "\n").splitlines() if p.strip()]
 
 
+#: What each handling code does, said beside it on the filing form.
+HANDLING_EFFECTS = {
+    HandlingCode.H0: _(
+        "The recipients may use it to fight crime. Members holding the same identifiers learn "
+        "through matching that you hold a query, not what it says."
+    ),
+    HandlingCode.H1: _(
+        "The recipients may not use it in court without your consent. Members holding the "
+        "same identifiers learn through matching that you hold a query."
+    ),
+    HandlingCode.H2: _(
+        "The recipients may not pass it on without your consent. Only the recipients learn of "
+        "it through matching."
+    ),
+    HandlingCode.H3: _(
+        "Only under the restrictions you state below. No member learns of it through matching."
+    ),
+}
+
+
 class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     sender_member = forms.ChoiceField(label=_("On behalf of"), required=False)
     sender_unit = forms.ChoiceField(label=_("From control unit"), required=False)
@@ -48,6 +84,7 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     recipient_units = forms.MultipleChoiceField(
         label=_("Only these control units of the recipients"),
         required=False,
+        widget=UnitSelect,
         help_text=_("Leave empty to address the recipient members as a whole."),
     )
     kind = forms.ChoiceField(label=_("Kind"), choices=QueryKind.choices)
@@ -55,7 +92,12 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
         label=_("Priority"),
         choices=Priority.choices,
     )
-    handling_code = forms.ChoiceField(label=_("Handling code"), choices=HandlingCode.choices)
+    handling_code = forms.ChoiceField(
+        label=_("Handling code"),
+        choices=HandlingCode.choices,
+        initial=HandlingCode.H0,
+        widget=forms.RadioSelect,
+    )
     handling_restrictions = forms.CharField(
         label=_("Handling restrictions"),
         required=False,
@@ -115,42 +157,28 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     #: Required by ``services.query_file``, which checks them (and says why).
     required_marks = ("recipients", "subject", "body")
 
+    #: The page's sections, in the order a focal point thinks (``drafts.GROUPS``): whom it
+    #: goes to and how urgently, what it says, the consignment, how it may be handled, files.
     SECTIONS = [
-        (
-            _("Handling"),
-            [
-                "handling_code",
-                "handling_restrictions",
-                "source_evaluation",
-                "information_evaluation",
-            ],
-        ),
-        (_("From and to"), ["sender_member", "sender_unit", "recipients", "recipient_units"]),
-        (_("Query"), ["kind", "priority", "subject", "body", "hit"]),
-        (
-            _("Consignment"),
-            [
-                "container_numbers",
-                "bill_of_lading_numbers",
-                "air_waybill_numbers",
-                "vessel_or_flight",
-                "vessel_imo",
-                "shipper",
-                "consignee",
-                "hs_codes",
-                "route_countries",
-                "expected_arrival",
-            ],
-        ),
-        (_("Matching"), ["exclude_from_matching"]),
-        (_("Attachments"), ["attachments"]),
+        (_("To whom, and how urgent"), [*drafts.ADDRESSING, "hit"]),
+        (_("Message"), list(drafts.MESSAGE)),
+        (_("Consignment"), list(drafts.CONSIGNMENT)),
+        (_("Handling and evaluation"), list(drafts.HANDLING)),
+        (_("Attachments"), list(drafts.FILES)),
     ]
 
     def sections(self):
         """The fields grouped for the page, in the order above."""
         return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
 
-    def __init__(self, *args, filing_members, filing_units, **kwargs):
+    def handling_choices(self):
+        """The handling codes as radio buttons, each with what it does to the query."""
+        return [
+            (radio, HANDLING_EFFECTS.get(radio.data["value"], ""))
+            for radio in self["handling_code"]
+        ]
+
+    def __init__(self, *args, filing_members, filing_units, own_unit=None, **kwargs):
         super().__init__(*args, **kwargs)
         hours = {key: f"{value:g}" for key, value in settings.EXCHANGE_DUE_HOURS.items()}
         self.fields["priority"].help_text = (
@@ -168,15 +196,24 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
             if filing_members:
                 self.fields["sender_member"].initial = filing_members[0].code.code
         self.fields["sender_unit"].choices = [("", "—")] + [(u.code, str(u)) for u in filing_units]
+        # An officer files from their own unit unless they choose another.
+        if own_unit is not None and any(u.pk == own_unit.pk for u in filing_units):
+            self.fields["sender_unit"].initial = own_unit.code
         own = {m.pk for m in filing_members}
         members = MemberAdministration.objects.filter(status=MemberStatus.MEMBER).order_by("name")
         self.fields["recipients"].choices = [
             (m.code.code, f"{m.display_name} ({m.code.code})") for m in members if m.pk not in own
         ]
-        units = ControlUnit.objects.filter(active=True).exclude(member_id__in=own)
-        self.fields["recipient_units"].choices = [
-            (u.code, str(u)) for u in units.select_related("member").order_by("code")
-        ]
+        units = list(
+            ControlUnit.objects.filter(active=True)
+            .exclude(member_id__in=own)
+            .select_related("member")
+            .order_by("code")
+        )
+        # Every unit stays a valid choice (the service checks it belongs to a recipient); the
+        # page's script only hides those of members not chosen.
+        self.fields["recipient_units"].choices = [(u.code, str(u)) for u in units]
+        self.fields["recipient_units"].widget.members = {u.code: u.member.code.code for u in units}
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)

@@ -47,10 +47,22 @@ def query_index_record(query: Query) -> dict:
 
 
 @transaction.atomic
-def query_index(*, query: Query, new: bool = False) -> list[Hit]:
-    """(Re)index a query after filing (``new=True``) or editing it. Call on withdrawal
-    ``identifiers_remove``."""
-    return identifiers_index_many(records=[query_index_record(query)], new=new)
+def query_index(*, query: Query, new: bool = False, asks_about: Hit | None = None) -> list[Hit]:
+    """(Re)index a query after filing (``new=True``) or editing it. A query filed from a hit
+    (``asks_about``) is never matched with that hit's two records (the asker's and the one it
+    asks about): asking raises no new hit. Call on withdrawal ``identifiers_remove``."""
+    record = query_index_record(query)
+    if asks_about is not None:
+        record["excluded_partners"] = hit_records(asks_about)
+    return identifiers_index_many(records=[record], new=new)
+
+
+def hit_records(hit: Hit) -> list[tuple[str, int]]:
+    """The two records a hit links: the learner's own (a watch entry too) and the holder's."""
+    return [
+        (hit.record_type, hit.record_id),
+        (hit.holder_record_type, hit.holder_record_id),
+    ]
 
 
 def queries_reindex(*, chunk_size: int = 2000) -> int:
@@ -66,6 +78,21 @@ def queries_reindex(*, chunk_size: int = 2000) -> int:
         )
         if not chunk:
             return done
-        identifiers_index_many(records=[query_index_record(q) for q in chunk])
+        # A query asked from a hit keeps leaving that hit's records out (one statement).
+        apart: dict[int, list[tuple[str, int]]] = {}
+        for hit in Hit.objects.filter(follow_up_query_id__in=[q.pk for q in chunk]).only(
+            "follow_up_query_id",
+            "record_type",
+            "record_id",
+            "holder_record_type",
+            "holder_record_id",
+        ):
+            apart.setdefault(hit.follow_up_query_id, []).extend(hit_records(hit))
+        records = []
+        for query in chunk:
+            record = query_index_record(query)
+            record["excluded_partners"] = apart.get(query.pk, [])
+            records.append(record)
+        identifiers_index_many(records=records)
         done += len(chunk)
         last_pk = chunk[-1].pk

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 
 from alerts.outbox import alerts_create
 from core.exceptions import Conflict, Invalid, NotAllowed
-from matching.models import RecordType
+from matching.hits import hit_ask
+from matching.models import Hit, RecordType
 from matching.services import identifiers_remove
 
 from . import permissions
@@ -113,13 +114,19 @@ def _next_sequence(member_id: int, year: int) -> int:
 
 
 @transaction.atomic
-def query_file(*, author, draft: QueryDraft, filed_at: datetime | None = None) -> Query:
+def query_file(
+    *, author, draft: QueryDraft, filed_at: datetime | None = None, asks_about: Hit | None = None
+) -> Query:
     """File ``draft`` as ``author``: from its sender member (default: the one member the
     author files for) to the members whose codes are its ``recipients``, optionally narrowed
     to its ``recipient_units`` (control unit codes). Checks everything first and raises one
     field-keyed ``ValidationError`` listing every problem; nothing is saved then. Alerts every
     focal point of each recipient member (and the officers of named units) once the
-    transaction commits."""
+    transaction commits.
+
+    ``asks_about``: the hit this query follows up ("Ask <member>"). The hit moves to *asked*
+    with this query as its follow-up, and the query raises no hit with the hit's own two
+    records (it shows in the hit's history instead)."""
     d = draft
     errors: dict[str, list[str]] = {}
     kind = clean_choice(d.kind, QueryKind, "kind", errors)
@@ -208,7 +215,9 @@ def query_file(*, author, draft: QueryDraft, filed_at: datetime | None = None) -
     alerts_create(query=query, event=AlertEvent.FILED, people=people)
     query_write_record(action="query.file", user=author, query=query, attachments=saved)
     # Its identifiers join the index and are matched, in this transaction.
-    query_index(query=query, new=True)
+    query_index(query=query, new=True, asks_about=asks_about)
+    if asks_about is not None:
+        hit_ask(hit=asks_about, user=author, query=query)
     return query
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -16,7 +15,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from alerts import outbox
-from matching import hits as matching_hits
 from matching import selectors as matching_selectors
 from matching.models import Hit
 from members.permissions import may_view_network_figures, takes_part_in_queries
@@ -90,12 +88,17 @@ def query_new(request):
     filing_members, filing_units = permissions.query_filing_senders(user)
     if not filing_members:
         raise Http404
+    ask = _ask_draft(request)
+    initial = None
+    if request.method != "POST":
+        initial = ask["initial"] if ask else _query_initial(request)
     form = QueryForm(
         request.POST or None,
         request.FILES or None,
         filing_members=filing_members,
         filing_units=filing_units,
-        initial=None if request.method == "POST" else _query_initial(request),
+        own_unit=user.control_unit if user.control_unit_id else None,
+        initial=initial,
     )
     draft = pending_uploads.draft_token(request)
     if request.method == "POST":
@@ -106,10 +109,9 @@ def query_new(request):
             arguments["attachments"] = [*kept, *arguments.get("attachments", [])]
             hit = _own_hit(request, form.cleaned_data.get("hit"))
             try:
-                with transaction.atomic():
-                    query = services.query_file(author=user, draft=QueryDraft.from_data(arguments))
-                    if hit is not None:
-                        matching_hits.hit_ask(hit=hit, user=user, query=query)
+                query = services.query_file(
+                    author=user, draft=QueryDraft.from_data(arguments), asks_about=hit
+                )
             except ValidationError as error:
                 form.add_service_errors(error)
             else:
@@ -134,6 +136,7 @@ def query_new(request):
             "form": form,
             "draft": draft,
             "pending_uploads": pending_uploads.pending_list(request, draft),
+            "ask_banner": ask["banner"] if ask else "",
         },
     )
 
@@ -163,6 +166,16 @@ def _own_hit(request, hit_id):
         return matching_selectors.hits_for(user=request.user).get(pk=int(hit_id))
     except (Hit.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def _ask_draft(request) -> dict | None:
+    """For a query asked from a hit (``hit`` in the link or the posted form): the form's
+    initial data and the banner saying what it is about (``hit_ask_draft``)."""
+    source = request.POST if request.method == "POST" else request.GET
+    hit = _own_hit(request, source.get("hit"))
+    if hit is None:
+        return None
+    return matching_selectors.hit_ask_draft(hit, user=request.user)
 
 
 def _query_initial(request) -> dict:

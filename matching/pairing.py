@@ -165,10 +165,25 @@ def _hits_write(select: str, params: list, *, returning: bool, batch: bool = Fal
     return [_hit_from_row(attnames, row, connection.alias) for row in rows]
 
 
-def pairs_write(fresh: list[IndexRow], national_off, *, returning: bool = True) -> list:
+def _apart_sql(new: str, partner_type: str, partner_id: str) -> str:
+    """The pairs that must never make a hit (``apart``: four arrays, see ``_apart_params``)."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM unnest(%s::varchar[], %s::bigint[], %s::varchar[],"
+        f" %s::bigint[]) AS x (nt, ni, pt, pi) WHERE x.nt = {new}.record_type"
+        f" AND x.ni = {new}.record_id AND x.pt = {partner_type} AND x.pi = {partner_id})"
+    )
+
+
+def _apart_params(apart) -> list[str]:
+    columns = list(zip(*apart, strict=True)) if apart else [(), (), (), ()]
+    return [array_literal(column) for column in columns]
+
+
+def pairs_write(fresh: list[IndexRow], national_off, *, returning: bool = True, apart=()) -> list:
     """Pair the ``fresh`` rows (``n``: new rows of values another record holds too, sent as
     arrays) with every row of another member (``o``, read by the (kind, value) index once per
-    row), both ways, and write the hits. Returns them (see ``_hits_write``)."""
+    row), both ways, and write the hits; never a pair in ``apart`` (``(new record type, id,
+    partner type, id)``). Returns them (see ``_hits_write``)."""
     if not fresh:
         return []
     arrays = ", ".join(f"%s::{sql_type}[]" for _name, sql_type in _PAIR_SOURCE)
@@ -184,11 +199,12 @@ def pairs_write(fresh: list[IndexRow], national_off, *, returning: bool = True) 
         # reads its few partners by the (kind, value) index.)
         f" CROSS JOIN LATERAL (SELECT * FROM {IdentifierEntry._meta.db_table} e"
         f" WHERE e.kind = n.kind AND e.value = n.value"
-        f" AND e.owner_member_id <> n.owner_member_id OFFSET 0) AS o,"
+        f" AND e.owner_member_id <> n.owner_member_id"
+        f" AND {_apart_sql('n', 'e.record_type', 'e.record_id')} OFFSET 0) AS o,"
         f" LATERAL ({one_way} UNION ALL {other_way}) AS pair"
     )
     params = [array_literal(map(attrgetter(name), fresh)) for name, _type in _PAIR_SOURCE]
-    params += one_way_params + other_way_params
+    params += _apart_params(apart) + one_way_params + other_way_params
     return _hits_write(select, params, returning=returning, batch=len(fresh) >= JIT_OFF_FROM_ROWS)
 
 
@@ -198,14 +214,16 @@ def watch_hits_write(
     national_off,
     *,
     returning: bool = True,
+    apart=(),
 ) -> list:
     """Hits for the watch entries in force that hold a value of the ``records``' index rows (a
-    value on the exclusion list never matches) and whose member may learn of the row. A hit
-    on a ``common`` value is marked common and not alerted. Returns them (see
-    ``_hits_write``)."""
+    value on the exclusion list never matches) and whose member may learn of the row; never
+    a pair in ``apart``. A hit on a ``common`` value is marked common and not alerted.
+    Returns them (see ``_hits_write``)."""
     if not records:
         return []
     learner = "w.member_id"
+    watch_type = f"'{RecordType.WATCH.value}'"
     visible, visible_params = rules.visible_sql("n", learner)
     disclosable, disclosable_params = rules.disclosable_sql("n", learner, national_off)
     types, ids = zip(*sorted(records), strict=True)
@@ -224,6 +242,7 @@ def watch_hits_write(
         f" WHERE (w.expires_on IS NULL OR w.expires_on >= %s) AND {disclosable}"
         f" AND NOT EXISTS (SELECT 1 FROM {MatchingExclusion._meta.db_table} x"
         f" WHERE x.kind = n.kind AND x.value = n.value)"
+        f" AND {_apart_sql('n', watch_type, 'w.id')}"
     )
     params = [
         *visible_params,
@@ -235,6 +254,7 @@ def watch_hits_write(
         array_literal(common_values),
         timezone.localdate(),
         *disclosable_params,
+        *_apart_params(apart),
     ]
     return _hits_write(select, params, returning=returning)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, Max, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.identifiers import IdentifierKind, normalise
 from members import permissions
@@ -220,6 +222,51 @@ ASK_FIELDS = {
     "vehicle": "body",
     "company": "consignee",
 }
+
+
+#: Each kind of identifier named in a sentence ("container MSKU9070323").
+_IDENTIFIER_PHRASES = {
+    "container": gettext_lazy("container %(value)s"),
+    "bill-of-lading": gettext_lazy("bill of lading %(value)s"),
+    "air-waybill": gettext_lazy("air waybill %(value)s"),
+    "vessel-imo": gettext_lazy("vessel IMO %(value)s"),
+    "vehicle": gettext_lazy("vehicle %(value)s"),
+    "company": gettext_lazy("company %(value)s"),
+}
+
+
+def hit_ask_draft(hit: Hit, *, user) -> dict:
+    """What "Ask <member>" starts from: the form's initial data (``hit_ask_initial``) with a
+    subject and a message naming the hit's identifier and, when the asker may open it, their
+    own record's reference; and the banner that says what the query is about ("About
+    container MSKU9070323, held by PK")."""
+    shown = hit_presentation(hit, user=user)
+    identifier = _IDENTIFIER_PHRASES.get(hit.kind, "%(value)s") % {
+        "value": hit.display or hit.value
+    }
+    values = {
+        "identifier": identifier,
+        "member": shown["holder"],
+        "reference": shown["record"]["reference"] or "",
+        "month": shown["month"],
+    }
+    if values["reference"]:
+        body = _(
+            "Cross-country matching found %(identifier)s both in our record %(reference)s and "
+            "in a record of yours (%(month)s). Please tell us what you know of it."
+        )
+    else:
+        body = _(
+            "Cross-country matching found %(identifier)s both in one of our records and in a "
+            "record of yours (%(month)s). Please tell us what you know of it."
+        )
+    initial = hit_ask_initial(hit)
+    initial["subject"] = (_("About %(identifier)s") % values)[:200]
+    initial["body"] = body % values
+    return {
+        "initial": initial,
+        "banner": _("About %(identifier)s, held by %(member)s") % values,
+    }
 
 
 def hit_ask_initial(hit: Hit) -> dict:

@@ -102,7 +102,11 @@ def identifiers_index_many(*, records: list[dict], new: bool = False) -> list[Hi
     text)`` pairs). A fixed number of statements whatever the number of records: one delete,
     one COPY of rows, the set-based match. ``new=True`` (records written in this transaction,
     such as an import's) skips what only an edit needs: removing old rows and revising the
-    hits about them. Returns the hits this made (for either side)."""
+    hits about them. Returns the hits this made (for either side).
+
+    A record's optional ``excluded_partners`` (``(record type, id)`` pairs, a watch entry
+    included) are records it never makes a hit with, on either side: a query asking about a
+    hit names the hit's two records, so asking does not echo as new hits."""
     if not records:
         return []
     now = timezone.now()
@@ -111,7 +115,17 @@ def identifiers_index_many(*, records: list[dict], new: bool = False) -> list[Hi
     entries = _entries_insert(records, now)
     if not new:
         _holder_hits_revise(records, national_matching_off())
-    return _match(entries)
+    return _match(entries, apart=_apart(records))
+
+
+def _apart(records: list[dict]) -> list[tuple[str, int, str, int]]:
+    """``(record type, id, partner type, partner id)`` for every partner a record must never
+    make a hit with (its ``excluded_partners``)."""
+    return [
+        (record["record_type"], record["record_id"], partner_type, int(partner_id))
+        for record in records
+        for partner_type, partner_id in record.get("excluded_partners") or ()
+    ]
 
 
 def _entries_insert(records: list[dict], now) -> list[IndexRow]:
@@ -221,7 +235,7 @@ def matching_cache_signals_connect() -> None:
             signal.connect(caching.vocabulary_changed, sender=model, dispatch_uid=uid)
 
 
-def _match(entries: list[IndexRow], *, returning: bool = True) -> list:
+def _match(entries: list[IndexRow], *, returning: bool = True, apart=()) -> list:
     """Match freshly indexed rows against every other member's rows and the watch entries;
     write the hits (both sides) and their alerts. Returns the hits made (``pairing.Paired``
     stand-ins with ``returning`` off: what the alerts read)."""
@@ -235,9 +249,11 @@ def _match(entries: list[IndexRow], *, returning: bool = True) -> list:
     # by the new record alone.
     matchable = {k for k in keys - common if counts[k] > 1}
     fresh = [e for e in entries if (e.kind, e.value) in matchable]
-    hits = pairing.pairs_write(fresh, national_off, returning=returning)
+    hits = pairing.pairs_write(fresh, national_off, returning=returning, apart=apart)
     records = {(e.record_type, e.record_id) for e in entries}
-    hits += pairing.watch_hits_write(records, common, national_off, returning=returning)
+    hits += pairing.watch_hits_write(
+        records, common, national_off, returning=returning, apart=apart
+    )
     hits_alert([hit for hit in hits if hit.alerted])
     return hits
 

@@ -254,6 +254,8 @@ def _object_fields(*, obj, object_type, object_id, object_reference) -> tuple[st
         object_type = object_type or obj._meta.model_name
         object_id = obj.pk if object_id is None else object_id
         object_reference = object_reference or str(getattr(obj, "reference", "") or "")
+        if not object_reference and hasattr(obj, "get_username"):
+            object_reference = obj.get_username()
     return object_type or "", object_id, str(object_reference or "")
 
 

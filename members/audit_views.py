@@ -10,6 +10,7 @@ from core.spreadsheets import csv_lines
 from . import audit_permissions, selectors
 from .api.filters import AuditEventFilter
 from .audit import audit_record
+from .audit_sentences import audit_sentence_html
 
 PAGE_SIZE = 50
 CSV_COLUMNS = (
@@ -58,6 +59,8 @@ def audit_list(request):
     params = request.GET.copy()
     params.pop("before", None)
     next_before = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
+    for event in rows:
+        event.sentence = audit_sentence_html(event)
     return render(
         request,
         "members/audit.html",

@@ -51,6 +51,12 @@ class OnboardMemberForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     )
     name = forms.CharField(label=_("Country name"), max_length=100)
     administration = forms.CharField(label=_("Customs administration"), max_length=200)
+    administration_ru = forms.CharField(
+        label=_("Customs administration in Russian"),
+        max_length=200,
+        required=False,
+        help_text=_("Optional; shown when the portal is used in Russian."),
+    )
     joined_on = forms.DateField(
         label=_("Accession date"),
         widget=forms.DateInput(attrs={"type": "date"}),

@@ -40,6 +40,12 @@ class MemberAdministration(models.Model):
     )
     name = models.CharField(max_length=100, verbose_name=_("country name"))
     administration = models.CharField(max_length=200, verbose_name=_("customs administration"))
+    administration_ru = models.CharField(
+        max_length=200,
+        blank=True,
+        verbose_name=_("customs administration in Russian"),
+        help_text=_("Optional; shown when the portal is used in Russian."),
+    )
     status = models.CharField(
         max_length=12,
         choices=MemberStatus.choices,
@@ -86,6 +92,11 @@ class MemberAdministration(models.Model):
 
     def __str__(self):
         return f"{self.display_name} ({self.code})"
+
+    @property
+    def display_administration(self) -> str:
+        """The administration's official name in the active language."""
+        return localized_name(self.administration, self.administration_ru)
 
     @property
     def display_name(self) -> str:

@@ -7,10 +7,11 @@ Drawn to be read on a 360-px phone as on a desktop:
 - each row puts its label above its bar, so the drawing is narrow (``WIDTH`` user units) and
   is shown at its own size (never scaled down below it), keeping text at ``FONT_SIZE`` px;
 - the bars leave room on their right for the longest value label, so no value is cut;
-- categories of very different size (heroin 585 kg beside consumer goods 237,000 kg) get a
-  logarithmic scale, said so on the axis; bars are sorted from largest to smallest;
-- time series are drawn on a linear scale from zero, with every month between the first and
-  the last (or the filtered dates) present, zero where nothing was seized.
+- every scale is linear from zero unless the reader switches to a logarithmic one (``log``),
+  said so on the axis and above the chart; bars are sorted from largest to smallest;
+- time series are drawn on a linear scale from zero, one year at a time, with every month
+  between the first and the last (or the filtered dates) present, zero where nothing was
+  seized.
 """
 
 from __future__ import annotations
@@ -137,29 +138,39 @@ class LogScale:
         return [10.0**power for power in range(self.low, self.high + 1)]
 
 
-def _scale(values: list[float], allow_log: bool, whole: bool = False):
+def _scale(values: list[float], log: bool, whole: bool = False):
     positive = [v for v in values if v > 0]
     peak = max(positive, default=0)
-    if allow_log and positive and peak / min(positive) > LOG_SCALE_RATIO:
+    if log and positive:
         return LogScale(min(positive), peak)
     return LinearScale(peak, whole=whole)
+
+
+def log_would_help(results: list[dict], units: list[str]) -> bool:
+    """Do the groups of some unit differ by more than ``LOG_SCALE_RATIO``, so that on a
+    linear scale the small ones are hard to see (the page then points to the log switch)?"""
+    for unit in units:
+        positive = [r["totals"][unit] for r in results if r["totals"].get(unit, 0) > 0]
+        if positive and max(positive) / min(positive) > LOG_SCALE_RATIO:
+            return True
+    return False
 
 
 # --- Panels ---------------------------------------------------------------------------------
 
 
-def bar_panel(results: list[dict], unit: str, *, series: bool = False) -> dict:
+def bar_panel(results: list[dict], unit: str, *, series: bool = False, log: bool = False) -> dict:
     """Geometry of one panel: the groups that have a total in ``unit`` (or, for
     ``unit="count"``, every group by its number of reports). ``series`` keeps the results'
-    order (time) and a linear scale; otherwise bars go from largest to smallest and a log
-    scale is used when sizes differ by more than ``LOG_SCALE_RATIO``."""
+    order (time) and a linear scale; otherwise bars go from largest to smallest, on a linear
+    scale from zero, or a logarithmic one with ``log``. Each bar keeps its result's ``url``."""
     if unit == "count":
         values = [(r, float(r["count"])) for r in results]
     else:
         values = [(r, float(r["totals"][unit])) for r in results if unit in r["totals"]]
     if not series:
         values.sort(key=lambda pair: -pair[1])
-    scale = _scale([v for _r, v in values], allow_log=not series, whole=unit == "count")
+    scale = _scale([v for _r, v in values], log=log and not series, whole=unit == "count")
     texts = [quantity(v) for _r, v in values]
     ticks = scale.ticks()
     tick_texts = [quantity(t) for t in ticks]
@@ -177,6 +188,7 @@ def bar_panel(results: list[dict], unit: str, *, series: bool = False) -> dict:
             {
                 "key": result["key"],
                 "label": result["label"],
+                "url": result.get("url", ""),
                 "value": value,
                 "value_text": text,
                 "label_y": top + FONT_SIZE + 2,

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 from members.selectors import member_vocabulary
 from members.sorting import SortFilter
 
-from .models import Category, Operation, SeizureReport, TransportMode
+from .models import Category, DetectionMethod, Operation, SeizureReport, TransportMode
 from .vocabulary import commodity_vocabulary, operation_choices, operation_vocabulary
 
 GROUP_BY_CHOICES = [
@@ -32,6 +32,8 @@ GROUP_BY_CHOICES = [
     "route",
 ]
 DEFAULT_GROUP_BY = "category"
+#: The detection-method filter's value for reports that record none.
+UNKNOWN = "unknown"
 _ANY = _("Any")
 
 
@@ -196,11 +198,39 @@ class SeizureListFilterSet(SeizureFilterSet):
             attrs={"type": "search", "placeholder": _("Reference, container, concealment…")}
         ),
     )
+    detection_method = django_filters.ChoiceFilter(
+        label=_("Detection method"),
+        choices=[*DetectionMethod.choices, (UNKNOWN, _("Not recorded"))],
+        empty_label=_ANY,
+        method="filter_detection_method",
+        help_text=_("Detection method code; “unknown” for reports without one."),
+    )
+    origin = django_filters.CharFilter(
+        label=_("Origin country"),
+        method="filter_country",
+        help_text=_("Country code (ISO 3166-1 alpha-2); “??” for reports without one."),
+    )
+    destination = django_filters.CharFilter(
+        label=_("Destination country"),
+        method="filter_country",
+        help_text=_("Country code (ISO 3166-1 alpha-2); “??” for reports without one."),
+    )
     sort = SortFilter(fields=SORT_FIELDS)
     ordering = SortFilter(fields=SORT_FIELDS)
 
+    def filter_detection_method(self, queryset, name, value):
+        return queryset.filter(detection_method="" if value == UNKNOWN else value)
+
+    def filter_country(self, queryset, name, value):
+        code = value.strip().upper()
+        field = "origin_country" if name == "origin" else "destination_country"
+        return queryset.filter(**{field: "" if code == "??" else code})
+
     def with_choices(self):
         super().with_choices()
+        # Set by a chart's bar (a route); not offered as fields of their own.
+        self.form.fields["origin"].widget = forms.HiddenInput()
+        self.form.fields["destination"].widget = forms.HiddenInput()
         # The browser sorts by clicking a column header (``?sort=``), not from a drop-down.
         self.form.fields.pop("ordering", None)
         self.form.fields["sort"].widget = forms.MultipleHiddenInput()

@@ -189,8 +189,14 @@ def read_import_file(
     rows = _xlsx_rows(content) if detect_format(content, filename) == "xlsx" else _csv_rows(content)
     columns = _header(rows)
     problems = _header_problems(columns)
+    start = 2
     if problems:
-        raise ImportRejected(problems)
+        # The portal's XLSX export heads its columns in the reader's language, with their
+        # codes in a second row: a file whose second row is a good header is read by it.
+        codes = _second_header(rows)
+        if codes is None or _header_problems(codes):
+            raise ImportRejected(problems)
+        columns, start = codes, 3
     derived = [c for c in columns if c in DERIVED_COLUMNS]
     if derived and notes is not None:
         notes.append(
@@ -200,7 +206,7 @@ def read_import_file(
             )
             % {"columns": ", ".join(derived)}
         )
-    parsed = _data_rows(rows, [None if c in DERIVED_COLUMNS else c for c in columns])
+    parsed = _data_rows(rows, [None if c in DERIVED_COLUMNS else c for c in columns], start)
     if not parsed:
         raise ImportRejected(
             [{"row": 0, "column": "", "message": _("The file has no seizure reports.")}]
@@ -221,6 +227,17 @@ def _header(rows) -> list[str]:
     if has_control_characters(header):
         raise ImportRejected([{"row": 1, "column": "", "message": control_character_message()}])
     return [cell_text(c).lower() for c in header]
+
+
+def _second_header(rows) -> list[str] | None:
+    """The second row's cells as column names (lower case), or None if there is none."""
+    try:
+        second = next(rows)
+    except (StopIteration, csv.Error):
+        return None
+    if has_control_characters(second):
+        return None
+    return [cell_text(c).lower() for c in second]
 
 
 def _header_problem(columns: list[str], message) -> dict:
@@ -249,11 +266,12 @@ def _header_problems(columns: list[str]) -> list[dict]:
     return problems
 
 
-def _data_rows(rows, kept: list[str | None]) -> list[tuple[int, dict]]:
-    """The rows after the header that have anything in them, keyed by the kept columns."""
+def _data_rows(rows, kept: list[str | None], start: int = 2) -> list[tuple[int, dict]]:
+    """The rows after the header that have anything in them, keyed by the kept columns
+    (``start``: the first one's row number)."""
     parsed = []
     try:
-        for number, row in enumerate(rows, start=2):
+        for number, row in enumerate(rows, start=start):
             if not any(cell_text(cell) for cell in row):
                 continue
             cells = zip(kept, row, strict=False)
@@ -262,7 +280,7 @@ def _data_rows(rows, kept: list[str | None]) -> list[tuple[int, dict]]:
             )
     except csv.Error as error:
         raise ImportRejected(
-            [{"row": len(parsed) + 2, "column": "", "message": str(error)}]
+            [{"row": len(parsed) + start, "column": "", "message": str(error)}]
         ) from None
     return parsed
 

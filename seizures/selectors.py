@@ -16,7 +16,7 @@ from django_countries import countries
 
 from members.selectors import member_vocabulary
 
-from .columns import SOURCES, to_cells
+from .columns import SOURCES, to_cells, to_typed_cells
 from .models import (
     BASE_UNITS,
     Category,
@@ -207,9 +207,11 @@ def operation_results(*, user, operation: Operation) -> dict:
     }
 
 
-def seizure_export_rows(*, user, filters=None):
+def seizure_export_rows(*, user, filters=None, typed: bool = False):
     """The filtered reports the user may read, as rows of cells in the order of
-    ``seizures.columns.COLUMNS`` (streamed)."""
+    ``seizures.columns.COLUMNS`` (streamed): text cells, or with ``typed`` numbers and dates
+    as they are (for XLSX)."""
     queryset = _scoped(user, filters).order_by("seized_on", "pk").values_list(*SOURCES)
+    convert = to_typed_cells if typed else to_cells
     for values in queryset.iterator(chunk_size=2000):
-        yield to_cells(values)
+        yield convert(values)

@@ -2,7 +2,9 @@
 commodity vocabulary. Thin: ``seizures.permissions`` decides, the selectors read (through
 ``restrict_seizures``), the services write, ``seizures.exporting`` writes files."""
 
+import calendar
 import hashlib
+from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +13,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Max
-from django.http import Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -51,17 +53,69 @@ def _network_user(request):
         raise Http404
 
 
-def _chart(name: str, title, results: list[dict], filters=None) -> dict:
+#: The report list's filter that each chart's bars set (the month chart sets the dates).
+_BAR_FILTERS = {
+    "category": "category",
+    "commodity": "commodity",
+    "member": "member",
+    "transport_mode": "transport_mode",
+    "detection_method": "detection_method",
+}
+#: Parameters of the dashboard that are no filter of the report list.
+_VIEW_PARAMS = ("scale", "year", "page", "cursor")
+
+
+def _month_bounds(key: str) -> tuple[date, date]:
+    year, month = map(int, key.split("-"))
+    return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _list_url(params: QueryDict, name: str, key: str, period: dict) -> str:
+    """The report list filtered as the dashboard is, narrowed to one bar's group."""
+    params = params.copy()
+    for view_param in _VIEW_PARAMS:
+        params.pop(view_param, None)
+    if name == "month":
+        first, last = _month_bounds(key)
+        start, end = period.get("from"), period.get("to")
+        params["from"] = max(first, start).isoformat() if start else first.isoformat()
+        params["to"] = min(last, end).isoformat() if end else last.isoformat()
+    elif name == "route":
+        params["origin"], params["destination"] = key.split("-", 1)
+    else:
+        params[_BAR_FILTERS[name]] = key
+    return f"{reverse('seizures:report-list')}?{params.urlencode()}"
+
+
+def _chart(name: str, title, results: list[dict], filters=None, params=None) -> dict:
+    """One chart of the dashboard: its panels (one per unit; the month chart: one, the number
+    of reports per month of one year, with the years to choose from), the table of the same
+    numbers, and for every group the link to its reports."""
+    params = params if params is not None else QueryDict()
     series = name == "month"
-    if series:
-        period = filters.form.cleaned_data if filters is not None and filters.is_bound else {}
+    log = params.get("scale") == "log"
+    period = filters.form.cleaned_data if filters is not None and filters.is_bound else {}
+    years, year = [], None
+    if series and results:
+        years = sorted({int(r["key"][:4]) for r in results})
+        asked = params.get("year", "")
+        year = int(asked) if asked.isdigit() and int(asked) in years else years[-1]
+        results = [r for r in results if r["key"].startswith(f"{year:04d}-")]
+        start, end = period.get("from"), period.get("to")
         results = charts.fill_months(
-            results, date_from=period.get("from"), date_to=period.get("to")
+            results,
+            date_from=start if start and start.year == year else None,
+            date_to=end if end and end.year == year else None,
         )
+    for result in results:
+        result["url"] = _list_url(params, name, result["key"], period)
     units = selectors.units_present(results)
-    panels = [charts.bar_panel(results, unit, series=series) for unit in units]
-    if series or not panels:
-        panels.append(charts.bar_panel(results, "count", series=series))
+    if series:
+        panels = [charts.bar_panel(results, "count", series=True)]
+    else:
+        panels = [charts.bar_panel(results, unit, log=log) for unit in units]
+        if not panels:
+            panels.append(charts.bar_panel(results, "count", log=log))
     return {
         "name": name,
         "title": title,
@@ -69,6 +123,9 @@ def _chart(name: str, title, results: list[dict], filters=None) -> dict:
         "units": units,
         "unit_symbols": [charts.unit_symbol(unit) for unit in units],
         "panels": panels,
+        "years": years,
+        "year": year,
+        "log_would_help": not series and not log and charts.log_would_help(results, units),
     }
 
 
@@ -99,11 +156,12 @@ def _render_charts(request, filters) -> str:
     chart_list = []
     for name, title in CHARTS:
         results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
-        chart_list.append(_chart(name, title, results, filters))
+        chart_list.append(_chart(name, title, results, filters, request.GET))
     return render_to_string(
         "seizures/_dashboard_charts.html",
         {
             "charts": chart_list,
+            "log": request.GET.get("scale") == "log",
             "total_count": sum(r["count"] for r in chart_list[0]["results"]) if chart_list else 0,
         },
         request=request,
@@ -226,8 +284,8 @@ def export(request, fmt):
         return HttpResponse(
             filters.error_text, status=400, content_type="text/plain; charset=utf-8"
         )
-    rows = selectors.seizure_export_rows(user=request.user, filters=filters)
-    stamp = timezone.localdate().strftime("%Y%m%d")
+    rows = selectors.seizure_export_rows(user=request.user, filters=filters, typed=fmt == "xlsx")
+    name = exporting.export_filename(filters, fmt, timezone.localdate())
     if fmt == "csv":
         sent = {"rows": 0, "complete": False}
 
@@ -242,7 +300,7 @@ def export(request, fmt):
                 )
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-        return _attachment(response, f"seizures-{stamp}.csv")
+        return _attachment(response, name)
     if (
         selectors.seizure_count(user=request.user, filters=filters)
         > settings.SEIZURES_EXPORT_XLSX_MAX_ROWS
@@ -260,7 +318,7 @@ def export(request, fmt):
     content = exporting.export_xlsx(_counting(rows, sent))
     auditing.seizures_export_record(request=request, fmt="xlsx", rows=sent["rows"])
     response = HttpResponse(content, content_type=exporting.XLSX_CONTENT_TYPE)
-    return _attachment(response, f"seizures-{stamp}.xlsx")
+    return _attachment(response, name)
 
 
 # --- Imports ---------------------------------------------------------------------------------
@@ -396,14 +454,23 @@ def operation_detail(request, code):
     _network_user(request)
     operation = get_object_or_404(selectors.operation_list(user=request.user), code=code.lower())
     results = selectors.operation_results(user=request.user, operation=operation)
+    # The bars link to the operation's reports of their group, on the operation's scale.
+    params = QueryDict(mutable=True)
+    params["operation"] = operation.code
+    if request.GET.get("scale") == "log":
+        params["scale"] = "log"
     return render(
         request,
         "seizures/operation_detail.html",
         {
             "operation": operation,
             "results": results,
-            "member_chart": _chart("member", _("By participant"), results["by_member"]),
-            "commodity_chart": _chart("commodity", _("By commodity"), results["by_commodity"]),
+            "member_chart": _chart(
+                "member", _("By participant"), results["by_member"], params=params
+            ),
+            "commodity_chart": _chart(
+                "commodity", _("By commodity"), results["by_commodity"], params=params
+            ),
         },
     )
 

@@ -1,7 +1,6 @@
 """API of the exchange app: thin over selectors (reads, restricted by the permission module)
 and services (writes). Outside the user's scope everything is a 404."""
 
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -13,7 +12,6 @@ from rest_framework.views import APIView
 
 from alerts import outbox
 from core.pagination import KeysetPagination
-from matching import hits as matching_hits
 from matching import selectors as matching_selectors
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
@@ -122,10 +120,9 @@ class QueryViewSet(
             if hit is None:
                 message = _("No hit %(id)s of yours.") % {"id": hit_id}
                 raise exceptions.ValidationError({"hit": [message]})
-        with transaction.atomic():
-            query = services.query_file(author=request.user, draft=QueryDraft.from_data(arguments))
-            if hit is not None:
-                matching_hits.hit_ask(hit=hit, user=request.user, query=query)
+        query = services.query_file(
+            author=request.user, draft=QueryDraft.from_data(arguments), asks_about=hit
+        )
         return self._detail(query, status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -114,6 +114,7 @@ def member_onboard(
     joined_on: date | None,
     focal_points: list[FocalPoint],
     base_url: str | None = None,
+    administration_ru: str = "",
 ) -> MemberAdministration:
     """Onboard a new member country: the member, its role groups and their rights, and its
     first focal points, in one transaction. Each focal point is emailed an invitation with a
@@ -133,6 +134,7 @@ def member_onboard(
                 code=code,
                 name=name.strip(),
                 administration=administration.strip(),
+                administration_ru=(administration_ru or "").strip()[:200],
                 joined_on=joined_on,
                 status=MemberStatus.MEMBER,
             )

@@ -114,3 +114,30 @@ def sort_header(context, name: str, label, css_class: str = ""):
         label,
         arrow,
     )
+
+
+#: Query parameters that are no filter (sorting, paging).
+_NOT_FILTERS = frozenset({"sort", "ordering", "page", "cursor", "before", "scale", "year"})
+
+
+@register.filter
+def active_filters(form) -> int:
+    """How many of a filter form's visible fields are set to something other than their
+    default (for the "Filters" button's count)."""
+    if form is None or not getattr(form, "is_bound", False):
+        return 0
+    count = 0
+    for field in form.visible_fields():
+        if field.name in _NOT_FILTERS:
+            continue
+        data = form.data
+        raw = (
+            data.getlist(field.html_name)
+            if hasattr(data, "getlist")
+            else [data.get(field.html_name)]
+        )
+        values = [v for v in raw if v is not None and str(v).strip()]
+        initial = field.initial if field.initial not in (None, "") else None
+        if values and not (initial is not None and values == [str(initial)]):
+            count += 1
+    return count

@@ -42,7 +42,7 @@ def test_urgent_query_from_kz_is_acknowledged_and_answered_by_uz(offline_page, l
     page.check("input[name=recipients][value=UZ]")
     page.select_option("select[name=kind]", "risk-alert")
     page.select_option("select[name=priority]", "urgent")
-    page.select_option("select[name=handling_code]", "H2")
+    page.check("input[name=handling_code][value=H2]")
     page.select_option("select[name=source_evaluation]", "B")
     page.select_option("select[name=information_evaluation]", "2")
     page.fill("input[name=subject]", "Heroin suspected in machine parts")

@@ -98,6 +98,10 @@ def test_analyst_filters_the_dashboard_to_tobacco_and_downloads_the_csv(
         table = [[key, unit, value] for key, unit, value, _text in _cells(page, chart)]
         bars = _bars(page, chart)
         assert all(bar in table for bar in bars), chart
+        if chart == "month":
+            # One chart of the reports per month; the table adds each unit's totals.
+            assert sorted(bars) == sorted(cell for cell in table if cell[1] == "count")
+            continue
         assert all(cell in bars for cell in table if cell[1] != "count"), chart
     expect(page.locator("table.chart-table[data-chart=category] tbody tr")).to_have_count(1)
     expect(page.locator("#chart-commodity")).not_to_contain_text("Heroin")

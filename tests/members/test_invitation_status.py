@@ -27,8 +27,8 @@ def _invited(member, username, *, days_ago: float):
 def _statuses(client, code="KZ") -> dict:
     content = client.get(reverse("member-people", args=[code])).content.decode()
     statuses = {}
-    for chunk in content.split("<tr>")[2:]:
-        username = chunk.split('">', 2)[1].split("<", 1)[0]
+    for chunk in content.split('data-testid="person-row"')[1:]:
+        username = chunk.split('data-testid="edit-person">', 1)[1].split("<", 1)[0]
         statuses[username] = chunk.split('data-status="', 1)[1].split('"', 1)[0]
     return statuses
 

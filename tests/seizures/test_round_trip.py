@@ -127,7 +127,7 @@ def test_export_imports_unchanged_and_gives_the_same_reports(
     assert job.imported == 3
     assert _snapshot(kz) == before
     page = client.get(reverse("seizures:import-job", args=[job.pk])).content.decode()
-    assert "category, quantity_base, base_unit" in page
+    assert "commodity_name, category, unit_name, quantity_base, base_unit" in page
     assert 'data-testid="import-notes"' in page
 
 

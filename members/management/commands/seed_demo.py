@@ -4,7 +4,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members import permissions
-from members.demo import CONTROL_UNIT_NAMES_RU, CONTROL_UNITS, MEMBERS, seed_member_admins
+from members.demo import (
+    ADMINISTRATIONS_RU,
+    CONTROL_UNIT_NAMES_RU,
+    CONTROL_UNITS,
+    MEMBERS,
+    seed_member_admins,
+)
 from members.models import ControlUnit, MemberAdministration, MemberStatus, RoleName
 
 DEMO_USERS = [
@@ -37,6 +43,7 @@ class Command(BaseCommand):
                 defaults={
                     "name": name,
                     "administration": administration,
+                    "administration_ru": ADMINISTRATIONS_RU.get(code, ""),
                     "joined_on": joined_on,
                     "status": MemberStatus.MEMBER,
                 },
