@@ -10,6 +10,8 @@ from . import services
 LOGIN_AT = "accounts_login_at"
 SEEN_AT = "accounts_seen_at"
 TWO_FACTOR = "accounts_two_factor"
+#: Set in the anonymous session that follows an ended one: the next login says so.
+ENDED = "accounts_session_ended"
 
 #: What the session still needs before the portal opens.
 VERIFY = "verify"  # the user has an authenticator: enter a code
@@ -65,3 +67,23 @@ def pending_step(request) -> str:
 def mark_verified(request) -> None:
     request.session.cycle_key()
     request.session[TWO_FACTOR] = DONE
+
+
+def cookie_outlived_session(request) -> bool:
+    """Did the request carry a session cookie whose session no longer exists (expired or
+    deleted on the server)? An explicit logout deletes the cookie, so this is an ended
+    session, not a logged-out one."""
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return False
+    session = request.session
+    session.get(ENDED)  # loads it: an unknown key is dropped
+    return session.session_key is None
+
+
+def mark_ended(request) -> None:
+    request.session[ENDED] = True
+
+
+def pop_ended(request) -> bool:
+    """Was the session that this login follows ended by a timeout? (Asked once.)"""
+    return bool(request.session.pop(ENDED, False))

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import outbox
+from core.form_drafts import form_draft_done
 from matching import hits as matching_hits
 from matching import selectors as matching_selectors
 from matching.models import Hit
@@ -109,6 +110,7 @@ def query_new(request):
                 form.add_service_errors(error)
             else:
                 pending_uploads.pending_clear(request, draft)
+                form_draft_done(request, "query-file")
                 messages.success(
                     request,
                     _(
@@ -235,9 +237,15 @@ def query_acknowledge(request, pk):
     return redirect("exchange:detail", pk=pk)
 
 
-def _query_form_action(request, pk, *, form_class, form_name, service, success, files=False):
+def _query_form_action(
+    request, pk, *, form_class, form_name, service, success, files=False, draft=None
+):
     """Run one party action that comes with a form (reply, outcome, close): field errors go
-    back to the query page with a 400, a closed query or a non-party is refused."""
+    back to the query page with a 400, a closed query or a non-party is refused. A GET (the
+    login after an expired session brings the person back to the address they posted to)
+    shows the query page, where the form is."""
+    if request.method != "POST":
+        return redirect("exchange:detail", pk=pk)
     query = _get_query(request, pk)
     form = form_class(request.POST, request.FILES) if files else form_class(request.POST)
     if form.is_valid():
@@ -248,13 +256,15 @@ def _query_form_action(request, pk, *, form_class, form_name, service, success, 
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if draft:
+                form_draft_done(request, draft)
             messages.success(request, success)
             return redirect("exchange:detail", pk=pk)
     return query_detail(request, pk, status=400, **{form_name: form})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def query_reply(request, pk):
     return _query_form_action(
         request,
@@ -264,11 +274,12 @@ def query_reply(request, pk):
         service=services.query_reply,
         success=_("Your reply was sent to the other parties."),
         files=True,
+        draft=f"reply-{pk}",
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def query_outcome(request, pk):
     return _query_form_action(
         request,
@@ -281,7 +292,7 @@ def query_outcome(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def query_close(request, pk):
     return _query_form_action(
         request,

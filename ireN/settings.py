@@ -113,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.form_drafts.drafts",
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
                 "matching.views.matching_nav",

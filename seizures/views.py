@@ -21,6 +21,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.form_drafts import form_draft_done
 from core.pagination import keyset_page
 from matching import permissions as matching_permissions
 from matching import selectors as matching_selectors
@@ -187,6 +188,7 @@ def report_create(request):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            form_draft_done(request, "seizure-report")
             messages.success(
                 request,
                 _("The seizure report %(reference)s was saved.") % {"reference": report.reference},
