@@ -37,9 +37,13 @@ def start(request, user) -> None:
     request.session[TWO_FACTOR] = two_factor_step(user)
 
 
+#: Sent by the pages' background requests (the bell's poll): they are not the person's activity.
+POLL_HEADER = "X-Portal-Poll"
+
+
 def expired(request) -> bool:
     """Has the signed-in session passed its idle timeout or its absolute limit? Refreshes the
-    last-seen time otherwise."""
+    last-seen time otherwise, unless the request is a page's background poll."""
     session = request.session
     now = time.time()
     login_at = session.get(LOGIN_AT)
@@ -52,7 +56,7 @@ def expired(request) -> bool:
         return True
     if now - seen_at > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
         return True
-    if now - seen_at >= SEEN_RESOLUTION_SECONDS:
+    if now - seen_at >= SEEN_RESOLUTION_SECONDS and not request.headers.get(POLL_HEADER):
         session[SEEN_AT] = now
     return False
 

@@ -208,14 +208,10 @@ def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
 
 
 def unread_count(*, user) -> int:
-    """The number on the bell: delivered in-portal notifications not yet read, about queries
-    the user may still see (an officer moved to another unit no longer counts the old unit's)."""
-    return permissions.restrict_query_related(
-        user,
-        Alert.objects.filter(
-            recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False, read_at__isnull=True
-        ),
-    ).count()
+    """The number on the bell (and of ``GET /api/v1/notifications/unread-count/``): exactly
+    the rows the notifications list marks unread, hit notifications included (an officer moved
+    to another unit no longer counts the old unit's)."""
+    return notifications(user=user, unread=True).count()
 
 
 def network_figures(*, user) -> list[dict]:
