@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.utils.translation import ngettext
 
-from matching.permissions import may_use_matching
 from members import permissions
 
 from . import selectors
@@ -24,12 +23,12 @@ def _labels() -> str:
 
 def bell(request):
     """The unread count on the notification bell: one COUNT, for people who take part in
-    urgent queries or in matching (the rights are already cached on the user), and what its
-    script needs to poll it (``NOTIFICATIONS_POLL_SECONDS``)."""
+    urgent queries (they also receive the hit alerts; the rights are already cached on the
+    user), and what its script needs to poll it (``NOTIFICATIONS_POLL_SECONDS``)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if not (permissions.takes_part_in_queries(user) or may_use_matching(user)):
+    if not permissions.takes_part_in_queries(user):
         return {}
     return {
         "exchange_bell": {

@@ -25,7 +25,12 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from core.bulk import array_literal
-from core.identifiers import InvalidIdentifier, container_valid, normalise
+from core.identifiers import (
+    InvalidIdentifier,
+    container_expected_check_digit,
+    container_valid,
+    normalise,
+)
 from core.identifiers import container_compact as normalise_container_number
 from members.models import ControlUnit, MemberAdministration
 
@@ -334,6 +339,15 @@ class SeizureValidator:
         if not text:
             return ""
         if not container_valid(text):
+            digit = container_expected_check_digit(cell_text(value))
+            if digit is not None:
+                raise ValueError(
+                    _(
+                        "%(number)s has a wrong check digit: by ISO 6346 the last digit "
+                        "should be %(digit)s."
+                    )
+                    % {"number": cell_text(value), "digit": digit}
+                )
             raise ValueError(
                 _("“%(value)s” is not a valid ISO 6346 container number.")
                 % {"value": cell_text(value)}
