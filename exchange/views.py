@@ -96,6 +96,15 @@ def query_new(request):
     draft = pending_uploads.draft_token(request)
     if request.method == "POST":
         pending_uploads.pending_discard(request, draft, request.POST.getlist("discard_upload"))
+        # A file chosen again replaces the kept one of the same name.
+        pending_uploads.pending_replace(request, draft, request.FILES.getlist("attachments"))
+        if request.POST.get("remove_upload"):
+            # "Remove" beside a kept file: the form comes back as it was, that file gone,
+            # nothing filed and no error shown yet.
+            pending_uploads.pending_discard(request, draft, [request.POST["remove_upload"]])
+            pending_uploads.pending_keep(request, draft, request.FILES.getlist("attachments"))
+            form.hold_errors()
+            return _query_form_page(request, form, draft)
         if form.is_valid():
             kept = pending_uploads.pending_files(request, draft)
             arguments = form.service_arguments()
@@ -124,6 +133,10 @@ def query_new(request):
                 for handle in kept:
                     handle.close()
         pending_uploads.pending_keep(request, draft, request.FILES.getlist("attachments"))
+    return _query_form_page(request, form, draft)
+
+
+def _query_form_page(request, form, draft):
     return render(
         request,
         "exchange/query_form.html",
