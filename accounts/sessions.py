@@ -23,6 +23,8 @@ SEEN_RESOLUTION_SECONDS = 60
 
 
 def two_factor_step(user) -> str:
+    if not services.two_factor_in_use():
+        return DONE
     if services.two_factor_confirmed(user):
         return VERIFY
     if services.two_factor_required(user):

@@ -114,3 +114,10 @@ def sort_header(context, name: str, label, css_class: str = ""):
         label,
         arrow,
     )
+
+
+@register.simple_tag
+def invitation_link_hours() -> int:
+    """How many hours an invitation (or password-reset) link is valid: the token's real
+    lifetime, PASSWORD_RESET_TIMEOUT (set from INVITATION_LINK_HOURS)."""
+    return settings.PASSWORD_RESET_TIMEOUT // 3600
