@@ -19,7 +19,7 @@ WITH_DB = bin/with-db.sh
 # a PORTAL_BASE_URL set in the environment wins.
 PORTAL_BASE_URL ?= http://$(HOST)
 
-.PHONY: install run run-demo test lint format migrate messages worker beat bench clean serve backup restore-drill
+.PHONY: install run run-demo test lint format migrate messages worker beat bench clean serve backup restore-drill chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,11 +51,18 @@ run-demo:
 	@echo "Demo logins: admin, focal.kz, officer.kz, analyst.kz, ... with password $(PASSWORD)"
 	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(MANAGE) runserver $(HOST)
 
-# Browser journeys need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium);
-# they are skipped, with a reason, where it is missing.
+# Browser journeys need Debian's Chromium at /usr/bin/chromium (`make chromium` installs it
+# where apt-get is available); they are skipped, with a reason, where it is missing.
 test: install
 	$(MANAGE) compilemessages --ignore=.venv -v0 || true
 	$(WITH_DB) $(BIN)/python -m pytest
+
+# Debian's Chromium for the browser journeys, where apt-get is available (as root, or with sudo).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then echo "Chromium is at /usr/bin/chromium."; \
+	elif command -v apt-get >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium; else sudo apt-get install -y chromium; fi; \
+	else echo "No apt-get here: install Chromium at /usr/bin/chromium by hand (browser tests are skipped without it)."; fi
 
 lint: install
 	$(BIN)/ruff check .

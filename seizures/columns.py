@@ -2,8 +2,9 @@
 (browser and API) and its template all come from ``COLUMNS``.
 
 Each column carries its name, the database path its value comes from (read with one
-``values_list``) and how that value becomes a cell. The columns marked ``importable`` must be in
-an import file, in the same order; the ``optional`` ones are imported when present; the
+``values_list``) and how that value becomes a cell. The columns marked ``importable`` make up an
+import file (its template); of them only the ``required`` ones must be there, in any order; the
+``optional`` ones are imported when present; the
 ``derived`` ones (computed by the portal) are recognised and ignored, with a note, so that an
 export imports unchanged.
 """
@@ -48,22 +49,24 @@ class Column:
     source: str
     to_cell: Callable = _cell
     importable: bool = False
+    #: An import file must have it (its cells must not be empty either).
+    required: bool = False
     optional: bool = False
     derived: bool = False
 
 
 COLUMNS: list[Column] = [
-    Column("reference", "reference", importable=True),
-    Column("seized_on", "seized_on", importable=True),
-    Column("member", "reporting_member__code", importable=True),
+    Column("reference", "reference", importable=True, required=True),
+    Column("seized_on", "seized_on", importable=True, required=True),
+    Column("member", "reporting_member__code", importable=True, required=True),
     Column("control_unit", "control_unit__code", importable=True),
-    Column("commodity", "commodity__code", importable=True),
+    Column("commodity", "commodity__code", importable=True, required=True),
     Column("category", "commodity__category", derived=True),
-    Column("quantity", "quantity", importable=True),
-    Column("unit", "unit", importable=True),
+    Column("quantity", "quantity", importable=True, required=True),
+    Column("unit", "unit", importable=True, required=True),
     Column("quantity_base", "quantity_base", derived=True),
     Column("base_unit", "dimension", to_cell=_base_unit, derived=True),
-    Column("transport_mode", "transport_mode", importable=True),
+    Column("transport_mode", "transport_mode", importable=True, required=True),
     Column("origin_country", "origin_country", importable=True),
     Column("transit_countries", "transit_countries", optional=True),
     Column("destination_country", "destination_country", importable=True),
@@ -86,8 +89,10 @@ COLUMNS: list[Column] = [
 
 #: The names of an export's columns.
 EXPORT_COLUMNS: list[str] = [c.name for c in COLUMNS]
-#: The columns of an import file (every one must be present; cells may be empty).
+#: The columns of an import file (its template has them all, in this order).
 IMPORT_COLUMNS: list[str] = [c.name for c in COLUMNS if c.importable]
+#: The columns an import file must have; any other may be left out (its cells count as empty).
+IMPORT_REQUIRED_COLUMNS: list[str] = [c.name for c in COLUMNS if c.required]
 #: Columns an import file may have: imported when present.
 IMPORT_OPTIONAL_COLUMNS: list[str] = [c.name for c in COLUMNS if c.optional]
 #: Columns of an export the portal computes: an import recognises and ignores them.

@@ -29,6 +29,7 @@ from matching.models import RecordType
 from members import caching
 
 from . import auditing, charts, exporting, permissions, selectors, services
+from .columns import IMPORT_REQUIRED_COLUMNS
 from .filtersets import SeizureFilterSet, SeizureListFilterSet
 from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
 from .models import Commodity, ImportStatus, SeizureTotal
@@ -292,6 +293,7 @@ def import_upload(request):
             "form": form,
             "jobs": jobs,
             "columns": services.IMPORT_COLUMNS,
+            "required_columns": IMPORT_REQUIRED_COLUMNS,
             "members": permissions.reporting_members(request.user),
         },
     )

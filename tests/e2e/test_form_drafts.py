@@ -92,3 +92,11 @@ def test_expired_session_brings_the_officer_back_to_the_query_with_the_draft(
     expect(page.locator("input[name=subject]")).to_have_value("")
     expect(page.locator("[data-testid=draft-restored]")).to_have_count(0)
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('iren-draft:'))") == []
+
+    # The first Tab reaches the skip link, which shows and leads to the content.
+    page.keyboard.press("Tab")
+    skip = page.locator("[data-testid=skip-link]")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
