@@ -214,6 +214,25 @@ def unread_count(*, user) -> int:
     return notifications(user=user, unread=True).count()
 
 
+def queries_waiting(*, user, limit: int = 5) -> dict:
+    """What waits for the user in the exchange (the home page): open queries addressed to
+    them and not yet acknowledged, and overdue ones (either way), each as a count and the
+    ``limit`` most pressing (earliest due first)."""
+    visible = permissions.restrict_queries(user, Query.objects.all()).select_related(
+        "sender_member"
+    )
+    unacknowledged = visible.filter(
+        permissions.query_awaiting_acknowledgement_condition(user), status=QueryStatus.OPEN
+    ).order_by("due_at", "id")
+    overdue = filter_status(visible, "overdue").order_by("due_at", "id")
+    return {
+        "unacknowledged": list(unacknowledged[:limit]),
+        "unacknowledged_count": unacknowledged.count(),
+        "overdue": list(overdue[:limit]),
+        "overdue_count": overdue.count(),
+    }
+
+
 def network_figures(*, user) -> list[dict]:
     """For network admins: per member, how many queries it sent and received, how many are
     open and overdue, and its mean times to acknowledge and to answer. No content."""
