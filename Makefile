@@ -20,7 +20,7 @@ MANAGE_DB = $(DEV_ENV) $(WITH_DB) $(BIN)/python manage.py
 # a PORTAL_BASE_URL set in the environment wins.
 PORTAL_BASE_URL ?= http://$(HOST)
 
-.PHONY: install run run-demo test test-suite lint format migrate messages worker beat bench clean serve backup restore-drill
+.PHONY: install run run-demo test test-suite lint format migrate messages worker beat bench clean serve backup restore-drill chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,14 +52,21 @@ run-demo:
 	@echo "Demo logins: admin, focal.kz, officer.kz, analyst.kz, ... with password $(PASSWORD)"
 	PORTAL_BASE_URL='$(PORTAL_BASE_URL)' $(MANAGE) runserver $(HOST)
 
-# Browser journeys need Debian's Chromium at /usr/bin/chromium (apt-get install -y chromium);
-# they are skipped, with a reason, where it is missing.
+# Browser journeys need Debian's Chromium at /usr/bin/chromium (`make chromium` installs it
+# where apt-get is available); they are skipped, with a reason, where it is missing.
 test: install
 	$(WITH_DB) $(MAKE) --no-print-directory test-suite
 
 test-suite:
 	$(MANAGE) compilemessages --ignore=.venv -v0 || true
 	$(BIN)/python -m pytest
+
+# Debian's Chromium for the browser journeys, where apt-get is available (as root, or with sudo).
+chromium:
+	@if [ -x /usr/bin/chromium ]; then echo "Chromium is at /usr/bin/chromium."; \
+	elif command -v apt-get >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium; else sudo apt-get install -y chromium; fi; \
+	else echo "No apt-get here: install Chromium at /usr/bin/chromium by hand (browser tests are skipped without it)."; fi
 
 lint: install
 	$(BIN)/ruff check .

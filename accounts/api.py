@@ -38,19 +38,28 @@ class TokenRequestSerializer(serializers.Serializer):
                 _("Unable to log in with provided credentials."), code="authorization"
             )
         otp = attrs.get("otp", "")
+        if services.two_factor_in_use():
+            self._check_second_factor(user, otp)
+        attrs["user"] = user
+        return attrs
+
+    @staticmethod
+    def _check_second_factor(user, otp: str) -> None:
         if services.two_factor_confirmed(user):
             if not otp:
                 raise serializers.ValidationError(
                     {"otp": [_("Enter a code from your authenticator app.")]}
                 )
             if services.two_factor_verify(user=user, code=otp) is None:
-                raise serializers.ValidationError({"otp": [_("The code is not valid.")]})
+                if services.two_factor_code_reused(user=user, code=otp):
+                    message = _("This code was just used; wait for the next one.")
+                else:
+                    message = _("The code is not valid.")
+                raise serializers.ValidationError({"otp": [message]})
         elif services.two_factor_required(user):
             raise serializers.ValidationError(
                 {"otp": [_("Set up two-factor authentication in the portal first.")]}
             )
-        attrs["user"] = user
-        return attrs
 
 
 class TokenView(APIView):

@@ -21,15 +21,33 @@ from .authentication import authenticates_by_token
 class SessionLimitMiddleware:
     """Log a session out after ``SESSION_IDLE_TIMEOUT_MINUTES`` without a request, or
     ``SESSION_ABSOLUTE_HOURS`` after login, whichever comes first. The request then goes on
-    as anonymous (a page asks for login again; the API answers 401/403)."""
+    as anonymous (a page asks for login again; the API answers 401/403). The same is said of
+    a session cookie whose session is gone from the server; either way the anonymous session
+    remembers it, and the next login says so."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.session.get(SESSION_KEY) is not None and sessions.expired(request):
-            logout(request)
-            messages.info(request, _("Your session has expired. Please log in again."))
+        ended = False
+        if request.session.get(SESSION_KEY) is not None:
+            if sessions.expired(request):
+                logout(request)
+                ended = True
+        elif sessions.cookie_outlived_session(request):
+            ended = True
+        if not ended:
+            return self.get_response(request)
+        # Whatever the person was doing (a half-written form posted), the login page says
+        # why it is shown, and the login after it brings them back (``next``).
+        sessions.mark_ended(request)
+        messages.info(
+            request,
+            _(
+                "Your session has expired. Please log in again: you will come back to the "
+                "page you were on, with what you had typed."
+            ),
+        )
         return self.get_response(request)
 
 

@@ -16,6 +16,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -128,6 +129,12 @@ def api_tokens_revoke_all(*, user, reason: str, by=None) -> int:
 # --- Two-factor -------------------------------------------------------------------------------
 
 
+def two_factor_in_use() -> bool:
+    """Is the second factor asked at all? An empty TWO_FACTOR_ROLES turns it off for
+    everyone, people who set up an authenticator earlier included."""
+    return bool(settings.TWO_FACTOR_ROLES)
+
+
 def two_factor_required(user) -> bool:
     """Must ``user`` use a second factor? (They hold a role listed in TWO_FACTOR_ROLES.)"""
     required = set(settings.TWO_FACTOR_ROLES)
@@ -199,6 +206,23 @@ def two_factor_verify(*, user, code: str):
         if device.verify_token(code):
             return device
     return None
+
+
+def two_factor_code_reused(*, user, code: str) -> bool:
+    """Is ``code`` an authenticator code for about now that was already accepted (a code
+    counts once: the device then takes only later ones)? Asked after ``two_factor_verify``
+    refused it, to say so instead of "not valid"."""
+    code = _normalise_code(code)
+    if not code.isdigit():
+        return False
+    token = int(code)
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        current = now.t()
+        for t in range(current - device.tolerance, current + device.tolerance + 1):
+            if t <= device.last_t and hotp(device.bin_key, t, device.digits) == token:
+                return True
+    return False
 
 
 @transaction.atomic

@@ -10,6 +10,8 @@ from . import services
 LOGIN_AT = "accounts_login_at"
 SEEN_AT = "accounts_seen_at"
 TWO_FACTOR = "accounts_two_factor"
+#: Set in the anonymous session that follows an ended one: the next login says so.
+ENDED = "accounts_session_ended"
 
 #: What the session still needs before the portal opens.
 VERIFY = "verify"  # the user has an authenticator: enter a code
@@ -21,6 +23,8 @@ SEEN_RESOLUTION_SECONDS = 60
 
 
 def two_factor_step(user) -> str:
+    if not services.two_factor_in_use():
+        return DONE
     if services.two_factor_confirmed(user):
         return VERIFY
     if services.two_factor_required(user):
@@ -35,9 +39,13 @@ def start(request, user) -> None:
     request.session[TWO_FACTOR] = two_factor_step(user)
 
 
+#: Sent by the pages' background requests (the bell's poll): they are not the person's activity.
+POLL_HEADER = "X-Portal-Poll"
+
+
 def expired(request) -> bool:
     """Has the signed-in session passed its idle timeout or its absolute limit? Refreshes the
-    last-seen time otherwise."""
+    last-seen time otherwise, unless the request is a page's background poll."""
     session = request.session
     now = time.time()
     login_at = session.get(LOGIN_AT)
@@ -50,7 +58,7 @@ def expired(request) -> bool:
         return True
     if now - seen_at > settings.SESSION_IDLE_TIMEOUT_MINUTES * 60:
         return True
-    if now - seen_at >= SEEN_RESOLUTION_SECONDS:
+    if now - seen_at >= SEEN_RESOLUTION_SECONDS and not request.headers.get(POLL_HEADER):
         session[SEEN_AT] = now
     return False
 
@@ -65,3 +73,23 @@ def pending_step(request) -> str:
 def mark_verified(request) -> None:
     request.session.cycle_key()
     request.session[TWO_FACTOR] = DONE
+
+
+def cookie_outlived_session(request) -> bool:
+    """Did the request carry a session cookie whose session no longer exists (expired or
+    deleted on the server)? An explicit logout deletes the cookie, so this is an ended
+    session, not a logged-out one."""
+    if not request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+        return False
+    session = request.session
+    session.get(ENDED)  # loads it: an unknown key is dropped
+    return session.session_key is None
+
+
+def mark_ended(request) -> None:
+    request.session[ENDED] = True
+
+
+def pop_ended(request) -> bool:
+    """Was the session that this login follows ended by a timeout? (Asked once.)"""
+    return bool(request.session.pop(ENDED, False))

@@ -20,7 +20,16 @@ from . import selectors, services, sessions
 def _session_start(sender, request, user, **kwargs):
     if request is None or not hasattr(request, "session"):
         return
+    ended = sessions.pop_ended(request)
     sessions.start(request, user)
+    if ended and hasattr(request, "_messages"):
+        messages.info(
+            request,
+            _(
+                "Your session had ended, so you were asked to log in again. You are back "
+                "where you were; what you had typed in a form is restored."
+            ),
+        )
     _tell_security_notices(request, user)
 
 

@@ -30,6 +30,12 @@ def _next_url(request) -> str:
     return "/"
 
 
+def _code_refused(user, code) -> str:
+    if services.two_factor_code_reused(user=user, code=code):
+        return _("This code was just used; wait for the next one.")
+    return _("The code is not valid.")
+
+
 @login_required
 def two_factor_verify(request):
     """After the password: a code from the authenticator app or a recovery code."""
@@ -37,10 +43,11 @@ def two_factor_verify(request):
         return redirect(_next_url(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.two_factor_verify(user=request.user, code=form.cleaned_data["code"]):
+        code = form.cleaned_data["code"]
+        if services.two_factor_verify(user=request.user, code=code):
             sessions.mark_verified(request)
             return redirect(_next_url(request))
-        form.add_error("code", _("The code is not valid."))
+        form.add_error("code", _code_refused(request.user, code))
     return render(
         request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}
     )

@@ -18,6 +18,12 @@ class ExchangeConfig(AppConfig):
         record_reader_register(RecordType.QUERY, restrict_queries)
         query_panel_register("matches", query_matches_panel)
 
+        from members.home import home_section_register
+
+        from .home import queries_waiting_section
+
+        home_section_register("queries", queries_waiting_section, order=10)
+
     def seed_demo(self, *, members) -> str:
         """Demo data of this app for ``manage.py seed_demo`` (which knows no app by name)."""
         from .demo import seed

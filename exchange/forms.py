@@ -3,6 +3,7 @@ their field-keyed errors are shown on the matching fields."""
 
 from django import forms
 from django.conf import settings
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import RequiredMarksMixin, ServiceErrorsMixin
@@ -166,6 +167,10 @@ class QueryForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
         (_("Handling and evaluation"), list(drafts.HANDLING)),
         (_("Attachments"), list(drafts.FILES)),
     ]
+
+    def hold_errors(self):
+        """Show the posted values without checking them (the person is not done yet)."""
+        self._errors = ErrorDict()
 
     def sections(self):
         """The fields grouped for the page, in the order above."""

@@ -54,10 +54,21 @@ def pending_list(request, token: str) -> list[dict]:
     return list(_drafts(request).get(token, []))
 
 
+def pending_replace(request, token: str, uploads) -> None:
+    """Forget the kept files that ``uploads`` replace: an acceptable file chosen again under
+    the same name is the newer copy of the one kept, never a second attachment."""
+    names = {name for _upload, name, _type in clean_attachments(list(uploads), {})}
+    ids = [entry["id"] for entry in pending_list(request, token) if entry["name"] in names]
+    pending_discard(request, token, ids)
+
+
 def pending_keep(request, token: str, uploads) -> None:
-    """Keep the acceptable ones of ``uploads`` (size and type as the service checks them)."""
+    """Keep the acceptable ones of ``uploads`` (size and type as the service checks them),
+    each replacing a kept file of the same name."""
+    uploads = list(uploads)
+    pending_replace(request, token, uploads)
     entries = pending_list(request, token)
-    for upload, name, _content_type in clean_attachments(list(uploads), {}):
+    for upload, name, _content_type in clean_attachments(uploads, {}):
         if len(entries) >= MAX_FILES:
             break
         file_id = secrets.token_hex(8)

@@ -21,7 +21,7 @@ from members.permissions import (
     users_with_right,
 )
 
-from .models import Query, QueryRecipient
+from .models import Query, QueryRecipient, RecipientState
 
 # --- Reading ---------------------------------------------------------------------------------
 
@@ -93,6 +93,19 @@ def query_box_condition(user, box: str) -> Q | None:
         condition |= Q(
             pk__in=QueryRecipient.objects.filter(control_units=unit_id).values("query_id")
         )
+    return condition
+
+
+def query_awaiting_acknowledgement_condition(user) -> Q:
+    """A condition on queries the user already sees: addressed to a member (or unit) the user
+    reads for, and not yet acknowledged for it."""
+    pending = QueryRecipient.objects.filter(state=RecipientState.NEW)
+    condition = Q(
+        pk__in=pending.filter(member_id__in=member_ids(user, Right.VIEW_QUERIES)).values("query_id")
+    )
+    unit_id = _unit_scope(user)
+    if unit_id:
+        condition |= Q(pk__in=pending.filter(control_units=unit_id).values("query_id"))
     return condition
 
 

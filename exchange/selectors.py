@@ -213,17 +213,29 @@ def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
 
 
 def unread_count(*, user) -> int:
-    """The number on the bell: delivered in-portal notifications not yet read, about queries
-    the user may still see (an officer moved to another unit no longer counts the old unit's)."""
-    unread = Alert.objects.filter(
-        recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False, read_at__isnull=True
+    """The number on the bell (and of ``GET /api/v1/notifications/unread-count/``): exactly
+    the rows the notifications list marks unread, hit notifications included (an officer moved
+    to another unit no longer counts the old unit's)."""
+    return notifications(user=user, unread=True).count()
+
+
+def queries_waiting(*, user, limit: int = 5) -> dict:
+    """What waits for the user in the exchange (the home page): open queries addressed to
+    them and not yet acknowledged, and overdue ones (either way), each as a count and the
+    ``limit`` most pressing (earliest due first)."""
+    visible = permissions.restrict_queries(user, Query.objects.all()).select_related(
+        "sender_member"
     )
-    rows = permissions.restrict_query_related(user, unread)
-    subjects = alert_subjects_scope(user)
-    if subjects is not None:
-        # Alerts about records of the apps above (pre-arrival notices) count too.
-        rows = rows | unread.filter(subjects)
-    return rows.count()
+    unacknowledged = visible.filter(
+        permissions.query_awaiting_acknowledgement_condition(user), status=QueryStatus.OPEN
+    ).order_by("due_at", "id")
+    overdue = filter_status(visible, "overdue").order_by("due_at", "id")
+    return {
+        "unacknowledged": list(unacknowledged[:limit]),
+        "unacknowledged_count": unacknowledged.count(),
+        "overdue": list(overdue[:limit]),
+        "overdue_count": overdue.count(),
+    }
 
 
 def network_figures(*, user) -> list[dict]:

@@ -12,9 +12,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import outbox
+from core.form_drafts import form_draft_done
 from matching import selectors as matching_selectors
 from matching.models import Hit
 from members.permissions import may_view_network_figures, takes_part_in_queries
@@ -103,6 +104,15 @@ def query_new(request):
     draft = pending_uploads.draft_token(request)
     if request.method == "POST":
         pending_uploads.pending_discard(request, draft, request.POST.getlist("discard_upload"))
+        # A file chosen again replaces the kept one of the same name.
+        pending_uploads.pending_replace(request, draft, request.FILES.getlist("attachments"))
+        if request.POST.get("remove_upload"):
+            # "Remove" beside a kept file: the form comes back as it was, that file gone,
+            # nothing filed and no error shown yet.
+            pending_uploads.pending_discard(request, draft, [request.POST["remove_upload"]])
+            pending_uploads.pending_keep(request, draft, request.FILES.getlist("attachments"))
+            form.hold_errors()
+            return _query_form_page(request, form, draft, ask)
         if form.is_valid():
             kept = pending_uploads.pending_files(request, draft)
             arguments = form.service_arguments()
@@ -116,6 +126,7 @@ def query_new(request):
                 form.add_service_errors(error)
             else:
                 pending_uploads.pending_clear(request, draft)
+                form_draft_done(request, "query-file")
                 messages.success(
                     request,
                     _(
@@ -129,6 +140,10 @@ def query_new(request):
                 for handle in kept:
                     handle.close()
         pending_uploads.pending_keep(request, draft, request.FILES.getlist("attachments"))
+    return _query_form_page(request, form, draft, ask)
+
+
+def _query_form_page(request, form, draft, ask):
     return render(
         request,
         "exchange/query_form.html",
@@ -245,9 +260,15 @@ def query_acknowledge(request, pk):
     return redirect("exchange:detail", pk=pk)
 
 
-def _query_form_action(request, pk, *, form_class, form_name, service, success, files=False):
+def _query_form_action(
+    request, pk, *, form_class, form_name, service, success, files=False, draft=None
+):
     """Run one party action that comes with a form (reply, outcome, close): field errors go
-    back to the query page with a 400, a closed query or a non-party is refused."""
+    back to the query page with a 400, a closed query or a non-party is refused. A GET (the
+    login after an expired session brings the person back to the address they posted to)
+    shows the query page, where the form is."""
+    if request.method != "POST":
+        return redirect("exchange:detail", pk=pk)
     query = _get_query(request, pk)
     form = form_class(request.POST, request.FILES) if files else form_class(request.POST)
     if form.is_valid():
@@ -256,13 +277,15 @@ def _query_form_action(request, pk, *, form_class, form_name, service, success, 
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            if draft:
+                form_draft_done(request, draft)
             messages.success(request, success)
             return redirect("exchange:detail", pk=pk)
     return query_detail(request, pk, status=400, **{form_name: form})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def query_reply(request, pk):
     return _query_form_action(
         request,
@@ -272,11 +295,12 @@ def query_reply(request, pk):
         service=services.query_reply,
         success=_("Your reply was sent to the other parties."),
         files=True,
+        draft=f"reply-{pk}",
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def query_outcome(request, pk):
     return _query_form_action(
         request,
@@ -289,7 +313,7 @@ def query_outcome(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def query_close(request, pk):
     return _query_form_action(
         request,

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.form_drafts.drafts",
                 "members.context_processors.portal",
                 "exchange.context_processors.bell",
                 "matching.views.matching_nav",
@@ -603,9 +604,13 @@ API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 # Sessions end after this long without a request, and at the latest this long after login.
 SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30)
 SESSION_ABSOLUTE_HOURS = env.int("SESSION_ABSOLUTE_HOURS", default=12)
+# Open pages ask for the bell's unread count this often (static/js/bell.js); these requests do
+# not count as activity for the idle timeout.
+NOTIFICATIONS_POLL_SECONDS = max(1, env.int("NOTIFICATIONS_POLL_SECONDS", default=20))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 # Invitation links are password-reset tokens, valid this many hours.
-PASSWORD_RESET_TIMEOUT = env.int("INVITATION_LINK_HOURS", default=72) * 3600
+INVITATION_LINK_HOURS = env.int("INVITATION_LINK_HOURS", default=72)
+PASSWORD_RESET_TIMEOUT = INVITATION_LINK_HOURS * 3600
 # Lockout is per username on purpose (any address counts); addresses are limited by
 # the API throttling above.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -11,6 +11,10 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Matching")
 
     def ready(self):
+        from members.home import home_section_register
+
+        from .home import new_hits_section
         from .services import matching_cache_signals_connect
 
         matching_cache_signals_connect()
+        home_section_register("hits", new_hits_section, order=20)

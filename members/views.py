@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import home as home_page
 from . import permissions, selectors, services
 from .forms import (
     ControlUnitForm,
@@ -32,6 +33,9 @@ def home(request):
         "managed_members": permissions.members_for(user, permissions.Right.MANAGE_PEOPLE)
         if not permissions.is_network_admin(user)
         else MemberAdministration.objects.none(),
+        "sections": home_page.home_sections_render(
+            home_page.home_sections(user=user), request=request
+        ),
     }
     return render(request, "members/home.html", context)
 

@@ -28,6 +28,12 @@ class SeizuresConfig(AppConfig):
         query_panel_register("seizure_reports", query_seizure_reports_panel)
         vocabulary_signals_connect()
 
+        from members.home import home_section_register
+
+        from .home import latest_reports_section
+
+        home_section_register("reports", latest_reports_section, order=50)
+
     def matching_reindex(self, *, chunk_size: int = 2000) -> int:
         """Index every seizure report for matching (``manage.py identifiers_reindex``)."""
         from .matching import seizure_reports_reindex

@@ -5,9 +5,10 @@ Each column carries its name (the code an import file's header uses), its label 
 a person reads, in the active language), the database path(s) its value comes from (read with
 one ``values_list``) and how that value becomes a cell: text for CSV (``to_cells``), typed for
 XLSX (``to_typed_cells``: numbers stay numbers and dates dates). The columns marked
-``importable`` must be in an import file, in the same order; the ``optional`` ones are imported
-when present; the ``derived`` ones (computed by the portal, such as the commodity's name in the
-active language) are recognised and ignored, with a note, so that an export imports unchanged.
+``importable`` make up an import file (its template); of them only the ``required`` ones must
+be there, in any order; the ``optional`` ones are imported when present; the ``derived`` ones
+(computed by the portal, such as the commodity's name in the active language) are recognised
+and ignored, with a note, so that an export imports unchanged.
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ class Column:
     to_cell: Callable = _cell
     to_typed: Callable = _typed
     importable: bool = False
+    #: An import file must have it (its cells must not be empty either).
+    required: bool = False
     optional: bool = False
     derived: bool = False
 
@@ -83,11 +86,11 @@ def _text(function):
 
 
 COLUMNS: list[Column] = [
-    Column("reference", "reference", _("Reference"), importable=True),
-    Column("seized_on", "seized_on", _("Date seized"), importable=True),
-    Column("member", "reporting_member__code", _("Member"), importable=True),
+    Column("reference", "reference", _("Reference"), importable=True, required=True),
+    Column("seized_on", "seized_on", _("Date seized"), importable=True, required=True),
+    Column("member", "reporting_member__code", _("Member"), importable=True, required=True),
     Column("control_unit", "control_unit__code", _("Control unit"), importable=True),
-    Column("commodity", "commodity__code", _("Commodity code"), importable=True),
+    Column("commodity", "commodity__code", _("Commodity code"), importable=True, required=True),
     Column(
         "commodity_name",
         ("commodity__name", "commodity__name_ru"),
@@ -96,12 +99,12 @@ COLUMNS: list[Column] = [
         **_text(localized_name),
     ),
     Column("category", "commodity__category", _("Category"), derived=True),
-    Column("quantity", "quantity", _("Quantity"), importable=True),
-    Column("unit", "unit", _("Unit code"), importable=True),
+    Column("quantity", "quantity", _("Quantity"), importable=True, required=True),
+    Column("unit", "unit", _("Unit code"), importable=True, required=True),
     Column("unit_name", "unit", _("Unit"), derived=True, **_text(_unit_name)),
     Column("quantity_base", "quantity_base", _("Quantity in the base unit"), derived=True),
     Column("base_unit", "dimension", _("Base unit"), derived=True, **_text(_base_unit)),
-    Column("transport_mode", "transport_mode", _("Transport mode"), importable=True),
+    Column("transport_mode", "transport_mode", _("Transport mode"), importable=True, required=True),
     Column("origin_country", "origin_country", _("Origin country"), importable=True),
     Column("transit_countries", "transit_countries", _("Transit countries"), optional=True),
     Column("destination_country", "destination_country", _("Destination country"), importable=True),
@@ -129,8 +132,10 @@ COLUMNS: list[Column] = [
 
 #: The names of an export's columns.
 EXPORT_COLUMNS: list[str] = [c.name for c in COLUMNS]
-#: The columns of an import file (every one must be present; cells may be empty).
+#: The columns of an import file (its template has them all, in this order).
 IMPORT_COLUMNS: list[str] = [c.name for c in COLUMNS if c.importable]
+#: The columns an import file must have; any other may be left out (its cells count as empty).
+IMPORT_REQUIRED_COLUMNS: list[str] = [c.name for c in COLUMNS if c.required]
 #: Columns an import file may have: imported when present.
 IMPORT_OPTIONAL_COLUMNS: list[str] = [c.name for c in COLUMNS if c.optional]
 #: Columns of an export the portal computes: an import recognises and ignores them.

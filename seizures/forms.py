@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.forms import LocalNumberField
 from members.forms import RequiredMarksMixin, ServiceErrorsMixin
 from members.models import MemberAdministration
 
@@ -67,11 +68,9 @@ class SeizureReportForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     shipper = forms.CharField(label=_("Shipper"), required=False, max_length=200)
     consignee = forms.CharField(label=_("Consignee"), required=False, max_length=200)
     commodity = forms.ChoiceField(label=_("Commodity"))
-    quantity = forms.CharField(label=_("Quantity"), max_length=30)
+    quantity = LocalNumberField(label=_("Quantity"))
     unit = forms.ChoiceField(label=_("Unit"), choices=_blank(Unit.choices, ""))
-    estimated_value_usd = forms.CharField(
-        label=_("Estimated value (USD)"), required=False, max_length=30
-    )
+    estimated_value_usd = LocalNumberField(label=_("Estimated value (USD)"), required=False)
     concealment = forms.CharField(label=_("Concealment method"), required=False, max_length=200)
     detection_method = forms.ChoiceField(
         label=_("Detection method"),
@@ -84,9 +83,7 @@ class SeizureReportForm(ServiceErrorsMixin, RequiredMarksMixin, forms.Form):
     )
     destination_country = forms.ChoiceField(label=_("Destination country"), required=False)
     persons_detained = forms.CharField(label=_("Persons detained"), required=False, initial="0")
-    revenue_recovered_usd = forms.CharField(
-        label=_("Revenue recovered (USD)"), required=False, max_length=30
-    )
+    revenue_recovered_usd = LocalNumberField(label=_("Revenue recovered (USD)"), required=False)
     operation = forms.ChoiceField(label=_("Operation"), required=False)
     sharing = forms.ChoiceField(
         label=_("Sharing"), choices=Sharing.choices, initial=Sharing.NATIONAL

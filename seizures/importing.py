@@ -24,7 +24,12 @@ from core.bulk import copy_rows, gc_paused, sequence_take
 
 from .auditing import seizures_import_record
 from .cells import cell_text, control_character_message, has_control_characters
-from .columns import DERIVED_COLUMNS, IMPORT_COLUMNS, IMPORT_OPTIONAL_COLUMNS
+from .columns import (
+    DERIVED_COLUMNS,
+    IMPORT_COLUMNS,
+    IMPORT_OPTIONAL_COLUMNS,
+    IMPORT_REQUIRED_COLUMNS,
+)
 from .matching import seizure_values_index
 from .models import SeizureReport
 from .totals import totals_add
@@ -247,7 +252,7 @@ def _header_problem(columns: list[str], message) -> dict:
 def _header_problems(columns: list[str]) -> list[dict]:
     """Missing, unknown and repeated columns, each as one problem of row 1."""
     problems = []
-    missing = [c for c in IMPORT_COLUMNS if c not in columns]
+    missing = [c for c in IMPORT_REQUIRED_COLUMNS if c not in columns]
     if missing:
         message = _("The header lacks the column(s) %(columns)s.")
         problems.append(_header_problem(missing, message % {"columns": ", ".join(missing)}))

@@ -23,6 +23,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.form_drafts import form_draft_done
 from core.pagination import keyset_page
 from exchange.panels import query_panels_render
 from matching import permissions as matching_permissions
@@ -31,6 +32,7 @@ from matching.models import RecordType
 from members import caching
 
 from . import auditing, charts, exporting, permissions, selectors, services
+from .columns import IMPORT_REQUIRED_COLUMNS
 from .filtersets import SeizureFilterSet, SeizureListFilterSet
 from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
 from .models import Commodity, ImportStatus, SeizureTotal
@@ -249,6 +251,7 @@ def report_create(request):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
+            form_draft_done(request, "seizure-report")
             messages.success(
                 request,
                 _("The seizure report %(reference)s was saved.") % {"reference": report.reference},
@@ -352,6 +355,7 @@ def import_upload(request):
             "form": form,
             "jobs": jobs,
             "columns": services.IMPORT_COLUMNS,
+            "required_columns": IMPORT_REQUIRED_COLUMNS,
             "members": permissions.reporting_members(request.user),
         },
     )

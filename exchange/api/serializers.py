@@ -239,6 +239,7 @@ class NotificationSerializer(serializers.ModelSerializer):
     hit = serializers.IntegerField(source="hit_id", read_only=True, allow_null=True)
     reference = serializers.CharField(source="query.reference", read_only=True)
     handling_code = serializers.CharField(source="query.handling_code", read_only=True)
+    priority = serializers.CharField(source="query.priority", read_only=True)
     subject = serializers.CharField(source="query.subject", read_only=True)
     event_label = serializers.CharField(source="get_event_display", read_only=True)
     unread = serializers.SerializerMethodField()
@@ -253,6 +254,7 @@ class NotificationSerializer(serializers.ModelSerializer):
             "hit",
             "reference",
             "handling_code",
+            "priority",
             "subject",
             "created_at",
             "sent_at",
@@ -263,6 +265,10 @@ class NotificationSerializer(serializers.ModelSerializer):
 
     def get_unread(self, obj) -> bool:
         return obj.read_at is None
+
+
+class UnreadCountSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
 
 
 class MemberFiguresSerializer(serializers.Serializer):

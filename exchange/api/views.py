@@ -32,6 +32,7 @@ from .serializers import (
     QuerySerializer,
     ReplyCreateSerializer,
     ReplySerializer,
+    UnreadCountSerializer,
 )
 
 
@@ -223,6 +224,14 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return selectors.notifications(user=self.request.user)
+
+    @extend_schema(
+        summary="How many of your notifications are unread (the bell's number)",
+        responses={200: UnreadCountSerializer},
+    )
+    @action(detail=False, methods=["get"], url_path="unread-count", pagination_class=None)
+    def unread_count(self, request):
+        return Response({"count": selectors.unread_count(user=request.user)})
 
     @extend_schema(
         summary="Mark a notification read",

@@ -141,3 +141,10 @@ def active_filters(form) -> int:
         if values and not (initial is not None and values == [str(initial)]):
             count += 1
     return count
+
+
+@register.simple_tag
+def invitation_link_hours() -> int:
+    """How many hours an invitation (or password-reset) link is valid: the token's real
+    lifetime, PASSWORD_RESET_TIMEOUT (set from INVITATION_LINK_HOURS)."""
+    return settings.PASSWORD_RESET_TIMEOUT // 3600

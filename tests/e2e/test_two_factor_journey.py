@@ -57,6 +57,18 @@ def test_focal_point_enrols_logs_in_with_a_code_and_is_locked_out_by_wrong_passw
     codes = page.locator("#recovery-codes code").all_inner_texts()
     assert len(codes) == 10
     page.screenshot(path=f"{SCREENSHOTS}/2-recovery-codes.png", full_page=True)
+    # The codes can be kept as a text file (made in the browser) and printed.
+    with page.expect_download() as download:
+        page.click("[data-testid=recovery-download]")
+    saved = open(download.value.path(), encoding="utf-8").read()
+    assert download.value.suggested_filename.endswith(".txt")
+    assert all(code in saved.split() for code in codes)
+    page.emulate_media(media="print")
+    expect(page.locator("#recovery-codes")).to_be_visible()
+    expect(page.locator("[data-testid=recovery-print]")).to_be_hidden()
+    expect(page.locator("header")).to_be_hidden()
+    page.emulate_media(media="screen")
+    expect(page.locator("[data-testid=recovery-print]")).to_be_visible()
     page.click("#continue")
     # On to the page first asked for.
     expect(page.locator("h1")).to_have_text("Urgent queries")

@@ -1,0 +1,102 @@
+"""An expired session loses nothing: at 390 px in Russian, focal.kz half-writes a query, the
+session ends on the server, "File the query" leads to the login page, and the login brings
+them back to the form with subject, message and recipient restored from the browser's draft
+and a message saying that the session had ended. A successful filing forgets the draft."""
+
+import time
+
+import pytest
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import expect
+
+from accounts import sessions
+from members.models import RoleName
+from tests.factories.members import PASSWORD, MemberFactory, member_user
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+SUBJECT = "Сигареты под видом бумажных салфеток"
+BODY = "Контейнер прибывает в Ташкент завтра; просим досмотреть."
+
+
+def _russian(message: str) -> str:
+    with translation.override("ru"):
+        return gettext(message)
+
+
+def _log_in(page, username):
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+
+
+def _expire_session_on_server(page, settings):
+    """The browser keeps its cookie; on the server the session has been idle too long."""
+    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    store = SessionStore(session_key=cookie["value"])
+    store[sessions.SEEN_AT] = time.time() - (settings.SESSION_IDLE_TIMEOUT_MINUTES + 1) * 60
+    store.save()
+
+
+def test_expired_session_brings_the_officer_back_to_the_query_with_the_draft(
+    offline_page, live_server, settings
+):
+    page = offline_page
+    kz = MemberFactory(code="KZ")
+    MemberFactory(code="UZ")
+    member_user(kz, RoleName.FOCAL_POINT, username="focal.kz")
+    page.set_viewport_size(PHONE)
+    base = live_server.url
+    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": base}])
+
+    page.goto(f"{base}/accounts/login/")
+    _log_in(page, "focal.kz")
+    page.goto(f"{base}/queries/new/")
+    page.check("input[name=recipients][value=UZ]")
+    page.fill("input[name=subject]", SUBJECT)
+    page.fill("textarea[name=body]", BODY)
+
+    _expire_session_on_server(page, settings)
+    page.click("[data-testid=query-form] button[type=submit]")
+
+    # The login page says why it is shown, and will lead back to the form.
+    expect(page.locator("main input[name=next]")).to_have_value("/queries/new/")
+    expect(page.locator("main [role=status]").first).to_contain_text(
+        _russian(
+            "Your session has expired. Please log in again: you will come back to the "
+            "page you were on, with what you had typed."
+        )
+    )
+    _log_in(page, "focal.kz")
+
+    expect(page).to_have_url(f"{base}/queries/new/")
+    expect(page.locator("main .message")).to_contain_text(
+        _russian(
+            "Your session had ended, so you were asked to log in again. You are back "
+            "where you were; what you had typed in a form is restored."
+        )
+    )
+    expect(page.locator("[data-testid=draft-restored]")).to_be_visible()
+    expect(page.locator("input[name=subject]")).to_have_value(SUBJECT)
+    expect(page.locator("textarea[name=body]")).to_have_value(BODY)
+    expect(page.locator("input[name=recipients][value=UZ]")).to_be_checked()
+    page.screenshot(path="/tmp/iren-drafts-restored.png", full_page=True)
+
+    # Filed: the draft is forgotten, the next blank form stays blank.
+    page.click("[data-testid=query-form] button[type=submit]")
+    expect(page.locator("[data-testid=handling]")).to_be_visible()
+    page.goto(f"{base}/queries/new/")
+    expect(page.locator("input[name=subject]")).to_have_value("")
+    expect(page.locator("[data-testid=draft-restored]")).to_have_count(0)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('iren-draft:'))") == []
+
+    # The first Tab reaches the skip link, which shows and leads to the content.
+    page.keyboard.press("Tab")
+    skip = page.locator("[data-testid=skip-link]")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
