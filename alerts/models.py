@@ -31,6 +31,8 @@ EVENT_KINDS = {
     "escalation": AlertKind.REMINDER,
     "hit": AlertKind.HIT,
     "watchlist-hit": AlertKind.WATCHLIST_HIT,
+    "release-reminder": AlertKind.REMINDER,
+    "release-escalate": AlertKind.REMINDER,
 }
 
 
@@ -74,6 +76,11 @@ class AlertEvent(models.TextChoices):
     ESCALATION = "escalation", _("Escalation: urgent query not acknowledged")
     HIT = "hit", _("Match with another member's record")
     WATCHLIST_HIT = "watchlist-hit", _("Match with a watched identifier")
+    AWAITING_RELEASE = "awaiting-release", _("Awaiting your release")
+    RELEASE_REMINDER = "release-reminder", _("Reminder: urgent item awaiting release")
+    RELEASE_ESCALATION = "release-escalate", _("Escalation: urgent item not released")
+    RELEASED = "released", _("Released")
+    RETURNED = "returned", _("Returned with a note")
 
 
 class AlertChannel(models.TextChoices):
@@ -126,6 +133,17 @@ class Alert(models.Model):
         related_name="alerts",
         verbose_name=_("hit"),
     )
+    # An alert about an item held under a release policy that is no query (a seizure report,
+    # an import): its kind (``members.releases``), id and reference; a query's has ``query``.
+    release_kind = models.CharField(
+        max_length=20, blank=True, default="", db_default="", verbose_name=_("kind of item")
+    )
+    release_item_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("item"))
+    release_reference = models.CharField(
+        max_length=100, blank=True, default="", db_default="", verbose_name=_("item reference")
+    )
+    #: A returned item's note from its releaser, for its author.
+    note = models.TextField(blank=True, default="", db_default="", verbose_name=_("note"))
     event = models.CharField(max_length=16, choices=AlertEvent.choices, verbose_name=_("event"))
     channel = models.CharField(
         max_length=8, choices=AlertChannel.choices, verbose_name=_("channel")
@@ -156,7 +174,9 @@ class Alert(models.Model):
         verbose_name_plural = _("alerts")
         constraints = [
             models.CheckConstraint(
-                condition=Q(query__isnull=False) | Q(hit__isnull=False),
+                condition=Q(query__isnull=False)
+                | Q(hit__isnull=False)
+                | Q(release_item_id__isnull=False),
                 name="alert_names_query_or_hit",
             ),
         ]

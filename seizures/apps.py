@@ -28,6 +28,14 @@ class SeizuresConfig(AppConfig):
         query_panel_register("seizure_reports", query_seizure_reports_panel)
         vocabulary_signals_connect()
 
+        # Held under a release policy: network-shared reports, one by one or a whole import.
+        from members.releases import release_kind_register
+
+        from .releasing import SEIZURE_IMPORT_RELEASE_KIND, SEIZURE_RELEASE_KIND
+
+        release_kind_register(SEIZURE_RELEASE_KIND)
+        release_kind_register(SEIZURE_IMPORT_RELEASE_KIND)
+
     def matching_reindex(self, *, chunk_size: int = 2000) -> int:
         """Index every seizure report for matching (``manage.py identifiers_reindex``)."""
         from .matching import seizure_reports_reindex
