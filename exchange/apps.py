@@ -29,6 +29,12 @@ class ExchangeConfig(AppConfig):
 
         return seed(members=members)
 
+    def seed_demo_held(self, *, members) -> str:
+        """Demo items awaiting release, once the demo release policies are set."""
+        from .demo import seed_held
+
+        return seed_held(members=members)
+
     def matching_reindex(self, *, chunk_size: int = 2000) -> int:
         """Index every urgent query for matching (``manage.py identifiers_reindex``)."""
         from .indexing import queries_reindex
