@@ -220,7 +220,6 @@ class Query(models.Model):
         default=list,
         blank=True,
         verbose_name=_("recipients awaiting release"),
-        help_text=_('[{"member": "UZ", "units": ["UZ-TAS-ACCU"]}, ...] until released.'),
     )
     # The release watch stamps what it sent, so a second run sends nothing again.
     release_reminded_at = models.DateTimeField(

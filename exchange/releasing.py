@@ -36,6 +36,7 @@ def query_held_item(query: Query) -> HeldItem:
         created_at=query.created_at,
         release_state=query.release_state,
         url=reverse("exchange:detail", args=[query.pk]),
+        priority_label=str(query.get_priority_display()),
     )
 
 

@@ -58,6 +58,7 @@ class HeldItem:
     release_state: str
     url: str
     summary: str = ""
+    priority_label: str = ""
 
     @property
     def waiting_seconds(self) -> int:

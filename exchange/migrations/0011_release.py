@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='query',
             name='held_recipients',
-            field=models.JSONField(blank=True, default=list, help_text='[{"member": "UZ", "units": ["UZ-TAS-ACCU"]}, ...] until released.', verbose_name='recipients awaiting release'),
+            field=models.JSONField(blank=True, default=list, verbose_name='recipients awaiting release'),
         ),
         migrations.AddField(
             model_name='query',
