@@ -30,6 +30,8 @@ def alert_email_render(alert: Alert) -> EmailMessage:
         return hit_email_render(alert)
     if alert.subject_type:
         return subject_email_render(alert)
+    if alert.release_item_id is not None and not alert.query_id:
+        return release_email_render(alert)
     query = alert.query
     link = settings.PORTAL_BASE_URL + reverse("exchange:detail", args=[query.pk])
     context = {
@@ -102,6 +104,24 @@ def arrival_outcome_email_render(alert, *, notice: dict, link: str) -> EmailMess
     return _arrival_email(alert, notice=notice, link=link, show_outcome=True)
 
 
+def release_email_render(alert) -> EmailMessage:
+    """The email about an item held under a release policy that is no query (a seizure
+    report, an import): what happened and the item's reference and link; no content, not the
+    return note (read in the portal)."""
+    link = settings.PORTAL_BASE_URL + reverse(
+        "release-item", args=[alert.release_kind, alert.release_item_id]
+    )
+    context = {"alert": alert, "link": link}
+    subject = " ".join(render_to_string("alerts/email/release_subject.txt", context).split())
+    body = render_to_string("alerts/email/release.txt", context)
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[alert.recipient.email],
+        headers={"Message-ID": alert_message_id(alert)},
+    )
+
+
 def digest_email_render(person, alerts: list[Alert]) -> EmailMessage:
     """The daily digest of one person: every alert waiting for it, each with its link."""
     base = settings.PORTAL_BASE_URL
@@ -111,6 +131,8 @@ def digest_email_render(person, alerts: list[Alert]) -> EmailMessage:
             link = base + reverse("matching:hits")
         elif alert.subject_type:
             link = base + alert_subject(alert.subject_type).link(alert)
+        elif alert.release_item_id is not None and not alert.query_id:
+            link = base + reverse("release-item", args=[alert.release_kind, alert.release_item_id])
         else:
             link = base + reverse("exchange:detail", args=[alert.query_id])
         items.append({"alert": alert, "query": alert.query, "hit": alert.hit, "link": link})

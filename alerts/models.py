@@ -34,6 +34,8 @@ EVENT_KINDS = {
     "watchlist-hit": AlertKind.WATCHLIST_HIT,
     "arrival-red": AlertKind.ARRIVAL,
     "arrival-outcome": AlertKind.ARRIVAL,
+    "release-reminder": AlertKind.REMINDER,
+    "release-escalate": AlertKind.REMINDER,
 }
 
 
@@ -80,6 +82,11 @@ class AlertEvent(models.TextChoices):
     ARRIVAL_RED = "arrival-red", _("Red pre-arrival notice")
     ARRIVAL_NOTICE = "arrival-notice", _("Pre-arrival notice")
     ARRIVAL_OUTCOME = "arrival-outcome", _("Outcome of a pre-arrival notice")
+    AWAITING_RELEASE = "awaiting-release", _("Awaiting your release")
+    RELEASE_REMINDER = "release-reminder", _("Reminder: urgent item awaiting release")
+    RELEASE_ESCALATION = "release-escalate", _("Escalation: urgent item not released")
+    RELEASED = "released", _("Released")
+    RETURNED = "returned", _("Returned with a note")
 
 
 class AlertChannel(models.TextChoices):
@@ -141,6 +148,17 @@ class Alert(models.Model):
     subject_reference = models.CharField(
         max_length=64, blank=True, default="", db_default="", verbose_name=_("subject reference")
     )
+    # An alert about an item held under a release policy that is no query (a seizure report,
+    # an import): its kind (``members.releases``), id and reference; a query's has ``query``.
+    release_kind = models.CharField(
+        max_length=20, blank=True, default="", db_default="", verbose_name=_("kind of item")
+    )
+    release_item_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("item"))
+    release_reference = models.CharField(
+        max_length=100, blank=True, default="", db_default="", verbose_name=_("item reference")
+    )
+    #: A returned item's note from its releaser, for its author.
+    note = models.TextField(blank=True, default="", db_default="", verbose_name=_("note"))
     event = models.CharField(max_length=16, choices=AlertEvent.choices, verbose_name=_("event"))
     channel = models.CharField(
         max_length=8, choices=AlertChannel.choices, verbose_name=_("channel")
@@ -173,7 +191,8 @@ class Alert(models.Model):
             models.CheckConstraint(
                 condition=Q(query__isnull=False)
                 | Q(hit__isnull=False)
-                | Q(subject_id__isnull=False),
+                | Q(subject_id__isnull=False)
+                | Q(release_item_id__isnull=False),
                 name="alert_names_query_or_hit",
             ),
         ]

@@ -50,10 +50,12 @@ from .transports import TransportError, transport_for
 logger = logging.getLogger(__name__)
 
 
-def alerts_create(*, query, event: str, people: Iterable, reply=None) -> list[int]:
+def alerts_create(*, query, event: str, people: Iterable, reply=None, **item) -> list[int]:
     """Write one alert per person and channel in the caller's transaction (in-portal always;
     email if the person has an address and chose "email at once", the default; see
-    ``alert_preferences``), and ask for delivery once it commits."""
+    ``alert_preferences``), and ask for delivery once it commits. ``item`` names a held item
+    that is no query (``release_kind``, ``release_item_id``, ``release_reference``) and a
+    returned item's ``note``."""
     rows = []
     seen = set()
     now = timezone.now()
@@ -67,6 +69,7 @@ def alerts_create(*, query, event: str, people: Iterable, reply=None) -> list[in
             reply=reply,
             event=event,
             created_at=now,
+            **item,
             next_attempt_at=now,
         )
     return alerts_write(rows)

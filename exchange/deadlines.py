@@ -34,9 +34,9 @@ def queries_watch_deadlines(*, now: datetime | None = None) -> dict[str, int]:
             query__priority=Priority.URGENT,
         )
         .filter(
-            Q(last_reminded_at__isnull=True, query__created_at__lte=remind_before)
+            Q(last_reminded_at__isnull=True, query__released_at__lte=remind_before)
             | Q(last_reminded_at__lte=remind_before)
-            | Q(escalated_at__isnull=True, query__created_at__lte=escalate_before)
+            | Q(escalated_at__isnull=True, query__released_at__lte=escalate_before)
         )
         .select_related("query", "member")
         .prefetch_related("control_units")
@@ -44,7 +44,9 @@ def queries_watch_deadlines(*, now: datetime | None = None) -> dict[str, int]:
     reminded = escalated = 0
     for row in due:
         query = row.query
-        last = row.last_reminded_at or query.created_at
+        # A held query's clock starts when it was released (its filing time otherwise).
+        went_out = query.released_at or query.created_at
+        last = row.last_reminded_at or went_out
         if last <= remind_before:
             alerts_create(
                 query=query,
@@ -55,7 +57,7 @@ def queries_watch_deadlines(*, now: datetime | None = None) -> dict[str, int]:
             )
             row.last_reminded_at, row.reminder_count = now, row.reminder_count + 1
             reminded += 1
-        if row.escalated_at is None and query.created_at <= escalate_before:
+        if row.escalated_at is None and went_out <= escalate_before:
             alerts_create(
                 query=query,
                 event=AlertEvent.ESCALATION,

@@ -126,3 +126,33 @@ def seed(*, members) -> str:
                 services.query_close(query=query, user=author, outcome="resolved")
         created += 1
     return f"{created} demo urgent queries."
+
+
+#: A query of officer.az that Azerbaijan's release policy (H2) holds until focal.az releases it.
+HELD_QUERY = {
+    "recipients": ["GE"],
+    "kind": "risk-alert",
+    "priority": "urgent",
+    "handling_code": "H2",
+    "source_evaluation": "B",
+    "information_evaluation": "3",
+    "subject": "Undeclared tobacco in a reefer leaving Alat for Poti",
+    "body": "The reefer's declared temperature does not match its cargo of vegetables. "
+    "Please examine on arrival at Poti.",
+    "container_numbers": ["MSKU9070323"],
+    "route_countries": ["AZ", "GE"],
+}
+
+
+@transaction.atomic
+def seed_held(*, members) -> str:
+    """File the demo query that awaits release (officer.az → GE, H2), if it is not there."""
+    officer = get_user_model().objects.filter(username="officer.az").first()
+    if officer is None or "AZ" not in members or "GE" not in members:
+        return ""
+    if Query.objects.filter(sender_member=members["AZ"], subject=HELD_QUERY["subject"]).exists():
+        return ""
+    query = services.query_file(
+        author=officer, draft=QueryDraft(sender_member=members["AZ"], **HELD_QUERY)
+    )
+    return f"{query.reference} awaits release by focal.az."

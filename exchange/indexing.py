@@ -11,6 +11,7 @@ from core.identifiers import IdentifierKind
 from matching import permissions as rules
 from matching.models import Hit, RecordType, RecordVisibility
 from matching.services import identifiers_index_many
+from members.models import ReleaseState
 
 from .models import Query
 
@@ -72,7 +73,8 @@ def queries_reindex(*, chunk_size: int = 2000) -> int:
     last_pk = 0
     while True:
         chunk = list(
-            Query.objects.filter(pk__gt=last_pk)
+            # A query awaiting release (or returned) is matched against nothing.
+            Query.objects.filter(pk__gt=last_pk, release_state=ReleaseState.RELEASED)
             .prefetch_related("containers", "recipients")
             .order_by("pk")[:chunk_size]
         )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.handling import HandlingCode
+from members.models import ReleaseState
 
 
 class QueryKind(models.TextChoices):
@@ -180,6 +181,48 @@ class Query(models.Model):
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("filed at"))
     due_at = models.DateTimeField(verbose_name=_("due at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("last activity"))
+    # Release (``members.releases``): a query its member's policy holds is saved
+    # ``awaiting_release``, with its addressing in ``held_recipients`` and no recipient rows;
+    # it is routed when released. ``released_at`` is when it went out (its filing time when
+    # nothing held it); ``released_by`` is set only when a releaser released it.
+    release_state = models.CharField(
+        max_length=16,
+        choices=ReleaseState.choices,
+        default=ReleaseState.RELEASED,
+        db_default=ReleaseState.RELEASED,
+        verbose_name=_("release"),
+    )
+    released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released at"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    returned_at = models.DateTimeField(null=True, blank=True, verbose_name=_("returned at"))
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("returned by"),
+    )
+    release_note = models.TextField(blank=True, verbose_name=_("note from the releaser"))
+    held_recipients = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name=_("recipients awaiting release"),
+    )
+    # The release watch stamps what it sent, so a second run sends nothing again.
+    release_reminded_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("release reminder sent at")
+    )
+    release_escalated_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("release escalation sent at")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -201,12 +244,22 @@ class Query(models.Model):
             models.CheckConstraint(
                 condition=Q(due_at__gte=models.F("created_at")), name="query_due_after_filing"
             ),
+            models.CheckConstraint(
+                condition=Q(release_state__in=ReleaseState.values),
+                name="query_release_state_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="query_created_idx"),
             models.Index(fields=["due_at"], name="query_due_idx"),
             models.Index(fields=["sender_member", "-created_at"], name="query_sender_created_idx"),
             models.Index(fields=["status", "due_at"], name="query_status_due_idx"),
+            # The release queue and the rules that hide held queries: few rows, partial.
+            models.Index(
+                fields=["sender_member", "created_at"],
+                condition=~Q(release_state="released"),
+                name="query_held_idx",
+            ),
         ]
 
     def __str__(self):
@@ -215,6 +268,19 @@ class Query(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == QueryStatus.OPEN
+
+    @property
+    def is_released(self) -> bool:
+        return self.release_state == ReleaseState.RELEASED
+
+    @property
+    def awaits_release(self) -> bool:
+        return self.release_state == ReleaseState.AWAITING_RELEASE
+
+    @property
+    def was_held(self) -> bool:
+        """Did a releaser release it (rather than nothing holding it)?"""
+        return self.released_by_id is not None
 
     @property
     def takes_outcomes(self) -> bool:

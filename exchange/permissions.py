@@ -11,11 +11,12 @@ from __future__ import annotations
 from django.db.models import Q
 
 from alerts.permissions import may_oversee_alerts  # noqa: F401  (exchange's views ask it)
-from members.models import ControlUnit
+from members.models import ControlUnit, ReleaseState
 from members.permissions import (
     Right,
     has_any_member_right,
     has_right,
+    held_item_condition,
     member_ids,
     members_for,
     users_with_right,
@@ -34,15 +35,29 @@ def _unit_scope(user) -> int | None:
     return None
 
 
+def _held_condition(user, prefix: str = "") -> Q:
+    """Queries awaiting release or returned that the user reads: their own, and those of the
+    members they release for."""
+    return ~Q(**{f"{prefix}release_state": ReleaseState.RELEASED}) & held_item_condition(
+        user, member_field=f"{prefix}sender_member_id", author_field=f"{prefix}author_id"
+    )
+
+
 def restrict_queries(user, queryset=None):
     """Urgent queries the user may read: those whose sender or a recipient is a member the
     user holds ``view_queries`` for, plus, for unit officers, those naming their unit as sender
-    unit or recipient unit. Network admins get none (they see figures, not content)."""
+    unit or recipient unit. Network admins get none (they see figures, not content).
+
+    A query awaiting release (or returned) exists only for its author and its sender's
+    releasers (``members.permissions.held_item_condition``); it has no recipient yet."""
     queryset = Query.objects.all() if queryset is None else queryset
     member_scope = member_ids(user, Right.VIEW_QUERIES)
     unit_id = _unit_scope(user)
+    held = _held_condition(user)
     if not member_scope and not unit_id:
-        return queryset.none()
+        return (
+            queryset.filter(held) if getattr(user, "is_authenticated", False) else queryset.none()
+        )
     # ``pk IN (SELECT query_id …)`` rather than a correlated EXISTS: PostgreSQL hashes the
     # subquery once, and its cost estimate stays low enough not to trigger JIT compilation
     # (which cost more than the query itself on 100,000 queries; see docs/PERFORMANCE.md).
@@ -53,25 +68,33 @@ def restrict_queries(user, queryset=None):
         condition |= Q(sender_unit_id=unit_id) | Q(
             pk__in=QueryRecipient.objects.filter(control_units=unit_id).values("query_id")
         )
-    return queryset.filter(condition)
+    return queryset.filter((Q(release_state=ReleaseState.RELEASED) & condition) | held)
 
 
 def restrict_query_related(user, queryset):
     """Rows of a model with a ``query`` foreign key (alerts, replies, attachments) whose query
     the user may read, by the rule of ``restrict_queries``. Written on the foreign key alone
-    (two id lists, each from an index) so a user's few rows never make the database read
-    every query."""
+    (id lists, each from an index) so a user's few rows never make the database read every
+    query."""
     member_scope = member_ids(user, Right.VIEW_QUERIES)
     unit_id = _unit_scope(user)
+    held = Query.objects.filter(_held_condition(user)).values("pk")
     if not member_scope and not unit_id:
-        return queryset.none()
-    sent = Query.objects.filter(sender_member_id__in=member_scope).values("pk")
+        if not getattr(user, "is_authenticated", False):
+            return queryset.none()
+        return queryset.filter(query_id__in=held)
+    sent = Query.objects.filter(
+        sender_member_id__in=member_scope, release_state=ReleaseState.RELEASED
+    ).values("pk")
+    # Recipient rows exist only once a query is released.
     received = QueryRecipient.objects.filter(member_id__in=member_scope).values("query_id")
-    condition = Q(query_id__in=sent) | Q(query_id__in=received)
+    condition = Q(query_id__in=sent) | Q(query_id__in=received) | Q(query_id__in=held)
     if unit_id:
-        condition |= Q(query_id__in=Query.objects.filter(sender_unit_id=unit_id).values("pk")) | Q(
-            query_id__in=QueryRecipient.objects.filter(control_units=unit_id).values("query_id")
-        )
+        condition |= Q(
+            query_id__in=Query.objects.filter(
+                sender_unit_id=unit_id, release_state=ReleaseState.RELEASED
+            ).values("pk")
+        ) | Q(query_id__in=QueryRecipient.objects.filter(control_units=unit_id).values("query_id"))
     return queryset.filter(condition)
 
 
@@ -199,7 +222,8 @@ def query_actions(user, query: Query) -> dict[str, bool]:
     ``takes_outcomes``), so page and services cannot disagree."""
     acting = query_recipients_acted_for(user, query.recipients.all())
     sender = may_act_for_sender(user, query)
-    is_open = query.is_open
+    # A query not yet released (or returned) takes no action in its thread.
+    is_open = query.is_open and query.is_released
     return {
         "acknowledge": is_open and any(r.awaits_acknowledgement for r in acting),
         "reply": is_open and (bool(acting) or sender),

@@ -5,6 +5,7 @@ the user may still see."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.db.models import (
     Avg,
@@ -22,8 +23,9 @@ from django.utils import timezone
 
 from alerts.subjects import alert_subjects_scope
 from core.identifiers import container_compact
-from members.models import MemberAdministration
+from members.models import MemberAdministration, ReleaseState
 from members.permissions import may_view_network_figures
+from members.releases import release_medians
 
 from . import permissions
 from .models import (
@@ -63,7 +65,7 @@ def query_list(*, user) -> QuerySet[Query]:
     prefetched: a fixed number of SQL statements whatever the page size. Narrowed by
     ``filtersets.QueryFilterSet``."""
     queryset = _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
-    return queryset.select_related("sender_member", "sender_unit").prefetch_related(
+    return queryset.select_related("sender_member", "sender_unit", "released_by").prefetch_related(
         Prefetch(
             "recipients",
             queryset=QueryRecipient.objects.select_related("member").order_by("member__code"),
@@ -154,7 +156,9 @@ def query_get(*, user, pk: int) -> Query:
     (the caller answers 404)."""
     return (
         _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
-        .select_related("sender_member", "sender_unit", "author", "closed_by")
+        .select_related(
+            "sender_member", "sender_unit", "author", "closed_by", "released_by", "returned_by"
+        )
         .prefetch_related(
             Prefetch(
                 "recipients",
@@ -166,6 +170,17 @@ def query_get(*, user, pk: int) -> Query:
             ),
             Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
         )
+        .get(pk=pk)
+    )
+
+
+def query_returned_own(*, user, pk: int) -> Query:
+    """A query of the user's own that a releaser returned (to copy into a new draft);
+    ``Query.DoesNotExist`` otherwise."""
+    return (
+        permissions.restrict_queries(user, Query.objects.all())
+        .filter(author=user, release_state=ReleaseState.RETURNED)
+        .prefetch_related("containers")
         .get(pk=pk)
     )
 
@@ -196,9 +211,13 @@ def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
 
     mine = Alert.objects.filter(recipient=user, channel=AlertChannel.PORTAL, sent_at__isnull=False)
     # Hit alerts name a hit, not a query: they are the user's while the hit is their member's.
-    rows = permissions.restrict_query_related(
-        user, mine.filter(hit__isnull=True, subject_type="")
-    ) | mine.filter(hit__for_member_id__in=matching_member_ids(user))
+    rows = (
+        permissions.restrict_query_related(user, mine.filter(hit__isnull=True, subject_type=""))
+        | mine.filter(hit__for_member_id__in=matching_member_ids(user))
+        # About an item held under a release policy that is no query (a seizure report, an
+        # import): the person's own, naming only its reference (the item's page asks again).
+        | mine.filter(query__isnull=True, hit__isnull=True, release_item_id__isnull=False)
+    )
     subjects = alert_subjects_scope(user)
     if subjects is not None:
         # Alerts about records of the apps above (pre-arrival notices).
@@ -244,11 +263,12 @@ def network_figures(*, user) -> list[dict]:
     if not may_view_network_figures(user):
         return []
     now = timezone.now()
+    # Response times run from when the query went out (its release, when one was needed).
     ack_time = ExpressionWrapper(
-        F("acknowledged_at") - F("query__created_at"), output_field=DurationField()
+        F("acknowledged_at") - F("query__released_at"), output_field=DurationField()
     )
     answer_time = ExpressionWrapper(
-        F("answered_at") - F("query__created_at"), output_field=DurationField()
+        F("answered_at") - F("query__released_at"), output_field=DurationField()
     )
     received = {
         row["member_id"]: row
@@ -270,10 +290,12 @@ def network_figures(*, user) -> list[dict]:
     }
     sent = {
         row["sender_member_id"]: row
-        for row in Query.objects.values("sender_member_id").annotate(
-            sent=Count("id"), open=Count("id", filter=Q(status=QueryStatus.OPEN))
-        )
+        # What has not left its member (awaiting release, returned) counts nowhere.
+        for row in Query.objects.filter(release_state=ReleaseState.RELEASED)
+        .values("sender_member_id")
+        .annotate(sent=Count("id"), open=Count("id", filter=Q(status=QueryStatus.OPEN)))
     }
+    medians = release_medians()
     figures = []
     for member in MemberAdministration.objects.order_by("code"):
         r = received.get(member.pk, {})
@@ -289,6 +311,9 @@ def network_figures(*, user) -> list[dict]:
                 "received_overdue": r.get("overdue", 0),
                 "mean_time_to_acknowledge": r.get("mean_ack"),
                 "mean_time_to_answer": r.get("mean_answer"),
+                "median_time_to_release": (
+                    timedelta(seconds=medians[member.pk]) if member.pk in medians else None
+                ),
             }
         )
     return figures

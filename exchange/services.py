@@ -21,6 +21,9 @@ from core.exceptions import Conflict, Invalid, NotAllowed
 from matching.hits import hit_ask
 from matching.models import Hit, RecordType
 from matching.services import identifiers_remove
+from members import permissions as base_permissions
+from members.models import ReleaseState
+from members.releases import release_state_at_filing
 
 from . import permissions
 from .auditing import query_write_record
@@ -170,6 +173,10 @@ def query_file(
         raise Invalid(errors)
 
     filed_at = filed_at or timezone.now()
+    release_state = release_state_at_filing(
+        member_id=member.pk, kind="query", handling_code=handling_code
+    )
+    held = release_state == ReleaseState.AWAITING_RELEASE
     year = filed_at.year
     sequence = _next_sequence(member.pk, year)
     query = Query.objects.create(
@@ -199,19 +206,33 @@ def query_file(
         expected_arrival=d.expected_arrival,
         created_at=filed_at,
         due_at=due_at_for(priority, filed_at),
+        release_state=release_state,
+        released_at=None if held else filed_at,
+        held_recipients=_addressing(recipient_members, units_by_member) if held else [],
     )
     QueryContainer.objects.bulk_create(
         QueryContainer(query=query, number=number, position=i)
         for i, number in enumerate(containers)
     )
-    people = []
-    for recipient_member in recipient_members:
-        recipient = QueryRecipient.objects.create(query=query, member=recipient_member)
-        named = units_by_member.get(recipient_member.pk, [])
-        if named:
-            recipient.control_units.set(named)
-        people += permissions.query_party_people(recipient_member, [u.pk for u in named])
     saved = _attachments_save(query=query, reply=None, files=files, user=author)
+    if held:
+        # Routed to nobody, indexed for nobody: only its releasers hear of it.
+        alerts_create(
+            query=query,
+            event=AlertEvent.AWAITING_RELEASE,
+            people=[p for p in base_permissions.releasers(member) if p.pk != author.pk],
+        )
+        query_write_record(
+            action="query.file",
+            user=author,
+            query=query,
+            attachments=saved,
+            detail={"release_state": release_state},
+        )
+        if asks_about is not None:
+            hit_ask(hit=asks_about, user=author, query=query)
+        return query
+    people = _route(query, recipient_members, units_by_member)
     alerts_create(query=query, event=AlertEvent.FILED, people=people)
     query_write_record(action="query.file", user=author, query=query, attachments=saved)
     # Its identifiers join the index and are matched, in this transaction.
@@ -219,6 +240,128 @@ def query_file(
     if asks_about is not None:
         hit_ask(hit=asks_about, user=author, query=query)
     return query
+
+
+def _addressing(recipient_members, units_by_member) -> list[dict]:
+    """Whom a held query goes to once released, as codes (checked again on release)."""
+    return [
+        {
+            "member": member.code.code,
+            "units": [u.code for u in units_by_member.get(member.pk, [])],
+        }
+        for member in recipient_members
+    ]
+
+
+def _route(query: Query, recipient_members, units_by_member) -> list:
+    """Address ``query`` to its recipients; returns the people its filing alerts."""
+    people = []
+    for recipient_member in recipient_members:
+        recipient = QueryRecipient.objects.create(query=query, member=recipient_member)
+        named = units_by_member.get(recipient_member.pk, [])
+        if named:
+            recipient.control_units.set(named)
+        people += permissions.query_party_people(recipient_member, [u.pk for u in named])
+    return people
+
+
+# --- Release (under the sender member's release policy) ----------------------------------------
+
+
+class NotAwaitingRelease(Conflict):
+    """The query no longer awaits release (released or returned already): HTTP 409."""
+
+    def __init__(self, query: Query):
+        super().__init__(
+            _("Query %(reference)s no longer awaits release.") % {"reference": query.reference}
+        )
+
+
+def _check_releaser(query: Query, user) -> None:
+    if not base_permissions.may_release(
+        user, member_id=query.sender_member_id, author_id=query.author_id
+    ):
+        raise NotAllowed(_("A releaser of the sender, other than its author, releases a query."))
+
+
+@transaction.atomic
+def query_release(*, query: Query, user) -> Query:
+    """Release a held query, as ``user`` (a releaser of its sender member who is not its
+    author; ``members.releases.item_release`` checks that): it is routed exactly as if it had
+    just been filed (recipients, their alerts, matching), and its due time runs from now."""
+    query = (
+        Query.objects.select_for_update(of=("self",))
+        .select_related("sender_member")
+        .get(pk=query.pk)
+    )
+    _check_releaser(query, user)
+    if query.release_state != ReleaseState.AWAITING_RELEASE:
+        raise NotAwaitingRelease(query)
+    errors: dict[str, list[str]] = {}
+    recipient_members, units_by_member = clean_recipients(
+        recipients=[r["member"] for r in query.held_recipients],
+        recipient_units=[u for r in query.held_recipients for u in r.get("units", [])],
+        sender=query.sender_member,
+        errors=errors,
+    )
+    if errors:
+        raise Invalid(errors)
+    now = timezone.now()
+    query.release_state, query.released_at, query.released_by = ReleaseState.RELEASED, now, user
+    query.due_at = due_at_for(query.priority, now)
+    query.held_recipients = []
+    query.save(
+        update_fields=[
+            "release_state",
+            "released_at",
+            "released_by",
+            "due_at",
+            "held_recipients",
+            "updated_at",
+        ]
+    )
+    people = _route(query, recipient_members, units_by_member)
+    alerts_create(query=query, event=AlertEvent.FILED, people=people)
+    if query.author_id != user.pk:
+        alerts_create(query=query, event=AlertEvent.RELEASED, people=[query.author])
+    query_write_record(
+        action="query.release",
+        user=user,
+        query=query,
+        detail={"waited_seconds": int((now - query.created_at).total_seconds())},
+    )
+    # A query filed from a hit keeps apart from the hit's records, as at filing.
+    query_index(query=query, new=True, asks_about=Hit.objects.filter(follow_up_query=query).first())
+    return query
+
+
+@transaction.atomic
+def query_return(*, query: Query, user, note: str) -> Query:
+    """Return a held query to its author with ``note``: it never leaves (the author may copy
+    it into a new draft). Alerts the author."""
+    query = Query.objects.select_for_update(of=("self",)).get(pk=query.pk)
+    _check_releaser(query, user)
+    if query.release_state != ReleaseState.AWAITING_RELEASE:
+        raise NotAwaitingRelease(query)
+    note = (note or "").strip()
+    if not note:
+        raise Invalid({"note": [_("Say why the item is returned.")]})
+    query.release_state, query.release_note = ReleaseState.RETURNED, note
+    query.returned_at, query.returned_by = timezone.now(), user
+    query.save(
+        update_fields=["release_state", "release_note", "returned_at", "returned_by", "updated_at"]
+    )
+    alerts_create(query=query, event=AlertEvent.RETURNED, people=[query.author], note=note)
+    query_write_record(action="query.return", user=user, query=query)
+    return query
+
+
+def _require_released(query: Query) -> None:
+    """Nothing happens in a query's thread before it is released."""
+    if not query.is_released:
+        raise Conflict(
+            _("Query %(reference)s has not been released.") % {"reference": query.reference}
+        )
 
 
 # --- Acting in a query ---------------------------------------------------------------------------
@@ -266,6 +409,7 @@ def query_acknowledge(
     changes nothing. Raises ``QueryClosed`` on a closed query, ``NotAParty`` if the user acts
     for no recipient."""
     query = _lock(query)
+    _require_released(query)
     if not query.is_open:
         raise QueryClosed(query)
     rows = _recipients_for(user, query, member_code)
@@ -304,6 +448,7 @@ def query_reply(
     reply acknowledges (if needed) and answers the query for that member. Alerts the other
     parties. Raises ``QueryClosed`` on a closed query (nothing is saved)."""
     query = _lock(query)
+    _require_released(query)
     if not query.is_open:
         raise QueryClosed(query)
     errors: dict[str, list[str]] = {}
@@ -356,6 +501,7 @@ def query_report_outcome(
     and nothing found, seized (the seizure report links to the query), or not examined (with a
     reason). Counts as the member's answer."""
     query = _lock(query)
+    _require_released(query)
     if not query.is_open:
         raise QueryClosed(query)
     errors: dict[str, list[str]] = {}
@@ -399,6 +545,7 @@ def query_close(
     """Close the query with an outcome. Only the sender's side may close; closing a closed
     query raises ``QueryClosed``."""
     query = _lock(query)
+    _require_released(query)
     if not query.is_open:
         raise QueryClosed(query)
     if not _is_sender_party(user, query):

@@ -19,6 +19,7 @@ from core.form_drafts import form_draft_done
 from matching import selectors as matching_selectors
 from matching.models import Hit
 from members.permissions import may_view_network_figures, takes_part_in_queries
+from members.releases import item_release_actions
 
 from . import (
     auditing,
@@ -199,10 +200,67 @@ def _query_initial(request) -> dict:
     hit = _own_hit(request, request.GET.get("hit"))
     if hit is not None:
         return matching_selectors.hit_ask_initial(hit)
+    if request.GET.get("copy"):
+        return _copy_initial(request, request.GET["copy"])
     initial = {name: request.GET[name] for name in _PREFILLABLE if request.GET.get(name)}
     if request.GET.getlist("recipients"):
         initial["recipients"] = request.GET.getlist("recipients")
     return initial
+
+
+def _copy_initial(request, query_id) -> dict:
+    """ "Copy into a new draft": the filing form filled with a returned query of the user's
+    own (404 for anything else)."""
+    try:
+        query = selectors.query_returned_own(user=request.user, pk=int(query_id))
+    except (Query.DoesNotExist, ValueError):
+        raise Http404 from None
+    lines = "\n".join
+    return {
+        "kind": query.kind,
+        "priority": query.priority,
+        "handling_code": query.handling_code,
+        "handling_restrictions": query.handling_restrictions,
+        "source_evaluation": query.source_evaluation,
+        "information_evaluation": query.information_evaluation,
+        "subject": query.subject,
+        "body": query.body,
+        "recipients": [r["member"] for r in query.held_recipients],
+        "recipient_units": [u for r in query.held_recipients for u in r.get("units", [])],
+        "container_numbers": lines(c.number for c in query.containers.all()),
+        "bill_of_lading_numbers": lines(query.bill_of_lading_numbers or ()),
+        "air_waybill_numbers": lines(query.air_waybill_numbers or ()),
+        "vessel_or_flight": query.vessel_or_flight,
+        "vessel_imo": query.vessel_imo,
+        "shipper": query.shipper,
+        "consignee": query.consignee,
+        "exclude_from_matching": query.exclude_from_matching,
+        "hs_codes": ", ".join(query.hs_codes or ()),
+        "route_countries": ", ".join(query.route_countries or ()),
+        "expected_arrival": query.expected_arrival,
+    }
+
+
+def _release_panel(request, query: Query) -> dict:
+    """The query's release state and the releaser's buttons (``members.releases``)."""
+    copy_url = None
+    if query.release_state == "returned" and query.author_id == request.user.pk:
+        copy_url = f"{reverse('exchange:file')}?copy={query.pk}"
+    return {
+        "kind": "query",
+        "id": query.pk,
+        "state": query.release_state,
+        "note": query.release_note,
+        "released_by": query.released_by,
+        "released_at": query.released_at,
+        "copy_url": copy_url,
+        "actions": item_release_actions(
+            request.user,
+            member_id=query.sender_member_id,
+            author_id=query.author_id,
+            state=query.release_state,
+        ),
+    }
 
 
 @login_required
@@ -227,6 +285,7 @@ def query_detail(request, pk, *, reply_form=None, close_form=None, outcome_form=
             "close_form": close_form or CloseForm(),
             "outcome_form": outcome_form or OutcomeForm(),
             "access_history": auditing.query_access_history(user=request.user, query=query),
+            "release": _release_panel(request, query),
         },
         status=status,
     )
@@ -358,6 +417,8 @@ def notification_open(request, pk):
         from alerts.subjects import alert_subject
 
         return redirect(alert_subject(alert.subject_type).link(alert))
+    if not alert.query_id:
+        return redirect("release-item", kind=alert.release_kind, item_id=alert.release_item_id)
     return redirect("exchange:detail", pk=alert.query_id)
 
 

@@ -244,6 +244,14 @@ EXCHANGE_DUE_HOURS = {
     "high": env.float("EXCHANGE_DUE_HOURS_HIGH", default=24),
     "routine": env.float("EXCHANGE_DUE_HOURS_ROUTINE", default=5 * 24),
 }
+# Release (members.releases): an urgent item still awaiting release after this many minutes
+# alerts every releaser again, and after twice as long the member's admins; beat looks every
+# RELEASE_WATCH_EVERY_SECONDS.
+RELEASE_URGENT_MINUTES = env.float("RELEASE_URGENT_MINUTES", default=15)
+CELERY_BEAT_SCHEDULE["members-releases-watch"] = {
+    "task": "members.releases_watch",
+    "schedule": env.int("RELEASE_WATCH_EVERY_SECONDS", default=60),
+}
 EXCHANGE_REMINDER_MINUTES = env.int("EXCHANGE_REMINDER_MINUTES", default=30)
 EXCHANGE_ESCALATION_MINUTES = env.int("EXCHANGE_ESCALATION_MINUTES", default=60)
 # A pending alert older than this is re-sent by the periodic task; a claim older than the lease

@@ -1,4 +1,4 @@
-from . import permissions
+from . import permissions, releases
 
 
 def portal(request):
@@ -13,6 +13,10 @@ def portal(request):
             "seizures": permissions.is_network_user(user),
             "manage_people": permissions.has_any_member_right(
                 user, permissions.Right.MANAGE_PEOPLE
+            ),
+            # "To release" and its count, for the people who release for a member.
+            "releases": (
+                releases.releases_count(user=user) if permissions.release_member_ids(user) else None
             ),
         }
     }

@@ -165,3 +165,28 @@ def seed_member_admins(*, members, password) -> int:
             created += 1
         permissions.grant_role(user, member, RoleName.MEMBER_ADMIN)
     return created
+
+
+#: The demo's release policies: Azerbaijan wants a second person to release its H2 and H3
+#: queries and its network-shared seizure reports.
+RELEASE_POLICIES = {"AZ": {"kinds": ["query", "seizure"], "handling_codes": ["H2", "H3"]}}
+
+
+def seed_release_policies(*, members) -> int:
+    """Set the demo release policies of members that have none yet, as one of their member
+    admins (through the service, so they are audited). Returns how many were set."""
+    from members.models import ReleasePolicy
+    from members.permissions import member_admins
+    from members.releases import release_policy_set
+
+    done = 0
+    for code, policy in RELEASE_POLICIES.items():
+        member = members.get(code)
+        if member is None or ReleasePolicy.objects.filter(member=member).exists():
+            continue
+        admin = member_admins(member).order_by("pk").first()
+        if admin is None:
+            continue
+        release_policy_set(member=member, actor=admin, **policy)
+        done += 1
+    return done

@@ -5,7 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ControlUnit, ControlUnitKind
+from core.handling import HandlingCode
+
+from .models import RELEASE_POLICY_KINDS, ControlUnit, ControlUnitKind
 from .permissions import MEMBER_ROLES
 
 
@@ -182,3 +184,37 @@ class PortalPasswordResetForm(PasswordResetForm):
     def get_users(self, email):
         users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
         return (user for user in users if user.has_usable_password() or user.last_login is None)
+
+
+RELEASE_KIND_LABELS = {
+    "query": _("Urgent queries"),
+    "arrival": _("Pre-arrival notices"),
+    "seizure": _("Network-shared seizure reports"),
+}
+
+
+class ReleasePolicyForm(forms.Form):
+    """A member's release policy: the kinds of item and the handling codes a second person
+    must release before they leave the country."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds of item that need release"),
+        choices=[(kind, RELEASE_KIND_LABELS[kind]) for kind in RELEASE_POLICY_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    handling_codes = forms.MultipleChoiceField(
+        label=_("Handling codes that need release"),
+        help_text=_("None ticked: every handling code. Seizure reports have none."),
+        choices=HandlingCode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the author"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -88,6 +88,7 @@ class MemberAdministration(models.Model):
             ("view_seizures", _("See the member's seizure reports")),
             ("report_seizures", _("Enter and import the member's seizure reports")),
             ("manage_people", _("Manage the member's users and control units")),
+            ("release", _("Release what leaves the country under the member's release policy")),
         ]
 
     def __str__(self):
@@ -177,6 +178,7 @@ class RoleName(models.TextChoices):
     FOCAL_POINT = "focal_point", _("Focal point")
     UNIT_OFFICER = "unit_officer", _("Unit officer")
     ANALYST = "analyst", _("Analyst")
+    RELEASER = "releaser", _("Releaser")
 
 
 class Role(models.Model):
@@ -424,3 +426,57 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id}:{self.key}"
+
+
+class ReleaseState(models.TextChoices):
+    """Where an item stands under its member's release policy (see ``members.releases``)."""
+
+    AWAITING_RELEASE = "awaiting_release", _("Awaiting release")
+    RELEASED = "released", _("Released")
+    RETURNED = "returned", _("Returned")
+
+
+#: The kinds of item a release policy may list (an app registers how each is held and released
+#: in ``members.releases``).
+RELEASE_POLICY_KINDS = ("query", "arrival", "seizure")
+
+
+class ReleasePolicy(models.Model):
+    """What a member requires a second person to release before it leaves the country: items
+    of the listed kinds and handling codes (see ``members.releases.release_required``). No row,
+    or empty lists, means nothing is held."""
+
+    member = models.OneToOneField(
+        MemberAdministration,
+        on_delete=models.CASCADE,
+        related_name="release_policy",
+        verbose_name=_("member"),
+    )
+    kinds = ArrayField(
+        models.CharField(max_length=16),
+        default=list,
+        blank=True,
+        verbose_name=_("kinds of item"),
+    )
+    handling_codes = ArrayField(
+        models.CharField(max_length=2),
+        default=list,
+        blank=True,
+        verbose_name=_("handling codes"),
+    )
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("changed at"))
+    updated_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    class Meta:
+        verbose_name = _("release policy")
+        verbose_name_plural = _("release policies")
+
+    def __str__(self):
+        return f"{self.member_id}: {','.join(self.kinds)} / {','.join(self.handling_codes)}"

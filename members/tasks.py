@@ -18,3 +18,12 @@ def audit_anchor():
     from .audit_anchor import audit_anchor_publish
 
     audit_anchor_publish()
+
+
+@shared_task(name="members.releases_watch", acks_late=True, soft_time_limit=120, time_limit=180)
+def releases_watch() -> dict:
+    """Periodic: urgent items still awaiting release alert their releasers again, then the
+    member's admins (every registered kind's watch; stamped, so safe to run twice)."""
+    from .releases import releases_watch as watch
+
+    return watch()

@@ -44,6 +44,23 @@ urlpatterns = [
         views.person_invite,
         name="member-person-invite",
     ),
+    path(
+        "members/<str:code>/release-policy/",
+        views.release_policy,
+        name="member-release-policy",
+    ),
+    path("releases/", views.release_queue, name="release-queue"),
+    path("releases/<str:kind>/<int:item_id>/", views.release_item, name="release-item"),
+    path(
+        "releases/<str:kind>/<int:item_id>/release/",
+        views.release_item_release,
+        name="release-item-release",
+    ),
+    path(
+        "releases/<str:kind>/<int:item_id>/return/",
+        views.release_item_return,
+        name="release-item-return",
+    ),
     path("members/<str:code>/units/", views.units, name="member-units"),
     path("members/<str:code>/units/new/", views.unit_edit, name="member-unit-new"),
     path("members/<str:code>/units/<str:unit_code>/", views.unit_edit, name="member-unit-edit"),

@@ -5,16 +5,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import home as home_page
-from . import permissions, selectors, services
+from . import permissions, releases, selectors, services
 from .forms import (
     ControlUnitForm,
     FocalPointFormSet,
     OnboardMemberForm,
     PersonForm,
+    ReleasePolicyForm,
+    ReturnForm,
     SuspendMemberForm,
 )
 from .models import MemberAdministration, RoleName
@@ -258,3 +261,82 @@ def unit_edit(request, code, unit_code=None):
             messages.success(request, _("The control unit was saved."))
             return redirect("member-units", code=member.code)
     return render(request, "members/unit_form.html", {"member": member, "form": form, "unit": unit})
+
+
+# --- Release: the policy, the queue and acting on an item ---------------------------------------
+
+
+@login_required
+def release_policy(request, code):
+    """A member's release policy, read and changed by its own member admins (404 for anyone
+    else)."""
+    member = get_object_or_404(MemberAdministration, code=code.upper())
+    if not permissions.may_manage_release_policy(request.user, member):
+        raise Http404
+    policy = releases.release_policy_get(member=member)
+    form = ReleasePolicyForm(request.POST or None, initial=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            releases.release_policy_set(
+                member=member,
+                actor=request.user,
+                kinds=form.cleaned_data["kinds"],
+                handling_codes=form.cleaned_data["handling_codes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The release policy is saved."))
+            return redirect("member-release-policy", code=member.code)
+    return render(request, "members/release_policy.html", {"member": member, "form": form})
+
+
+@login_required
+def release_queue(request):
+    """What awaits the user's release, oldest first, with how long each has waited."""
+    if not permissions.release_member_ids(request.user):
+        raise Http404
+    items = releases.releases_awaiting(user=request.user)
+    return render(
+        request, "members/release_queue.html", {"items": items, "return_form": ReturnForm()}
+    )
+
+
+@login_required
+def release_item(request, kind, item_id):
+    """An item held under a release policy, by kind and id: its own page (404 if the user may
+    not see it)."""
+    kind_ = releases.release_kind(kind)
+    item = kind_.get(request.user, item_id)
+    if item is None:
+        raise Http404
+    return redirect(kind_.describe(item).url)
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+@require_POST
+def release_item_release(request, kind, item_id):
+    releases.item_release(user=request.user, kind=kind, item_id=item_id)
+    messages.success(request, _("Released: it has gone out as if just filed."))
+    return _back(request, "release-queue")
+
+
+@login_required
+@require_POST
+def release_item_return(request, kind, item_id):
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the item is returned."))
+        return _back(request, "release-queue")
+    releases.item_return(
+        user=request.user, kind=kind, item_id=item_id, note=form.cleaned_data["note"]
+    )
+    messages.success(request, _("Returned to its author with your note."))
+    return _back(request, "release-queue")

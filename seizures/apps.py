@@ -34,6 +34,14 @@ class SeizuresConfig(AppConfig):
 
         home_section_register("reports", latest_reports_section, order=50)
 
+        # Held under a release policy: network-shared reports, one by one or a whole import.
+        from members.releases import release_kind_register
+
+        from .releasing import SEIZURE_IMPORT_RELEASE_KIND, SEIZURE_RELEASE_KIND
+
+        release_kind_register(SEIZURE_RELEASE_KIND)
+        release_kind_register(SEIZURE_IMPORT_RELEASE_KIND)
+
     def matching_reindex(self, *, chunk_size: int = 2000) -> int:
         """Index every seizure report for matching (``manage.py identifiers_reindex``)."""
         from .matching import seizure_reports_reindex

@@ -56,6 +56,7 @@ def seizure_create_record(*, user, report) -> None:
         obj=report,
         object_type="seizure_report",
         members=[report.reporting_member],
+        detail=None if report.is_released else {"release_state": report.release_state},
     )
 
 

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.bulk import gc_paused
+from members.models import ReleaseState
 
 from . import permissions
 from .auditing import seizures_import_record
@@ -51,6 +52,7 @@ from .importing import (
     xlsx_archive_check,
 )
 from .models import ImportCheckpoint, ImportJob, ImportStatus, SeizureReport
+from .releasing import import_held_alert
 
 logger = logging.getLogger(__name__)
 
@@ -287,7 +289,7 @@ def import_job_run(*, job_id: int) -> None:
             check.check(rows, start=done, every=_Checkpoints(job_id, check, done))
             reports = check.finish()
             with transaction.atomic():
-                imported = seizures_write(reports)
+                imported = seizures_write(reports, job_id=job_id)
                 ImportJob.objects.filter(pk=job_id).update(
                     status=ImportStatus.SUCCEEDED,
                     imported=imported,
@@ -296,6 +298,7 @@ def import_job_run(*, job_id: int) -> None:
                     notes=notes,
                     finished_at=timezone.now(),
                 )
+                _hold_job(job_id, reports)
                 seizures_import_record(
                     user=user, reports=reports, filename=job.filename, job_id=job_id
                 )
@@ -325,6 +328,22 @@ def import_job_run(*, job_id: int) -> None:
     finally:
         if heartbeat is not None:
             heartbeat.stop()
+
+
+def _hold_job(job_id: int, reports: list[dict]) -> None:
+    """An import whose network-shared reports await release together (``seizures_write``
+    marked them with the job): the job itself awaits release, with how many are held, and its
+    member's releasers are told."""
+    held = [r for r in reports if r.get("import_job_id") == job_id]
+    if not held:
+        return
+    ImportJob.objects.filter(pk=job_id).update(
+        release_state=ReleaseState.AWAITING_RELEASE,
+        held=len(held),
+        reporting_member_id=held[0]["reporting_member_id"],
+    )
+    job = ImportJob.objects.select_related("reporting_member").get(pk=job_id)
+    import_held_alert(job=job)
 
 
 def import_jobs_resume() -> int:

@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.bulk import copy_rows, gc_paused, sequence_take
+from members.models import ReleaseState
+from members.releases import release_required
 
 from .auditing import seizures_import_record
 from .cells import cell_text, control_character_message, has_control_characters
@@ -31,7 +33,8 @@ from .columns import (
     IMPORT_REQUIRED_COLUMNS,
 )
 from .matching import seizure_values_index
-from .models import SeizureReport
+from .models import SeizureReport, Sharing
+from .releasing import seizure_held_alert
 from .totals import totals_add
 from .validation import SeizureValidator, references_taken
 
@@ -447,18 +450,48 @@ def _copy_reports(reports: list[dict]) -> list[int]:
     return pks
 
 
+def _mark_held(reports: list[dict], *, job_id: int | None) -> int:
+    """Mark the network-shared reports of members whose release policy lists ``seizure`` as
+    awaiting release (one policy read per member). With an import job and one such member,
+    they await release together as the job (``import_job_id``); otherwise each on its own.
+    Returns how many are held."""
+    members = {r["reporting_member_id"] for r in reports if r.get("sharing") == Sharing.NETWORK}
+    holding = {m for m in members if release_required(member_id=m, kind="seizure")}
+    if not holding:
+        return 0
+    job_for = job_id if len(holding) == 1 else None
+    held = 0
+    for values in reports:
+        is_held = (
+            values.get("sharing") == Sharing.NETWORK and values["reporting_member_id"] in holding
+        )
+        values["release_state"] = (
+            ReleaseState.AWAITING_RELEASE if is_held else ReleaseState.RELEASED
+        )
+        values["import_job_id"] = job_for if is_held else None
+        held += is_held
+    return held
+
+
 @transaction.atomic
-def seizures_write(reports: list[dict]) -> int:
+def seizures_write(reports: list[dict], *, job_id: int | None = None) -> int:
     """Write checked reports in one transaction (COPY), then index their identifiers for
     cross-country matching in the same transaction (set-based: a fixed number of statements
-    per batch, none per row)."""
+    per batch, none per row). Reports held under their member's release policy are written
+    ``awaiting_release`` and go into neither the totals nor the index (see ``_mark_held``)."""
     if not reports:
         return 0
+    held = _mark_held(reports, job_id=job_id)
+    released = [
+        i
+        for i, values in enumerate(reports)
+        if values.get("release_state", ReleaseState.RELEASED) == ReleaseState.RELEASED
+    ]
     try:
         with transaction.atomic():
             pks = _copy_reports(reports)
             # The pre-aggregated totals, in the same transaction: one upsert per table.
-            totals_add(reports)
+            totals_add(reports if not held else [reports[i] for i in released])
     except IntegrityError:
         # Another import took one of these references between validation and writing.
         raise ImportRejected(
@@ -473,7 +506,20 @@ def seizures_write(reports: list[dict]) -> int:
                 }
             ]
         ) from None
-    seizure_values_index(reports=reports, pks=pks)
+    if not held:
+        seizure_values_index(reports=reports, pks=pks)
+        return len(reports)
+    seizure_values_index(reports=[reports[i] for i in released], pks=[pks[i] for i in released])
+    on_their_own = [
+        pks[i]
+        for i, values in enumerate(reports)
+        if values["release_state"] == ReleaseState.AWAITING_RELEASE
+        and values["import_job_id"] is None
+    ]
+    for report in SeizureReport.objects.filter(pk__in=on_their_own).select_related(
+        "reporting_member", "created_by"
+    ):
+        seizure_held_alert(report=report, author=report.created_by)
     return len(reports)
 
 

@@ -15,6 +15,7 @@ from matching.services import (
     identifiers_index_import,
     identifiers_index_many,
 )
+from members.models import ReleaseState
 
 from .models import SeizureReport, Sharing
 
@@ -103,7 +104,8 @@ def seizure_reports_reindex(*, chunk_size: int = 2000) -> int:
     last_pk = 0
     while True:
         chunk = list(
-            SeizureReport.objects.filter(pk__gt=last_pk)
+            # A report awaiting release (or returned) is matched against nothing.
+            SeizureReport.objects.filter(pk__gt=last_pk, release_state=ReleaseState.RELEASED)
             .select_related("reporting_member")
             .order_by("pk")[:chunk_size]
         )

@@ -24,7 +24,14 @@ from django.db.models import Q, QuerySet
 
 from exchange import permissions as query_permissions
 from members import permissions as base
-from members.models import ControlUnit, MemberAdministration, MemberStatus, Role, RoleName
+from members.models import (
+    ControlUnit,
+    MemberAdministration,
+    MemberStatus,
+    ReleaseState,
+    Role,
+    RoleName,
+)
 
 from .models import ImportJob, Operation, SeizureReport, Sharing
 
@@ -40,14 +47,28 @@ def may_view_seizures(user) -> bool:
     return base.is_network_user(user)
 
 
+def held_seizures_condition(user) -> Q:
+    """Reports awaiting release (or returned) that the user reads: their own, and those of
+    the members they release for (``members.permissions.held_item_condition``)."""
+    return ~Q(release_state=ReleaseState.RELEASED) & base.held_item_condition(
+        user, member_field="reporting_member_id", author_field="created_by_id"
+    )
+
+
 def restrict_seizures(user, queryset: QuerySet | None = None) -> QuerySet:
     """Seizure reports the user may read: all of their own members' reports, and the reports
-    other members share with the network. ``national`` reports never leave their member."""
+    other members share with the network. ``national`` reports never leave their member.
+
+    A report awaiting release (or returned) exists only for its author and its member's
+    releasers, whatever its sharing."""
     queryset = SeizureReport.objects.all() if queryset is None else queryset
     if not may_view_seizures(user):
         return queryset.none()
     own = base.member_ids(user, Right.VIEW_SEIZURES)
-    return queryset.filter(Q(reporting_member_id__in=own) | Q(sharing=Sharing.NETWORK))
+    released = Q(reporting_member_id__in=own) | Q(sharing=Sharing.NETWORK)
+    return queryset.filter(
+        (Q(release_state=ReleaseState.RELEASED) & released) | held_seizures_condition(user)
+    )
 
 
 def seizure_reading_member_ids(user) -> frozenset[int]:
@@ -60,7 +81,8 @@ def seizure_reading_member_ids(user) -> frozenset[int]:
 
 def restrict_seizure_totals(user, queryset: QuerySet) -> QuerySet:
     """Pre-aggregated totals (``SeizureTotal``, ``SeizureRouteTotal``) under the same rule as
-    the reports: their cells carry the reporting member and the sharing for that reason."""
+    the reports: their cells carry the reporting member and the sharing for that reason.
+    A report counts in them only once released (``seizures.totals``)."""
     if not may_view_seizures(user):
         return queryset.none()
     own = base.member_ids(user, Right.VIEW_SEIZURES)

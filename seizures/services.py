@@ -40,6 +40,14 @@ from .importing import (
 )
 from .matching import seizure_report_index
 from .models import Category, Commodity, Dimension, Operation, SeizureReport
+from .releasing import (
+    import_job_release,
+    import_job_return,
+    report_release_state,
+    seizure_held_alert,
+    seizure_report_release,
+    seizure_report_return,
+)
 from .totals import totals_add
 from .validation import SeizureValidator
 
@@ -55,7 +63,11 @@ __all__ = [
     "import_size_check",
     "operation_create",
     "read_import_file",
+    "import_job_release",
+    "import_job_return",
     "seizure_report_create",
+    "seizure_report_release",
+    "seizure_report_return",
     "seizures_import",
     "seizures_validate",
     "seizures_write",
@@ -92,6 +104,9 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
     if errors:
         raise Invalid({column: [message] for column, message in errors.items()})
     report = SeizureReport(**values, created_by=user)
+    report.release_state = report_release_state(
+        member_id=report.reporting_member_id, sharing=report.sharing
+    )
     if query_id is not None:
         report.query_id = query_id
     try:
@@ -101,6 +116,11 @@ def seizure_report_create(*, user, data: dict) -> SeizureReport:
         raise Invalid(
             {"reference": [_("The member already has a seizure report with this reference.")]}
         ) from None
+    if not report.is_released:
+        # In no total, no index, no hit until a releaser releases it.
+        seizure_held_alert(report=report, author=user)
+        seizure_create_record(user=user, report=report)
+        return report
     totals_add([report])
     seizure_report_index(report=report, new=True)
     if report.query_id is not None:

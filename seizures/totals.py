@@ -24,6 +24,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth, TruncYear
 
 from members import caching
+from members.models import ReleaseState
 
 from .models import SeizureReport, SeizureRouteTotal, SeizureTotal
 from .vocabulary import commodity_vocabulary
@@ -174,8 +175,9 @@ def totals_add(reports: Iterable, *, sign: int = 1) -> None:
 
 
 def _raw_cells() -> tuple[dict, dict]:
-    """Both tables' cells computed from the reports (two GROUP BY queries)."""
-    reports = SeizureReport.objects.order_by()
+    """Both tables' cells computed from the reports (two GROUP BY queries). A report awaiting
+    release (or returned) counts in no total."""
+    reports = SeizureReport.objects.filter(release_state=ReleaseState.RELEASED).order_by()
     months = {}
     for row in (
         reports.annotate(month=TruncMonth("seized_on"))

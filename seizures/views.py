@@ -30,6 +30,7 @@ from matching import permissions as matching_permissions
 from matching import selectors as matching_selectors
 from matching.models import RecordType
 from members import caching
+from members.releases import item_release_actions
 
 from . import auditing, charts, exporting, permissions, selectors, services
 from .columns import IMPORT_REQUIRED_COLUMNS
@@ -37,6 +38,7 @@ from .filtersets import SeizureFilterSet, SeizureListFilterSet
 from .forms import CommodityForm, ImportForm, OperationForm, SeizureReportForm
 from .models import Commodity, ImportStatus, SeizureTotal
 from .panels import seizure_report_panels
+from .releasing import import_summary, restrict_held_imports
 from .totals import TOTALS_CACHE
 
 CHARTS = [
@@ -232,8 +234,35 @@ def report_detail(request, pk):
             "may_use_matching": matching_permissions.may_use_matching(request.user),
             "access_history": auditing.seizure_access_history(user=request.user, report=report),
             "report_panels": query_panels_render(report_panels, request=request),
+            "release": _release_panel(
+                request,
+                kind="seizure",
+                item=report,
+                member_id=report.reporting_member_id,
+                author_id=report.created_by_id,
+                # A report held with its import is released with it (on the import's page).
+                actionable=report.import_job_id is None,
+            ),
         },
     )
+
+
+def _release_panel(request, *, kind, item, member_id, author_id, actionable=True) -> dict:
+    """An item's release state and the releaser's buttons (``members.releases``)."""
+    actions = item_release_actions(
+        request.user, member_id=member_id, author_id=author_id, state=item.release_state
+    )
+    if not actionable:
+        actions = {"release": False, "return": False}
+    return {
+        "kind": kind,
+        "id": item.pk,
+        "state": item.release_state or "released",
+        "note": item.release_note,
+        "released_by": item.released_by,
+        "released_at": item.released_at,
+        "actions": actions,
+    }
 
 
 @login_required
@@ -384,9 +413,28 @@ def _own_job(request, pk):
 
 @login_required
 def import_job(request, pk):
-    job = _own_job(request, pk)
+    """An import's progress and row report, for its uploader; an import awaiting release
+    also for its member's releasers, with its summary and their buttons."""
+    job = (
+        permissions.restrict_import_jobs(request.user).filter(pk=pk).first()
+        or restrict_held_imports(request.user).filter(pk=pk).first()
+    )
+    if job is None:
+        raise Http404
     errors = job.errors if isinstance(job.errors, dict) else {"count": 0, "rows": []}
-    return render(request, "seizures/import_job.html", {"job": job, "errors": errors})
+    release = None
+    if job.release_state:
+        release = _release_panel(
+            request,
+            kind="seizure_import",
+            item=job,
+            member_id=job.reporting_member_id,
+            author_id=job.created_by_id,
+        )
+        release["summary"] = import_summary(job)
+    return render(
+        request, "seizures/import_job.html", {"job": job, "errors": errors, "release": release}
+    )
 
 
 @login_required

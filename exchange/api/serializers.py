@@ -72,6 +72,9 @@ class QuerySerializer(serializers.ModelSerializer):
     container_numbers = serializers.SerializerMethodField()
     is_overdue = serializers.BooleanField(read_only=True, default=False)
     is_unread = serializers.BooleanField(read_only=True, default=False)
+    released_by = serializers.CharField(
+        source="released_by.username", read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Query
@@ -97,11 +100,17 @@ class QuerySerializer(serializers.ModelSerializer):
             "outcome",
             "is_overdue",
             "is_unread",
+            "release_state",
+            "released_at",
+            "released_by",
         ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_recipients(self, obj) -> list[str]:
+        if not obj.is_released:
+            # Whom it will go to once released (only its author and releasers see it).
+            return [r["member"] for r in obj.held_recipients]
         return [r.member.code.code for r in obj.recipients.all()]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -134,6 +143,7 @@ class QueryDetailSerializer(QuerySerializer):
             "replies",
             "attachments",
             "seizure_reports",
+            "release_note",
         ]
         read_only_fields = fields
 
@@ -241,6 +251,9 @@ class NotificationSerializer(serializers.ModelSerializer):
     handling_code = serializers.CharField(source="query.handling_code", read_only=True)
     priority = serializers.CharField(source="query.priority", read_only=True)
     subject = serializers.CharField(source="query.subject", read_only=True)
+    item_kind = serializers.CharField(source="release_kind", read_only=True)
+    item = serializers.IntegerField(source="release_item_id", read_only=True, allow_null=True)
+    item_reference = serializers.CharField(source="release_reference", read_only=True)
     event_label = serializers.CharField(source="get_event_display", read_only=True)
     unread = serializers.SerializerMethodField()
 
@@ -256,6 +269,10 @@ class NotificationSerializer(serializers.ModelSerializer):
             "handling_code",
             "priority",
             "subject",
+            "item_kind",
+            "item",
+            "item_reference",
+            "note",
             "created_at",
             "sent_at",
             "read_at",
@@ -281,3 +298,4 @@ class MemberFiguresSerializer(serializers.Serializer):
     received_overdue = serializers.IntegerField()
     mean_time_to_acknowledge = serializers.DurationField(allow_null=True)
     mean_time_to_answer = serializers.DurationField(allow_null=True)
+    median_time_to_release = serializers.DurationField(allow_null=True)

@@ -55,3 +55,35 @@ class SuspendSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=1000, required=False, allow_blank=True, help_text="Why (optional)."
     )
+
+
+class ReleasePolicySerializer(serializers.Serializer):
+    """A member's release policy: which kinds of item, under which handling codes, await a
+    second person's release. Empty lists: nothing is held."""
+
+    kinds = serializers.ListField(child=serializers.CharField(max_length=16), max_length=10)
+    handling_codes = serializers.ListField(child=serializers.CharField(max_length=2), max_length=10)
+
+
+class HeldItemSerializer(serializers.Serializer):
+    """One item awaiting the user's release."""
+
+    kind = serializers.CharField()
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    author = serializers.CharField()
+    handling_code = serializers.CharField()
+    priority = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    waiting_seconds = serializers.IntegerField()
+    release_state = serializers.CharField()
+    summary = serializers.CharField()
+    url = serializers.CharField()
+
+
+class ReturnSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, trim_whitespace=True)
+
+
+class ReleaseStateSerializer(serializers.Serializer):
+    release_state = serializers.CharField()

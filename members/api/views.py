@@ -4,14 +4,19 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from .. import audit_permissions, permissions, selectors, services
-from ..models import AuditEvent, ControlUnit, MemberAdministration
+from .. import audit_permissions, permissions, releases, selectors, services
+from ..models import AuditEvent, ControlUnit, MemberAdministration, ReleaseState
 from .filters import AuditEventFilter, ControlUnitFilter, MemberFilter
 from .serializers import (
     AuditEventSerializer,
     ControlUnitSerializer,
+    HeldItemSerializer,
     MemberSerializer,
+    ReleasePolicySerializer,
+    ReleaseStateSerializer,
+    ReturnSerializer,
     SuspendSerializer,
 )
 
@@ -64,6 +69,32 @@ class MemberViewSet(NetworkDirectoryMixin, viewsets.ReadOnlyModelViewSet):
         member = services.member_reinstate(member=self._suspendable(), by=request.user)
         return Response(MemberSerializer(member).data)
 
+    @extend_schema(
+        methods=["get"], summary="The member's release policy", responses=ReleasePolicySerializer
+    )
+    @extend_schema(
+        methods=["put"],
+        summary="Set the member's release policy (its own member admins)",
+        request=ReleasePolicySerializer,
+        responses=ReleasePolicySerializer,
+    )
+    @action(detail=True, methods=["get", "put"], url_path="release-policy")
+    def release_policy(self, request, code=None):
+        """Which kinds of item, under which handling codes, need a second person's release
+        before they leave the country. Only the member's own admins read or change it; for
+        everyone else it does not exist (404)."""
+        member = self.get_object()
+        if not permissions.may_manage_release_policy(request.user, member):
+            raise Http404
+        if request.method == "GET":
+            return Response(releases.release_policy_get(member=member))
+        serializer = ReleasePolicySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        policy = releases.release_policy_set(
+            member=member, actor=request.user, **serializer.validated_data
+        )
+        return Response(policy)
+
 
 class ControlUnitViewSet(NetworkDirectoryMixin, viewsets.ReadOnlyModelViewSet):
     """Port, air cargo and land-border control units."""
@@ -103,3 +134,32 @@ class AuditEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if not audit_permissions.may_view_audit(request.user):
             raise Http404
         return super().list(request, *args, **kwargs)
+
+
+class ReleaseQueueView(APIView):
+    """What awaits your release (focal points and people given the ``release`` right)."""
+
+    @extend_schema(summary="Items awaiting your release", responses=HeldItemSerializer(many=True))
+    def get(self, request):
+        items = releases.releases_awaiting(user=request.user)
+        return Response(HeldItemSerializer(items, many=True).data)
+
+
+class ReleaseActionView(APIView):
+    """Release an item (it goes out as if just filed) or return it to its author with a
+    note. Its author, or anyone who is not a releaser of its member, changes nothing: 403 for
+    the author and a colleague who sees it, 404 for everyone who does not."""
+
+    action_name = "release"
+
+    @extend_schema(request=ReturnSerializer, responses=ReleaseStateSerializer)
+    def post(self, request, kind: str, item_id: int):
+        if self.action_name == "release":
+            releases.item_release(user=request.user, kind=kind, item_id=item_id)
+            return Response({"release_state": ReleaseState.RELEASED})
+        serializer = ReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        releases.item_return(
+            user=request.user, kind=kind, item_id=item_id, note=serializer.validated_data["note"]
+        )
+        return Response({"release_state": ReleaseState.RETURNED})

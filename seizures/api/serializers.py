@@ -93,6 +93,8 @@ class SeizureReportSerializer(serializers.ModelSerializer):
             "sharing",
             "notes",
             "created_at",
+            "release_state",
+            "released_at",
         ]
         read_only_fields = fields
 

@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from members.models import ReleaseState
+
 
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting")
@@ -48,6 +50,35 @@ class ImportJob(models.Model):
     # job whose stamp is older than SEIZURES_IMPORT_LEASE_SECONDS lost its worker.
     heartbeat_at = models.DateTimeField(null=True, blank=True, verbose_name=_("last sign of life"))
     resumes = models.PositiveSmallIntegerField(default=0, verbose_name=_("times resumed"))
+    # Release: an import whose network-shared reports its member's policy holds awaits release
+    # as one job (``held`` of them); empty when nothing in it was held.
+    release_state = models.CharField(
+        max_length=16,
+        choices=ReleaseState.choices,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("release"),
+    )
+    reporting_member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reporting member of the held reports"),
+    )
+    held = models.PositiveIntegerField(default=0, verbose_name=_("reports awaiting release"))
+    released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released at"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    release_note = models.TextField(blank=True, verbose_name=_("note from the releaser"))
 
     class Meta:
         ordering = ["-created_at"]

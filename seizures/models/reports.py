@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from members.models import ReleaseState
+
 from .operations import Operation
 from .vocabulary import (
     BASE_UNITS,
@@ -175,6 +177,38 @@ class SeizureReport(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    # Release (``members.releases``): a network-shared report its member's policy holds is
+    # saved ``awaiting_release``: read by its author and the member's releasers only, counted
+    # in no total and matched against nothing until released. ``import_job``: the import it
+    # came with, when the import as a whole awaits release.
+    release_state = models.CharField(
+        max_length=16,
+        choices=ReleaseState.choices,
+        default=ReleaseState.RELEASED,
+        db_default=ReleaseState.RELEASED,
+        verbose_name=_("release"),
+    )
+    released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released at"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    release_note = models.TextField(
+        blank=True, default="", db_default="", verbose_name=_("note from the releaser")
+    )
+    import_job = models.ForeignKey(
+        "ImportJob",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,  # seizure_held_import: only held imports' reports name one
+        related_name="held_reports",
+        verbose_name=_("import awaiting release"),
+    )
 
     class Meta:
         ordering = ["-seized_on", "-pk"]
@@ -198,6 +232,10 @@ class SeizureReport(models.Model):
             models.CheckConstraint(
                 condition=models.Q(dimension__in=["mass", "volume", "count"]),
                 name="seizure_dimension_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(release_state__in=ReleaseState.values),
+                name="seizure_release_state_valid",
             ),
         ]
         indexes = [
@@ -225,6 +263,17 @@ class SeizureReport(models.Model):
             models.Index(fields=["transport_mode", "seized_on"], name="seizure_transport_date"),
             models.Index(fields=["detection_method"], name="seizure_detection"),
             models.Index(fields=["origin_country", "destination_country"], name="seizure_route"),
+            # The release queue and the rules that hide held reports: few rows, partial.
+            models.Index(
+                fields=["reporting_member", "created_at"],
+                condition=~models.Q(release_state="released"),
+                name="seizure_held_idx",
+            ),
+            models.Index(
+                fields=["import_job"],
+                condition=models.Q(import_job__isnull=False),
+                name="seizure_held_import",
+            ),
         ]
 
     def __str__(self):
@@ -233,3 +282,7 @@ class SeizureReport(models.Model):
     @property
     def base_unit(self) -> str:
         return BASE_UNITS.get(self.dimension, "")
+
+    @property
+    def is_released(self) -> bool:
+        return self.release_state == ReleaseState.RELEASED

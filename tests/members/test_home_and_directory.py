@@ -111,7 +111,8 @@ def test_directory_queries_do_not_grow_with_members(
         member_user(member, RoleName.FOCAL_POINT, username=f"focal.{code.lower()}")
     with django_assert_max_num_queries(few):
         client.get(reverse("directory"))
-    assert few <= 10
+    # 11: the header's "To release" count of a focal point is one more statement.
+    assert few <= 11
 
 
 def test_member_detail_shows_units_and_focal_points(client, focal_kz, uz, focal_uz):

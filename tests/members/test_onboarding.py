@@ -73,10 +73,16 @@ def test_onboarding_form_creates_the_member_and_redirects_to_it(onboarded):
     assert member.status == "member"
 
 
-def test_onboarding_creates_the_four_member_role_groups(onboarded):
+def test_onboarding_creates_the_five_member_role_groups(onboarded):
     roles = Role.objects.filter(member=az())
     assert sorted(role.name for role in roles) == sorted(
-        [RoleName.MEMBER_ADMIN, RoleName.FOCAL_POINT, RoleName.UNIT_OFFICER, RoleName.ANALYST]
+        [
+            RoleName.MEMBER_ADMIN,
+            RoleName.FOCAL_POINT,
+            RoleName.UNIT_OFFICER,
+            RoleName.ANALYST,
+            RoleName.RELEASER,
+        ]
     )
 
 
@@ -90,6 +96,7 @@ def test_onboarding_grants_the_role_groups_their_rights_on_the_member(onboarded)
         "view_queries",
         "view_seizures",
         "report_seizures",
+        "release",
     }
     assert set(get_perms(groups[RoleName.MEMBER_ADMIN], az())) == {
         "manage_people",
@@ -106,6 +113,7 @@ def test_onboarding_grants_the_role_groups_their_rights_on_the_member(onboarded)
         "view_seizures",
         "report_seizures",
     }
+    assert set(get_perms(groups[RoleName.RELEASER], az())) == {"release"}
 
 
 def test_onboarding_creates_focal_points_without_usable_password(onboarded):
@@ -212,7 +220,7 @@ def test_onboarding_command_creates_member_and_invites(
             "--focal-point=Leyla Aliyeva <leyla@customs.example>",
         )
     member = az()
-    assert Role.objects.filter(member=member).count() == 4
+    assert Role.objects.filter(member=member).count() == 5
     focal_group = Role.objects.get(member=member, name=RoleName.FOCAL_POINT).group
     assert focal_group.user_set.count() == 2
     assert len(smtp_server.wait_for(2)) == 2

@@ -24,6 +24,7 @@ ROLES = [
     RoleName.FOCAL_POINT,
     RoleName.UNIT_OFFICER,
     RoleName.ANALYST,
+    RoleName.RELEASER,
     NOBODY,
 ]
 
@@ -38,6 +39,7 @@ EXPECTED_OWN = {
         Right.VIEW_QUERIES,
         Right.VIEW_SEIZURES,
         Right.REPORT_SEIZURES,
+        Right.RELEASE,
     },
     RoleName.UNIT_OFFICER: {
         Right.FILE_QUERIES,
@@ -46,6 +48,7 @@ EXPECTED_OWN = {
         Right.REPORT_SEIZURES,
     },
     RoleName.ANALYST: {Right.VIEW_SEIZURES, Right.REPORT_SEIZURES},
+    RoleName.RELEASER: {Right.RELEASE},
     NOBODY: set(),
 }
 #: For a FOREIGN country only network admins hold anything (they act for every member).
@@ -155,6 +158,7 @@ MANAGES = {
     RoleName.FOCAL_POINT: {"own": False, "foreign": False, "none": False},
     RoleName.UNIT_OFFICER: {"own": False, "foreign": False, "none": False},
     RoleName.ANALYST: {"own": False, "foreign": False, "none": False},
+    RoleName.RELEASER: {"own": False, "foreign": False, "none": False},
     NOBODY: {"own": False, "foreign": False, "none": False},
 }
 
@@ -303,6 +307,7 @@ PEOPLE_MANAGER = {
     RoleName.FOCAL_POINT: {"own": None, "foreign": None},
     RoleName.UNIT_OFFICER: {"own": None, "foreign": None},
     RoleName.ANALYST: {"own": None, "foreign": None},
+    RoleName.RELEASER: {"own": None, "foreign": None},
     NOBODY: {"own": None, "foreign": None},
 }
 

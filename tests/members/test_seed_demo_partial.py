@@ -18,7 +18,7 @@ def test_seed_demo_completes_a_member_created_before(db):
     MemberFactory(code="KZ")
     call_command("seed_demo", "--password=demo-Password-2026", stdout=open("/dev/null", "w"))
     assert MemberAdministration.objects.count() == 10
-    assert Role.objects.filter(member__code="KZ").count() == 4
+    assert Role.objects.filter(member__code="KZ").count() == 5
 
 
 def test_seed_demo_adds_no_manager_where_a_member_admin_exists(db):

@@ -251,6 +251,14 @@ def candidates(world, name: str) -> list[Candidate]:
             Candidate("missing code", "zz-missing", False),
         ],
         "unit_code": [Candidate("unit", world["unit"].code, False), Candidate("x", "KZ-X", False)],
+        # Items held under a release policy, by kind and id.
+        "kind": [Candidate(k, k, False) for k in ("query", "seizure", "seizure_import", "x")],
+        "item_id": [
+            Candidate("query", world["query"].pk, True),
+            Candidate("report", world["report"].pk, True),
+            Candidate("import job", world["job"].pk, True),
+            missing,
+        ],
         "fmt": [Candidate("csv", "csv", False), Candidate("xlsx", "xlsx", False)],
         "app_label": [Candidate(a, a, False) for a in ("members", "exchange", "seizures")],
         "content_type_id": [Candidate("ct", 1, False)],

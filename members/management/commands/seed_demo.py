@@ -10,6 +10,7 @@ from members.demo import (
     CONTROL_UNITS,
     MEMBERS,
     seed_member_admins,
+    seed_release_policies,
 )
 from members.models import ControlUnit, MemberAdministration, MemberStatus, RoleName
 
@@ -96,6 +97,10 @@ class Command(BaseCommand):
             created_users += 1
         permissions.grant_role(admin, None, RoleName.NETWORK_ADMIN)
         extra = self._seed_apps(members=members, password=password)
+        # Release policies last, so that the demo's history went out when it was filed; then
+        # the items that await release under them.
+        seed_release_policies(members=members)
+        extra += self._seed_apps(members=members, password=password, hook="seed_demo_held")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo network ready: {len(members)} members, "
@@ -104,13 +109,13 @@ class Command(BaseCommand):
             )
         )
 
-    def _seed_apps(self, *, members, password) -> str:
+    def _seed_apps(self, *, members, password, hook: str = "seed_demo") -> str:
         """Let every other installed app add its demo data, in INSTALLED_APPS order (which is
         the dependency order: exchange before seizures). An app takes part by defining
         ``seed_demo(*, members)`` on its AppConfig; members imports none of them."""
         notes = []
         for config in apps.get_app_configs():
-            seeder = getattr(config, "seed_demo", None)
+            seeder = getattr(config, hook, None)
             if config.name == "members" or seeder is None:
                 continue
             note = seeder(members=members)
