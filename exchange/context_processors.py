@@ -1,8 +1,10 @@
+from core.request_context import once_per_request
 from members import permissions
 
 from . import selectors
 
 
+@once_per_request
 def bell(request):
     """The unread count on the notification bell: one COUNT on an index, for people who take
     part in urgent queries (the rights are already cached on the user)."""
