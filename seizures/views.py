@@ -97,6 +97,8 @@ def _render_charts(request, filters) -> str:
     chart_list = []
     for name, title in CHARTS:
         results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
+        if name != "month":
+            results = charts.fold_tail(results)
         chart_list.append(_chart(name, title, results, filters))
     return render_to_string(
         "seizures/_dashboard_charts.html",
