@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
+
 
 class AlertKind(models.TextChoices):
     QUERY_RECEIVED = "query-received", _("Query received")
@@ -100,7 +102,7 @@ class AlertState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Alert(models.Model):
+class Alert(ChoiceLabels, models.Model):
     """The outbox: one row per person, channel and event, written in the same transaction as
     the event. A worker claims it (``claimed_at``), delivers it and stamps ``sent_at``; a
     periodic task re-sends whatever is due (``next_attempt_at``), backing off after each

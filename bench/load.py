@@ -9,12 +9,22 @@ migrated and seeded on the first run and kept afterwards):
     .venv/bin/python bench/load.py --tree before=/tmp/before --tree after=. \\
         [--clients 20] [--duration 40] [--max-requests 4000] [--rounds 2]
 
+Server configurations side by side (one tree, one database, a server per configuration, the
+rounds interleaved as for trees; the arguments go to gunicorn after ``--config`` and override
+it):
+
+    .venv/bin/python bench/load.py --tree main=. \\
+        --gunicorn-args sync4="--worker-class sync --workers 4 --threads 1" \\
+        --gunicorn-args gthread4x4="--workers 4 --threads 4" \\
+        --gunicorn-args gthread2x8="--workers 2 --threads 8"
+
 What it does, for each tree:
 1. creates the database ``<--db-prefix>_<name>``, runs ``manage.py migrate`` and
    ``manage.py seed_demo`` with that tree's code (this venv's packages);
 2. starts gunicorn on a free port of 127.0.0.1 with the Procfile's settings (this tree's
    ``gunicorn.conf.py``, given to both trees so that only the application differs), DEBUG off,
-   Redis db ``--redis-db``;
+   Redis db ``--redis-db``; with ``--gunicorn-args``, one server per configuration (named
+   ``<tree>-<configuration>``), all on the tree's database;
 3. on a fresh database, adds volume through the server's own API: ``--seed-queries`` urgent
    queries and ``--seed-reports`` seizure reports (CSV imports);
 4. logs ``--clients`` clients in (the ten focal points and the ten analysts of the demo) and
@@ -23,9 +33,10 @@ What it does, for each tree:
    notifications API and the queries API and file a query now and then; analysts open the
    seizure dashboard and the report list.
 
-Prints throughput and p50/p95 per tree and round, and per request kind, as Markdown (also
-written to bench/out/load.md). Only 127.0.0.1 is ever contacted; every loop is bounded in time
-and count; the servers are stopped at the end, whatever happens.
+Prints throughput, p50/p95 and the gunicorn processes' CPU per request for each server and
+round, and per request kind, as Markdown (also written to bench/out/load.md). Only 127.0.0.1
+is ever contacted; every loop is bounded in time and count; the servers are stopped at the
+end, whatever happens.
 """
 
 from __future__ import annotations
@@ -37,6 +48,7 @@ import io
 import os
 import random
 import re
+import shlex
 import signal
 import socket
 import statistics
@@ -77,6 +89,10 @@ def server_env(tree: Path, database_url: str, redis_url: str) -> dict:
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
             "LOG_LEVEL": "WARNING",
+            # The focal points log in with a password only (no second factor), and twenty
+            # clients sharing ten accounts are not throttled as one person would be.
+            "TWO_FACTOR_ROLES": "",
+            "API_USER_THROTTLE_RATE": "100000/min",
             "PYTHONPATH": str(tree),
             "DJANGO_SETTINGS_MODULE": "ireN.settings",
         }
@@ -112,7 +128,9 @@ def prepare_database(name: str, tree: Path, env: dict) -> bool:
 
 
 class Server:
-    def __init__(self, name: str, tree: Path, env: dict, config: Path, log: Path):
+    def __init__(
+        self, name: str, tree: Path, env: dict, config: Path, log: Path, extra: list[str] = ()
+    ):
         self.name, self.port = name, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log.open("w")
@@ -126,6 +144,7 @@ class Server:
                 str(tree),
                 "--bind",
                 f"127.0.0.1:{self.port}",
+                *extra,
             ],
             cwd=tree,
             env=env,
@@ -146,6 +165,26 @@ class Server:
                 pass
             time.sleep(0.5)
         raise RuntimeError(f"gunicorn for {self.name} did not answer in {timeout} s")
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the arbiter and its workers so far: the live workers' own, and that of
+        workers already recycled (reaped by the arbiter, so counted in its children's time)."""
+        total = 0.0
+        pids = [self.process.pid]
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            pids += [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            pass
+        for index, pid in enumerate(pids):
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            own = int(fields[11]) + int(fields[12])
+            reaped = int(fields[13]) + int(fields[14]) if index == 0 else 0
+            total += (own + reaped) / os.sysconf("SC_CLK_TCK")
+        return total
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -217,7 +256,9 @@ async def run_client(client, role, member, ids, deadline, budget, samples, rng):
                 response = await client.get("/seizures/")
             else:
                 response = await client.get("/seizures/reports/")
-            ok = response.status_code < 400
+            # A redirect is a failure too: the answer is the page asked for, not a way to it
+            # (the second factor's, the login's).
+            ok = response.status_code < 300
         except httpx.HTTPError:
             ok = False
         samples.append((name, time.perf_counter() - began, ok))
@@ -337,9 +378,10 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else 0.0
 
 
-def summarise(name, round_no, samples, elapsed) -> dict:
+def summarise(name, round_no, samples, elapsed, cpu_seconds=0.0) -> dict:
     times = [t for _n, t, _ok in samples]
     return {
+        "cpu_ms": cpu_seconds * 1000 / len(samples) if samples else 0,
         "tree": name,
         "round": round_no,
         "requests": len(samples),
@@ -363,8 +405,19 @@ def main() -> None:
     parser.add_argument("--seed-reports", type=int, default=20_000)
     parser.add_argument("--db-prefix", default="iren_perf_load")
     parser.add_argument("--redis-db", type=int, default=14)
+    parser.add_argument(
+        "--gunicorn-args",
+        action="append",
+        default=[],
+        metavar="NAME=ARGS",
+        help='a server configuration to compare, e.g. sync4="--worker-class sync --workers 4 '
+        '--threads 1" (repeatable; every tree is served under each)',
+    )
     args = parser.parse_args()
     trees = [t.split("=", 1) for t in (args.tree or [f"this={ROOT}"])]
+    configurations = [
+        (name, shlex.split(extra)) for name, extra in (c.split("=", 1) for c in args.gunicorn_args)
+    ] or [("", [])]
     config = ROOT / "gunicorn.conf.py"
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
@@ -380,26 +433,32 @@ def main() -> None:
             )
             print(f"[{name}] preparing {database} from {tree} ...", flush=True)
             needs_volume = prepare_database(database, tree, env)
-            server = Server(name, tree, env, config, out / f"gunicorn-{name}.log")
-            servers.append(server)
-            server.wait_ready()
-            if needs_volume:
-                print(f"[{name}] adding volume through the API ...", flush=True)
-                asyncio.run(seed_volume(server.url, args.seed_queries, args.seed_reports))
+            for configuration, extra in configurations:
+                label = f"{name}-{configuration}" if configuration else name
+                server = Server(label, tree, env, config, out / f"gunicorn-{label}.log", extra)
+                servers.append(server)
+                server.wait_ready()
+                if needs_volume:
+                    print(f"[{name}] adding volume through the API ...", flush=True)
+                    asyncio.run(seed_volume(server.url, args.seed_queries, args.seed_reports))
+                    needs_volume = False
         results = []
         for round_no in range(1, args.rounds + 1):
             order = servers if round_no % 2 else list(reversed(servers))
             for server in order:
                 asyncio.run(measure(server.url, args.clients, args.warm_up, 10**6, round_no))
+                cpu_before = server.cpu_seconds()
                 samples, elapsed = asyncio.run(
                     measure(server.url, args.clients, args.duration, args.max_requests, round_no)
                 )
-                result = summarise(server.name, round_no, samples, elapsed)
+                cpu = server.cpu_seconds() - cpu_before
+                result = summarise(server.name, round_no, samples, elapsed, cpu)
                 results.append(result)
                 print(
                     f"round {round_no} {server.name:8} {result['requests']:6} requests "
                     f"{result['errors']:4} errors {result['rps']:7.1f} req/s "
-                    f"p50 {result['p50']:7.0f} ms p95 {result['p95']:7.0f} ms",
+                    f"p50 {result['p50']:7.0f} ms p95 {result['p95']:7.0f} ms "
+                    f"server CPU {result['cpu_ms']:5.1f} ms/request",
                     flush=True,
                 )
     finally:
@@ -417,15 +476,16 @@ def render(results, args, load) -> str:
         f"{args.max_requests} requests), rounds interleaved; load average at the end "
         f"{load[0]:.1f}.",
         "",
-        "| Tree | Round | Requests | Errors | Throughput (req/s) | p50 (ms) | p95 (ms) |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| Server | Round | Requests | Errors | Throughput (req/s) | p50 (ms) | p95 (ms) "
+        "| gunicorn CPU (ms/request) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['tree']} | {r['round']} | {r['requests']} | {r['errors']} | "
-            f"{r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} |"
+            f"{r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['cpu_ms']:.1f} |"
         )
-    lines += ["", "| Tree | Request | Count | p50 (ms) | p95 (ms) |", "|---|---|---:|---:|---:|"]
+    lines += ["", "| Server | Request | Count | p50 (ms) | p95 (ms) |", "|---|---|---:|---:|---:|"]
     per: dict[tuple, list[float]] = defaultdict(list)
     for r in results:
         for name, seconds, _ok in r["samples"]:

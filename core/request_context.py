@@ -11,6 +11,7 @@ so their log lines carry it too.
 from __future__ import annotations
 
 import contextvars
+import functools
 import ipaddress
 import logging
 import re
@@ -191,3 +192,26 @@ def celery_signals_connect() -> None:
     before_task_publish.connect(_before_publish, dispatch_uid="iren-request-id-publish")
     task_prerun.connect(_task_prerun, dispatch_uid="iren-request-id-prerun")
     task_postrun.connect(_task_postrun, dispatch_uid="iren-request-id-postrun")
+
+
+def once_per_request(processor):
+    """A context processor computed once per request: a page that also renders fragments with
+    ``render_to_string(..., request=request)`` (the query page's panels) runs every context
+    processor again for each, and the badges' counts are SQL statements. The answer is kept on
+    the request."""
+    key = f"_context_{processor.__module__}.{processor.__qualname__}"
+
+    @functools.wraps(processor)
+    def wrapper(request):
+        try:
+            return request.__dict__[key]
+        except (KeyError, AttributeError):
+            pass
+        context = processor(request)
+        try:
+            request.__dict__[key] = context
+        except AttributeError:
+            pass
+        return context
+
+    return wrapper

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.utils.translation import ngettext
 
+from core.request_context import once_per_request
 from members import permissions
 
 from . import selectors
@@ -21,6 +22,7 @@ def _labels() -> str:
     )
 
 
+@once_per_request
 def bell(request):
     """The unread count on the notification bell: one COUNT, for people who take part in
     urgent queries (they also receive the hit alerts; the rights are already cached on the

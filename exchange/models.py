@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from core.handling import HandlingCode
 from members.models import ReleaseState
 
@@ -67,7 +68,7 @@ class RiskOutcome(models.TextChoices):
     NOT_EXAMINED = "not-examined", _("Not examined")
 
 
-class Query(models.Model):
+class Query(ChoiceLabels, models.Model):
     """An urgent query (request or risk alert) from one member to one or more members."""
 
     reference = models.CharField(
@@ -309,7 +310,7 @@ class QueryContainer(models.Model):
         return self.number
 
 
-class QueryRecipient(models.Model):
+class QueryRecipient(ChoiceLabels, models.Model):
     """A member a query is addressed to (optionally narrowed to some of its control units),
     with that member's progress: new → acknowledged → answered, and for a risk alert, the
     outcome it reported."""
@@ -441,7 +442,7 @@ def attachment_path(instance, filename):
     return f"exchange/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(ChoiceLabels, models.Model):
     """A file attached to a query or one of its replies. Stored under MEDIA_ROOT, which has no
     public URL; streamed only by views that check ``restrict_queries``."""
 

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from core.identifiers import IdentifierKind
 
 
@@ -89,7 +90,7 @@ class IdentifierEntry(models.Model):
         return f"{self.kind}:{self.value} ({self.record_type} {self.record_id})"
 
 
-class Hit(models.Model):
+class Hit(ChoiceLabels, models.Model):
     """One side of a match: ``for_member`` learns that ``holder_member`` holds a record with
     the same identifier. ``holder_visible`` says whether ``for_member`` may already see that
     record (then no alert was sent). What a person is shown of either record is decided per
@@ -198,7 +199,7 @@ class Hit(models.Model):
         return f"{self.kind}:{self.value} for {self.for_member_id} ({self.state})"
 
 
-class WatchEntry(models.Model):
+class WatchEntry(ChoiceLabels, models.Model):
     """An identifier a member watches: any later record elsewhere in the network carrying it
     raises a hit for the member (by the same rules as any match)."""
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.identifiers import InvalidIdentifier
+from core.request_context import once_per_request
 
 from . import auditing, selectors
 from . import hits as matching_hits
@@ -32,6 +33,7 @@ from .models import Hit, MatchingExclusion
 PAGE_SIZE = 50
 
 
+@once_per_request
 def matching_nav(request):
     """Context processor: which matching pages the navigation offers, and the hit badge."""
     user = getattr(request, "user", None)

@@ -1,6 +1,9 @@
+from core.request_context import once_per_request
+
 from . import permissions, releases
 
 
+@once_per_request
 def portal(request):
     """What the base layout needs to show the right navigation for the user's roles."""
     user = getattr(request, "user", None)

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import CountryField
 
+from core.choices import ChoiceLabels
+
 
 def localized_name(name: str, name_ru: str) -> str:
     """A vocabulary entry's name in the active language: its Russian name when the portal
@@ -26,7 +28,7 @@ class MemberStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
-class MemberAdministration(models.Model):
+class MemberAdministration(ChoiceLabels, models.Model):
     """The customs administration of one member country of the network.
 
     Its rights (``Meta.permissions``) are granted as django-guardian object permissions on
@@ -119,7 +121,7 @@ class ControlUnitKind(models.TextChoices):
     LAND_BORDER = "land-border", _("Land border")
 
 
-class ControlUnit(models.Model):
+class ControlUnit(ChoiceLabels, models.Model):
     """A port control unit (PCU), air cargo control unit (ACCU) or land-border post."""
 
     code = models.CharField(
@@ -181,7 +183,7 @@ class RoleName(models.TextChoices):
     RELEASER = "releaser", _("Releaser")
 
 
-class Role(models.Model):
+class Role(ChoiceLabels, models.Model):
     """Ties a Django group to one role of one member (or to the network, for its admins)."""
 
     group = models.OneToOneField(
@@ -316,7 +318,7 @@ class _RedactedModelIterable(models.query.ModelIterable):
             yield self.redact(event)
 
 
-class AuditEvent(models.Model):
+class AuditEvent(ChoiceLabels, models.Model):
     """One recorded action: who, for which member, did what to which object, concerning which
     members. Append-only and hash-chained: ``hash`` is SHA-256 over ``prev_hash`` (the previous
     row's ``hash``) and this row's canonical fields; see ``members/audit.py`` and

@@ -12,6 +12,8 @@ Drawn to be read on a 360-px phone as on a desktop:
 - time series are drawn on a linear scale from zero, one year at a time, with every month
   between the first and the last (or the filtered dates) present, zero where nothing was
   seized.
+- a long tail (routes: up to one per pair of countries) is folded into one "other" group
+  (``fold_tail``), so a chart and its table stay a few dozen rows whatever the data.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .templatetags.seizures import quantity
 from .templatetags.seizures import unit_symbol as _unit_symbol
@@ -37,6 +40,9 @@ LABEL_CHARS = 44
 LOG_SCALE_RATIO = 50
 #: The filtered date range widens the monthly series only up to this many months.
 MAX_FILLED_MONTHS = 240
+#: A chart of groups (not a time series) shows at most this many: the largest by number of
+#: reports, the rest folded into one "other" group.
+MAX_GROUPS = 15
 PALETTE = {"kg": "#1565c0", "l": "#2e7d32", "pieces": "#ef6c00", "count": "#6a1b9a"}
 
 
@@ -52,6 +58,33 @@ def unit_label(unit: str) -> str:
 def unit_symbol(unit: str) -> str:
     """The short unit of a base unit, for table headers and axes."""
     return _unit_symbol(unit)
+
+
+# --- Long tails -----------------------------------------------------------------------------
+
+
+def fold_tail(results: list[dict], *, keep: int = MAX_GROUPS) -> list[dict]:
+    """At most ``keep`` groups: beyond that, the ``keep - 1`` with the most reports and one
+    group ``other`` (``"other": True``) with the rest's reports and totals, so a chart and its
+    table cost the same with 200 routes as with 15. Sums are kept exactly."""
+    if len(results) <= keep:
+        return results
+    ranked = sorted(results, key=lambda r: (-r["count"], str(r["key"])))
+    shown, rest = ranked[: keep - 1], ranked[keep - 1 :]
+    totals: dict[str, float] = {}
+    for result in rest:
+        for unit, value in result["totals"].items():
+            totals[unit] = totals.get(unit, 0) + value
+    other = {
+        "key": "other",
+        "label": ngettext("Other (%(count)d group)", "Other (%(count)d groups)", len(rest))
+        % {"count": len(rest)},
+        "count": sum(r["count"] for r in rest),
+        "totals": totals,
+        "other": True,
+    }
+    order = {id(r): i for i, r in enumerate(results)}
+    return sorted(shown, key=lambda r: order[id(r)]) + [other]
 
 
 # --- Monthly series -------------------------------------------------------------------------

@@ -112,7 +112,9 @@ def _chart(name: str, title, results: list[dict], filters=None, params=None) -> 
             date_to=end if end and end.year == year else None,
         )
     for result in results:
-        result["url"] = _list_url(params, name, result["key"], period)
+        result["url"] = (
+            "" if result.get("other") else _list_url(params, name, result["key"], period)
+        )
     units = selectors.units_present(results)
     if series:
         panels = [charts.bar_panel(results, "count", series=True)]
@@ -160,6 +162,8 @@ def _render_charts(request, filters) -> str:
     chart_list = []
     for name, title in CHARTS:
         results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
+        if name != "month":
+            results = charts.fold_tail(results)
         chart_list.append(_chart(name, title, results, filters, request.GET))
     return render_to_string(
         "seizures/_dashboard_charts.html",

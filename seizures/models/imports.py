@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from members.models import ReleaseState
 
 
@@ -19,7 +20,7 @@ def _import_upload_to(instance, filename):
     return f"seizure-imports/{instance.created_by_id or 0}/{filename}"
 
 
-class ImportJob(models.Model):
+class ImportJob(ChoiceLabels, models.Model):
     """One uploaded file of seizure reports; its progress and its row report."""
 
     created_by = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.choices import ChoiceLabels
 from members.models import ReleaseState
 
 from .operations import Operation
@@ -23,7 +24,7 @@ from .vocabulary import (
 )
 
 
-class SeizureReport(models.Model):
+class SeizureReport(ChoiceLabels, models.Model):
     """One seizure, with fields after the WCO Customs Enforcement Network's."""
 
     reference = models.CharField(

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import ChoiceLabels
 from members.models import localized_name
 
 
@@ -98,7 +99,7 @@ class Sharing(models.TextChoices):
     NETWORK = "network", _("Network (all members)")
 
 
-class Commodity(models.Model):
+class Commodity(ChoiceLabels, models.Model):
     """An entry of the controlled commodity vocabulary, kept by network admins."""
 
     code = models.SlugField(

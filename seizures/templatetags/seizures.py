@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 register = template.Library()
 
@@ -20,21 +20,27 @@ def quantity(value):
     return number_format(number, decimal_pos=min(places, 9), force_grouping=True)
 
 
+#: Unit codes and their short names (lazy: translated when shown, in the active language).
+_UNIT_SYMBOLS = {
+    "mg": gettext_lazy("mg"),
+    "g": gettext_lazy("g"),
+    "kg": gettext_lazy("kg"),
+    "t": gettext_lazy("t"),
+    "ml": gettext_lazy("ml"),
+    "l": gettext_lazy("l"),
+    "pieces": gettext_lazy("pieces"),
+    "pills": gettext_lazy("pills"),
+    "ampoules": gettext_lazy("ampoules"),
+    "count": gettext_lazy("reports"),
+}
+
+
 @register.filter
 def unit_symbol(unit) -> str:
     """The short name of a unit code in the active language ("kg" -> "кг")."""
-    return {
-        "mg": _("mg"),
-        "g": _("g"),
-        "kg": _("kg"),
-        "t": _("t"),
-        "ml": _("ml"),
-        "l": _("l"),
-        "pieces": _("pieces"),
-        "pills": _("pills"),
-        "ampoules": _("ampoules"),
-        "count": _("reports"),
-    }.get(str(unit), str(unit))
+    unit = str(unit)
+    symbol = _UNIT_SYMBOLS.get(unit)
+    return unit if symbol is None else str(symbol)
 
 
 @register.filter

@@ -121,3 +121,47 @@ def test_fill_months_keeps_existing_rows_and_adds_zero_months():
         "totals": {"kg": 0.0, "pieces": 0.0},
     }
     assert filled[0]["totals"] == {"kg": 5.0, "pieces": 0.0}
+
+
+def _route_rows(content: str) -> dict[str, str]:
+    section = re.search(r'<section class="chart" id="chart-route".*?</section>', content, re.S)
+    return dict(re.findall(r'<tr data-key="([^"]+)">\s*<th scope="row">([^<]*)</th>', section[0]))
+
+
+def test_a_long_tail_of_routes_is_folded_into_other_with_exact_sums(client, analyst_kz, kz):
+    origins = ["AF", "PK", "IR", "CN", "TR", "IN", "AE", "RU", "BY", "DE", "NL", "BE"]
+    # 12 origins x 2 destinations = 24 routes; the AF routes have the most reports.
+    for origin in origins:
+        for destination in ("KZ", "UZ"):
+            for _ in range(3 if origin == "AF" else 1):
+                SeizureReportFactory(
+                    reporting_member=kz,
+                    origin_country=origin,
+                    destination_country=destination,
+                    quantity=2,
+                )
+    rows = _route_rows(_dashboard(client, analyst_kz))
+    assert len(rows) == charts.MAX_GROUPS
+    assert {"AF-KZ", "AF-UZ"} <= set(rows)
+    assert rows["other"] == f"Other ({24 - (charts.MAX_GROUPS - 1)} groups)"
+    # The folded groups' reports and kilograms are in the "other" row, none lost.
+    section = re.search(
+        r'<section class="chart" id="chart-route".*?</section>',
+        _dashboard(client, analyst_kz),
+        re.S,
+    )[0]
+    counts = re.findall(r'data-key="([^"]+)" data-unit="count" data-value="(\d+)"', section)
+    assert sum(int(value) for _key, value in counts) == 2 * 3 * 1 + 22
+    assert dict(counts)["other"] == str(24 - (charts.MAX_GROUPS - 1))
+
+
+def test_groups_up_to_the_limit_are_all_shown_unfolded():
+    results = [
+        {"key": f"g{n}", "label": f"G{n}", "count": n + 1, "totals": {"kg": 1.0}}
+        for n in range(charts.MAX_GROUPS)
+    ]
+    assert charts.fold_tail(results) == results
+    folded = charts.fold_tail(results, keep=5)
+    assert [r["key"] for r in folded] == ["g11", "g12", "g13", "g14", "other"]
+    assert folded[-1]["count"] == sum(n + 1 for n in range(11))
+    assert folded[-1]["totals"] == {"kg": 11.0}
