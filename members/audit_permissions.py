@@ -46,6 +46,9 @@ AUDIT_CONTENT_ACTION_PREFIXES = (
     "identifier.",
     "watch.",
     "alert.",
+    "arrival.",
+    "profile.",
+    "targeting.",
 )
 AUDIT_CONTENT_ACTIONS = ("audit.export",)
 

@@ -60,6 +60,18 @@ SENTENCES = {
     "alert.digest_sent": gettext_lazy("The portal emailed a daily digest to %(object)s"),
     "audit.export": gettext_lazy("%(actor)s exported the audit trail"),
     "audit.prune": gettext_lazy("%(actor)s removed expired audit events"),
+    "hit.confirm": gettext_lazy("%(actor)s confirmed a hit through a linked report"),
+    "arrival.file": gettext_lazy("%(actor)s sent pre-arrival notice %(object)s"),
+    "arrival.read": gettext_lazy("%(actor)s read pre-arrival notice %(object)s"),
+    "arrival.import": gettext_lazy("%(actor)s imported a manifest of pre-arrival notices"),
+    "arrival.arrived": gettext_lazy("%(actor)s recorded the arrival of notice %(object)s"),
+    "arrival.outcome": gettext_lazy("%(actor)s recorded the outcome of notice %(object)s"),
+    "arrival.prune": gettext_lazy("The portal removed expired pre-arrival notices"),
+    "query.release": gettext_lazy("%(actor)s released query %(object)s"),
+    "query.return": gettext_lazy("%(actor)s returned query %(object)s to its author"),
+    "seizure.release": gettext_lazy("%(actor)s released seizure report %(object)s"),
+    "seizure.return": gettext_lazy("%(actor)s returned seizure report %(object)s to its author"),
+    "release_policy.change": gettext_lazy("%(actor)s changed the release policy of %(object)s"),
 }
 
 

@@ -122,3 +122,27 @@ def test_network_admin_reads_no_address_typed_as_a_username(client, admin_user):
     assert "ivan.petrov" not in response.content.decode()
     export = client.get(reverse("audit-export"), {"action": "auth.login_failed"})
     assert "ivan.petrov" not in b"".join(export.streaming_content).decode()
+
+
+def test_every_content_action_recorded_anywhere_is_hidden_from_the_secretariat():
+    """Each app's content events (queries, reports, notices, profiles, matching, alerts) are
+    content for the audit view; membership and sign-in events are not."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from members.audit_permissions import audit_action_is_content
+
+    recorded = set()
+    for path in Path(settings.BASE_DIR).glob("*/**/*.py"):
+        if {".venv", "tests", "migrations"} & set(path.parts):
+            continue
+        recorded |= set(re.findall(r'action="([a-z_]+\.[a-z_]+)"', path.read_text()))
+    content_apps = ("query.", "seizure.", "arrival.", "hit.", "identifier.", "alert.")
+    assert any(a.startswith("arrival.") for a in recorded)
+    for action in recorded:
+        if action.startswith(content_apps):
+            assert audit_action_is_content(action), action
+    assert not audit_action_is_content("auth.login")
+    assert not audit_action_is_content("member.suspended")
