@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from seizures import import_files
 from seizures import importing as seizure_importing
 from seizures.cells import cell_text
 from seizures.import_jobs import count_rows  # noqa: F401  (the API's row estimate)
@@ -87,11 +88,7 @@ def read_manifest(content: bytes, filename: str = "") -> list[tuple[int, dict]]:
     """(row number, {column: text}) for every non-empty row; the header checked."""
     try:
         kind = seizure_importing.detect_format(content, filename)
-        rows = (
-            seizure_importing._xlsx_rows(content)
-            if kind == "xlsx"
-            else seizure_importing._csv_rows(content)
-        )
+        rows = import_files.xlsx_rows(content) if kind == "xlsx" else import_files.csv_rows(content)
         header = next(rows, None)
         if header is None:
             raise ImportRejected([{"row": 0, "field": "", "message": _("The file is empty.")}])

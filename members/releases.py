@@ -25,6 +25,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import DurationField, ExpressionWrapper, F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -96,6 +97,18 @@ class ReleaseKind:
 
 
 _kinds: dict[str, ReleaseKind] = {}
+
+
+def release_durations(queryset, member_field: str) -> list[tuple[int, float]]:
+    """(member id, seconds from filing to release) of the released held items in
+    ``queryset`` (a kind's ``durations``)."""
+    waited = ExpressionWrapper(F("released_at") - F("created_at"), output_field=DurationField())
+    rows = (
+        queryset.filter(released_by__isnull=False, released_at__isnull=False)
+        .annotate(waited=waited)
+        .values_list(member_field, "waited")
+    )
+    return [(member_id, waited.total_seconds()) for member_id, waited in rows]
 
 
 def release_kind_register(kind: ReleaseKind) -> None:

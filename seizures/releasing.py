@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DurationField, ExpressionWrapper, F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,7 +27,7 @@ from matching.hits import hits_confirm_for_query
 from members import permissions as base
 from members.audit import audit_record
 from members.models import ReleaseState
-from members.releases import HeldItem, ReleaseKind, release_required
+from members.releases import HeldItem, ReleaseKind, release_durations, release_required
 
 from .matching import seizure_report_index, seizure_reports_index
 from .models import ImportJob, SeizureReport, Sharing
@@ -226,15 +225,8 @@ def _report_get(user, item_id: int):
 
 
 def _report_durations():
-    waited = ExpressionWrapper(F("released_at") - F("created_at"), output_field=DurationField())
-    rows = (
-        SeizureReport.objects.filter(
-            released_by__isnull=False, released_at__isnull=False, import_job__isnull=True
-        )
-        .annotate(waited=waited)
-        .values_list("reporting_member_id", "waited")
-    )
-    return [(member_id, waited.total_seconds()) for member_id, waited in rows]
+    reports = SeizureReport.objects.filter(import_job__isnull=True)
+    return release_durations(reports, "reporting_member_id")
 
 
 SEIZURE_RELEASE_KIND = ReleaseKind(
@@ -424,13 +416,7 @@ def _import_get(user, item_id: int):
 
 
 def _import_durations():
-    waited = ExpressionWrapper(F("released_at") - F("created_at"), output_field=DurationField())
-    rows = (
-        ImportJob.objects.filter(released_by__isnull=False, released_at__isnull=False)
-        .annotate(waited=waited)
-        .values_list("reporting_member_id", "waited")
-    )
-    return [(member_id, waited.total_seconds()) for member_id, waited in rows]
+    return release_durations(ImportJob.objects.all(), "reporting_member_id")
 
 
 SEIZURE_IMPORT_RELEASE_KIND = ReleaseKind(

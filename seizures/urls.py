@@ -1,10 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "seizures"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard_views.dashboard, name="dashboard"),
     path("reports/", views.report_list, name="report-list"),
     path("reports/new/", views.report_create, name="report-new"),
     path("reports/<int:pk>/", views.report_detail, name="report-detail"),

@@ -115,11 +115,11 @@ def visible_text(html: str) -> str:
 def english_left(text: str, probes=None) -> list[str]:
     """The msgids of ``probes`` (the catalogue's by default) that show in ``text``: a fragment
     found as a whole (not inside a longer Latin word or a machine name such as
-    ``detection_method``)."""
+    ``detection_method`` or ``sea-container``)."""
     left = []
     for msgid, fragment in probes or catalogue_probes():
         if fragment in text and msgid not in left:
-            edge = re.compile(rf"(?<![A-Za-z_]){re.escape(fragment)}(?![A-Za-z_])")
+            edge = re.compile(rf"(?<![A-Za-z_-]){re.escape(fragment)}(?![A-Za-z_-])")
             if edge.search(text):
                 left.append(msgid)
     return left
