@@ -28,7 +28,7 @@ from functools import cached_property
 from anyascii import anyascii
 from django.utils.translation import gettext as _
 
-from exchange.identifiers import IdentifierKind, InvalidIdentifier, normalise
+from core.identifiers import IdentifierKind, InvalidIdentifier, normalise
 
 IN = "in"
 PREFIX = "prefix"
