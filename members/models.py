@@ -82,6 +82,7 @@ class MemberAdministration(models.Model):
             ("view_seizures", _("See the member's seizure reports")),
             ("report_seizures", _("Enter and import the member's seizure reports")),
             ("manage_people", _("Manage the member's users and control units")),
+            ("manage_profiles", _("Write and read the member's risk profiles")),
         ]
 
     def __str__(self):

@@ -38,6 +38,7 @@ EXPECTED_OWN = {
         Right.VIEW_QUERIES,
         Right.VIEW_SEIZURES,
         Right.REPORT_SEIZURES,
+        Right.MANAGE_PROFILES,
     },
     RoleName.UNIT_OFFICER: {
         Right.FILE_QUERIES,
@@ -45,7 +46,7 @@ EXPECTED_OWN = {
         Right.VIEW_SEIZURES,
         Right.REPORT_SEIZURES,
     },
-    RoleName.ANALYST: {Right.VIEW_SEIZURES, Right.REPORT_SEIZURES},
+    RoleName.ANALYST: {Right.VIEW_SEIZURES, Right.REPORT_SEIZURES, Right.MANAGE_PROFILES},
     NOBODY: set(),
 }
 #: For a FOREIGN country only network admins hold anything (they act for every member).
