@@ -80,6 +80,7 @@ class AlertEvent(models.TextChoices):
     ARRIVAL_RED = "arrival-red", _("Red pre-arrival notice")
     ARRIVAL_NOTICE = "arrival-notice", _("Pre-arrival notice")
     ARRIVAL_OUTCOME = "arrival-outcome", _("Outcome of a pre-arrival notice")
+    PROFILE_EXPIRING = "profile-expiring", _("Risk profile about to expire")
 
 
 class AlertChannel(models.TextChoices):
