@@ -136,10 +136,11 @@ def _months_back(month: date, count: int) -> list[date]:
     return list(reversed(months))
 
 
-def member_months(*, member_ids, months: int = CHART_MONTHS) -> list[dict]:
-    """The last ``months`` months (every one, zero where nothing happened) of the members'
-    incoming notices: notices selected by any profile and those with a finding, notices
-    selected at random and those with a finding."""
+def member_months(*, member_ids, months: int = CHART_MONTHS, least: int = 3) -> list[dict]:
+    """The members' incoming notices by month, from the first month with a selection among
+    the last ``months`` (at least the last ``least``) to the current one, every month present
+    (zero where nothing happened): notices selected by any profile and those with a finding,
+    notices selected at random and those with a finding."""
     series = _months_back(_month_start(timezone.localdate()), months)
     rows = (
         Selection.objects.filter(member_id__in=member_ids, month__gte=series[0])
@@ -157,6 +158,8 @@ def member_months(*, member_ids, months: int = CHART_MONTHS) -> list[dict]:
         .order_by("month")
     )
     by_month = {row["month"]: row for row in rows}
+    first = min(by_month, default=series[-least])
+    series = [month for month in series if month >= min(first, series[-least])]
     empty = {"selected": 0, "findings": 0, "random": 0, "random_findings": 0}
     return [
         {
