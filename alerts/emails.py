@@ -79,6 +79,8 @@ def subject_email_render(alert: Alert) -> EmailMessage:
     link = settings.PORTAL_BASE_URL + subject.link(alert)
     if alert.event == AlertEvent.ARRIVAL_OUTCOME:
         message = arrival_outcome_email_render(alert, notice=facts, link=link)
+    elif alert.event == AlertEvent.PROFILE_EXPIRING:
+        message = profile_expiring_email_render(alert, profile=facts, link=link)
     else:
         message = arrival_notice_email_render(alert, notice=facts, link=link)
     message.extra_headers["Message-ID"] = alert_message_id(alert)
@@ -120,6 +122,15 @@ def release_email_render(alert) -> EmailMessage:
         to=[alert.recipient.email],
         headers={"Message-ID": alert_message_id(alert)},
     )
+
+
+def profile_expiring_email_render(alert, *, profile: dict, link: str) -> EmailMessage:
+    """The reminder to a risk profile's author that it expires soon: its number and end of
+    validity, never its name or criteria."""
+    context = {"alert": alert, "profile": profile, "link": link}
+    subject = " ".join(render_to_string("alerts/email/profile_subject.txt", context).split())
+    body = render_to_string("alerts/email/profile.txt", context)
+    return EmailMessage(subject=subject, body=body, to=[alert.recipient.email])
 
 
 def digest_email_render(person, alerts: list[Alert]) -> EmailMessage:

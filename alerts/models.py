@@ -89,6 +89,7 @@ class AlertEvent(models.TextChoices):
     RELEASE_ESCALATION = "release-escalate", _("Escalation: urgent item not released")
     RELEASED = "released", _("Released")
     RETURNED = "returned", _("Returned with a note")
+    PROFILE_EXPIRING = "profile-expiring", _("Risk profile about to expire")
 
 
 class AlertChannel(models.TextChoices):

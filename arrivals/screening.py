@@ -8,7 +8,12 @@ screens thousands of notices), registered under a name:
 - ``watchlist`` (red): the receiving member's watch entries the notice carries;
 - ``hit`` (amber): what matching tells the receiving member about the notice's identifiers;
 - ``profile`` and ``random`` are registered by the targeting app through
-  ``screening_source_register``.
+  ``screening_source_register``; ``random`` as a fallback source, which runs last and is given
+  only the notices that no other source found anything on.
+
+A source may add keys to a reason besides ``source`` and ``text`` (``Finding.extra``: the
+targeting app names the profile). Apps that keep something per screened notice learn its
+outcome through ``screening_outcome_listener_register``.
 
 Reason texts are written in the portal's default language, so that every reader of the
 receiving side sees the same record.
@@ -17,7 +22,7 @@ receiving side sees the same record.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils import translation
@@ -34,20 +39,35 @@ class Finding:
     lane: str
     source: str
     text: str
+    #: More keys of the reason (e.g. ``{"profile": 12}``).
+    extra: dict = field(default_factory=dict)
 
 
-Source = Callable[..., list[Finding]]
+Source = Callable[..., dict[int, list[Finding]]]
 
 _sources: dict[str, Source] = {}
+_fallback_sources: dict[str, Source] = {}
+_outcome_listeners: dict[str, Callable] = {}
 
 
-def screening_source_register(name: str, source: Source) -> None:
-    """Add (or replace) a screening source, run for every notice received."""
-    _sources[name] = source
+def screening_source_register(name: str, source: Source, *, fallback: bool = False) -> None:
+    """Add (or replace) a screening source, run for every notice received; a ``fallback``
+    source runs after the others, on the notices none of them found anything on."""
+    (_fallback_sources if fallback else _sources)[name] = source
 
 
 def screening_sources() -> dict[str, Source]:
-    return dict(_sources)
+    return {**_sources, **_fallback_sources}
+
+
+def screening_outcome_listener_register(name: str, listener: Callable) -> None:
+    """``listener(*, notice)`` is called in the transaction that records a notice's outcome."""
+    _outcome_listeners[name] = listener
+
+
+def screening_outcome_recorded(*, notice) -> None:
+    for listener in _outcome_listeners.values():
+        listener(notice=notice)
 
 
 def watchlist_source(*, notices) -> dict[int, list[Finding]]:
@@ -94,13 +114,22 @@ def notices_screen(*, notices: list) -> dict[int, dict]:
     screenings = {n.pk: {"lane": Lane.GREEN.value, "reasons": []} for n in notices}
     with translation.override(settings.LANGUAGE_CODE):
         for source in _sources.values():
-            for pk, findings in source(notices=notices).items():
-                screening = screenings[pk]
-                for finding in findings:
-                    screening["reasons"].append({"source": finding.source, "text": finding.text})
-                    if _SEVERITY[Lane(finding.lane)] > _SEVERITY[Lane(screening["lane"])]:
-                        screening["lane"] = Lane(finding.lane).value
+            _add(screenings, source(notices=notices))
+        for source in _fallback_sources.values():
+            unselected = [n for n in notices if not screenings[n.pk]["reasons"]]
+            if unselected:
+                _add(screenings, source(notices=unselected))
     return screenings
+
+
+def _add(screenings: dict[int, dict], found: dict[int, list[Finding]]) -> None:
+    for pk, findings in found.items():
+        screening = screenings[pk]
+        for finding in findings:
+            reason = {"source": finding.source, **finding.extra, "text": finding.text}
+            screening["reasons"].append(reason)
+            if _SEVERITY[Lane(finding.lane)] > _SEVERITY[Lane(screening["lane"])]:
+                screening["lane"] = Lane(finding.lane).value
 
 
 def notice_screen(*, notice) -> dict:

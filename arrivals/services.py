@@ -8,12 +8,14 @@ screening, its alert rows (outbox) and, last, its audit event.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg2.extras import execute_values
 
 from core.bulk import instances_insert, sequence_take
 from core.exceptions import Invalid
@@ -29,7 +31,7 @@ from .models import (
     NoticeOutcome,
     NoticeStatus,
 )
-from .screening import notices_screen
+from .screening import notices_screen, screening_outcome_recorded
 from .validation import (
     clean_containers,
     clean_datetime,
@@ -130,6 +132,39 @@ def notices_write(*, author, values_list: list[dict]) -> list[ArrivalNotice]:
     instances_insert(ArrivalNotice, notices)
     alerting.notices_received_alert(notices=notices)
     return notices
+
+
+def notices_rescreen(*, notices: list[ArrivalNotice]) -> list[ArrivalNotice]:
+    """Screen ``notices`` again (after their receiving member's rules changed) in the caller's
+    transaction: those whose screening changed are saved, one statement, and those that
+    turned red are alerted to their receiving side as a red notice is on receipt. Returns the
+    notices that changed. Running it twice changes nothing the second time."""
+    if not notices:
+        return []
+    screenings = notices_screen(notices=notices)
+    changed, turned_red = [], []
+    for notice in notices:
+        screening = screenings[notice.pk]
+        if screening == notice.screening and screening["lane"] == notice.lane:
+            continue
+        if screening["lane"] == "red" and notice.lane != "red":
+            turned_red.append(notice)
+        notice.screening, notice.lane = screening, screening["lane"]
+        changed.append(notice)
+    if changed:
+        rows = [(n.pk, n.expected_arrival, n.lane, json.dumps(n.screening)) for n in changed]
+        with connection.cursor() as cursor:
+            execute_values(
+                cursor.cursor,
+                f"UPDATE {partitioning.TABLE} AS n SET lane = v.lane, screening = v.screening"
+                " FROM (VALUES %s) AS v (id, expected_arrival, lane, screening)"
+                " WHERE n.id = v.id AND n.expected_arrival = v.expected_arrival",
+                rows,
+                template="(%s::bigint, %s::timestamptz, %s, %s::jsonb)",
+            )
+    if turned_red:
+        alerting.notices_received_alert(notices=turned_red)
+    return changed
 
 
 @transaction.atomic
@@ -283,6 +318,7 @@ def notice_outcome(*, user, notice: ArrivalNotice, data: dict) -> ArrivalNotice:
             "closed_by",
         ]
     )
+    screening_outcome_recorded(notice=notice)
     alerting.notice_outcome_alert(notice=notice)
     auditing.notice_write_record(
         action="arrival.outcome",

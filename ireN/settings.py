@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "exchange",
     "seizures",
     "arrivals",
+    "targeting",
     "ops",
 ]
 
@@ -122,6 +123,7 @@ TEMPLATES = [
                 "exchange.context_processors.bell",
                 "matching.views.matching_nav",
                 "arrivals.context_processors.nav",
+                "targeting.context_processors.nav",
             ],
         },
     },
@@ -664,4 +666,17 @@ CELERY_BEAT_SCHEDULE["arrivals-prune"] = {
 CELERY_BEAT_SCHEDULE["arrivals-partitions"] = {
     "task": "arrivals.tasks.ensure_partitions",
     "schedule": env.int("ARRIVALS_PARTITIONS_EVERY_SECONDS", default=24 * 3600),
+}
+
+# Targeting (risk profiles): a profile's author is reminded this many days before it expires
+# (beat, daily). A change of a profile re-screens the expected notices at once (a task queued on
+# commit); beat re-screens whatever such a task missed, every TARGETING_RESCREEN_EVERY_SECONDS.
+TARGETING_EXPIRY_REMINDER_DAYS = env.int("TARGETING_EXPIRY_REMINDER_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["targeting-expiry-reminders"] = {
+    "task": "targeting.tasks.remind_expiring_profiles",
+    "schedule": env.int("TARGETING_REMINDERS_EVERY_SECONDS", default=24 * 3600),
+}
+CELERY_BEAT_SCHEDULE["targeting-rescreen"] = {
+    "task": "targeting.tasks.rescreen_notices",
+    "schedule": env.int("TARGETING_RESCREEN_EVERY_SECONDS", default=300),
 }

@@ -20,6 +20,7 @@ api_v1 = [
     path("", include("matching.api.urls")),
     path("", include("seizures.api.urls")),
     path("", include("arrivals.api.urls")),
+    path("", include("targeting.api.urls")),
 ]
 
 
@@ -39,6 +40,7 @@ urlpatterns = [
     path("queries/", include("exchange.urls")),
     path("seizures/", include("seizures.urls")),
     path("arrivals/", include("arrivals.urls")),
+    path("targeting/", include("targeting.urls")),
     path("accounts/", include("accounts.urls")),
     path("matching/", include("matching.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -30,7 +30,8 @@ def may_view_audit(user) -> bool:
 
 
 #: The audit events about country content, by action prefix: queries, replies, attachments,
-#: seizure reports, imports, exports, operations, hits, lookups, watch entries and alerts.
+#: seizure reports, imports, exports, operations, hits, lookups, watch entries, alerts and
+#: risk profiles.
 #: Their object, reference and detail name what a member worked on; network admins see such
 #: events without them (``audit_event_redactor``). ``audit.export`` is listed whole: its
 #: detail keeps the filters a member admin used, which may name a reference.

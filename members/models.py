@@ -91,6 +91,7 @@ class MemberAdministration(ChoiceLabels, models.Model):
             ("report_seizures", _("Enter and import the member's seizure reports")),
             ("manage_people", _("Manage the member's users and control units")),
             ("release", _("Release what leaves the country under the member's release policy")),
+            ("manage_profiles", _("Write and read the member's risk profiles")),
         ]
 
     def __str__(self):

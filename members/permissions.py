@@ -40,6 +40,7 @@ class Right(StrEnum):
     REPORT_SEIZURES = "report_seizures"
     MANAGE_PEOPLE = "manage_people"
     RELEASE = "release"
+    MANAGE_PROFILES = "manage_profiles"
 
 
 #: What each member role may do for its own member.
@@ -55,12 +56,15 @@ ROLE_RIGHTS: dict[str, frozenset[Right]] = {
             Right.VIEW_SEIZURES,
             Right.REPORT_SEIZURES,
             Right.RELEASE,
+            Right.MANAGE_PROFILES,
         }
     ),
     RoleName.UNIT_OFFICER: frozenset(
         {Right.FILE_QUERIES, Right.VIEW_UNIT_QUERIES, Right.VIEW_SEIZURES, Right.REPORT_SEIZURES}
     ),
-    RoleName.ANALYST: frozenset({Right.VIEW_SEIZURES, Right.REPORT_SEIZURES}),
+    RoleName.ANALYST: frozenset(
+        {Right.VIEW_SEIZURES, Right.REPORT_SEIZURES, Right.MANAGE_PROFILES}
+    ),
     # Given by the member's admins to the people who approve, besides the focal points, what
     # leaves the country under its release policy.
     RoleName.RELEASER: frozenset({Right.RELEASE}),
@@ -290,8 +294,9 @@ def is_network_admin(user) -> bool:
 
 
 def member_ids(user, right: Right | str) -> frozenset[int]:
-    """Ids of the members the user holds ``right`` for."""
-    return _rights(user)[Right(right)]
+    """Ids of the members the user holds ``right`` for (none for a right newer than the
+    user's cached rights: they are read again within ``PERMISSIONS_CACHE_SECONDS``)."""
+    return _rights(user).get(Right(right), frozenset())
 
 
 def members_for(user, right: Right | str) -> models.QuerySet[MemberAdministration]:
@@ -314,7 +319,7 @@ def has_any_member_right(user, right: Right | str) -> bool:
 def is_network_user(user) -> bool:
     """Anyone who belongs to the network: a network admin or a holder of any member right."""
     rights = _rights(user)
-    return rights["network_admin"] or any(rights[r] for r in Right)
+    return rights["network_admin"] or any(rights.get(r) for r in Right)
 
 
 def takes_part_in_queries(user) -> bool:

@@ -1,6 +1,6 @@
 """The house rules that keep each app in its room: dependencies point one way, down the
-layers ireN -> ops -> arrivals -> seizures -> exchange -> matching -> accounts -> alerts ->
-members -> core (the contract lives in pyproject.toml, [tool.importlinter])."""
+layers ireN -> ops -> targeting -> arrivals -> seizures -> exchange -> matching -> accounts ->
+alerts -> members -> core (the contract lives in pyproject.toml, [tool.importlinter])."""
 
 import subprocess
 import sys
@@ -37,6 +37,7 @@ def test_the_import_contract_catches_a_reverse_import(tmp_path):
     order = [
         "ireN",
         "ops",
+        "targeting",
         "arrivals",
         "seizures",
         "exchange",

@@ -40,6 +40,7 @@ EXPECTED_OWN = {
         Right.VIEW_SEIZURES,
         Right.REPORT_SEIZURES,
         Right.RELEASE,
+        Right.MANAGE_PROFILES,
     },
     RoleName.UNIT_OFFICER: {
         Right.FILE_QUERIES,
@@ -47,7 +48,7 @@ EXPECTED_OWN = {
         Right.VIEW_SEIZURES,
         Right.REPORT_SEIZURES,
     },
-    RoleName.ANALYST: {Right.VIEW_SEIZURES, Right.REPORT_SEIZURES},
+    RoleName.ANALYST: {Right.VIEW_SEIZURES, Right.REPORT_SEIZURES, Right.MANAGE_PROFILES},
     RoleName.RELEASER: {Right.RELEASE},
     NOBODY: set(),
 }

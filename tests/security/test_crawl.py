@@ -37,6 +37,7 @@ from matching.lists import watch_entry_create
 from matching.models import Hit
 from members.models import RoleName
 from seizures.models import ImportJob, ImportStatus
+from targeting.services import profile_create, profile_update
 from tests.factories.exchange import file_query
 from tests.factories.members import PASSWORD, ControlUnitFactory, member_user, network_admin
 from tests.factories.seizures import OperationFactory, SeizureReportFactory
@@ -54,6 +55,8 @@ MARKERS = {
     "KZ hit record": "CRAWLMARK-HIT-REF-3d88",
     "notice remarks": "CRAWLMARK-NOTICE-6e0a",
     "notice consignee": "CRAWLMARK-CONSIGNEE-b7f1",
+    "KZ profile name": "CRAWLMARK-PROFILE-NAME-1a6c",
+    "KZ profile reason": "CRAWLMARK-PROFILE-REASON-77e3",
 }
 MISSING = 999_999
 
@@ -154,6 +157,18 @@ def world(kz, uz, tj, focal_kz, focal_uz):
             "remarks": MARKERS["notice remarks"],
         },
     )
+    profile = profile_create(
+        user=analyst_kz,
+        data={
+            "name": MARKERS["KZ profile name"],
+            "description": MARKERS["KZ profile reason"],
+            "scope": "national",
+            "lane": "red",
+            "active": True,
+            "criteria": [{"field": "hs_code", "op": "prefix", "value": ["1101"]}],
+        },
+    )
+    profile_update(user=analyst_kz, profile=profile, data={"lane": "amber"})
     arrival_job = ArrivalImportJob.objects.create(
         created_by=focal_kz, filename="manifest.csv", content=b""
     )
@@ -177,6 +192,7 @@ def world(kz, uz, tj, focal_kz, focal_uz):
         "hit": hit,
         "notice": notice,
         "arrival job": arrival_job,
+        "profile": profile,
         "person": focal_kz,
         "callers": callers,
     }
@@ -185,6 +201,8 @@ def world(kz, uz, tj, focal_kz, focal_uz):
 #: Which secret object a pk of a URL names, by words of the URL name (else: every one).
 PK_OBJECTS = [
     ("arrival", ["notice"]),
+    ("targeting:", ["profile"]),
+    ("profile", ["profile"]),
     ("hit", ["hit"]),
     ("watch", ["watch entry"]),
     ("attachment", ["attachment"]),
@@ -228,6 +246,7 @@ def candidates(world, name: str) -> list[Candidate]:
         "watch entry": world["watch entry"].pk,
         "hit": world["hit"].pk,
         "notice": world["notice"].pk,
+        "profile": world["profile"].pk,
     }
     secret_ids = [Candidate(label, value, True) for label, value in ids.items()]
     missing = Candidate("missing id", MISSING, False)
@@ -235,6 +254,7 @@ def candidates(world, name: str) -> list[Candidate]:
         "pk": [*secret_ids, missing],
         "query_pk": [Candidate("query", world["query"].pk, True), missing],
         "job_id": [Candidate("arrival job", world["arrival job"].pk, True), missing],
+        "number": [Candidate("version", 1, False), Candidate("missing version", 99, False)],
         "attachment_pk": [Candidate("attachment", world["attachment"].pk, True), missing],
         "object_id": [*secret_ids, missing],
         "object_pk": [*secret_ids, missing],
@@ -475,10 +495,23 @@ def test_the_crawl_covers_the_newer_apps(world):
         "arrivals:detail",
         "arrivals:import-job",
         "arrival-detail",
+        "targeting:detail",
+        "targeting:restore",
+        "profile-detail",
+        "profile-versions",
+        "targeting-settings",
     ):
         assert expected in names, expected
     hit_urls = [url for name, url, _c in requests if name == "hit-detail"]
     assert any(f"/{world['hit'].pk}/" in url for url in hit_urls)
+
+
+def test_the_profile_markers_are_seen_by_their_owner(client, world):
+    """KZ's national profile is on the pages the crawl visits, for KZ's analysts."""
+    analyst_kz = world["profile"].created_by
+    client.force_login(analyst_kz)
+    assert "KZ profile name" in leaks(client.get(f"/targeting/{world['profile'].pk}/"))
+    assert "KZ profile reason" in leaks(client.get(f"/api/v1/profiles/{world['profile'].pk}/"))
 
 
 def test_the_matching_markers_are_seen_by_their_owner(client, world, focal_kz):

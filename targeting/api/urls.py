@@ -1,0 +1,12 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from .views import ProfileViewSet, TargetingSettingsView
+
+router = SimpleRouter()
+router.register("profiles", ProfileViewSet, basename="profile")
+
+urlpatterns = [
+    *router.urls,
+    path("targeting/settings/", TargetingSettingsView.as_view(), name="targeting-settings"),
+]
