@@ -65,7 +65,7 @@ def test_a_held_query_is_returned_copied_filed_again_released_and_arrives(
     page.goto(f"{base}/queries/new/")
     page.check("input[name=recipients][value=UZ]")
     page.select_option("select[name=priority]", "urgent")
-    page.select_option("select[name=handling_code]", "H2")
+    page.check("input[name=handling_code][value=H2]")
     page.fill("input[name=subject]", SUBJECT)
     page.fill("textarea[name=body]", "Please examine the container on arrival in Tashkent.")
     page.fill("input[name=container_numbers]", "CSQU3054383")
