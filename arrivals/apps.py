@@ -10,9 +10,10 @@ class ArrivalsConfig(AppConfig):
         from alerts.subjects import alert_subject_register
         from matching.models import RecordType
         from matching.permissions import record_reader_register
+        from members.releases import release_kind_register
         from seizures.panels import seizure_report_panel_register
 
-        from . import alerting, panels, permissions, screening
+        from . import alerting, panels, permissions, releasing, screening
 
         # The lower apps learn of notices only through these hooks. Who may open a notice,
         # for what matching shows of one: the notice page's own rule.
@@ -20,6 +21,7 @@ class ArrivalsConfig(AppConfig):
         alert_subject_register(alerting.SUBJECT_TYPE, alerting.ARRIVAL_ALERTS)
         seizure_report_panel_register("arrival_notices", panels.seizure_report_notices_panel)
         screening.screening_sources_register_builtin()
+        release_kind_register(releasing.ARRIVAL_RELEASE_KIND)
 
     def seed_demo(self, *, members) -> str:
         """Demo data of this app for ``manage.py seed_demo`` (which knows no app by name)."""
