@@ -279,12 +279,16 @@ def test_releasing_twice_is_a_conflict(held, ge, focal_ge):
     assert Alert.objects.filter(event=AlertEvent.RELEASED, channel=AlertChannel.PORTAL).count() == 1
 
 
-def test_the_audit_log_reads_the_release_as_a_sentence(held, focal_ge):
-    from members.audit_sentences import SENTENCES
+def test_the_audit_log_reads_the_release_and_return_as_sentences(held, ge, focal_ge, officer_ge):
+    from members.audit_sentences import audit_sentence
 
     _release(focal_ge, held["id"])
-    _ = AuditEvent.objects.get(action="arrival.release")
-    assert "arrival.release" in SENTENCES and "arrival.return" in SENTENCES
+    other = client_for(officer_ge).post(URL, notice_data(), format="json").json()["id"]
+    _return(focal_ge, other)
+    released = audit_sentence(AuditEvent.objects.get(action="arrival.release"))
+    returned = audit_sentence(AuditEvent.objects.get(action="arrival.return"))
+    assert "released pre-arrival notice" in released and held["reference"] in released
+    assert "returned pre-arrival notice" in returned
 
 
 # --- Return --------------------------------------------------------------------------------------
@@ -378,3 +382,43 @@ def test_the_queue_page_lists_the_held_notice(held, focal_ge, client):
     client.force_login(focal_ge)
     page = client.get(reverse("release-queue")).content.decode()
     assert held["reference"] in page
+
+
+def test_the_notice_page_offers_release_to_a_releaser_but_not_to_the_author(
+    held, focal_ge, officer_ge, client
+):
+    url = reverse("arrivals:detail", args=[held["id"]])
+    client.force_login(focal_ge)
+    assert 'data-testid="release-button"' in client.get(url).content.decode()
+    client.force_login(officer_ge)
+    page = client.get(url).content.decode()
+    assert 'data-testid="release-state"' in page and 'data-testid="release-button"' not in page
+
+
+def test_the_browser_release_button_sends_the_notice(held, focal_ge, officer_uz, client):
+    client.force_login(focal_ge)
+    response = client.post(reverse("release-item-release", args=["arrival", held["id"]]))
+    assert response.status_code == 302
+    assert _state(held["id"]) == "released"
+    assert _detail(officer_uz, held["id"]).status_code == 200
+    page = client.get(reverse("arrivals:detail", args=[held["id"]])).content.decode()
+    assert 'data-testid="released-by"' in page and "focal.ge" in page
+
+
+def test_the_releasers_mail_names_the_notice_and_nothing_reaches_the_receiver(
+    ge_policy,
+    officer_ge,
+    focal_ge,
+    officer_uz,
+    focal_uz,
+    smtp_server,
+    django_capture_on_commit_callbacks,
+):
+    # On UZ's watch list: released at once, it would be red and mailed to UZ at once.
+    watch_entry_create(user=focal_uz, kind="container", value=CONTAINER)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(officer_ge).post(URL, notice_data(), format="json")
+    reference = response.json()["reference"]
+    messages = smtp_server.wait_for(2, timeout=2)
+    assert [m["to"][0] for m in messages] == [focal_ge.email]
+    assert reference in messages[0]["message"]["Subject"]
