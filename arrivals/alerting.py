@@ -7,7 +7,9 @@ arrivals that writes alerts.
   once (as their preferences say);
 - an amber or green notice: listed in the daily digest of the same people (a read in-portal
   row marked for the digest: it does not ring the bell);
-- an outcome: the sending member's focal points and the sending unit's officers.
+- an outcome: the sending member's focal points and the sending unit's officers;
+- a notice held under the sending member's release policy: its releasers (never its author),
+  and nobody outside the sending member; on release or return, its author.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from alerts.models import Alert, AlertEvent, AlertMode
 from alerts.outbox import alerts_write
 from alerts.preferences import alert_modes, alert_rows
 from alerts.subjects import AlertSubject
+from members.permissions import releasers
 
 from . import permissions
 from .models import ArrivalNotice
@@ -35,7 +38,9 @@ def _unique(people: Iterable) -> list:
     return [p for p in people if not (p.pk in seen or seen.add(p.pk))]
 
 
-def _rows(notice: ArrivalNotice, event: str, people: list, modes: dict, now) -> list[Alert]:
+def _rows(
+    notice: ArrivalNotice, event: str, people: list, modes: dict, now, note: str = ""
+) -> list[Alert]:
     fields = {
         "subject_type": SUBJECT_TYPE,
         "subject_id": notice.pk,
@@ -43,6 +48,8 @@ def _rows(notice: ArrivalNotice, event: str, people: list, modes: dict, now) -> 
         "event": event,
         "created_at": now,
     }
+    if note:
+        fields["note"] = note
     rows = []
     for person in people:
         if event == AlertEvent.ARRIVAL_NOTICE:
@@ -55,13 +62,33 @@ def _rows(notice: ArrivalNotice, event: str, people: list, modes: dict, now) -> 
     return rows
 
 
-def notice_alerts_create(*, notice: ArrivalNotice, event: str, people: Iterable) -> list[int]:
+def notice_alerts_create(
+    *, notice: ArrivalNotice, event: str, people: Iterable, note: str = ""
+) -> list[int]:
     """Write the outbox rows of ``event`` on ``notice`` for ``people`` in the caller's
     transaction; delivery is asked for once it commits."""
     people = _unique(people)
     if not people:
         return []
-    return alerts_write(_rows(notice, event, people, alert_modes(people, event), timezone.now()))
+    modes = alert_modes(people, event)
+    return alerts_write(_rows(notice, event, people, modes, timezone.now(), note=note))
+
+
+def notices_held_alert(*, notices: list[ArrivalNotice], author) -> list[int]:
+    """Tell the sending member's releasers (not the author) that notices await their
+    release: one alert per notice, nobody outside the sending member."""
+    ids: list[int] = []
+    people_of: dict[int, list] = {}
+    for notice in notices:
+        member_id = notice.from_member_id
+        if member_id not in people_of:
+            people_of[member_id] = [
+                p for p in releasers(notice.from_member) if p.pk != getattr(author, "pk", None)
+            ]
+        ids += notice_alerts_create(
+            notice=notice, event=AlertEvent.AWAITING_RELEASE, people=people_of[member_id]
+        )
+    return ids
 
 
 def notices_received_alert(*, notices: list[ArrivalNotice]) -> list[int]:

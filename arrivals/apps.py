@@ -11,9 +11,10 @@ class ArrivalsConfig(AppConfig):
         from matching.models import RecordType
         from matching.permissions import record_reader_register
         from members.home import home_section_register
+        from members.releases import release_kind_register
         from seizures.panels import seizure_report_panel_register
 
-        from . import alerting, panels, permissions, screening
+        from . import alerting, panels, permissions, releasing, screening
         from .home import red_arrivals_section
 
         # The lower apps learn of notices only through these hooks. Who may open a notice,
@@ -23,6 +24,7 @@ class ArrivalsConfig(AppConfig):
         seizure_report_panel_register("arrival_notices", panels.seizure_report_notices_panel)
         screening.screening_sources_register_builtin()
         home_section_register("arrivals", red_arrivals_section, order=30)
+        release_kind_register(releasing.ARRIVAL_RELEASE_KIND)
 
     def seed_demo(self, *, members) -> str:
         """Demo data of this app for ``manage.py seed_demo`` (which knows no app by name)."""

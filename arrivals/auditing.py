@@ -5,6 +5,7 @@ are the notice's two parties; details carry no content."""
 from __future__ import annotations
 
 from members.audit import audit_record
+from members.models import ReleaseState
 from members.selectors import audit_access_history
 
 from . import permissions
@@ -30,28 +31,45 @@ def notice_read_record(*, request, notice: ArrivalNotice) -> None:
 
 
 def notice_write_record(
-    *, action: str, user, notice: ArrivalNotice, detail: dict | None = None
+    *,
+    action: str,
+    user,
+    notice: ArrivalNotice,
+    detail: dict | None = None,
+    sending_side_only: bool = False,
 ) -> None:
     """One event for a write on ``notice`` (``arrival.file``, ``arrival.arrived``,
-    ``arrival.outcome``). Call it last in the service's transaction."""
+    ``arrival.outcome``, ``arrival.release``, ``arrival.return``). Call it last in the
+    service's transaction. ``sending_side_only``: a notice that has not left the sending
+    member (held or returned) is no concern of the receiving member yet."""
     audit_record(
         action=action,
         actor=user,
         obj=notice,
         object_type=OBJECT_TYPE,
-        members=_members(notice),
+        members=[notice.from_member.code] if sending_side_only else _members(notice),
         detail=detail,
     )
 
 
 def notices_import_record(*, user, notices: list, lines: int, filename: str) -> None:
-    members = {code for n in notices for code in (n.from_member.code, n.to_member.code)}
+    """``arrival.import``: the receiving member of a notice held for release is no party to
+    it until the notice is released."""
+    members = {n.from_member.code for n in notices} | {
+        n.to_member.code for n in notices if n.release_state == ReleaseState.RELEASED
+    }
+    held = sum(1 for n in notices if n.release_state != ReleaseState.RELEASED)
     audit_record(
         action="arrival.import",
         actor=user,
         object_type=OBJECT_TYPE,
         members=members,
-        detail={"notices": len(notices), "lines": lines, "filename": filename[:100]},
+        detail={
+            "notices": len(notices),
+            "lines": lines,
+            "filename": filename[:100],
+            **({"awaiting_release": held} if held else {}),
+        },
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.handling import HandlingCode
 from exchange.models import InformationEvaluation, SourceEvaluation
+from members.models import ReleaseState
 
 
 class TransportMode(models.TextChoices):
@@ -273,6 +274,30 @@ class ArrivalNotice(models.Model):
         verbose_name=_("closed by"),
     )
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("filed at"))
+    # Release (``members.releases``): a notice its sending member's policy holds is saved
+    # ``awaiting_release``, unscreened, unindexed and unseen by the receiving member; it goes
+    # out when released. ``released_at`` is when it went out (its filing time when nothing
+    # held it); ``released_by`` is set only when a releaser released it.
+    release_state = models.CharField(
+        max_length=16,
+        choices=ReleaseState.choices,
+        default=ReleaseState.RELEASED,
+        db_default=ReleaseState.RELEASED,
+        verbose_name=_("release"),
+    )
+    released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released at"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    release_note = models.TextField(
+        blank=True, default="", verbose_name=_("note from the releaser")
+    )
 
     class Meta:
         db_table = "arrivals_notice"
@@ -296,6 +321,10 @@ class ArrivalNotice(models.Model):
             models.CheckConstraint(
                 condition=~Q(outcome="seizure") | Q(seizure_report__isnull=False),
                 name="arrival_seizure_names_report",
+            ),
+            models.CheckConstraint(
+                condition=Q(release_state__in=ReleaseState.values),
+                name="arrival_release_state_valid",
             ),
         ]
         indexes = [
@@ -322,10 +351,24 @@ class ArrivalNotice(models.Model):
                 fields=["query"], condition=Q(query__isnull=False), name="arrival_query_idx"
             ),
             GinIndex(fields=["identifiers"], name="arrival_identifiers_gin"),
+            # The release queue and the rules that hide held notices: few rows, partial.
+            models.Index(
+                fields=["from_member", "created_at"],
+                condition=~Q(release_state="released"),
+                name="arrival_held_idx",
+            ),
         ]
 
     def __str__(self):
         return self.reference
+
+    @property
+    def is_released(self) -> bool:
+        return self.release_state == ReleaseState.RELEASED
+
+    @property
+    def awaits_release(self) -> bool:
+        return self.release_state == ReleaseState.AWAITING_RELEASE
 
     @property
     def kept_past_retention(self) -> bool:

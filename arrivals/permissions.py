@@ -9,6 +9,9 @@
   officers of the receiving unit (any of its units when the notice names none).
 - Handling codes bind as for queries (``matching.permissions`` for matching; H3
   needs its restrictions stated).
+- A notice awaiting release (or returned) under its sending member's release policy exists
+  only for its author and the sending member's releasers (``held_item_condition``): not for
+  the receiving member, not for the rest of the sending member.
 - A suspended member's people hold no right at all (the base sees to it).
 """
 
@@ -16,10 +19,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from members.models import ControlUnit
+from members.models import ControlUnit, ReleaseState
 from members.permissions import (
     Right,
     has_right,
+    held_item_condition,
     member_ids,
     members_for,
     users_with_right,
@@ -58,12 +62,22 @@ def restrict_notices(user, queryset=None, *, direction: str | None = None):
     the id serves the page in order."""
     queryset = ArrivalNotice.objects.all() if queryset is None else queryset
     scope = sorted(notice_member_ids(user))
-    if not scope:
+    released = Q(release_state=ReleaseState.RELEASED)
+    visible = None
+    if scope:
+        condition = direction_condition(user, direction, scope=scope)
+        if condition is None:
+            condition = Q(from_member_id__in=scope) | Q(to_member_id__in=scope)
+        visible = condition & released
+    if direction != "incoming" and getattr(user, "is_authenticated", False):
+        # Held notices are outgoing only, and only for their author and releasers.
+        held = ~released & held_item_condition(
+            user, member_field="from_member_id", author_field="author_id"
+        )
+        visible = held if visible is None else visible | held
+    if visible is None:
         return queryset.none()
-    condition = direction_condition(user, direction, scope=scope)
-    if condition is None:
-        condition = Q(from_member_id__in=scope) | Q(to_member_id__in=scope)
-    return queryset.filter(condition)
+    return queryset.filter(visible)
 
 
 def direction_condition(user, direction: str | None, *, scope=None) -> Q | None:

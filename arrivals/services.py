@@ -18,8 +18,11 @@ from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
 from core.bulk import instances_insert, sequence_take
-from core.exceptions import Invalid
+from core.exceptions import Conflict, Invalid, NotAllowed
 from exchange.validators import add_error
+from members import permissions as base_permissions
+from members.models import ReleaseState
+from members.releases import release_state_at_filing
 from seizures.models import SeizureReport
 from seizures.permissions import restrict_seizures
 
@@ -112,13 +115,31 @@ def _screen(notices: list[ArrivalNotice]) -> None:
         notice.lane = notice.screening["lane"]
 
 
+def _release_states(notices: list[ArrivalNotice], now) -> None:
+    """Set each notice's ``release_state`` under its sending member's release policy (read
+    once per member and handling code)."""
+    states: dict[tuple[int, str], str] = {}
+    for notice in notices:
+        key = (notice.from_member_id, notice.handling_code)
+        if key not in states:
+            states[key] = release_state_at_filing(
+                member_id=key[0], kind="arrival", handling_code=key[1]
+            )
+        notice.release_state = states[key]
+        notice.released_at = now if notice.release_state == ReleaseState.RELEASED else None
+
+
 def notices_write(*, author, values_list: list[dict]) -> list[ArrivalNotice]:
     """Write checked notices (``notice_clean``'s values), index and match them, screen them
     for their receiving members and alert the receiving sides (red at once, amber and green in
     the digest): in the caller's transaction. The notices take their ids first; matching
     (index rows, hits and their alerts, which name a notice by id only) and the screening
     (which reads those hits) run before the notices go in, so each is written once, screening
-    included, by one COPY."""
+    included, by one COPY.
+
+    A notice its sending member's release policy holds is written ``awaiting_release``:
+    neither indexed nor screened, nothing alerted to the receiving side; the sending member's
+    releasers are alerted instead. ``notice_release`` sends it on."""
     if not values_list:
         return []
     now = timezone.now()
@@ -127,10 +148,15 @@ def notices_write(*, author, values_list: list[dict]) -> list[ArrivalNotice]:
     ids = sequence_take(ArrivalNotice._meta.db_table, len(notices))
     for notice, pk in zip(notices, ids, strict=True):
         notice.pk = pk
-    matching_bridge.notices_index(notices=notices)
-    _screen(notices)
+    _release_states(notices, now)
+    going = [n for n in notices if n.release_state == ReleaseState.RELEASED]
+    held = [n for n in notices if n.release_state != ReleaseState.RELEASED]
+    if going:
+        matching_bridge.notices_index(notices=going)
+        _screen(going)
     instances_insert(ArrivalNotice, notices)
-    alerting.notices_received_alert(notices=notices)
+    alerting.notices_received_alert(notices=going)
+    alerting.notices_held_alert(notices=held, author=author)
     return notices
 
 
@@ -175,7 +201,85 @@ def notice_file(*, author, data: dict) -> ArrivalNotice:
     if data.get("query") not in (None, ""):
         values["query"] = _linked_query(author, data["query"])
     (notice,) = notices_write(author=author, values_list=[values])
-    auditing.notice_write_record(action="arrival.file", user=author, notice=notice)
+    if notice.release_state == ReleaseState.RELEASED:
+        auditing.notice_write_record(action="arrival.file", user=author, notice=notice)
+    else:
+        auditing.notice_write_record(
+            action="arrival.file",
+            user=author,
+            notice=notice,
+            detail={"release_state": notice.release_state},
+            sending_side_only=True,
+        )
+    return notice
+
+
+# --- Release (under the sending member's release policy) ----------------------------------------
+
+
+def _held_locked(user, notice: ArrivalNotice) -> ArrivalNotice:
+    """The held notice, locked, once ``user`` is known to release it: a releaser of the
+    sending member who is not its author (``NotAllowed``); ``Conflict`` when it no longer
+    awaits release."""
+    notice = (
+        ArrivalNotice.objects.select_for_update(of=("self",))
+        .select_related("from_member", "to_member", "author")
+        .get(pk=notice.pk, expected_arrival=notice.expected_arrival)
+    )
+    if not base_permissions.may_release(
+        user, member_id=notice.from_member_id, author_id=notice.author_id
+    ):
+        raise NotAllowed(_("A releaser of the sender, other than its author, releases a notice."))
+    if notice.release_state != ReleaseState.AWAITING_RELEASE:
+        raise Conflict(
+            _("Notice %(reference)s no longer awaits release.") % {"reference": notice.reference}
+        )
+    return notice
+
+
+@transaction.atomic
+def notice_release(*, notice: ArrivalNotice, user) -> ArrivalNotice:
+    """Release a held notice: it goes out exactly as if just filed: indexed and matched,
+    screened for the receiving member, the receiving side alerted (red at once)."""
+    notice = _held_locked(user, notice)
+    now = timezone.now()
+    notice.release_state, notice.released_at, notice.released_by = (
+        ReleaseState.RELEASED,
+        now,
+        user,
+    )
+    matching_bridge.notices_index(notices=[notice])
+    _screen([notice])
+    notice.save(update_fields=["release_state", "released_at", "released_by", "lane", "screening"])
+    alerting.notices_received_alert(notices=[notice])
+    alerting.notice_alerts_create(
+        notice=notice, event=alerting.EVENTS.RELEASED, people=[notice.author]
+    )
+    auditing.notice_write_record(
+        action="arrival.release",
+        user=user,
+        notice=notice,
+        detail={"waited_seconds": int((now - notice.created_at).total_seconds())},
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_return(*, notice: ArrivalNotice, user, note: str) -> ArrivalNotice:
+    """Return a held notice to its author with ``note``: it never leaves the sending
+    member. Alerts the author."""
+    notice = _held_locked(user, notice)
+    note = (note or "").strip()
+    if not note:
+        raise Invalid({"note": [_("Say why the item is returned.")]})
+    notice.release_state, notice.release_note = ReleaseState.RETURNED, note
+    notice.save(update_fields=["release_state", "release_note"])
+    alerting.notice_alerts_create(
+        notice=notice, event=alerting.EVENTS.RETURNED, people=[notice.author], note=note
+    )
+    auditing.notice_write_record(
+        action="arrival.return", user=user, notice=notice, sending_side_only=True
+    )
     return notice
 
 

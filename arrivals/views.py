@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pagination import keyset_page
+from members.releases import item_release_actions
 
 from . import auditing, importing, matching_bridge, permissions, selectors, services
 from .filtersets import NoticeFilterSet
@@ -83,8 +84,28 @@ def notice_detail(request, pk):
             "actions": actions,
             "arrival_form": ArrivalForm() if actions["arrived"] else None,
             "outcome_form": OutcomeForm() if actions["outcome"] else None,
+            "release": _release_panel(request, notice),
         },
     )
+
+
+def _release_panel(request, notice: ArrivalNotice) -> dict:
+    """The notice's release state and the releaser's buttons (``members.releases``)."""
+    return {
+        "kind": "arrival",
+        "id": notice.pk,
+        "state": notice.release_state,
+        "note": notice.release_note,
+        "released_by": notice.released_by,
+        "released_at": notice.released_at,
+        "copy_url": None,
+        "actions": item_release_actions(
+            request.user,
+            member_id=notice.from_member_id,
+            author_id=notice.author_id,
+            state=notice.release_state,
+        ),
+    }
 
 
 def _receiving_action(request, pk, form_class, service, message):

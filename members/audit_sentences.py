@@ -67,6 +67,10 @@ SENTENCES = {
     "arrival.arrived": gettext_lazy("%(actor)s recorded the arrival of notice %(object)s"),
     "arrival.outcome": gettext_lazy("%(actor)s recorded the outcome of notice %(object)s"),
     "arrival.prune": gettext_lazy("The portal removed expired pre-arrival notices"),
+    "arrival.release": gettext_lazy("%(actor)s released pre-arrival notice %(object)s"),
+    "arrival.return": gettext_lazy(
+        "%(actor)s returned pre-arrival notice %(object)s to its author"
+    ),
     "query.release": gettext_lazy("%(actor)s released query %(object)s"),
     "query.return": gettext_lazy("%(actor)s returned query %(object)s to its author"),
     "seizure.release": gettext_lazy("%(actor)s released seizure report %(object)s"),

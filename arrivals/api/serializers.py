@@ -53,6 +53,8 @@ class NoticeSerializer(serializers.ModelSerializer):
             "seizure_report",
             "closed_at",
             "created_at",
+            "release_state",
+            "released_at",
         ]
         read_only_fields = fields
 
@@ -61,3 +63,4 @@ class NoticeFiledSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     reference = serializers.CharField()
     status = serializers.CharField()
+    release_state = serializers.CharField()

@@ -72,7 +72,12 @@ class ArrivalNoticeViewSet(viewsets.GenericViewSet):
             raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
         notice = services.notice_file(author=request.user, data=dict(request.data))
         return Response(
-            {"id": notice.pk, "reference": notice.reference, "status": notice.status},
+            {
+                "id": notice.pk,
+                "reference": notice.reference,
+                "status": notice.status,
+                "release_state": notice.release_state,
+            },
             status=status.HTTP_201_CREATED,
         )
 
