@@ -70,3 +70,18 @@ class RedisServer:
         if self.process and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(timeout=10)
+
+
+def broker_connections_forget(app) -> None:
+    """Drop the Celery app's broker connection pools: they were made for the broker URL of
+    their time (a test that pointed the app at a Redis of its own closes them as it ends).
+    The next task sent or consumed opens fresh ones."""
+    from kombu import pools
+
+    if app._pool is not None:
+        app._pool.force_close_all()
+        app._pool = None
+    app.amqp._producer_pool = None
+    # kombu keeps every pool in a registry keyed by connection, and gives the closed one back
+    # for the same URL unless the registry is emptied too.
+    pools.reset()

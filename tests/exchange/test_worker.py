@@ -15,6 +15,7 @@ from ireN.celery import app
 from members.models import RoleName
 from tests.factories.exchange import VALID_CONTAINER
 from tests.factories.members import MemberFactory, member_user
+from tests.redis_server import broker_connections_forget
 
 pytestmark = [
     pytest.mark.worker,
@@ -28,6 +29,7 @@ CLOSED_PORT_BROKER = "redis://127.0.0.1:1/0"
 @pytest.fixture
 def broker():
     """Tasks go through the real broker (not eagerly); stale messages are purged first."""
+    broker_connections_forget(app)
     app.conf.task_always_eager = False
     app.control.purge()
     yield app

@@ -47,7 +47,7 @@ from members.models import RoleName
 from tests.conftest import _free_port
 from tests.factories.exchange import VALID_CONTAINER
 from tests.factories.members import MemberFactory, member_user
-from tests.redis_server import RedisServer, wait_until
+from tests.redis_server import RedisServer, broker_connections_forget, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKLOG = 1000
@@ -83,11 +83,7 @@ def broker(own_redis):
 
 
 def _forget_connections():
-    """The app's connection pools were made for the broker URL of their time: drop them."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
+    broker_connections_forget(app)
 
 
 def _database_url() -> str:

@@ -26,7 +26,7 @@ from ops.cache import COUNTER
 from ops.models import Counter
 from tests.factories.exchange import file_query
 from tests.ops.test_idempotency import PAYLOAD
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, broker_connections_forget
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server"),
@@ -38,10 +38,7 @@ SLOW_SECONDS = 1.5
 
 
 def _forget_broker_connections():
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
+    broker_connections_forget(app)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from alerts.models import Alert, AlertChannel, AlertEvent
 from exchange.models import Query
 from ireN.celery import app
 from members import tasks as member_tasks
+from tests.redis_server import broker_connections_forget
 
 from .conftest import file_api
 
@@ -28,6 +29,7 @@ MINUTES = 0.05
 
 @pytest.fixture
 def worker():
+    broker_connections_forget(app)
     app.conf.task_always_eager = False
     app.control.purge()
     with start_worker(
