@@ -179,7 +179,7 @@ def notices_rescreen(*, notices: list[ArrivalNotice]) -> list[ArrivalNotice]:
         changed.append(notice)
     if changed:
         rows = [(n.pk, n.expected_arrival, n.lane, json.dumps(n.screening)) for n in changed]
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, connection.wrap_database_errors:
             execute_values(
                 cursor.cursor,
                 f"UPDATE {partitioning.TABLE} AS n SET lane = v.lane, screening = v.screening"

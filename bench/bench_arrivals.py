@@ -84,7 +84,7 @@ def load(total, start, months, rng, *, expected_base=None):
     from arrivals.models import ArrivalNotice
     from core.bulk import copy_rows, sequence_take
     from matching.models import IdentifierEntry
-    from matching.services import _ENTRY_COLUMNS
+    from matching.pairing import ENTRY_COLUMNS
     from members.models import ControlUnit, MemberAdministration
 
     members = {m.code.code: m.pk for m in MemberAdministration.objects.all()}
@@ -213,7 +213,7 @@ def load(total, start, months, rng, *, expected_base=None):
                             f"IREN-{frm}-ARR-B-{pk}",
                             members[to],
                             "parties",
-                            f",{min(members[frm], members[to])},{max(members[frm], members[to])},",
+                            f"{{{min(members[frm], members[to])},{max(members[frm], members[to])}}}",
                             True,
                             "H0",
                             expected.date().isoformat(),
@@ -226,7 +226,7 @@ def load(total, start, months, rng, *, expected_base=None):
                 [c for c in columns if c not in ("departed_at", "from_unit_id", "to_unit_id")],
                 notices,
             )
-            copy_rows(IdentifierEntry._meta.db_table, _ENTRY_COLUMNS, _ENTRY_COLUMNS, entries)
+            copy_rows(IdentifierEntry._meta.db_table, ENTRY_COLUMNS, ENTRY_COLUMNS, entries)
         done += batch
         print(f"  loaded {done:,} notices", flush=True)
     with connection.cursor() as cursor:

@@ -70,7 +70,6 @@ def profile_backtest(*, user, profile: RiskProfile, data: dict) -> dict:
         raise NotAllowed(_("Only the owning member's analysts and focal points may do this."))
     since = since_clean(data)
     compiled = compile_profile(profile.criteria, profile.modes)
-    codes = member_codes()
     counts = {"notices": 0, "selected": 0, "with_finding": 0}
     with transaction.atomic():  # a named (server-side) cursor lives in a transaction
         rows = (
@@ -83,6 +82,7 @@ def profile_backtest(*, user, profile: RiskProfile, data: dict) -> dict:
         )
         for batch in _batches(rows, BATCH):
             known = KnownConsignees(batch, as_of_arrival=True)
+            codes = member_codes({row["from_member_id"] for row in batch})
             counts["notices"] += len(batch)
             for notice in batch:
                 if compiled.selects(facts_of(notice, codes, known)):

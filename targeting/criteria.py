@@ -20,7 +20,7 @@ hundreds of profiles folds its text and splits its lines once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
@@ -292,6 +292,9 @@ class CompiledProfile:
 
     checks: tuple[Callable[[NoticeFacts], bool], ...]
     modes: frozenset[str]
+    #: A criterion every selected notice must meet on one value: (field, the values), so
+    #: that screening looks the profile up by the notice's values instead of trying it.
+    anchor: tuple[str, frozenset[str]] | None = None
 
     def selects(self, facts: NoticeFacts) -> bool:
         if self.modes and str(facts.notice.get("mode") or "") not in self.modes:
@@ -300,10 +303,54 @@ class CompiledProfile:
 
 
 def compile_profile(criteria: list[dict], modes=()) -> CompiledProfile:
-    """Compile stored (cleaned) criteria once; the result is evaluated per notice."""
+    """Compile stored (cleaned) criteria once; the result is evaluated per notice. A
+    ``new_consignee`` criterion is checked last: it alone may cost a query, asked only when
+    every other criterion holds."""
+    ordered = sorted(criteria, key=lambda criterion: criterion["field"] == "new_consignee")
     return CompiledProfile(
-        checks=tuple(_check(criterion) for criterion in criteria), modes=frozenset(modes or ())
+        checks=tuple(_check(criterion) for criterion in ordered),
+        modes=frozenset(modes or ()),
+        anchor=_anchor(criteria),
     )
+
+
+#: Fields a profile can be looked up by, the most selective first.
+ANCHORS = (
+    "vessel_imo",
+    "shipper",
+    "consignee",
+    "container_owner",
+    "hs_code",
+    "place_of_loading",
+    "place_of_discharge",
+    "from_member",
+    "shipper_country",
+    "consignee_country",
+    "transit_country",
+)
+
+
+def _anchor(criteria: list[dict]) -> tuple[str, frozenset[str]] | None:
+    for name in ANCHORS:
+        for criterion in criteria:
+            if criterion["field"] == name:
+                return name, frozenset(_clean_value(name, criterion["op"], criterion["value"]))
+    return None
+
+
+def anchor_keys(facts: NoticeFacts, name: str) -> Iterable[str]:
+    """The notice's values a profile anchored on ``name`` is looked up by (every prefix of
+    each HS code)."""
+    if name == "hs_code":
+        return {code[:n] for code in facts.hs_codes for n in range(1, len(code) + 1)}
+    if name == "transit_country":
+        return facts.transit_countries
+    if name == "container_owner":
+        return facts.container_owners
+    if name in ("shipper", "consignee", "vessel_imo"):
+        value = getattr(facts, name)
+        return (value,) if value else ()
+    return (facts.codes[name],)
 
 
 def uses_new_consignee(criteria: list[dict]) -> bool:

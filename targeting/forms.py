@@ -123,7 +123,7 @@ class BacktestForm(forms.Form):
 
 class RandomRateForm(forms.Form):
     random_rate = forms.DecimalField(
-        label=_("Random selection (% of the notices no rule selects)"),
+        label=_("Random selection, in per cent of the notices no rule selects"),
         min_value=0,
         max_value=100,
         decimal_places=2,

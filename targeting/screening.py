@@ -28,16 +28,20 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from psycopg2.extras import execute_values
 
 from arrivals.models import ArrivalNotice, Lane
 from arrivals.screening import Finding
 from core.bulk import array_literal, copy_rows
+from core.identifiers import IdentifierKind
+from matching.models import IdentifierEntry, RecordType
 from members.models import MemberAdministration
 
 from .criteria import (
     CompiledProfile,
     InvalidCriteria,
     NoticeFacts,
+    anchor_keys,
     company_key,
     compile_profile,
 )
@@ -76,6 +80,10 @@ class ActiveProfile:
 
 #: (profile id, version) -> compiled criteria, for this process.
 _compiled: dict[tuple[int, int], CompiledProfile] = {}
+#: The active profiles of this process: (signature of the table, day) and the list.
+_active: dict = {"key": None, "profiles": [], "indexes": {}}
+#: Member id -> code (codes never change; a new member is read when first met).
+_codes: dict[int, str] = {}
 
 
 def profile_reason(name: str, description: str) -> str:
@@ -85,12 +93,31 @@ def profile_reason(name: str, description: str) -> str:
 
 def compiled_profiles_forget() -> None:
     _compiled.clear()
+    _active.update(key=None, profiles=[], indexes={})
+    _codes.clear()
+
+
+def _signature() -> tuple:
+    """What changes whenever a profile is written: a new row adds to the count and every
+    change of a row (switch, restore and delete included) adds one to its version, whatever
+    order concurrent writes commit in. One small aggregate."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), sum(version) FROM {RiskProfile._meta.db_table}")
+        return cursor.fetchone()
 
 
 def active_profiles(today: date | None = None) -> list[ActiveProfile]:
-    """The profiles that screen today: active, not deleted, valid. One query, and one more
-    for the criteria of the versions this process has not compiled yet."""
+    """The profiles that screen today: active, not deleted, valid. Read again only when the
+    table's signature (or the day) changed since this process last read them: otherwise one
+    small aggregate query. A version is compiled once per process."""
     today = today or timezone.localdate()
+    key = (_signature(), today)
+    if _active["key"] != key:
+        _active.update(key=key, profiles=_active_profiles_read(today), indexes={})
+    return _active["profiles"]
+
+
+def _active_profiles_read(today: date) -> list[ActiveProfile]:
     rows = list(
         RiskProfile.objects.filter(active=True, deleted_at__isnull=True)
         .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
@@ -128,8 +155,13 @@ def active_profiles(today: date | None = None) -> list[ActiveProfile]:
 # --- A notice as the criteria read it ----------------------------------------------------------
 
 
-def member_codes() -> dict[int, str]:
-    return {pk: str(code) for pk, code in MemberAdministration.objects.values_list("id", "code")}
+def member_codes(wanted: Iterable[int] = ()) -> dict[int, str]:
+    """Member codes by id, read once per process (again when a ``wanted`` id is new)."""
+    if not _codes or any(pk not in _codes for pk in wanted):
+        _codes.update(
+            (pk, str(code)) for pk, code in MemberAdministration.objects.values_list("id", "code")
+        )
+    return _codes
 
 
 def notice_mapping(notice, codes: Mapping[int, str]) -> dict:
@@ -158,6 +190,9 @@ class KnownConsignees:
         self._known: dict[tuple[int, str], list[tuple[datetime, datetime, int]]] | None = None
 
     def _load(self) -> dict[tuple[int, str], list[tuple[datetime, datetime, int]]]:
+        """Candidates from matching's identifier index (a B-tree on kind and value: the
+        notices of the receiving members naming one of the companies), then those notices'
+        consignees, read in the months the candidates are expected."""
         keys = {company_key(_get(n, "consignee") or "") for n in self.notices} - {""}
         if not keys:
             return {}
@@ -165,12 +200,24 @@ class KnownConsignees:
             since = min(_get(n, "expected_arrival") for n in self.notices) - CONSIGNEE_MEMORY
         else:
             since = timezone.now() - CONSIGNEE_MEMORY
-        rows = ArrivalNotice.objects.filter(
-            to_member_id__in={_get(n, "to_member_id") for n in self.notices},
-            expected_arrival__gte=since,
-            identifiers__overlap=[f"company:{key}" for key in sorted(keys)],
-        ).values_list("to_member_id", "consignee", "expected_arrival", "created_at", "id")
+        candidates = list(
+            IdentifierEntry.objects.filter(
+                kind=IdentifierKind.COMPANY,
+                value__in=sorted(keys),
+                record_type=RecordType.ARRIVAL,
+                owner_member_id__in={_get(n, "to_member_id") for n in self.notices},
+                seen_on__gte=since.date() - timedelta(days=1),
+            ).values_list("record_id", "seen_on")
+        )
         known: dict[tuple[int, str], list[tuple[datetime, datetime, int]]] = defaultdict(list)
+        if not candidates:
+            return known
+        days = [seen_on for _pk, seen_on in candidates]
+        rows = ArrivalNotice.objects.filter(
+            id__in={pk for pk, _seen_on in candidates},
+            expected_arrival__gte=max(since, _day_start(min(days) - timedelta(days=1))),
+            expected_arrival__lt=_day_start(max(days) + timedelta(days=2)),
+        ).values_list("to_member_id", "consignee", "expected_arrival", "created_at", "id")
         for member_id, consignee, expected_arrival, created_at, pk in rows:
             known[(member_id, company_key(consignee))].append((expected_arrival, created_at, pk))
         return known
@@ -194,22 +241,55 @@ class KnownConsignees:
         return not any(filed < filed_at for _at, filed in others)
 
 
+def _day_start(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
 def facts_of(notice, codes, known: KnownConsignees) -> NoticeFacts:
     return NoticeFacts(notice_mapping(notice, codes), consignee_is_new=lambda: known.is_new(notice))
 
 
-def profiles_by_member(profiles: Iterable[ActiveProfile]):
-    """A function giving the profiles that apply to a notice received by a member."""
-    national: dict[int, list[ActiveProfile]] = defaultdict(list)
-    network: list[ActiveProfile] = []
-    for profile in profiles:
-        (network if profile.network else national[profile.member_id]).append(profile)
-    combined: dict[int, list[ActiveProfile]] = {}
+class ProfileIndex:
+    """The profiles that apply to one receiving member, looked up by their anchors (a value
+    every notice they select must have), so that a notice is tried only against the profiles
+    it could meet: those whose anchor it has, and those without one."""
 
-    def applicable(member_id: int) -> list[ActiveProfile]:
-        if member_id not in combined:
-            combined[member_id] = national.get(member_id, []) + network
-        return combined[member_id]
+    def __init__(self, profiles: Iterable[ActiveProfile]):
+        self.always: list[ActiveProfile] = []
+        self.by_field: dict[str, dict[str, list[ActiveProfile]]] = {}
+        for profile in profiles:
+            anchor = profile.compiled.anchor
+            if anchor is None:
+                self.always.append(profile)
+                continue
+            table = self.by_field.setdefault(anchor[0], {})
+            for value in anchor[1]:
+                table.setdefault(value, []).append(profile)
+
+    def candidates(self, facts: NoticeFacts) -> list[ActiveProfile]:
+        """In id order."""
+        found = {profile.id: profile for profile in self.always}
+        for name, table in self.by_field.items():
+            for key in anchor_keys(facts, name):
+                for profile in table.get(key, ()):
+                    found[profile.id] = profile
+        return [found[pk] for pk in sorted(found)]
+
+
+def profiles_by_member(profiles: list[ActiveProfile]):
+    """A function giving the index of the profiles that apply to a notice received by a
+    member: its national ones and every network one (built once per member and active set)."""
+    if _active["profiles"] is profiles:
+        indexes = _active.setdefault("indexes", {})
+    else:
+        indexes = {}
+    network = [p for p in profiles if p.network]
+
+    def applicable(member_id: int) -> ProfileIndex:
+        if member_id not in indexes:
+            national = [p for p in profiles if not p.network and p.member_id == member_id]
+            indexes[member_id] = ProfileIndex(national + network)
+        return indexes[member_id]
 
     return applicable
 
@@ -226,16 +306,14 @@ def profile_source(*, notices) -> dict[int, list[Finding]]:
     if not profiles:
         return {}
     applicable = profiles_by_member(profiles)
-    codes = member_codes()
+    codes = member_codes({n.from_member_id for n in notices})
     known = KnownConsignees(notices)
     findings: dict[int, list[Finding]] = {}
     selected: list[tuple[object, int]] = []
     for notice in notices:
-        candidates = applicable(notice.to_member_id)
-        if not candidates:
-            continue
+        index = applicable(notice.to_member_id)
         facts = facts_of(notice, codes, known)
-        for profile in candidates:
+        for profile in index.candidates(facts):
             if profile.compiled.selects(facts):
                 findings.setdefault(notice.pk, []).append(
                     Finding(profile.lane, "profile", profile.text, {"profile": profile.id})
@@ -298,26 +376,44 @@ def selections_forget(notices) -> None:
             )
 
 
+#: Fewer selections than this go in by one INSERT (COPY's set-up costs more for a few rows).
+COPY_FROM = 200
+_SELECTION_COLUMNS = [
+    "notice_id",
+    "expected_arrival",
+    "month",
+    "member_id",
+    "profile_id",
+    "outcome",
+]
+
+
 def selections_write(selected: list[tuple[object, int | None]]) -> None:
-    """One row per (notice, profile or None for random), by COPY."""
+    """One row per (notice, profile or None for random)."""
     if not selected:
         return
-    copy_rows(
-        Selection._meta.db_table,
-        ["notice_id", "expected_arrival", "month", "member_id", "profile_id", "outcome"],
-        ["outcome"],
+    rows = [
         (
-            (
-                n.pk,
-                n.expected_arrival.isoformat(),
-                month_of(n.expected_arrival).isoformat(),
-                n.to_member_id,
-                profile_id,
-                n.outcome or "",
-            )
-            for n, profile_id in selected
-        ),
-    )
+            n.pk,
+            n.expected_arrival.isoformat(),
+            month_of(n.expected_arrival).isoformat(),
+            n.to_member_id,
+            profile_id,
+            n.outcome or "",
+        )
+        for n, profile_id in selected
+    ]
+    table = Selection._meta.db_table
+    if len(rows) >= COPY_FROM:
+        copy_rows(table, _SELECTION_COLUMNS, ["outcome"], rows)
+        return
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        execute_values(
+            cursor.cursor,
+            f"INSERT INTO {table} ({', '.join(_SELECTION_COLUMNS)}) VALUES %s",
+            rows,
+            page_size=COPY_FROM,
+        )
 
 
 def selections_outcome_record(*, notice) -> None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from alerts.emails import alert_email_render
 from alerts.models import Alert
 from arrivals.models import ArrivalNotice
 from targeting import backtest, screening, services, tasks
@@ -225,6 +226,10 @@ def test_the_author_is_reminded_once_seven_days_before_the_end(analyst_uz, focal
     assert {a.recipient_id for a in alerts} == {analyst_uz.pk}
     assert {a.subject_id for a in alerts} == {ending["id"]}
     assert {a.subject_reference for a in alerts} == {f"PROFILE-{ending['id']}"}
+    mail = alert_email_render(alerts.get(channel="email"))
+    assert f"PROFILE-{ending['id']}" in mail.subject
+    assert ending["name"] not in mail.subject + mail.body and "2402" not in mail.body
+    assert f"/targeting/{ending['id']}/" in mail.body
 
     client_for(analyst_uz).put(
         f"{PROFILES}{ending['id']}/",
