@@ -76,6 +76,17 @@ SENTENCES = {
     "seizure.release": gettext_lazy("%(actor)s released seizure report %(object)s"),
     "seizure.return": gettext_lazy("%(actor)s returned seizure report %(object)s to its author"),
     "release_policy.change": gettext_lazy("%(actor)s changed the release policy of %(object)s"),
+    "profile.create": gettext_lazy("%(actor)s wrote risk profile %(object)s"),
+    "profile.read": gettext_lazy("%(actor)s read risk profile %(object)s"),
+    "profile.update": gettext_lazy("%(actor)s changed risk profile %(object)s"),
+    "profile.delete": gettext_lazy("%(actor)s deleted risk profile %(object)s"),
+    "profile.restore": gettext_lazy(
+        "%(actor)s restored an earlier version of risk profile %(object)s"
+    ),
+    "profile.backtest": gettext_lazy("%(actor)s backtested risk profile %(object)s"),
+    "targeting.random_rate": gettext_lazy(
+        "%(actor)s changed the random selection rate of %(object)s"
+    ),
 }
 
 

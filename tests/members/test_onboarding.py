@@ -97,6 +97,7 @@ def test_onboarding_grants_the_role_groups_their_rights_on_the_member(onboarded)
         "view_seizures",
         "report_seizures",
         "release",
+        "manage_profiles",
     }
     assert set(get_perms(groups[RoleName.MEMBER_ADMIN], az())) == {
         "manage_people",
@@ -112,6 +113,7 @@ def test_onboarding_grants_the_role_groups_their_rights_on_the_member(onboarded)
     assert set(get_perms(groups[RoleName.ANALYST], az())) == {
         "view_seizures",
         "report_seizures",
+        "manage_profiles",
     }
     assert set(get_perms(groups[RoleName.RELEASER], az())) == {"release"}
 
