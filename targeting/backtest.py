@@ -21,7 +21,7 @@ from core.exceptions import Invalid, NotAllowed
 from . import auditing, permissions
 from .criteria import compile_profile
 from .models import RiskProfile
-from .screening import FACT_FIELDS, KnownConsignees, facts_of, member_codes
+from .screening import FACT_FIELDS, ConsigneesFromNotices, facts_of, member_codes
 
 BATCH = 2000
 FINDINGS = (NoticeOutcome.DISCREPANCY.value, NoticeOutcome.SEIZURE.value)
@@ -81,7 +81,7 @@ def profile_backtest(*, user, profile: RiskProfile, data: dict) -> dict:
             .iterator(chunk_size=BATCH)
         )
         for batch in _batches(rows, BATCH):
-            known = KnownConsignees(batch, as_of_arrival=True)
+            known = ConsigneesFromNotices(batch, as_of_arrival=True)
             codes = member_codes({row["from_member_id"] for row in batch})
             counts["notices"] += len(batch)
             for notice in batch:

@@ -295,6 +295,8 @@ class CompiledProfile:
     #: A criterion every selected notice must meet on one value: (field, the values), so
     #: that screening looks the profile up by the notice's values instead of trying it.
     anchor: tuple[str, frozenset[str]] | None = None
+    #: Whether it reads ``new_consignee`` (which costs a query per batch).
+    reads_new_consignee: bool = False
 
     def selects(self, facts: NoticeFacts) -> bool:
         if self.modes and str(facts.notice.get("mode") or "") not in self.modes:
@@ -311,6 +313,7 @@ def compile_profile(criteria: list[dict], modes=()) -> CompiledProfile:
         checks=tuple(_check(criterion) for criterion in ordered),
         modes=frozenset(modes or ()),
         anchor=_anchor(criteria),
+        reads_new_consignee=uses_new_consignee(criteria),
     )
 
 

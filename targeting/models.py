@@ -249,3 +249,31 @@ class Selection(models.Model):
 
     def __str__(self):
         return f"{self.notice_id}: {self.profile_id or 'random'}"
+
+
+class KnownConsignee(models.Model):
+    """A consignee a member has had notices for (its company key, as matching keys it): when
+    the first was filed and the latest expected arrival. Kept up to date when notices are
+    screened on filing, so that ``new_consignee`` is one lookup per batch; it outlives the
+    notices retention removes."""
+
+    member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.CASCADE,
+        db_index=False,  # known_consignee_unique
+        related_name="+",
+        verbose_name=_("receiving member"),
+    )
+    key = models.CharField(max_length=220, verbose_name=_("company key"))
+    first_filed_at = models.DateTimeField(verbose_name=_("first notice filed at"))
+    last_expected_arrival = models.DateTimeField(verbose_name=_("latest expected arrival"))
+
+    class Meta:
+        verbose_name = _("known consignee")
+        verbose_name_plural = _("known consignees")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "key"], name="known_consignee_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.member_id}: {self.key}"

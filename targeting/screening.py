@@ -7,9 +7,12 @@
   receiving member's random rate, ``{"source": "random"}``. The draw is a keyed hash of the
   notice's id, so screening a notice again gives the same answer.
 
-Profiles are compiled once per version and kept per process; the active set is read in one
-query per batch (a manifest's thousands of notices at once), so a change made anywhere is seen
-by the next batch. ``new_consignee`` costs one query per batch, only when a profile asks.
+Profiles are compiled once per version and kept per process, with the active set; a batch (a
+manifest's thousands of notices at once) costs one small aggregate query that tells whether
+any profile was written since, so a change made anywhere is seen by the next batch.
+``new_consignee`` costs one query per batch, only when a profile asks: on filing it reads the
+register of known consignees (``KnownConsignee``, kept up to date here), on re-screening the
+notices themselves.
 
 Screening records which profiles (or random selection) picked each notice in ``Selection``,
 in the filing's transaction; a notice's outcome is copied there when it is recorded.
@@ -45,7 +48,7 @@ from .criteria import (
     company_key,
     compile_profile,
 )
-from .models import ProfileScope, RiskProfile, Selection
+from .models import KnownConsignee, ProfileScope, RiskProfile, Selection
 
 logger = logging.getLogger(__name__)
 
@@ -176,13 +179,15 @@ def _get(notice, name):
     return notice[name] if isinstance(notice, Mapping) else getattr(notice, name)
 
 
-class KnownConsignees:
-    """Which consignees of a batch of notices their receiving member has had another notice
-    for in the year before: one query for the whole batch, made when a profile first asks.
+class ConsigneesFromNotices:
+    """Which consignees of a batch of notices already in the table their receiving member has
+    had another notice for in the year before, read from the notices themselves (re-screening
+    and backtests, where the register would count the notice itself): one query for the
+    batch, made when a profile first asks.
 
-    Screening (the default): a notice filed before this one and expected since a year ago, so
-    that screening a notice again gives the answer it got when it was filed. Backtests
-    (``as_of_arrival``): a notice expected in the year before this one's expected arrival."""
+    Re-screening (the default): a notice filed before this one and expected since a year ago,
+    the answer it got when it was filed. Backtests (``as_of_arrival``): a notice expected in
+    the year before this one's expected arrival."""
 
     def __init__(self, notices: list, *, as_of_arrival: bool = False):
         self.notices = notices
@@ -241,11 +246,84 @@ class KnownConsignees:
         return not any(filed < filed_at for _at, filed in others)
 
 
+class ConsigneeRegister:
+    """``new_consignee`` for notices being filed, from ``KnownConsignee``: a consignee is known
+    when an earlier notice of the receiving member named it and one of them is expected since
+    a year ago. One query for the batch, made when a profile first asks; ``record`` then adds
+    the batch's consignees (after screening: a notice never knows itself)."""
+
+    def __init__(self, notices: list):
+        self.notices = notices
+        self._known: dict[tuple[int, str], tuple[datetime, datetime]] | None = None
+
+    def _load(self) -> dict[tuple[int, str], tuple[datetime, datetime]]:
+        pairs = {
+            (_get(n, "to_member_id"), company_key(_get(n, "consignee") or "")) for n in self.notices
+        }
+        pairs = sorted((m, k) for m, k in pairs if k)
+        if not pairs:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT c.member_id, c.key, c.first_filed_at, c.last_expected_arrival"
+                f" FROM {KnownConsignee._meta.db_table} c"
+                " JOIN unnest(%s::bigint[], %s::varchar[]) AS w (member_id, key)"
+                " ON c.member_id = w.member_id AND c.key = w.key",
+                [array_literal(m for m, _k in pairs), array_literal(k for _m, k in pairs)],
+            )
+            return {(m, k): (first, last) for m, k, first, last in cursor.fetchall()}
+
+    def is_new(self, notice) -> bool:
+        key = company_key(_get(notice, "consignee") or "")
+        if not key:
+            return False
+        if self._known is None:
+            self._known = self._load()
+        row = self._known.get((_get(notice, "to_member_id"), key))
+        if row is None:
+            return True
+        first_filed, last_expected = row
+        since = timezone.now() - CONSIGNEE_MEMORY
+        return not (first_filed < _get(notice, "created_at") and last_expected >= since)
+
+
+def consignees_record(notices) -> None:
+    """Add the consignees of newly filed notices to the register: one statement."""
+    seen: dict[tuple[int, str], tuple[datetime, datetime]] = {}
+    for notice in notices:
+        key = company_key(notice.consignee or "")
+        if not key:
+            continue
+        pair = (notice.to_member_id, key[:220])
+        first, last = seen.get(pair, (notice.created_at, notice.expected_arrival))
+        seen[pair] = (min(first, notice.created_at), max(last, notice.expected_arrival))
+    if not seen:
+        return
+    rows = sorted(seen.items())
+    table = KnownConsignee._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (member_id, key, first_filed_at, last_expected_arrival)"
+            " SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::timestamptz[],"
+            " %s::timestamptz[])"
+            " ON CONFLICT (member_id, key) DO UPDATE SET"
+            f" first_filed_at = LEAST({table}.first_filed_at, EXCLUDED.first_filed_at),"
+            " last_expected_arrival ="
+            f" GREATEST({table}.last_expected_arrival, EXCLUDED.last_expected_arrival)",
+            [
+                array_literal(m for (m, _k), _v in rows),
+                array_literal(k for (_m, k), _v in rows),
+                array_literal(first.isoformat() for _p, (first, _l) in rows),
+                array_literal(last.isoformat() for _p, (_f, last) in rows),
+            ],
+        )
+
+
 def _day_start(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
-def facts_of(notice, codes, known: KnownConsignees) -> NoticeFacts:
+def facts_of(notice, codes, known) -> NoticeFacts:
     return NoticeFacts(notice_mapping(notice, codes), consignee_is_new=lambda: known.is_new(notice))
 
 
@@ -302,18 +380,31 @@ def profile_source(*, notices) -> dict[int, list[Finding]]:
     screened again lose the selections of their previous screening first (this source runs
     on every screening, before the random one)."""
     selections_forget(notices)
+    filing = all(n._state.adding for n in notices)
+    findings = _profiles_apply(notices, filing=filing)
+    consignees_record([n for n in notices if n._state.adding])
+    return findings
+
+
+def _profiles_apply(notices, *, filing: bool) -> dict[int, list[Finding]]:
     profiles = active_profiles()
     if not profiles:
         return {}
     applicable = profiles_by_member(profiles)
     codes = member_codes({n.from_member_id for n in notices})
-    known = KnownConsignees(notices)
+    known = ConsigneeRegister([]) if filing else ConsigneesFromNotices([])
+    tried = []
+    for notice in notices:
+        facts = facts_of(notice, codes, known)
+        tried.append((notice, facts, applicable(notice.to_member_id).candidates(facts)))
+    # Only the consignees of notices a profile reading them may select are looked up.
+    known.notices = [
+        n for n, _f, found in tried if any(p.compiled.reads_new_consignee for p in found)
+    ]
     findings: dict[int, list[Finding]] = {}
     selected: list[tuple[object, int]] = []
-    for notice in notices:
-        index = applicable(notice.to_member_id)
-        facts = facts_of(notice, codes, known)
-        for profile in index.candidates(facts):
+    for notice, facts, found in tried:
+        for profile in found:
             if profile.compiled.selects(facts):
                 findings.setdefault(notice.pk, []).append(
                     Finding(profile.lane, "profile", profile.text, {"profile": profile.id})

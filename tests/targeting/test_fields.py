@@ -245,3 +245,16 @@ def test_a_sender_files_without_learning_the_lane(officer_ge, tashkent, analyst_
     notice_id = notice_file(officer_ge)
     body = client_for(officer_ge).get(f"/api/v1/arrivals/{notice_id}/").json()
     assert "screening" not in body and "lane" not in body
+
+
+def test_a_rescreened_notice_keeps_the_new_consignee_answer_of_its_filing(
+    officer_ge, officer_uz, analyst_uz, django_capture_on_commit_callbacks
+):
+    first = notice_file(officer_ge, consignee="Fergana Import LLC")
+    second = notice_file(officer_ge, consignee="Fergana Import", transport_document="MEDU7654321")
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = profile_write(
+            analyst_uz, criteria=[{"field": "new_consignee", "op": "is", "value": True}]
+        )
+    assert [r["profile"] for r in screening_of(officer_uz, first)["reasons"]] == [profile["id"]]
+    assert screening_of(officer_uz, second) == {"lane": "green", "reasons": []}
