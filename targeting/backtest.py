@@ -19,9 +19,10 @@ from arrivals.models import ArrivalNotice, NoticeOutcome
 from core.exceptions import Invalid, NotAllowed
 
 from . import auditing, permissions
+from .consignees import ConsigneesFromNotices
 from .criteria import compile_profile
 from .models import RiskProfile
-from .screening import FACT_FIELDS, ConsigneesFromNotices, facts_of, member_codes
+from .screening import FACT_FIELDS, facts_of, member_codes
 
 BATCH = 2000
 FINDINGS = (NoticeOutcome.DISCREPANCY.value, NoticeOutcome.SEIZURE.value)

@@ -13,7 +13,7 @@ from .conftest import notice_file, profile_write
 
 
 @pytest.fixture
-def browser():
+def signed_in():
     def login(user):
         client = Client()
         client.force_login(user)
@@ -35,10 +35,10 @@ FORM = {
 
 
 def test_an_analyst_writes_backtests_and_activates_a_profile_from_the_pages(
-    browser, officer_ge, officer_uz, analyst_uz, django_capture_on_commit_callbacks
+    signed_in, officer_ge, officer_uz, analyst_uz, django_capture_on_commit_callbacks
 ):
     notice_id = notice_file(officer_ge)
-    page = browser(analyst_uz)
+    page = signed_in(analyst_uz)
     response = page.post("/targeting/new/", FORM)
     profile = RiskProfile.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/targeting/{profile.pk}/"
@@ -59,7 +59,7 @@ def test_an_analyst_writes_backtests_and_activates_a_profile_from_the_pages(
         page.post(f"/targeting/{profile.pk}/activate/", {"active": "1"})
     profile.refresh_from_db()
     assert profile.active and profile.version == 2
-    officer = browser(officer_uz).get(f"/arrivals/{notice_id}/").content.decode()
+    officer = signed_in(officer_uz).get(f"/arrivals/{notice_id}/").content.decode()
     assert "Heavy tiles: Tiles heavier than declared hide cigarettes." in officer
 
     overview = page.get("/targeting/").content.decode()
@@ -67,21 +67,21 @@ def test_an_analyst_writes_backtests_and_activates_a_profile_from_the_pages(
     assert f'data-profile="{profile.pk}" data-active="true"' in own
 
 
-def test_bad_criteria_are_shown_on_the_form(browser, analyst_uz):
-    response = browser(analyst_uz).post(
+def test_bad_criteria_are_shown_on_the_form(signed_in, analyst_uz):
+    response = signed_in(analyst_uz).post(
         "/targeting/new/", {**FORM, "criteria": "hs_code\ncolour in red"}
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'data-field="criteria"' in html
     assert not RiskProfile.objects.exists()
-    unknown = browser(analyst_uz).post("/targeting/new/", {**FORM, "criteria": "colour in red"})
+    unknown = signed_in(analyst_uz).post("/targeting/new/", {**FORM, "criteria": "colour in red"})
     assert "colour" in unknown.content.decode() and not RiskProfile.objects.exists()
 
 
-def test_edit_restore_and_delete_from_the_pages(browser, analyst_uz):
+def test_edit_restore_and_delete_from_the_pages(signed_in, analyst_uz):
     profile = profile_write(analyst_uz)
-    page = browser(analyst_uz)
+    page = signed_in(analyst_uz)
     form = page.get(f"/targeting/{profile['id']}/edit/").content.decode()
     assert "hs_code prefix 2402, 2403" in form
     page.post(f"/targeting/{profile['id']}/edit/", {**FORM, "name": "Renamed", "lane": "amber"})
@@ -93,23 +93,23 @@ def test_edit_restore_and_delete_from_the_pages(browser, analyst_uz):
     assert page.get(f"/targeting/{profile['id']}/").status_code == 404
 
 
-def test_a_focal_point_sets_the_random_rate_from_the_page(browser, focal_uz, analyst_uz):
-    assert browser(focal_uz).post("/targeting/settings/", {"random_rate": "5"}).status_code == 302
+def test_a_focal_point_sets_the_random_rate_from_the_page(signed_in, focal_uz, analyst_uz):
+    assert signed_in(focal_uz).post("/targeting/settings/", {"random_rate": "5"}).status_code == 302
     assert TargetingSettings.objects.get().random_rate == 0.05
-    html = browser(analyst_uz).get("/targeting/").content.decode()
+    html = signed_in(analyst_uz).get("/targeting/").content.decode()
     assert "5.0 %" in html and "save-random-rate" not in html
-    assert browser(analyst_uz).post("/targeting/settings/", {"random_rate": "9"}).status_code == 404
+    assert signed_in(analyst_uz).post("/targeting/settings/", {"random_rate": "9"}).status_code == 404
 
 
-def test_officers_and_member_admins_have_no_targeting_page(browser, officer_uz, admin_uz):
+def test_officers_and_member_admins_have_no_targeting_page(signed_in, officer_uz, admin_uz):
     for user in (officer_uz, admin_uz):
-        assert browser(user).get("/targeting/").status_code == 404
-        assert "targeting-nav" not in browser(user).get("/").content.decode()
+        assert signed_in(user).get("/targeting/").status_code == 404
+        assert "targeting-nav" not in signed_in(user).get("/").content.decode()
 
 
-def test_another_member_sees_a_network_profile_but_cannot_change_it(browser, analyst_kz, focal_tj):
+def test_another_member_sees_a_network_profile_but_cannot_change_it(signed_in, analyst_kz, focal_tj):
     profile = profile_write(analyst_kz, name="KZ precursors", scope="network", lane="amber")
-    page = browser(focal_tj)
+    page = signed_in(focal_tj)
     overview = page.get("/targeting/").content.decode()
     network = overview[overview.index('data-testid="network-profiles"') :]
     assert "KZ precursors" in network
@@ -121,11 +121,11 @@ def test_another_member_sees_a_network_profile_but_cannot_change_it(browser, ana
 
 
 def test_network_admins_see_counts_and_rates_and_no_profile(
-    browser, admin_user, analyst_kz, analyst_uz
+    signed_in, admin_user, analyst_kz, analyst_uz
 ):
     national = profile_write(analyst_uz, name="UZ-SECRET-NAME", description="UZ-SECRET-REASON")
     profile_write(analyst_kz, name="KZ-NETWORK-NAME", scope="network")
-    page = browser(admin_user)
+    page = signed_in(admin_user)
     html = page.get("/targeting/").content.decode()
     assert "UZ-SECRET" not in html and "KZ-NETWORK-NAME" not in html and "2402" not in html
     uz_row = html[html.index('data-member="UZ"') :]
@@ -134,19 +134,19 @@ def test_network_admins_see_counts_and_rates_and_no_profile(
 
 
 def test_the_page_costs_a_fixed_number_of_queries(
-    browser, analyst_uz, django_assert_max_num_queries
+    signed_in, analyst_uz, django_assert_max_num_queries
 ):
     for number in range(6):
         profile_write(analyst_uz, name=f"Profile {number}", valid_until="2099-01-01")
-    page = browser(analyst_uz)
+    page = signed_in(analyst_uz)
     page.get("/targeting/")
     with django_assert_max_num_queries(20):
         assert page.get("/targeting/").status_code == 200
 
 
-def test_the_pages_speak_russian(browser, analyst_uz):
+def test_the_pages_speak_russian(signed_in, analyst_uz):
     profile = profile_write(analyst_uz)
-    page = browser(analyst_uz)
+    page = signed_in(analyst_uz)
     page.cookies["django_language"] = "ru"
     for url in ("/targeting/", f"/targeting/{profile['id']}/", "/targeting/new/"):
         response = page.get(url)
