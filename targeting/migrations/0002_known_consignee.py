@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('arrivals', '0001_initial'),
-        ('members', '0011_manage_profiles_right'),
+        ('members', '0014_merged_choices'),
         ('targeting', '0001_initial'),
     ]
 

@@ -98,7 +98,9 @@ def test_a_focal_point_sets_the_random_rate_from_the_page(signed_in, focal_uz, a
     assert TargetingSettings.objects.get().random_rate == 0.05
     html = signed_in(analyst_uz).get("/targeting/").content.decode()
     assert "5.0 %" in html and "save-random-rate" not in html
-    assert signed_in(analyst_uz).post("/targeting/settings/", {"random_rate": "9"}).status_code == 404
+    assert (
+        signed_in(analyst_uz).post("/targeting/settings/", {"random_rate": "9"}).status_code == 404
+    )
 
 
 def test_officers_and_member_admins_have_no_targeting_page(signed_in, officer_uz, admin_uz):
@@ -107,7 +109,9 @@ def test_officers_and_member_admins_have_no_targeting_page(signed_in, officer_uz
         assert "targeting-nav" not in signed_in(user).get("/").content.decode()
 
 
-def test_another_member_sees_a_network_profile_but_cannot_change_it(signed_in, analyst_kz, focal_tj):
+def test_another_member_sees_a_network_profile_but_cannot_change_it(
+    signed_in, analyst_kz, focal_tj
+):
     profile = profile_write(analyst_kz, name="KZ precursors", scope="network", lane="amber")
     page = signed_in(focal_tj)
     overview = page.get("/targeting/").content.decode()
