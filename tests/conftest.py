@@ -205,6 +205,31 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+# --- Data the migrations seed ------------------------------------------------------------------
+
+
+_DATABASE_FIXTURES = ("db", "transactional_db", "live_server", "django_db_reset_sequences")
+
+
+@pytest.fixture(autouse=True)
+def _migration_seeds(request):
+    """The commodity vocabulary migration 0002 seeds, for every test that uses the database.
+
+    A transactional test (workers, browser journeys) ends with a flush that empties every table,
+    seeds included, and pytest-django does not promise that no database test runs after one."""
+    marker = request.node.get_closest_marker("django_db")
+    names = [name for name in _DATABASE_FIXTURES if name in request.fixturenames]
+    if marker is None and not names:
+        return
+    if marker is not None and not names:
+        transactional = marker.kwargs.get("transaction", bool(marker.args and marker.args[0]))
+        names = ["transactional_db" if transactional else "db"]
+    request.getfixturevalue(names[0])
+    from seizures.vocabulary import ensure_commodities
+
+    ensure_commodities()
+
+
 # --- Authentication (accounts): second factor off by default, fresh throttling counters -------
 
 

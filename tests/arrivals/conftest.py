@@ -95,11 +95,3 @@ def notice_data(**changes) -> dict:
     }
     data.update(changes)
     return data
-
-
-@pytest.fixture(autouse=True)
-def _vocabulary(db):
-    """The seed commodities (a transactional test elsewhere may have flushed them)."""
-    from seizures.vocabulary import ensure_commodities
-
-    ensure_commodities()

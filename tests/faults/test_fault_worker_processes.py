@@ -372,13 +372,8 @@ def test_worker_killed_during_a_fan_out_every_mail_within_15_s_none_twice(
 def test_import_whose_worker_dies_is_resumed_within_30_s(
     broker, workers, settings, tmp_path, analyst_kz
 ):
-    import importlib
 
-    from django.apps import apps
     from django.urls import reverse
-
-    # The commodity vocabulary its migration seeds (an earlier test's flush may have emptied it).
-    importlib.import_module("seizures.migrations.0002_seed_commodities").seed(apps, None)
 
     from seizures import services
     from seizures.models import ImportJob, ImportStatus, SeizureReport

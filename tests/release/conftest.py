@@ -48,11 +48,3 @@ def file_api(user, **fields):
     }
     data.update(fields)
     return api(user).post("/api/v1/queries/", data, format="json")
-
-
-@pytest.fixture(autouse=True)
-def _vocabulary(db):
-    """The seed commodities (a transactional test elsewhere may have flushed them)."""
-    from seizures.vocabulary import ensure_commodities
-
-    ensure_commodities()

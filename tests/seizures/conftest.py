@@ -63,11 +63,3 @@ def xlsx_bytes(rows, columns=IMPORT_COLUMNS) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _vocabulary(db):
-    """The seed commodities (a transactional test elsewhere may have flushed them)."""
-    from seizures.vocabulary import ensure_commodities
-
-    ensure_commodities()

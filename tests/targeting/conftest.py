@@ -69,11 +69,3 @@ def screening_of(receiver, notice_id) -> dict:
     response = client_for(receiver).get(f"{ARRIVALS}{notice_id}/")
     assert response.status_code == 200
     return response.json()["screening"]
-
-
-@pytest.fixture(autouse=True)
-def _vocabulary(db):
-    """The seed commodities (a transactional test elsewhere may have flushed them)."""
-    from seizures.vocabulary import ensure_commodities
-
-    ensure_commodities()
