@@ -169,7 +169,7 @@ def load(rows: int, members: dict, *, reload: bool) -> float | None:
         print(f"{present} reports already loaded")
         return None
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE seizures_seizurereport")
+        cursor.execute("TRUNCATE seizures_seizurereport CASCADE")
     rng = random.Random(2026)
     commodities = list(Commodity.objects.all())
     units = {c.pk: _units_for(c) for c in commodities}

@@ -1,4 +1,4 @@
-"""Server-side SVG bar charts: geometry here, markup in templates/seizures/_chart.html.
+"""Server-side SVG bar charts: geometry here, markup in seizures/chart_markup.py.
 
 A chart shows one base unit (quantities in kg, l and pieces cannot share a scale); the
 dashboard draws one panel per unit present, and a table with every number under it.

@@ -144,8 +144,11 @@ def dashboard(request):
 
 def _render_charts(request, filters) -> str:
     chart_list = []
+    totals = selectors.seizure_totals_many(
+        user=request.user, filters=filters, groupings=[name for name, _title in CHARTS]
+    )
     for name, title in CHARTS:
-        results = selectors.seizure_totals(user=request.user, filters=filters, group_by=name)
+        results = totals[name]
         if name != "month":
             results = charts.fold_tail(results)
         chart_list.append(chart_data(name, title, results, filters, request.GET))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from functools import lru_cache
 
+from django.db import connection
 from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import formats
@@ -123,35 +124,33 @@ def _group_fields(group_by: str):
     raise ValueError(group_by)
 
 
-def seizure_totals(
-    *, user, filters=None, group_by: str, operation: Operation | None = None
-) -> list[dict]:
-    """Counts and totals per base unit of the reports the user may read, grouped by
-    ``group_by`` (one of ``GROUP_BY_CHOICES``), in one aggregate query (plus, for commodity,
-    category and member, one lookup of their codes and names):
-
-    ``[{"key": "heroin", "label": "Heroin", "count": 9, "totals": {"kg": 580.0}}, ...]``
-    """
-    fields, describe = _group_fields(group_by)
+def _total_rows(user, filters, group_by: str, operation: Operation | None):
+    """The aggregate rows of one grouping: ``{<group fields>, "dimension", "count", "total"}``."""
+    fields, _describe = _group_fields(group_by)
     source = totals_source(filters=filters, group_by=group_by, operation=operation)
     if source is not None:
         # The pre-aggregated totals hold these filters and this grouping: thousands of cells
         # to add up instead of up to millions of reports.
-        rows = (
+        return (
             restrict_seizure_totals(user, source)
             .order_by()
             .values(*fields, "dimension")
             .annotate(count=Sum("reports"), total=Sum("quantity_base"))
         )
-    else:
-        queryset = _scoped(user, filters, operation=operation)
-        if group_by == "month":
-            queryset = queryset.annotate(month=TruncMonth("seized_on"))
-        rows = (
-            queryset.order_by()
-            .values(*fields, "dimension")
-            .annotate(count=Count("pk"), total=Sum("quantity_base"))
-        )
+    queryset = _scoped(user, filters, operation=operation)
+    if group_by == "month":
+        queryset = queryset.annotate(month=TruncMonth("seized_on"))
+    return (
+        queryset.order_by()
+        .values(*fields, "dimension")
+        .annotate(count=Count("pk"), total=Sum("quantity_base"))
+    )
+
+
+def _groups(rows, group_by: str) -> list[dict]:
+    """Aggregate rows (per grouping key and dimension) as ordered groups with their totals per
+    base unit."""
+    _fields, describe = _group_fields(group_by)
     groups: OrderedDict[str, dict] = OrderedDict()
     for row in rows:
         key, label = describe(row)
@@ -172,6 +171,79 @@ def seizure_totals(
     else:
         results.sort(key=lambda g: (-g["count"], g["key"]))
     return results
+
+
+def seizure_totals(
+    *, user, filters=None, group_by: str, operation: Operation | None = None
+) -> list[dict]:
+    """Counts and totals per base unit of the reports the user may read, grouped by
+    ``group_by`` (one of ``GROUP_BY_CHOICES``), in one aggregate query (plus, for commodity,
+    category and member, one lookup of their codes and names):
+
+    ``[{"key": "heroin", "label": "Heroin", "count": 9, "totals": {"kg": 580.0}}, ...]``
+    """
+    return _groups(_total_rows(user, filters, group_by, operation), group_by)
+
+
+def seizure_totals_many(*, user, filters=None, groupings) -> dict[str, list[dict]]:
+    """``seizure_totals`` for several groupings at once (the dashboard's charts). Those the
+    monthly totals answer come from one scan of them (``GROUPING SETS``); category is added
+    up from the commodity rows. The others are one aggregate each."""
+    shared = [
+        name
+        for name in groupings
+        if name in MONTH_TABLE_GROUPINGS
+        and totals_source(filters=filters, group_by=name) is not None
+    ]
+    rows = _month_table_rows(user, filters, shared) if len(shared) > 1 else {}
+    return {
+        name: _groups(rows[name] if name in rows else _total_rows(user, filters, name, None), name)
+        for name in groupings
+    }
+
+
+#: Groupings the monthly totals can answer, and the cell column each one reads.
+MONTH_TABLE_GROUPINGS = {
+    "category": "commodity_id",
+    "commodity": "commodity_id",
+    "member": "reporting_member_id",
+    "month": "month",
+    "transport_mode": "transport_mode",
+    "detection_method": "detection_method",
+}
+
+
+def _month_table_rows(user, filters, groupings: list[str]) -> dict[str, list[dict]]:
+    """One statement over the restricted monthly totals, grouped by every column the
+    groupings read at once; the rows of each grouping set are told apart by ``GROUPING()``."""
+    columns = list(dict.fromkeys(MONTH_TABLE_GROUPINGS[name] for name in groupings))
+    source = totals_source(filters=filters, group_by=groupings[0])
+    cells = (
+        restrict_seizure_totals(user, source)
+        .order_by()
+        .values(*columns, "dimension", "reports", "quantity_base")
+    )
+    sql, params = cells.query.sql_with_params()
+    listed = ", ".join(columns)
+    sets = ", ".join(f"({column}, dimension)" for column in columns)
+    statement = (
+        f"SELECT {listed}, dimension, GROUPING({listed}) AS grouped, "
+        f"SUM(reports) AS count, SUM(quantity_base) AS total "
+        f"FROM ({sql}) AS cells GROUP BY GROUPING SETS ({sets})"
+    )
+    by_column: dict[str, list[dict]] = {column: [] for column in columns}
+    # GROUPING() sets the bit of every column left out of the row's set (first column first).
+    bit_column = {
+        (1 << len(columns)) - 1 - (1 << (len(columns) - 1 - index)): column
+        for index, column in enumerate(columns)
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        names = [description[0] for description in cursor.description]
+        for values in cursor.fetchall():
+            row = dict(zip(names, values, strict=True))
+            by_column[bit_column[row["grouped"]]].append(row)
+    return {name: by_column[MONTH_TABLE_GROUPINGS[name]] for name in groupings}
 
 
 def units_present(results: list[dict]) -> list[str]:

@@ -80,3 +80,11 @@ def may_report_seizures(context) -> bool:
     if request is None:
         return False
     return permissions.may_report_seizures(request.user)
+
+
+@register.simple_tag(takes_context=True)
+def chart(context, chart_data):
+    """One bar chart of ``dashboard_views.chart_data`` (``seizures.chart_markup``)."""
+    from seizures.chart_markup import chart_html
+
+    return chart_html(chart_data, context["request"].GET)

@@ -117,6 +117,29 @@ def test_every_grouping_from_the_totals_equals_the_raw_aggregate(
             assert fast == raw, (user.username, group_by, params)
 
 
+@pytest.mark.parametrize("params", FILTERS)
+def test_the_dashboards_groupings_at_once_equal_the_raw_aggregates(
+    mixed_series, monkeypatch, analyst_kz, analyst_uz, analyst_tj, params
+):
+    groupings = list(GROUP_BY_CHOICES)
+    for user in (analyst_kz, analyst_uz, analyst_tj):
+        filters = _stats_filters(params)
+        together = selectors.seizure_totals_many(user=user, filters=filters, groupings=groupings)
+        for group_by in groupings:
+            raw = _raw_totals(monkeypatch, user=user, filters=filters, group_by=group_by)
+            assert together[group_by] == raw, (user.username, group_by, params)
+
+
+def test_the_dashboards_month_table_groupings_are_one_statement(mixed_series, analyst_kz):
+    selectors.seizure_totals_many(user=analyst_kz, groupings=["commodity"])  # vocabularies
+    month_table = list(selectors.MONTH_TABLE_GROUPINGS)
+    with CaptureQueriesContext(connection) as queries:
+        together = selectors.seizure_totals_many(user=analyst_kz, groupings=month_table)
+    totals = [q["sql"] for q in queries.captured_queries if "seizuretotal" in q["sql"]]
+    assert len(totals) == 1 and "GROUPING SETS" in totals[0]
+    assert all(together[name] for name in month_table)
+
+
 def test_an_operation_page_from_the_totals_equals_the_raw_aggregate(
     mixed_series, monkeypatch, analyst_uz
 ):
