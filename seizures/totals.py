@@ -1,11 +1,12 @@
-"""Pre-aggregated seizure totals (``SeizureTotal``, ``SeizureRouteTotal``): kept exact by the
-services that write reports, read by ``selectors.seizure_totals`` where the filters allow.
+"""Pre-aggregated seizure totals (``SeizureTotal``, ``SeizureRouteTotal`` and its sum over the
+commodities, ``SeizureRouteSum``): kept exact by the services that write reports, read by
+``selectors.seizure_totals`` where the filters allow.
 
-- ``totals_add(reports)`` adds a batch of reports (dicts or instances) to both tables with one
+- ``totals_add(reports)`` adds a batch of reports (dicts or instances) to the tables with one
   set-based upsert per table (``INSERT … ON CONFLICT DO UPDATE SET reports = reports + …``),
   in the caller's transaction: one statement for a whole import (arrays through ``unnest``).
   ``sign=-1`` takes reports out again.
-- ``totals_rebuild()`` recomputes both tables from the reports; ``totals_drift()`` lists the
+- ``totals_rebuild()`` recomputes the tables from the reports; ``totals_drift()`` lists the
   cells where they differ (``manage.py seizure_totals_check``).
 - ``totals_source(...)`` says whether a (filters, grouping) pair can be answered from a table,
   and returns its queryset, still to be restricted by ``permissions.restrict_seizure_totals``.
@@ -26,7 +27,7 @@ from django.db.models.functions import TruncMonth, TruncYear
 from members import caching
 from members.models import ReleaseState
 
-from .models import SeizureReport, SeizureRouteTotal, SeizureTotal
+from .models import SeizureReport, SeizureRouteSum, SeizureRouteTotal, SeizureTotal
 from .vocabulary import commodity_vocabulary
 
 #: The named cache (``members.caching``) of whatever is drawn from the totals: every write
@@ -52,6 +53,8 @@ _ROUTE_KEY = [
     "destination_country",
     "dimension",
 ]
+#: The route key without the commodity (``SeizureRouteSum``).
+_ROUTE_SUM_KEY = [c for c in _ROUTE_KEY if c != "commodity_id"]
 _PG_TYPES = {
     "month": "date",
     "year": "date",
@@ -111,6 +114,17 @@ def _cells(reports: Iterable) -> tuple[dict, dict]:
     return months, routes
 
 
+def _route_sums(routes: dict) -> dict:
+    """Route cells added up over the commodities (the ``SeizureRouteSum`` cells)."""
+    sums: dict[tuple, list] = defaultdict(lambda: [0, Decimal(0)])
+    drop = _ROUTE_KEY.index("commodity_id")
+    for key, (count, total) in routes.items():
+        cell = sums[key[:drop] + key[drop + 1 :]]
+        cell[0] += count
+        cell[1] += Decimal(total)
+    return {key: (count, total) for key, (count, total) in sums.items()}
+
+
 def _upsert(model, key: list[str], cells: dict, sign: int) -> None:
     """One statement adding every cell's count and total to the table; cells are
     sent in key order so that two concurrent writers lock rows in the same order. Taking out
@@ -168,6 +182,7 @@ def totals_add(reports: Iterable, *, sign: int = 1) -> None:
     with transaction.atomic():
         _upsert(SeizureTotal, _MONTH_KEY, months, sign)
         _upsert(SeizureRouteTotal, _ROUTE_KEY, routes, sign)
+        _upsert(SeizureRouteSum, _ROUTE_SUM_KEY, _route_sums(routes), sign)
     caching.changed(TOTALS_CACHE)
 
 
@@ -219,6 +234,7 @@ def totals_drift() -> list[str]:
     for label, model, key, raw in [
         ("month", SeizureTotal, _MONTH_KEY, raw_months),
         ("route", SeizureRouteTotal, _ROUTE_KEY, raw_routes),
+        ("route sum", SeizureRouteSum, _ROUTE_SUM_KEY, _route_sums(raw_routes)),
     ]:
         stored = _stored_cells(model, key)
         for cell in sorted(set(raw) | set(stored), key=str):
@@ -233,27 +249,24 @@ def totals_drift() -> list[str]:
 
 @transaction.atomic
 def totals_rebuild() -> tuple[int, int]:
-    """Recompute both tables from the reports (locks out concurrent report writers for the
+    """Recompute the tables from the reports (locks out concurrent report writers for the
     duration). Returns the number of cells of each."""
     with connection.cursor() as cursor:
         cursor.execute(f"LOCK TABLE {SeizureReport._meta.db_table} IN SHARE MODE")
-    SeizureTotal.objects.all().delete()
-    SeizureRouteTotal.objects.all().delete()
     months, routes = _raw_cells()
-    SeizureTotal.objects.bulk_create(
-        (
-            SeizureTotal(**dict(zip(_MONTH_KEY, key, strict=True)), reports=n, quantity_base=t)
-            for key, (n, t) in months.items()
-        ),
-        batch_size=2000,
-    )
-    SeizureRouteTotal.objects.bulk_create(
-        (
-            SeizureRouteTotal(**dict(zip(_ROUTE_KEY, key, strict=True)), reports=n, quantity_base=t)
-            for key, (n, t) in routes.items()
-        ),
-        batch_size=2000,
-    )
+    for model, key, cells in (
+        (SeizureTotal, _MONTH_KEY, months),
+        (SeizureRouteTotal, _ROUTE_KEY, routes),
+        (SeizureRouteSum, _ROUTE_SUM_KEY, _route_sums(routes)),
+    ):
+        model.objects.all().delete()
+        model.objects.bulk_create(
+            (
+                model(**dict(zip(key, cell, strict=True)), reports=n, quantity_base=t)
+                for cell, (n, t) in cells.items()
+            ),
+            batch_size=2000,
+        )
     caching.changed(TOTALS_CACHE)
     return len(months), len(routes)
 
@@ -319,7 +332,9 @@ def _route_totals(data: dict, operation) -> QuerySet | None:
         return None
     if (start and (start.month, start.day) != (1, 1)) or (end and (end.month, end.day) != (12, 31)):
         return None
-    queryset = SeizureRouteTotal.objects.all()
+    # Without a category or commodity filter, the routes of every commodity together.
+    by_commodity = data.get("category") or data.get("commodity")
+    queryset = (SeizureRouteTotal if by_commodity else SeizureRouteSum).objects.all()
     if start:
         queryset = queryset.filter(year__gte=start)
     if end:

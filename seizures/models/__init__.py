@@ -4,7 +4,7 @@ pre-aggregated totals, one module each; every model and choice is importable fro
 from .imports import ImportCheckpoint, ImportJob, ImportStatus, _import_upload_to
 from .operations import Operation
 from .reports import SeizureReport
-from .totals import SeizureRouteTotal, SeizureTotal
+from .totals import SeizureRouteSum, SeizureRouteTotal, SeizureTotal
 from .vocabulary import (
     BASE_UNITS,
     UNITS,
@@ -30,6 +30,7 @@ __all__ = [
     "ImportStatus",
     "Operation",
     "SeizureReport",
+    "SeizureRouteSum",
     "SeizureRouteTotal",
     "SeizureTotal",
     "Sharing",

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from seizures import selectors, services
 from seizures.filtersets import GROUP_BY_CHOICES, SeizureStatsFilterSet
-from seizures.models import SeizureRouteTotal, SeizureTotal
-from seizures.totals import totals_drift
+from seizures.models import SeizureRouteSum, SeizureRouteTotal, SeizureTotal
+from seizures.totals import totals_drift, totals_rebuild
 from tests.factories.seizures import OperationFactory
 
 from .conftest import csv_bytes, row
@@ -103,6 +103,7 @@ def test_totals_equal_the_reports_after_entries_imports_and_an_operation_link(mi
     assert totals_drift() == []
     assert sum(SeizureTotal.objects.values_list("reports", flat=True)) == 72
     assert sum(SeizureRouteTotal.objects.values_list("reports", flat=True)) == 72
+    assert sum(SeizureRouteSum.objects.values_list("reports", flat=True)) == 72
 
 
 @pytest.mark.parametrize("params", FILTERS)
@@ -201,7 +202,8 @@ def test_an_import_updates_each_totals_table_with_one_statement(analyst_kz):
     ]
     month_writes = [sql for sql in writes if "seizures_seizuretotal" in sql.split("(")[0]]
     route_writes = [sql for sql in writes if "seizures_seizureroutetotal" in sql.split("(")[0]]
-    assert (len(month_writes), len(route_writes)) == (1, 1)
+    sum_writes = [sql for sql in writes if "seizures_seizureroutesum" in sql.split("(")[0]]
+    assert (len(month_writes), len(route_writes), len(sum_writes)) == (1, 1, 1)
     assert totals_drift() == []
 
 
@@ -216,6 +218,27 @@ def test_check_command_fails_on_drift_and_rebuild_repairs_it(analyst_kz, capsys)
     call_command("seizure_totals_check", "--rebuild")
     call_command("seizure_totals_check")
     assert totals_drift() == []
+
+
+def test_the_route_sums_are_checked_and_rebuilt_like_the_other_totals(analyst_kz):
+    _import(analyst_kz, [row(reference="A"), row(reference="B", commodity="opium")])
+    assert [cell.reports for cell in SeizureRouteSum.objects.all()] == [2]
+    SeizureRouteSum.objects.update(reports=5)
+    assert any(problem.startswith("route sum") for problem in totals_drift())
+    totals_rebuild()
+    assert totals_drift() == [] and SeizureRouteSum.objects.get().reports == 2
+
+
+def test_the_route_chart_reads_the_sums_unless_a_commodity_narrows_it(mixed_series, analyst_kz):
+    for params, table in [
+        ({}, "seizures_seizureroutesum"),
+        ({"from": "2024-01-01", "to": "2024-12-31"}, "seizures_seizureroutesum"),
+        ({"category": "tobacco"}, "seizures_seizureroutetotal"),
+    ]:
+        filters = _stats_filters({**params, "group_by": "route"})
+        with CaptureQueriesContext(connection) as queries:
+            selectors.seizure_totals(user=analyst_kz, filters=filters, group_by="route")
+        assert any(f'FROM "{table}"' in q["sql"] for q in queries.captured_queries), params
 
 
 # --- The dashboard's charts, cached until the totals change -------------------------------------
