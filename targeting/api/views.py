@@ -1,5 +1,6 @@
-"""``/api/v1/profiles/`` (list, create, read, change, delete, backtest, versions, restore) and
-``/api/v1/targeting/settings/`` (the member's random rate). Thin: parse, call a service or
+"""``/api/v1/profiles/`` (list, create, read, change, delete, backtest, versions, restore),
+``/api/v1/targeting/settings/`` (the member's random rate) and ``/api/v1/targeting/network/``
+(the network admins' figures). Thin: parse, call a service or
 selector, render. A profile outside the user's sight: 404."""
 
 from __future__ import annotations
@@ -169,3 +170,15 @@ class TargetingSettingsView(APIView):
         member = self._member(request)
         services.random_rate_set(user=request.user, member=member, data=_body(request))
         return Response(self._answer(member))
+
+
+class TargetingNetworkView(APIView):
+    """``GET /api/v1/targeting/network/``, for network admins only: per member, the number of
+    active profiles and what they selected, found and hit; for the network, the hit rates of
+    profiles and of random selection. Counts and rates, never a profile or a criterion."""
+
+    @extend_schema(request=None, responses=None)
+    def get(self, request):
+        if not permissions.may_view_network_figures(request.user):
+            raise Http404
+        return Response(selectors.network_figures())

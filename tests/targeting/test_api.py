@@ -271,3 +271,32 @@ def test_the_random_rate_is_404_to_others(focal_uz, officer_uz, admin_user, foca
     other = client_for(focal_tj).get(f"{SETTINGS}?member=UZ")
     assert other.status_code == 404
     assert client_for(focal_tj).get(SETTINGS).json() == {"member": "TJ", "random_rate": 0.0}
+
+
+# --- The network admins' figures ----------------------------------------------------------------
+
+
+def test_network_admins_read_counts_and_rates_through_the_api_and_no_profile(
+    admin_user, analyst_kz, analyst_uz
+):
+    profile_write(analyst_uz, name="UZ-SECRET-NAME", description="UZ-SECRET-REASON")
+    profile_write(analyst_kz, name="KZ-NETWORK-NAME", scope="network", lane="amber")
+    response = client_for(admin_user).get("/api/v1/targeting/network/")
+    assert response.status_code == 200
+    body = response.json()
+    by_member = {row["member"]: row for row in body["members"]}
+    assert by_member["UZ"]["active_profiles"] == 1
+    assert (by_member["KZ"]["active_profiles"], by_member["KZ"]["active_network_profiles"]) == (
+        1,
+        1,
+    )
+    text = response.content.decode()
+    assert "SECRET" not in text and "KZ-NETWORK-NAME" not in text and "2402" not in text
+    assert "criteria" not in text and "name" not in text
+    # The profiles themselves stay out of reach.
+    assert client_for(admin_user).get(PROFILES).json().get("results", []) == []
+
+
+def test_the_network_figures_are_for_network_admins_only(analyst_kz, focal_kz, admin_kz):
+    for person in (analyst_kz, focal_kz, admin_kz):
+        assert client_for(person).get("/api/v1/targeting/network/").status_code == 404
