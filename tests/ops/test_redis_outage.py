@@ -33,8 +33,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-#: Each request while Redis is away must stay fast (an unreachable Redis costs milliseconds).
-SLOW_SECONDS = 1.5
+
+def _slow_seconds() -> float:
+    """No request may hang while Redis is away: each waits at most one broker connect timeout
+    and one cache timeout per Redis call it makes (a few), plus slack for a loaded machine.
+    Without those timeouts a request would wait for the system's (minutes)."""
+    from django.conf import settings
+
+    return settings.EXCHANGE_BROKER_CONNECT_TIMEOUT + 2 * settings.CACHE_REDIS_TIMEOUT_SECONDS + 2
 
 
 def _forget_broker_connections():
@@ -113,7 +119,7 @@ def test_pages_and_api_answer_while_redis_is_down_and_use_it_again_when_back(
     assert [r.status_code for r, _took in answers + again] == [200] * 10
     assert filed.status_code == 201, filed.content
     slowest = max(took for _r, took in [*answers, *again, (filed, filing_took)])
-    assert slowest < SLOW_SECONDS
+    assert slowest < _slow_seconds()
     # Still the signed-in person, read from the database.
     assert f"/queries/{query.pk}/" in answers[0][0].content.decode()
     # The filing's email waits in the outbox; the bell row is already delivered.
