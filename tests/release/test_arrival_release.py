@@ -341,33 +341,7 @@ def test_a_returned_notice_never_raises_a_hit(held, analyst_kz, focal_ge):
     assert not IdentifierEntry.objects.filter(record_type="arrival").exists()
 
 
-# --- Manifest import -----------------------------------------------------------------------------
-
-
-def test_an_imported_manifest_under_the_policy_awaits_release(
-    ge_policy, officer_ge, focal_ge, officer_uz, focal_uz
-):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    header = (
-        "mode,transport_document,transport_document_kind,to_member,to_unit,from_unit,"
-        "expected_arrival,place_of_loading,transit_countries,container,seals,hs_code,"
-        "description,packages,gross_kg\n"
-    )
-    line = (
-        "sea,MEDU7654321,bill_of_lading,UZ,UZ-TAS-PCU,GE-PTI-PCU,2026-12-20T08:00:00Z,GEPTI,"
-        f"AZ;KZ,{CONTAINER},S1;S2,6907.21,Tiles,10,1000\n"
-    )
-    upload = SimpleUploadedFile("manifest.csv", (header + line).encode(), "text/csv")
-    response = client_for(officer_ge).post(f"{URL}import/", {"file": upload}, format="multipart")
-    assert response.status_code in (200, 201), response.json()
-    notice = ArrivalNotice.objects.get(transport_document="MEDU7654321")
-    assert notice.release_state == "awaiting_release"
-    assert _detail(officer_uz, notice.pk).status_code == 404
-    assert not Alert.objects.filter(recipient__in=[officer_uz, focal_uz]).exists()
-    assert not AuditEvent.objects.filter(members__contains=["UZ"]).exists()
-    _release(focal_ge, notice.pk)
-    assert _detail(officer_uz, notice.pk).status_code == 200
+# The manifest import, held as one item: test_arrival_import_release.py.
 
 
 # --- Browser -------------------------------------------------------------------------------------
