@@ -46,6 +46,12 @@ def goods_from_text(text: str) -> list[dict]:
     return goods
 
 
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def notice_initial(notice) -> dict:
     """The filing form's fields from a notice (the inverse of ``data_for_service``): "Copy
     into a new draft" of a returned notice."""
@@ -65,10 +71,7 @@ def notice_initial(notice) -> dict:
             for c in notice.containers or ()
         ),
         goods="\n".join(
-            " | ".join(
-                "" if g.get(k) is None else str(g.get(k))
-                for k in ("hs_code", "description", "packages", "gross_kg")
-            )
+            " | ".join(_cell(g.get(k)) for k in ("hs_code", "description", "packages", "gross_kg"))
             for g in notice.goods or ()
         ),
     )
