@@ -471,3 +471,17 @@ def test_the_browser_upload_of_a_held_manifest_opens_its_job(held, ge_policy, of
     assert response.status_code == 302
     assert response["Location"] == reverse("arrivals:import-job", args=[job.pk])
     assert job.release_state == "awaiting_release"
+
+
+def test_the_receivers_rescreening_leaves_a_held_import_alone(held, focal_ge, focal_uz, uz):
+    from targeting.services import notices_rescreen_for
+
+    watch_entry_create(user=focal_uz, kind="container", value=CONTAINER)
+    notices_rescreen_for(member_ids=[uz.pk])
+    notice = ArrivalNotice.objects.get(transport_document="MEDU1")
+    assert notice.lane == "" and notice.screening == {}
+    assert not Alert.objects.filter(event="arrival-red").exists()
+
+    _release(focal_ge, held["job"])
+    assert ArrivalNotice.objects.get(pk=notice.pk).lane == "red"
+    assert Alert.objects.filter(event="arrival-red", recipient=focal_uz).exists()
