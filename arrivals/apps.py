@@ -25,6 +25,7 @@ class ArrivalsConfig(AppConfig):
         screening.screening_sources_register_builtin()
         home_section_register("arrivals", red_arrivals_section, order=30)
         release_kind_register(releasing.ARRIVAL_RELEASE_KIND)
+        release_kind_register(releasing.ARRIVAL_IMPORT_RELEASE_KIND)
 
     def seed_demo(self, *, members) -> str:
         """Demo data of this app for ``manage.py seed_demo`` (which knows no app by name)."""

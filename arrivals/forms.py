@@ -46,6 +46,38 @@ def goods_from_text(text: str) -> list[dict]:
     return goods
 
 
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def notice_initial(notice) -> dict:
+    """The filing form's fields from a notice (the inverse of ``data_for_service``): "Copy
+    into a new draft" of a returned notice."""
+    initial = {
+        name: getattr(notice, name)
+        for name in NoticeForm.base_fields
+        if name not in ("to_member", "to_unit", "from_unit", "transit_countries")
+        and name not in ("containers", "goods")
+    }
+    initial.update(
+        to_member=str(notice.to_member.code),
+        to_unit=notice.to_unit.code if notice.to_unit_id else "",
+        from_unit=notice.from_unit.code if notice.from_unit_id else "",
+        transit_countries=";".join(notice.transit_countries or ()),
+        containers="\n".join(
+            " ".join([c["number"], ";".join(c.get("seals") or ())]).strip()
+            for c in notice.containers or ()
+        ),
+        goods="\n".join(
+            " | ".join(_cell(g.get(k)) for k in ("hs_code", "description", "packages", "gross_kg"))
+            for g in notice.goods or ()
+        ),
+    )
+    return {k: v for k, v in initial.items() if v not in (None, "")}
+
+
 class NoticeForm(forms.Form):
     to_member = forms.CharField(label=_("Receiving member (country code)"), max_length=8)
     to_unit = forms.CharField(label=_("Receiving control unit (code)"), required=False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ from seizures import importing as seizure_importing
 from seizures.cells import cell_text
 from seizures.import_jobs import count_rows  # noqa: F401  (the API's row estimate)
 
-from . import auditing, services
+from . import auditing, releasing
 from .models import ArrivalImportJob
 from .validation import (
     NOTICE_FIELDS,
@@ -196,18 +197,34 @@ def manifest_check(
     return notices, len(rows)
 
 
+class Imported(NamedTuple):
+    notices: int
+    lines: int
+    #: The import job its held notices await release with (``releasing.manifest_write``).
+    held_job_id: int | None = None
+
+
 def notices_import(
-    *, user, content: bytes, filename: str = "", progress: Callable[[int], None] | None = None
-) -> tuple[int, int]:
+    *,
+    user,
+    content: bytes,
+    filename: str = "",
+    progress: Callable[[int], None] | None = None,
+    job_id: int | None = None,
+) -> Imported:
     """Import a manifest: checked whole, then written in one transaction (notices, index,
-    screening, alerts, one audit event), or nothing. Returns (notices, lines)."""
+    screening, alerts, one audit event), or nothing. Notices the sending member's release
+    policy holds await release together, with the import job (``releasing``)."""
     import_size_check(len(content))
     rows = read_manifest(content, filename)
     values, lines = manifest_check(user=user, rows=rows, progress=progress)
     with transaction.atomic():
-        notices = services.notices_write(author=user, values_list=values)
+        notices = releasing.manifest_write(
+            author=user, values_list=values, lines=lines, filename=filename, job_id=job_id
+        )
         auditing.notices_import_record(user=user, notices=notices, lines=lines, filename=filename)
-    return len(notices), lines
+    held_job_id = next((n.import_job_id for n in notices if n.import_job_id), None)
+    return Imported(len(notices), lines, held_job_id)
 
 
 # --- Jobs ------------------------------------------------------------------------------------
@@ -251,11 +268,12 @@ def import_job_run(*, job_id: int) -> None:
         ArrivalImportJob.objects.filter(pk=job_id).update(processed_rows=done)
 
     try:
-        imported, lines = notices_import(
+        imported, lines, _held = notices_import(
             user=job.created_by,
             content=bytes(job.content),
             filename=job.filename,
             progress=progress,
+            job_id=job_id,
         )
     except ImportRejected as rejected:
         ArrivalImportJob.objects.filter(pk=job_id).update(

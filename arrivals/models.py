@@ -298,6 +298,16 @@ class ArrivalNotice(models.Model):
     release_note = models.TextField(
         blank=True, default="", verbose_name=_("note from the releaser")
     )
+    #: A held notice awaiting release with its manifest import (``arrivals.releasing``).
+    import_job = models.ForeignKey(
+        "arrivals.ArrivalImportJob",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,  # arrival_import_job_idx (partial)
+        related_name="held_notices",
+        verbose_name=_("held with the manifest import"),
+    )
 
     class Meta:
         db_table = "arrivals_notice"
@@ -356,6 +366,11 @@ class ArrivalNotice(models.Model):
                 fields=["from_member", "created_at"],
                 condition=~Q(release_state="released"),
                 name="arrival_held_idx",
+            ),
+            models.Index(
+                fields=["import_job"],
+                condition=Q(import_job__isnull=False),
+                name="arrival_import_job_idx",
             ),
         ]
 
@@ -435,12 +450,51 @@ class ArrivalImportJob(models.Model):
     errors = models.JSONField(default=dict, blank=True, verbose_name=_("errors"))
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("uploaded at"))
     finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
+    # Release (``arrivals.releasing``): an import whose notices the sending member's policy
+    # holds awaits release as one item (``held`` notices, summed up in ``held_summary``);
+    # empty when nothing in it was held.
+    release_state = models.CharField(
+        max_length=16,
+        choices=ReleaseState.choices,
+        blank=True,
+        default="",
+        db_default="",
+        verbose_name=_("release"),
+    )
+    from_member = models.ForeignKey(
+        "members.MemberAdministration",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sending member of the held notices"),
+    )
+    held = models.PositiveIntegerField(default=0, verbose_name=_("notices awaiting release"))
+    #: ``{"lines", "handling_codes", "to_members"}`` of the held notices: no content.
+    held_summary = models.JSONField(default=dict, blank=True, verbose_name=_("held summary"))
+    released_at = models.DateTimeField(null=True, blank=True, verbose_name=_("released at"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("released by"),
+    )
+    release_note = models.TextField(blank=True, default="", verbose_name=_("releaser's note"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("manifest import")
         verbose_name_plural = _("manifest imports")
-        indexes = [models.Index(fields=["state", "created_at"], name="arrival_job_state_idx")]
+        indexes = [
+            models.Index(fields=["state", "created_at"], name="arrival_job_state_idx"),
+            models.Index(
+                fields=["from_member", "created_at"],
+                condition=Q(release_state="awaiting_release"),
+                name="arrival_job_held_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.filename} ({self.state})"

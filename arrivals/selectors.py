@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from members.models import ReleaseState
+
 from . import permissions
 from .models import ArrivalNotice
 
@@ -33,5 +35,16 @@ def notice_get(*, user, pk) -> ArrivalNotice:
         .select_related(
             "from_member", "to_member", "from_unit", "to_unit", "author", "seizure_report"
         )
+        .get(pk=pk)
+    )
+
+
+def notice_returned_own(*, user, pk) -> ArrivalNotice:
+    """A notice of the user's own that a releaser returned (to copy into a new draft);
+    ``ArrivalNotice.DoesNotExist`` otherwise."""
+    return (
+        permissions.restrict_notices(user)
+        .filter(author=user, release_state=ReleaseState.RETURNED)
+        .select_related("to_member", "to_unit", "from_unit")
         .get(pk=pk)
     )

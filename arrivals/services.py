@@ -156,7 +156,8 @@ def notices_write(*, author, values_list: list[dict]) -> list[ArrivalNotice]:
         _screen(going)
     instances_insert(ArrivalNotice, notices)
     alerting.notices_received_alert(notices=going)
-    alerting.notices_held_alert(notices=held, author=author)
+    # A notice held with its manifest import is alerted once, as the import (``releasing``).
+    alerting.notices_held_alert(notices=[n for n in held if not n.import_job_id], author=author)
     return notices
 
 
@@ -230,7 +231,7 @@ def _held_locked(user, notice: ArrivalNotice) -> ArrivalNotice:
         user, member_id=notice.from_member_id, author_id=notice.author_id
     ):
         raise NotAllowed(_("A releaser of the sender, other than its author, releases a notice."))
-    if notice.release_state != ReleaseState.AWAITING_RELEASE:
+    if notice.release_state != ReleaseState.AWAITING_RELEASE or notice.import_job_id:
         raise Conflict(
             _("Notice %(reference)s no longer awaits release.") % {"reference": notice.reference}
         )

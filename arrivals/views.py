@@ -8,15 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from core.pagination import keyset_page
-from members.releases import item_release_actions
+from members.releases import COPY_PARAMETER, item_release_panel
 
-from . import auditing, importing, matching_bridge, permissions, selectors, services
+from . import auditing, importing, matching_bridge, permissions, releasing, selectors, services
 from .filtersets import NoticeFilterSet
-from .forms import ArrivalForm, ManifestForm, NoticeForm, OutcomeForm
+from .forms import ArrivalForm, ManifestForm, NoticeForm, OutcomeForm, notice_initial
 from .models import ArrivalNotice, DiscrepancyKind
 
 
@@ -90,22 +91,20 @@ def notice_detail(request, pk):
 
 
 def _release_panel(request, notice: ArrivalNotice) -> dict:
-    """The notice's release state and the releaser's buttons (``members.releases``)."""
-    return {
-        "kind": "arrival",
-        "id": notice.pk,
-        "state": notice.release_state,
-        "note": notice.release_note,
-        "released_by": notice.released_by,
-        "released_at": notice.released_at,
-        "copy_url": None,
-        "actions": item_release_actions(
-            request.user,
-            member_id=notice.from_member_id,
-            author_id=notice.author_id,
-            state=notice.release_state,
-        ),
-    }
+    """The notice's release state and the releaser's buttons (``members.releases``). A
+    notice held with its manifest import is released with it, on the import's page."""
+    panel = item_release_panel(
+        request.user,
+        kind="arrival",
+        item=notice,
+        member_id=notice.from_member_id,
+        author_id=notice.author_id,
+        actionable=notice.import_job_id is None,
+        copy_form_url=reverse("arrivals:create"),
+    )
+    if notice.import_job_id is not None:
+        panel["import_url"] = reverse("arrivals:import-job", args=[notice.import_job_id])
+    return panel
 
 
 def _receiving_action(request, pk, form_class, service, message):
@@ -151,7 +150,10 @@ def notice_outcome(request, pk):
 def notice_create(request):
     if not permissions.may_file_notices(request.user):
         raise Http404
-    form = NoticeForm(request.POST or None)
+    initial = None
+    if request.method == "GET" and request.GET.get(COPY_PARAMETER):
+        initial = _copy_initial(request, request.GET[COPY_PARAMETER])
+    form = NoticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             notice = services.notice_file(author=request.user, data=form.data_for_service())
@@ -163,6 +165,16 @@ def notice_create(request):
             )
             return redirect("arrivals:detail", pk=notice.pk)
     return render(request, "arrivals/notice_form.html", {"form": form})
+
+
+def _copy_initial(request, notice_id) -> dict:
+    """ "Copy into a new draft": the filing form filled with a returned notice of the user's
+    own (404 for anything else)."""
+    try:
+        notice = selectors.notice_returned_own(user=request.user, pk=int(notice_id))
+    except (ArrivalNotice.DoesNotExist, ValueError):
+        raise Http404 from None
+    return notice_initial(notice)
 
 
 @login_required
@@ -182,7 +194,7 @@ def notice_import(request):
                     user=request.user, content=content, filename=upload.name
                 )
                 return redirect("arrivals:import-job", job_id=job.pk)
-            imported, lines = importing.notices_import(
+            imported, lines, held_job_id = importing.notices_import(
                 user=request.user, content=content, filename=upload.name
             )
         except importing.ImportRejected as error:
@@ -195,6 +207,8 @@ def notice_import(request):
                 _("%(notices)s notices imported from %(lines)s lines.")
                 % {"notices": imported, "lines": lines},
             )
+            if held_job_id is not None:
+                return redirect("arrivals:import-job", job_id=held_job_id)
             return redirect("arrivals:board")
     return render(
         request,
@@ -205,9 +219,23 @@ def notice_import(request):
 
 @login_required
 def import_job(request, job_id):
-    job = importing.import_job_get(user=request.user, job_id=job_id)
+    """An import's progress and outcome, for its uploader; an import held for release also
+    for the sending member's releasers, with its summary and their buttons."""
+    job = releasing.import_jobs_visible(request.user).filter(pk=job_id).first()
+    if job is None:
+        raise Http404
+    release = None
+    if job.release_state:
+        release = item_release_panel(
+            request.user,
+            kind=releasing.IMPORT_KIND,
+            item=job,
+            member_id=job.from_member_id,
+            author_id=job.created_by_id,
+        )
+        release["summary"] = releasing.import_summary(job)
     return render(
         request,
         "arrivals/import_job.html",
-        {"job": job, "answer": importing.import_job_answer(job)},
+        {"job": job, "answer": importing.import_job_answer(job), "release": release},
     )

@@ -19,7 +19,7 @@ from core.form_drafts import form_draft_done
 from matching import selectors as matching_selectors
 from matching.models import Hit
 from members.permissions import may_view_network_figures, takes_part_in_queries
-from members.releases import item_release_actions
+from members.releases import COPY_PARAMETER, item_release_panel
 
 from . import (
     auditing,
@@ -200,8 +200,8 @@ def _query_initial(request) -> dict:
     hit = _own_hit(request, request.GET.get("hit"))
     if hit is not None:
         return matching_selectors.hit_ask_initial(hit)
-    if request.GET.get("copy"):
-        return _copy_initial(request, request.GET["copy"])
+    if request.GET.get(COPY_PARAMETER):
+        return _copy_initial(request, request.GET[COPY_PARAMETER])
     initial = {name: request.GET[name] for name in _PREFILLABLE if request.GET.get(name)}
     if request.GET.getlist("recipients"):
         initial["recipients"] = request.GET.getlist("recipients")
@@ -243,24 +243,14 @@ def _copy_initial(request, query_id) -> dict:
 
 def _release_panel(request, query: Query) -> dict:
     """The query's release state and the releaser's buttons (``members.releases``)."""
-    copy_url = None
-    if query.release_state == "returned" and query.author_id == request.user.pk:
-        copy_url = f"{reverse('exchange:file')}?copy={query.pk}"
-    return {
-        "kind": "query",
-        "id": query.pk,
-        "state": query.release_state,
-        "note": query.release_note,
-        "released_by": query.released_by,
-        "released_at": query.released_at,
-        "copy_url": copy_url,
-        "actions": item_release_actions(
-            request.user,
-            member_id=query.sender_member_id,
-            author_id=query.author_id,
-            state=query.release_state,
-        ),
-    }
+    return item_release_panel(
+        request.user,
+        kind="query",
+        item=query,
+        member_id=query.sender_member_id,
+        author_id=query.author_id,
+        copy_form_url=reverse("exchange:file"),
+    )
 
 
 @login_required

@@ -312,6 +312,45 @@ def item_release_actions(user, *, member_id: int, author_id: int | None, state: 
     return {"release": allowed, "return": allowed}
 
 
+def item_release_panel(
+    user,
+    *,
+    kind: str,
+    item,
+    member_id: int | None,
+    author_id: int | None,
+    actionable: bool = True,
+    copy_form_url: str | None = None,
+) -> dict:
+    """An item's release panel (``members/_release_panel.html``): its state, the releaser's
+    note, who released it and when, the releaser's buttons (none when not ``actionable``: an
+    item released with another, e.g. its import) and, on a returned item for its own author,
+    "Copy into a new draft": ``copy_form_url`` (the kind's filing form) with ``?copy=<id>``,
+    which the form pre-fills from the returned item to be filed again as a new one."""
+    state = item.release_state or ReleaseState.RELEASED
+    actions = item_release_actions(user, member_id=member_id, author_id=author_id, state=state)
+    if not actionable:
+        actions = {"release": False, "return": False}
+    copy_url = None
+    own = author_id is not None and author_id == getattr(user, "pk", None)
+    if copy_form_url and own and state == ReleaseState.RETURNED:
+        copy_url = f"{copy_form_url}?{COPY_PARAMETER}={item.pk}"
+    return {
+        "kind": kind,
+        "id": item.pk,
+        "state": state,
+        "note": item.release_note,
+        "released_by": item.released_by,
+        "released_at": item.released_at,
+        "copy_url": copy_url,
+        "actions": actions,
+    }
+
+
+#: The filing form's query parameter naming a returned item to copy into a new draft.
+COPY_PARAMETER = "copy"
+
+
 # --- Figures and the watch ------------------------------------------------------------------------
 
 

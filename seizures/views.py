@@ -20,7 +20,7 @@ from exchange.panels import query_panels_render
 from matching import permissions as matching_permissions
 from matching import selectors as matching_selectors
 from matching.models import RecordType
-from members.releases import item_release_actions
+from members.releases import item_release_panel
 
 from . import auditing, exporting, permissions, selectors, services
 from .columns import IMPORT_REQUIRED_COLUMNS
@@ -88,22 +88,9 @@ def report_detail(request, pk):
     )
 
 
-def _release_panel(request, *, kind, item, member_id, author_id, actionable=True) -> dict:
+def _release_panel(request, **item) -> dict:
     """An item's release state and the releaser's buttons (``members.releases``)."""
-    actions = item_release_actions(
-        request.user, member_id=member_id, author_id=author_id, state=item.release_state
-    )
-    if not actionable:
-        actions = {"release": False, "return": False}
-    return {
-        "kind": kind,
-        "id": item.pk,
-        "state": item.release_state or "released",
-        "note": item.release_note,
-        "released_by": item.released_by,
-        "released_at": item.released_at,
-        "actions": actions,
-    }
+    return item_release_panel(request.user, **item)
 
 
 @login_required

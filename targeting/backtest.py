@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from arrivals.models import ArrivalNotice, NoticeOutcome
 from core.exceptions import Invalid, NotAllowed
+from members.models import ReleaseState
 
 from . import auditing, permissions
 from .consignees import ConsigneesFromNotices
@@ -75,7 +76,9 @@ def profile_backtest(*, user, profile: RiskProfile, data: dict) -> dict:
     with transaction.atomic():  # a named (server-side) cursor lives in a transaction
         rows = (
             ArrivalNotice.objects.filter(
-                to_member_id=profile.member_id, expected_arrival__gte=since
+                to_member_id=profile.member_id,
+                expected_arrival__gte=since,
+                release_state=ReleaseState.RELEASED,  # a held notice is no receiver's yet
             )
             .order_by()
             .values(*COLUMNS)

@@ -24,6 +24,7 @@ from arrivals.models import ArrivalNotice, NoticeStatus
 from arrivals.services import notices_rescreen
 from core.exceptions import Invalid, NotAllowed
 from members.audit import audit_record
+from members.models import ReleaseState
 
 from . import alerting, auditing, permissions
 from .models import ProfileScope, RiskProfile, RiskProfileVersion, TargetingSettings
@@ -226,7 +227,10 @@ def random_rate_set(*, user, member, data: dict) -> TargetingSettings:
 
 
 def _expected_notices(member_ids: list[int] | None):
-    rows = ArrivalNotice.objects.filter(status=NoticeStatus.EXPECTED)
+    # A notice awaiting release (or returned) is no receiving member's yet: never screened.
+    rows = ArrivalNotice.objects.filter(
+        status=NoticeStatus.EXPECTED, release_state=ReleaseState.RELEASED
+    )
     if member_ids is not None:
         rows = rows.filter(to_member_id__in=member_ids)
     return rows

@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.pagination import KeysetPagination
+from members.models import ReleaseState
 
 from .. import auditing, importing, permissions, selectors, services
 from ..filtersets import NoticeFilterSet
@@ -146,17 +147,24 @@ class ArrivalNoticeViewSet(viewsets.GenericViewSet):
                     {"job": job.pk, "state": job.state, "total_rows": job.total_rows},
                     status=status.HTTP_202_ACCEPTED,
                 )
-            imported, lines = importing.notices_import(
+            imported = importing.notices_import(
                 user=request.user, content=content, filename=upload.name
             )
         except importing.ImportRejected as rejected:
             return Response(rejected.answer(), status=status.HTTP_400_BAD_REQUEST)
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
-        return Response({"imported": imported, "lines": lines}, status=status.HTTP_201_CREATED)
+        answer = {"imported": imported.notices, "lines": imported.lines}
+        if imported.held_job_id is not None:
+            # Its held notices await release together, as the job.
+            answer.update(job=imported.held_job_id, release_state=ReleaseState.AWAITING_RELEASE)
+        return Response(answer, status=status.HTTP_201_CREATED)
 
     @action(detail=False, methods=["get"], url_path=r"import/(?P<job_id>\d+)")
     def import_job(self, request, job_id=None):
         """The progress of a manifest import job (its uploader's only)."""
         job = importing.import_job_get(user=request.user, job_id=int(job_id))
-        return Response(importing.import_job_answer(job))
+        answer = importing.import_job_answer(job)
+        if job.release_state:
+            answer["release_state"] = job.release_state
+        return Response(answer)

@@ -341,33 +341,7 @@ def test_a_returned_notice_never_raises_a_hit(held, analyst_kz, focal_ge):
     assert not IdentifierEntry.objects.filter(record_type="arrival").exists()
 
 
-# --- Manifest import -----------------------------------------------------------------------------
-
-
-def test_an_imported_manifest_under_the_policy_awaits_release(
-    ge_policy, officer_ge, focal_ge, officer_uz, focal_uz
-):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    header = (
-        "mode,transport_document,transport_document_kind,to_member,to_unit,from_unit,"
-        "expected_arrival,place_of_loading,transit_countries,container,seals,hs_code,"
-        "description,packages,gross_kg\n"
-    )
-    line = (
-        "sea,MEDU7654321,bill_of_lading,UZ,UZ-TAS-PCU,GE-PTI-PCU,2026-12-20T08:00:00Z,GEPTI,"
-        f"AZ;KZ,{CONTAINER},S1;S2,6907.21,Tiles,10,1000\n"
-    )
-    upload = SimpleUploadedFile("manifest.csv", (header + line).encode(), "text/csv")
-    response = client_for(officer_ge).post(f"{URL}import/", {"file": upload}, format="multipart")
-    assert response.status_code in (200, 201), response.json()
-    notice = ArrivalNotice.objects.get(transport_document="MEDU7654321")
-    assert notice.release_state == "awaiting_release"
-    assert _detail(officer_uz, notice.pk).status_code == 404
-    assert not Alert.objects.filter(recipient__in=[officer_uz, focal_uz]).exists()
-    assert not AuditEvent.objects.filter(members__contains=["UZ"]).exists()
-    _release(focal_ge, notice.pk)
-    assert _detail(officer_uz, notice.pk).status_code == 200
+# The manifest import, held as one item: test_arrival_import_release.py.
 
 
 # --- Browser -------------------------------------------------------------------------------------
@@ -422,3 +396,80 @@ def test_the_releasers_mail_names_the_notice_and_nothing_reaches_the_receiver(
     messages = smtp_server.wait_for(2, timeout=2)
     assert [m["to"][0] for m in messages] == [focal_ge.email]
     assert reference in messages[0]["message"]["Subject"]
+
+
+# --- Copy into a new draft ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def returned(held, focal_ge):
+    assert _return(focal_ge, held["id"]).status_code == 200
+    return held
+
+
+def test_the_author_of_a_returned_notice_is_offered_a_copy(returned, officer_ge, client):
+    client.force_login(officer_ge)
+    page = client.get(reverse("arrivals:detail", args=[returned["id"]])).content.decode()
+    assert 'data-testid="copy-into-draft"' in page
+    assert f"{reverse('arrivals:create')}?copy={returned['id']}" in page
+
+
+def test_nobody_but_the_author_is_offered_the_copy(returned, focal_ge, client):
+    client.force_login(focal_ge)
+    page = client.get(reverse("arrivals:detail", args=[returned["id"]])).content.decode()
+    assert 'data-testid="release-state"' in page and 'data-testid="copy-into-draft"' not in page
+
+
+def test_a_held_notice_offers_no_copy(held, officer_ge, client):
+    client.force_login(officer_ge)
+    page = client.get(reverse("arrivals:detail", args=[held["id"]])).content.decode()
+    assert 'data-testid="copy-into-draft"' not in page
+
+
+def test_the_copy_fills_the_filing_form_with_the_returned_notice(returned, officer_ge, client):
+    client.force_login(officer_ge)
+    response = client.get(f"{reverse('arrivals:create')}?copy={returned['id']}")
+    assert response.status_code == 200
+    initial = response.context["form"].initial
+    assert initial["to_member"] == "UZ" and initial["to_unit"] == "UZ-TAS-PCU"
+    assert initial["from_unit"] == "GE-PTI-PCU"
+    assert initial["transport_document"] == "MEDU1234567"
+    assert initial["transit_countries"] == "AZ;KZ"
+    assert initial["containers"] == "CSQU3054383 GE123456"
+    assert initial["goods"] == "690721 | Ceramic tiles | 40 | 20000"
+    assert initial["shipper"] == "Black Sea Trading LLC" and initial["handling_code"] == "H0"
+    page = response.content.decode()
+    assert 'value="MEDU1234567"' in page and "CSQU3054383 GE123456" in page
+
+
+@pytest.mark.parametrize("who", ["focal_ge", "officer_uz", "focal_tj"])
+def test_copying_someone_elses_returned_notice_is_a_404(request, returned, who, client):
+    client.force_login(request.getfixturevalue(who))
+    response = client.get(f"{reverse('arrivals:create')}?copy={returned['id']}")
+    assert response.status_code == 404
+
+
+def test_copying_a_notice_that_was_not_returned_is_a_404(held, officer_ge, client):
+    client.force_login(officer_ge)
+    assert client.get(f"{reverse('arrivals:create')}?copy={held['id']}").status_code == 404
+    assert client.get(f"{reverse('arrivals:create')}?copy=nonsense").status_code == 404
+
+
+def test_the_copy_is_filed_as_a_new_notice_and_the_returned_one_stays(
+    returned, officer_ge, focal_ge, officer_uz, client
+):
+    client.force_login(officer_ge)
+    initial = (
+        client.get(f"{reverse('arrivals:create')}?copy={returned['id']}").context["form"].initial
+    )
+    data = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in initial.items()}
+    response = client.post(reverse("arrivals:create"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    copy = ArrivalNotice.objects.exclude(pk=returned["id"]).get()
+    assert copy.reference != returned["reference"]
+    assert copy.transport_document == "MEDU1234567" and copy.transit_countries == ["AZ", "KZ"]
+    assert copy.containers == [{"number": CONTAINER, "seals": ["GE123456"]}]
+    assert copy.release_state == "awaiting_release" and _state(returned["id"]) == "returned"
+    assert _release(focal_ge, copy.pk).status_code == 200
+    assert _detail(officer_uz, copy.pk).status_code == 200
+    assert _detail(officer_uz, returned["id"]).status_code == 404
