@@ -150,10 +150,14 @@ def _total_rows(user, filters, group_by: str, operation: Operation | None):
 def _groups(rows, group_by: str) -> list[dict]:
     """Aggregate rows (per grouping key and dimension) as ordered groups with their totals per
     base unit."""
-    _fields, describe = _group_fields(group_by)
+    fields, describe = _group_fields(group_by)
     groups: OrderedDict[str, dict] = OrderedDict()
+    described: dict[tuple, tuple] = {}  # one key and label per group, not per row
     for row in rows:
-        key, label = describe(row)
+        values = tuple(row[field] for field in fields)
+        if values not in described:
+            described[values] = describe(row)
+        key, label = described[values]
         group = groups.setdefault(key, {"key": key, "label": label, "count": 0, "totals": {}})
         group["count"] += row["count"]
         unit = _DIMENSION_UNIT[row["dimension"]]
