@@ -139,6 +139,7 @@ def load(total, start, months, rng, *, expected_base=None):
         "discrepancies",
         "outcome",
         "outcome_note",
+        "release_note",
         "created_at",
     ]
     span = (wanted[-1].toordinal() + 28 - wanted[0].toordinal()) * 86400
@@ -197,6 +198,7 @@ def load(total, start, months, rng, *, expected_base=None):
                         '{"lane": "green", "reasons": []}',
                         "{}",
                         "[]",
+                        "",
                         "",
                         "",
                         now,

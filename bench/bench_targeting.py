@@ -137,13 +137,15 @@ def main():
 
     # Red notices mail their receivers at once: delivered by the workers, not in the request
     # (bench_outbox_drain.py measures that). Here nothing is handed to a broker.
-    import arrivals.alerting
+    import alerts.outbox
+    import targeting.alerting
     from arrivals.models import ArrivalNotice
     from arrivals.screening import notices_screen
     from targeting import screening
     from targeting.models import Selection
 
-    arrivals.alerting.alerts_enqueue = lambda **kwargs: True
+    alerts.outbox.alerts_enqueue = lambda **kwargs: True
+    targeting.alerting.alerts_enqueue = lambda **kwargs: True
     now = timezone.now()
     existing = ArrivalNotice.objects.count()
     if existing < args.notices:

@@ -164,7 +164,12 @@ def member_codes(wanted: Iterable[int] = ()) -> dict[int, str]:
 
 def notice_mapping(notice, codes: Mapping[int, str]) -> dict:
     """The fields the criteria read, from a notice instance or a ``values()`` row."""
-    get = notice.get if isinstance(notice, Mapping) else lambda name: getattr(notice, name)
+    if isinstance(notice, Mapping):
+        get = notice.get
+    else:
+        # The stored values themselves (a country field's attribute builds an object).
+        cells = notice.__dict__
+        get = lambda name: cells[name] if name in cells else getattr(notice, name)  # noqa: E731
     mapping = {name: get(name) for name in FACT_FIELDS}
     mapping["from_member"] = codes.get(get("from_member_id"), "")
     return mapping
