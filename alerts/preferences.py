@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import instance_new
 from core.exceptions import Invalid
 from members.audit import audit_record
 
@@ -60,11 +61,14 @@ def alert_rows(person, *, modes: dict[int, str], **fields) -> list[Alert]:
     now = fields.get("created_at") or timezone.now()
     fields = {"created_at": now, "next_attempt_at": now, **fields}
     delivered = {"claimed_at": now, "sent_at": now, "state": AlertState.SENT, "attempts": 1}
-    rows = [Alert(recipient=person, channel=AlertChannel.PORTAL, **fields, **delivered)]
+    portal = {"recipient": person, "channel": AlertChannel.PORTAL, **fields, **delivered}
+    rows = [instance_new(Alert, portal)]
     if mode == AlertMode.DIGEST:
         rows[0].digest = bool(person.email)
     elif mode == AlertMode.IMMEDIATE and person.email:
-        rows.append(Alert(recipient=person, channel=AlertChannel.EMAIL, **fields))
+        rows.append(
+            instance_new(Alert, {"recipient": person, "channel": AlertChannel.EMAIL, **fields})
+        )
     return rows
 
 

@@ -55,9 +55,10 @@ def notice_write_record(
 def notices_import_record(*, user, notices: list, lines: int, filename: str) -> None:
     """``arrival.import``: the receiving member of a notice held for release is no party to
     it until the notice is released."""
-    members = {n.from_member.code for n in notices} | {
-        n.to_member.code for n in notices if n.release_state == ReleaseState.RELEASED
+    parties = {n.from_member for n in notices} | {
+        n.to_member for n in notices if n.release_state == ReleaseState.RELEASED
     }
+    members = {member.code for member in parties}
     held = sum(1 for n in notices if n.release_state != ReleaseState.RELEASED)
     audit_record(
         action="arrival.import",

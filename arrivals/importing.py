@@ -182,10 +182,10 @@ def manifest_check(
             for field, messages in errors.items():
                 column = {"containers": "container", "goods": "hs_code"}.get(field, field)
                 problems += [{"row": number, "field": column, "message": m} for m in messages]
-        data["containers"] = containers
-        data["goods"] = goods
         try:
-            notices.append(notice_clean(author=user, data=data, memo=memo))
+            notices.append(
+                notice_clean(author=user, data=data, memo=memo, checked_lines=(containers, goods))
+            )
         except ValidationError as error:
             problems += _errors_of(error, first_row, skip=("containers", "goods"))
         done += len(group)

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from alerts.models import Alert
+from core.bulk import array_literal
 from core.identifiers import normalise_or_none
 from matching import selectors as matching_selectors
 from matching.models import (
@@ -81,24 +82,32 @@ def notices_unindex(*, ids_sql: str, params: list) -> int:
 
 
 def _keys(notice) -> list[tuple[str, str, str]]:
-    """(kind, normalised value, display) of the notice's identifiers."""
-    keys = []
-    for kind, raw in notice_identifiers(notice):
-        value = normalise_or_none(kind, raw)
-        if value is not None:
-            keys.append((kind, value, raw))
+    """(kind, normalised value, display) of the notice's identifiers (worked out once per
+    notice: the watch lists and the hits both read them)."""
+    keys = notice.__dict__.get("_screening_keys")
+    if keys is None:
+        keys = []
+        for kind, raw in notice_identifiers(notice):
+            value = normalise_or_none(kind, raw)
+            if value is not None:
+                keys.append((kind, value, raw))
+        notice.__dict__["_screening_keys"] = keys
     return keys
 
 
-def _keys_q(keys_by_notice: dict) -> Q:
-    condition = Q(pk__in=[])
-    by_kind: dict[str, set[str]] = {}
-    for keys in keys_by_notice.values():
-        for kind, value, _raw in keys:
-            by_kind.setdefault(kind, set()).add(value)
-    for kind, values in by_kind.items():
-        condition |= Q(kind=kind, value__in=sorted(values))
-    return condition
+#: The rows whose (kind, value) is one of the notices': two array parameters, whatever
+#: their number (an ORM ``IN`` list costs a resolved parameter per value, 50,000 for a
+#: manifest).
+_KEYS_SQL = "(kind, value) IN (SELECT * FROM unnest(%s::varchar[], %s::varchar[]))"
+
+
+def _keys_where(keys_by_notice: dict) -> dict:
+    """``extra()`` arguments selecting the rows of the notices' keys."""
+    pairs = sorted({(kind, value) for keys in keys_by_notice.values() for kind, value, _r in keys})
+    return {
+        "where": [_KEYS_SQL],
+        "params": [array_literal(k for k, _v in pairs), array_literal(v for _k, v in pairs)],
+    }
 
 
 def watch_matches(notices: list) -> dict[int, list[dict]]:
@@ -109,9 +118,11 @@ def watch_matches(notices: list) -> dict[int, list[dict]]:
     if not any(keys.values()):
         return found
     today = timezone.localdate()
-    entries = WatchEntry.objects.filter(
-        _keys_q(keys), member_id__in={n.to_member_id for n in notices}
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    entries = (
+        WatchEntry.objects.filter(member_id__in={n.to_member_id for n in notices})
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .extra(**_keys_where(keys))
+    )
     index: dict[tuple, list] = {}
     for entry in entries.order_by("kind", "value"):
         index.setdefault((entry.member_id, entry.kind, entry.value), []).append(entry)
@@ -131,7 +142,11 @@ def hit_matches(notices: list) -> dict[int, list[dict]]:
     found: dict[int, list[dict]] = {n.pk: [] for n in notices}
     by_pk = {n.pk: n for n in notices}
     hits = (
-        Hit.objects.filter(record_type=RECORD_TYPE, record_id__in=list(by_pk))
+        Hit.objects.filter(record_type=RECORD_TYPE)
+        .extra(
+            where=[f"{Hit._meta.db_table}.record_id = ANY(%s::bigint[])"],
+            params=[array_literal(by_pk)],
+        )
         .exclude(state=HitState.DISMISSED)
         .select_related("holder_member")
         .order_by("kind", "value", "id")
@@ -152,11 +167,14 @@ def hit_matches(notices: list) -> dict[int, list[dict]]:
         )
     keys = {n.pk: _keys(n) for n in notices}
     if any(keys.values()):
-        own = IdentifierEntry.objects.filter(
-            _keys_q(keys),
-            owner_member_id__in={n.to_member_id for n in notices},
-            record_type__in=[RecordType.QUERY, RecordType.SEIZURE],
-        ).order_by("kind", "value", "id")
+        own = (
+            IdentifierEntry.objects.filter(
+                owner_member_id__in={n.to_member_id for n in notices},
+                record_type__in=[RecordType.QUERY, RecordType.SEIZURE],
+            )
+            .extra(**_keys_where(keys))
+            .order_by("kind", "value", "id")
+        )
         index: dict[tuple, list] = {}
         for row in own:
             index.setdefault((row.owner_member_id, row.kind, row.value), []).append(row)

@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 from . import matching_bridge
 from .models import Lane
 
-_SEVERITY = {Lane.GREEN: 0, Lane.AMBER: 1, Lane.RED: 2}
+#: By the lane's text (a lane member or its plain value: the same key).
+_SEVERITY = {Lane.GREEN.value: 0, Lane.AMBER.value: 1, Lane.RED.value: 2}
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,8 @@ def _add(screenings: dict[int, dict], found: dict[int, list[Finding]]) -> None:
         for finding in findings:
             reason = {"source": finding.source, **finding.extra, "text": finding.text}
             screening["reasons"].append(reason)
-            if _SEVERITY[Lane(finding.lane)] > _SEVERITY[Lane(screening["lane"])]:
-                screening["lane"] = Lane(finding.lane).value
+            if _SEVERITY[finding.lane] > _SEVERITY[screening["lane"]]:
+                screening["lane"] = str(finding.lane)
 
 
 def notice_screen(*, notice) -> dict:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from psycopg2.extras import execute_values
 
-from core.bulk import instances_insert, sequence_take
+from core.bulk import instance_new, instances_insert, sequence_take
 from core.exceptions import Conflict, Invalid, NotAllowed
 from exchange.validators import add_error
 from members import permissions as base_permissions
@@ -91,17 +91,20 @@ def _notice_instances(*, author, values_list: list[dict], now) -> list[ArrivalNo
     year = now.year
     for member_id, group in by_member.items():
         numbers = _sequences(member_id, year, len(group))
+        code = group[0]["from_member"].code.code
         for values, sequence in zip(group, numbers, strict=True):
-            code = values["from_member"].code.code
             notices.append(
-                ArrivalNotice(
-                    **values,
-                    author=author,
-                    reference=f"IREN-{code}-ARR-{year}-{sequence:05d}",
-                    year=year,
-                    sequence=sequence,
-                    identifiers=identifier_keys(notice_identifiers(values)),
-                    created_at=now,
+                instance_new(
+                    ArrivalNotice,
+                    {
+                        **values,
+                        "author": author,
+                        "reference": f"IREN-{code}-ARR-{year}-{sequence:05d}",
+                        "year": year,
+                        "sequence": sequence,
+                        "identifiers": identifier_keys(notice_identifiers(values)),
+                        "created_at": now,
+                    },
                 )
             )
     return notices

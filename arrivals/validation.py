@@ -270,9 +270,11 @@ def clean_addressing(*, author, data: dict, errors: dict, memo: dict | None = No
     return from_member, from_unit, to_member, to_unit
 
 
-def notice_clean(*, author, data: dict, memo: dict | None = None) -> dict:
+def notice_clean(*, author, data: dict, memo: dict | None = None, checked_lines=None) -> dict:
     """The values of a notice to store, checked; raises a ``ValidationError`` naming each bad
-    field."""
+    field. ``checked_lines`` is ``(containers, goods)`` already checked by ``clean_containers``
+    and ``clean_goods`` (a manifest checks them row by row, to name each bad row): they are
+    taken as they are instead of ``data``'s."""
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(data) - set(NOTICE_FIELDS) - {"query"})
     for name in unknown:
@@ -329,8 +331,16 @@ def notice_clean(*, author, data: dict, memo: dict | None = None) -> dict:
             data.get("consignee_country"), errors, "consignee_country"
         ),
         "notify_party": _text(data.get("notify_party"), 200),
-        "containers": clean_containers(data.get("containers"), errors),
-        "goods": clean_goods(data.get("goods"), errors),
+        "containers": (
+            checked_lines[0]
+            if checked_lines is not None
+            else clean_containers(data.get("containers"), errors)
+        ),
+        "goods": (
+            checked_lines[1]
+            if checked_lines is not None
+            else clean_goods(data.get("goods"), errors)
+        ),
         "from_member": from_member,
         "from_unit": from_unit,
         "to_member": to_member,

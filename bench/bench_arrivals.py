@@ -8,13 +8,14 @@ How to run (never run by the test suite):
     createdb -h 127.0.0.1 -U postgres iren_bench_arrivals   # once
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iren_bench_arrivals \
     .venv/bin/python bench/bench_arrivals.py [--notices 1000000] [--lines 10000] \
-        [--prune-month 100000] [--runs 30]
+        [--prune-month 100000] [--runs 30] [--lines-per-notice 3]
 
 What it does: migrates, seeds the demo network, bulk-loads ``--notices`` synthetic notices
 (spread over 12 months, GE/AZ/PK/KZ to UZ/KZ/TM/AF, two containers each) straight into the
 partitioned table with COPY and their index rows (two per notice), then measures:
 1. ``notice_file`` by officer GE through the API (p50/p95 of ``--runs``);
-2. a ``--lines``-line CSV manifest through ``POST /api/v1/arrivals/import/`` (lines/s);
+2. a ``--lines``-line CSV manifest through ``POST /api/v1/arrivals/import/`` (lines/s), each
+   transport document (notice) on ``--lines-per-notice`` lines, one container each;
 3. the incoming board (``/arrivals/``) as focal.uz, first page (p50/p95);
 4. ``arrivals_prune`` on a month of ``--prune-month`` notices past retention (seconds).
 """
@@ -139,6 +140,7 @@ def load(total, start, months, rng, *, expected_base=None):
         "discrepancies",
         "outcome",
         "outcome_note",
+        "release_note",
         "created_at",
     ]
     span = (wanted[-1].toordinal() + 28 - wanted[0].toordinal()) * 86400
@@ -199,6 +201,7 @@ def load(total, start, months, rng, *, expected_base=None):
                         "[]",
                         "",
                         "",
+                        "",
                         now,
                     ]
                 )
@@ -240,6 +243,7 @@ def main():
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--prune-month", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--lines-per-notice", type=int, default=3)
     args = parser.parse_args()
     rng = random.Random(20)
     setup()
@@ -298,9 +302,12 @@ def main():
     buffer.write(
         "mode,transport_document,transport_document_kind,to_member,from_unit,expected_arrival,container,seals,hs_code,description,packages,gross_kg\n"
     )
+    # ``--lines-per-notice`` lines (containers) share a transport document: one notice.
     for line in range(args.lines):
+        if line % args.lines_per_notice == 0:
+            document = f"MAN{rng.randrange(10**9)}-{line // args.lines_per_notice}"
         buffer.write(
-            f"sea,MAN{rng.randrange(10**9)}-{line // 3},bill_of_lading,UZ,GE-PTI-PCU,"
+            f"sea,{document},bill_of_lading,UZ,GE-PTI-PCU,"
             f"{(now + timedelta(days=5)).isoformat()},{container_number(rng)},S{line},690721,Tiles,10,1000\n"
         )
     upload = SimpleUploadedFile("manifest.csv", buffer.getvalue().encode(), "text/csv")
@@ -311,7 +318,10 @@ def main():
         response = api.post("/api/v1/arrivals/import/", {"file": upload}, format="multipart")
         elapsed = time.perf_counter() - started
     assert response.status_code == 201, response.content[:2000]
-    print(f"manifest of {args.lines:,} lines: {elapsed:.2f} s, {args.lines / elapsed:,.0f} lines/s")
+    print(
+        f"manifest of {args.lines:,} lines ({response.json()['imported']:,} notices): "
+        f"{elapsed:.2f} s, {args.lines / elapsed:,.0f} lines/s"
+    )
 
     # 3. The incoming board's first page.
     browser = Client()

@@ -9,6 +9,7 @@ Company names are folded hard on purpose (case, punctuation, quotes, legal forms
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from operator import mul
 
 from anyascii import anyascii
@@ -186,6 +187,14 @@ def normalise(kind: str, raw: str) -> str:
     text = (raw or "").strip()
     if not text:
         raise InvalidIdentifier("Empty.")
+    return _normalised(normaliser, text)
+
+
+@lru_cache(maxsize=65536)
+def _normalised(normaliser, text: str) -> str:
+    """A normaliser's answer, remembered: a manifest's identifiers are read by the index, the
+    watch lists, the hits and the profiles, and many repeat (companies above all). An invalid
+    one raises again each time (exceptions are not cached)."""
     return normaliser(text)
 
 

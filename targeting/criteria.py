@@ -189,6 +189,10 @@ class NoticeFacts:
         return str(self.notice.get(name) or "")
 
     @cached_property
+    def mode(self) -> str:
+        return self._text("mode")
+
+    @cached_property
     def goods(self) -> list[Mapping]:
         return [line for line in self.notice.get("goods") or [] if isinstance(line, Mapping)]
 
@@ -299,9 +303,12 @@ class CompiledProfile:
     reads_new_consignee: bool = False
 
     def selects(self, facts: NoticeFacts) -> bool:
-        if self.modes and str(facts.notice.get("mode") or "") not in self.modes:
+        if self.modes and facts.mode not in self.modes:
             return False
-        return all(check(facts) for check in self.checks)
+        for check in self.checks:  # (a loop: a generator costs more than most checks)
+            if not check(facts):
+                return False
+        return True
 
 
 def compile_profile(criteria: list[dict], modes=()) -> CompiledProfile:

@@ -164,7 +164,12 @@ def member_codes(wanted: Iterable[int] = ()) -> dict[int, str]:
 
 def notice_mapping(notice, codes: Mapping[int, str]) -> dict:
     """The fields the criteria read, from a notice instance or a ``values()`` row."""
-    get = notice.get if isinstance(notice, Mapping) else lambda name: getattr(notice, name)
+    if isinstance(notice, Mapping):
+        get = notice.get
+    else:
+        # The stored values themselves (a country field's attribute builds an object).
+        cells = notice.__dict__
+        get = lambda name: cells[name] if name in cells else getattr(notice, name)  # noqa: E731
     mapping = {name: get(name) for name in FACT_FIELDS}
     mapping["from_member"] = codes.get(get("from_member_id"), "")
     return mapping
@@ -330,17 +335,19 @@ def selections_write(selected: list[tuple[object, int | None]]) -> None:
     """One row per (notice, profile or None for random)."""
     if not selected:
         return
-    rows = [
-        (
-            n.pk,
-            n.expected_arrival.isoformat(),
-            month_of(n.expected_arrival).isoformat(),
-            n.to_member_id,
-            profile_id,
-            n.outcome or "",
-        )
-        for n, profile_id in selected
-    ]
+    # A notice's own cells are worked out once, whatever the number of profiles selecting it.
+    cells: dict[int, tuple] = {}
+    rows = []
+    for n, profile_id in selected:
+        own = cells.get(n.pk)
+        if own is None:
+            own = cells[n.pk] = (
+                n.pk,
+                n.expected_arrival.isoformat(),
+                month_of(n.expected_arrival).isoformat(),
+                n.to_member_id,
+            )
+        rows.append((*own, profile_id, n.outcome or ""))
     table = Selection._meta.db_table
     if len(rows) >= COPY_FROM:
         copy_rows(table, _SELECTION_COLUMNS, ["outcome"], rows)

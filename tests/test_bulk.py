@@ -119,3 +119,30 @@ def test_no_instances_cost_no_statement(django_assert_num_queries):
 
     with django_assert_num_queries(0):
         instances_insert(Hit, [])
+
+
+@pytest.mark.django_db
+def test_a_quick_instance_is_what_the_constructor_makes(kz, uz, focal_uz):
+    """``instance_new``: the same field values as ``Model(**values)`` (defaults, callable
+    defaults, relations given as instances), the relation read without a query, and it
+    saves and reads back like one."""
+    from django.utils import timezone
+
+    from alerts.models import Alert
+    from core.bulk import instance_new
+
+    values = {"recipient": focal_uz, "channel": "portal", "event": "arrival", "subject_id": 7}
+    made, built = instance_new(Alert, dict(values)), Alert(**values)
+    assert made.next_attempt_at and made.next_attempt_at <= timezone.now()
+    # Everything but the moments taken from the clock is the same.
+    clock = {"next_attempt_at", "created_at"}
+    fields = [f.attname for f in Alert._meta.concrete_fields if f.attname not in clock]
+    assert {n: getattr(made, n) for n in fields} == {n: getattr(built, n) for n in fields}
+    assert made._state.adding and made.pk is None
+    with CaptureQueriesContext(connection) as captured:
+        assert made.recipient is focal_uz
+    assert captured.captured_queries == []
+    made.save()
+    assert Alert.objects.get(pk=made.pk).recipient_id == focal_uz.pk
+    with pytest.raises(TypeError):
+        instance_new(Alert, {"no_such_field": 1})
