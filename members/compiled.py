@@ -1,0 +1,95 @@
+"""Per-person counts that every page shows (the bell, the hit badge, "To release"), with their
+SQL compiled once per process.
+
+Each of these statements is built from the person's rights alone (``members.permissions``
+and the apps' permission modules), and the ORM spends several milliseconds of CPU building and
+compiling it: more than the database spends running it. The text and parameters of such a
+statement depend only on who the person is (id, member, control unit, active, superuser) and
+on their rights (``permissions._rights``, read again whenever roles, rights or a member's
+status change). The key below holds all of these, so a change of rights or of the person
+gives a new key and the statement is built afresh; the database runs it every time, so the
+count is always today's. Nothing is shared between processes, and nothing needs Redis.
+
+A builder passed here must read nothing but the person and their rights (no clock, no rows):
+that is what makes its compiled text reusable.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import QuerySet
+
+from . import permissions
+
+#: Compiled statements kept per process (the least recently used go first).
+MAX_ENTRIES = 4096
+
+_lock = threading.Lock()
+_entries: OrderedDict[tuple, tuple[str, tuple] | None] = OrderedDict()
+
+
+def _rights_key(user) -> tuple:
+    rights = permissions._rights(user)
+    return tuple(
+        sorted(
+            (str(name), value if isinstance(value, bool) else tuple(sorted(value)))
+            for name, value in rights.items()
+        )
+    )
+
+
+def _key(user, name: str) -> tuple:
+    return (
+        name,
+        user.pk,
+        getattr(user, "member_id", None),
+        getattr(user, "control_unit_id", None),
+        bool(getattr(user, "is_active", False)),
+        bool(getattr(user, "is_superuser", False)),
+        _rights_key(user),
+    )
+
+
+def _compile(queryset: QuerySet) -> tuple[str, tuple] | None:
+    """``SELECT COUNT(*)`` over ``queryset`` (None when it can match nothing)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return f"SELECT COUNT(*) FROM ({sql}) AS counted", tuple(params)
+
+
+def count_for(user, name: str, build: Callable[[], QuerySet]) -> int:
+    """The number of rows of ``build()`` (a queryset built from ``user`` and their rights
+    only, ordered by nothing), compiled once per person and rights under ``name``."""
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return build().count()
+    key = _key(user, name)
+    with _lock:
+        found = key in _entries
+        statement = _entries.get(key)
+        if found:
+            _entries.move_to_end(key)
+    if not found:
+        statement = _compile(build())
+        with _lock:
+            _entries[key] = statement
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    if statement is None:
+        return 0
+    sql, params = statement
+    with connections["default"].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+def clear() -> None:
+    """Forget every compiled statement (tests)."""
+    with _lock:
+        _entries.clear()
