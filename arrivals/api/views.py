@@ -40,7 +40,7 @@ def notices_data(notices: list[ArrivalNotice], user) -> list[dict]:
     """``notice_data`` of each notice, through one serializer (whose fields a model
     serializer builds once, not once per row)."""
     rows = NoticeSerializer(notices, many=True).data
-    return [_with_screening(data, notice, user) for data, notice in zip(rows, notices)]
+    return [_with_screening(data, notice, user) for data, notice in zip(rows, notices, strict=True)]
 
 
 class ArrivalNoticeViewSet(viewsets.GenericViewSet):
