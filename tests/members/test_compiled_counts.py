@@ -1,0 +1,41 @@
+"""The badge counts whose SQL is compiled once per person and rights (``members.compiled``)
+still count today's rows, and follow a change of the person's rights at once."""
+
+from django.contrib.auth import get_user_model
+
+from exchange import selectors
+from members import compiled
+from tests.factories.exchange import file_query
+
+
+def fresh(user):
+    """The user as the next request loads them (no rights cached on the object)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_a_new_notification_is_counted_after_the_statement_was_compiled(focal_kz, focal_uz):
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    first = selectors.unread_count(user=fresh(focal_uz))
+    assert first >= 1
+    file_query(focal_kz, recipients=("UZ",), subject="A second consignment")
+    assert selectors.unread_count(user=fresh(focal_uz)) == first + 1
+
+
+def test_a_person_who_loses_their_roles_counts_nothing_they_can_no_longer_read(focal_kz, focal_uz):
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    assert selectors.unread_count(user=fresh(focal_uz)) >= 1
+    focal_uz.groups.clear()
+    assert selectors.unread_count(user=fresh(focal_uz)) == 0
+    assert selectors.notifications(user=fresh(focal_uz), unread=True).count() == 0
+
+
+def test_the_count_is_the_orm_count_of_the_same_rows(focal_kz, focal_uz):
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    file_query(focal_uz, recipients=("KZ",))
+    for user in (focal_kz, focal_uz):
+        expected = selectors.notifications(user=fresh(user), unread=True).count()
+        assert selectors.unread_count(user=fresh(user)) == expected
+        assert selectors.unread_count(user=fresh(user)) == expected  # the compiled one again
