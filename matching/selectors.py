@@ -51,17 +51,26 @@ def hits_for(*, user, state: str | None = None, kind: str | None = None) -> Quer
 def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
     """The "Matches" section of a query or report page: the hits of the user's members whose
     own side is this record, each as ``{"hit", "shown", "ask"}`` (what ``hit_presentation``
-    lets the user see). A fixed number of statements whatever the number of hits."""
-    rows = rules.hits_open_annotate(
-        user,
+    lets the user see). One statement when the record has no hit (most records: the flags of
+    who may open which record are costly to build), two otherwise, whatever the number."""
+    rows = list(
         Hit.objects.filter(
             for_member_id__in=rules.matching_member_ids(user),
             record_type=record_type,
             record_id=record_id,
         )
         .select_related("holder_member", "for_member")
-        .order_by("-created_at", "-id"),
+        .order_by("-created_at", "-id")
     )
+    if rows:
+        flags = {
+            pk: (own_open, holder_open)
+            for pk, own_open, holder_open in rules.hits_open_annotate(
+                user, Hit.objects.filter(pk__in=[hit.pk for hit in rows]).order_by()
+            ).values_list("pk", "own_open", "holder_open")
+        }
+        for hit in rows:
+            hit.own_open, hit.holder_open = flags.get(hit.pk, (False, False))
     return [
         {
             "hit": hit,
