@@ -6,7 +6,8 @@ spends on it (user + system time from /proc, DEBUG off, demo data) and its SQL s
     ... --redis-url redis://127.0.0.1:6379/9     # sessions, caches and broker in Redis
 
 Each tree gets its own database (``<--db-prefix>_<name>`` on the server of DATABASE_URL),
-created, migrated and seeded with the demo on first use. One gunicorn process with one thread
+created, migrated and seeded with the demo on first use (``--fresh``: dropped and made again,
+so that no filing of an earlier run is the newest query, the one the query page opens). One gunicorn process with one thread
 serves it, so that its CPU time is the requests' alone; every kind of request is sent
 ``--warm`` times first, then ``--requests`` times, and the worker's CPU time before and after
 gives the figure. The statements are counted by the same requests under Django's test client
@@ -106,7 +107,7 @@ def database_url(name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
-def prepare(tree: Path, env: dict, name: str) -> None:
+def prepare(tree: Path, env: dict, name: str, fresh: bool = False) -> None:
     import psycopg2
 
     parts = urlsplit(env["DATABASE_URL"])
@@ -115,6 +116,8 @@ def prepare(tree: Path, env: dict, name: str) -> None:
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
+        if fresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         fresh = cursor.fetchone() is None
         if fresh:
@@ -211,7 +214,7 @@ def send(client: httpx.Client, method: str, path: str) -> bool:
 def measure_tree(name: str, tree: Path, args) -> dict[str, dict]:
     db = f"{args.db_prefix}_{name}"
     env = server_env(tree, database_url(db), args.redis_url)
-    prepare(tree, env, db)
+    prepare(tree, env, db, fresh=args.fresh)
     if args.redis_url:
         # Each tree has its own database, and cached rights and sessions are keyed by row ids:
         # start every tree on an empty Redis database.
@@ -317,6 +320,12 @@ def main() -> None:
     parser.add_argument("--db-prefix", default="iren_bench_cpu")
     parser.add_argument(
         "--redis-url", default="", help="serve with REDIS_URL (e.g. redis://127.0.0.1:6379/9)"
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop each tree's database first (the filings of an earlier run change which "
+        "query the query page opens)",
     )
     parser.add_argument("--count-statements", metavar="IDS", help=argparse.SUPPRESS)
     parser.add_argument("--present", default="", help=argparse.SUPPRESS)
