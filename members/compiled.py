@@ -89,6 +89,24 @@ def count_for(user, name: str, build: Callable[[], QuerySet]) -> int:
         return cursor.fetchone()[0]
 
 
+#: Query parameters that page a list without changing which rows it holds.
+PAGING_PARAMETERS = frozenset({"cursor", "page", "page_size"})
+
+
+def list_count(*, request, name: str, queryset: QuerySet) -> int:
+    """The rows of an API list (``queryset``, built from the user, their rights and the
+    request's query parameters only: its filters), compiled once per person, rights and
+    parameters."""
+    parameters = sorted(
+        (key, tuple(values))
+        for key, values in request.query_params.lists()
+        if key not in PAGING_PARAMETERS
+    )
+    return count_for(
+        request.user, f"{name}:{parameters!r}", lambda: queryset.order_by().values("pk")
+    )
+
+
 def clear() -> None:
     """Forget every compiled statement (tests)."""
     with _lock:

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from core.identifiers import IdentifierKind, InvalidIdentifier
 from core.pagination import KeysetPagination
+from members import compiled
 from members.models import MemberAdministration
 
 from .. import auditing, selectors
@@ -164,6 +165,12 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         return selectors.hits_for(user=self.request.user)
+
+    def paginated_count(self, queryset) -> int:
+        """The first page's ``count``: the list is built from the user, their rights and the
+        ``state`` and ``kind`` filters alone (no clock), so its count is compiled once for
+        them."""
+        return compiled.list_count(request=self.request, name="matching.hits", queryset=queryset)
 
     @extend_schema(
         summary="Dismiss a hit (with a reason)",

@@ -39,3 +39,22 @@ def test_the_count_is_the_orm_count_of_the_same_rows(focal_kz, focal_uz):
         expected = selectors.notifications(user=fresh(user), unread=True).count()
         assert selectors.unread_count(user=fresh(user)) == expected
         assert selectors.unread_count(user=fresh(user)) == expected  # the compiled one again
+
+
+def test_the_notifications_list_count_follows_its_filter_and_new_reads(focal_kz, focal_uz):
+    from rest_framework.test import APIClient
+
+    from alerts import outbox
+
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    query = file_query(focal_kz, recipients=("UZ",), subject="A second consignment")
+    client = APIClient()
+    client.force_login(focal_uz)
+    everything = client.get("/api/v1/notifications/").json()["count"]
+    unread = client.get("/api/v1/notifications/?unread=true").json()["count"]
+    assert everything == unread >= 2
+    outbox.notifications_mark_read(user=fresh(focal_uz), query=query)
+    assert client.get("/api/v1/notifications/").json()["count"] == everything
+    assert client.get("/api/v1/notifications/?unread=true").json()["count"] < unread
+    assert client.get("/api/v1/notifications/?unread=false").json()["count"] >= 1
