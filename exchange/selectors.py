@@ -154,9 +154,23 @@ def filter_search(queryset, text: str):
 
 def query_get(*, user, pk: int) -> Query:
     """One query the user may see, with its recipients; ``Query.DoesNotExist`` otherwise
-    (the caller answers 404)."""
+    (the caller answers 404). Whether the user may see it is asked first, in a statement
+    built from the user's rights alone and so compiled once per person and rights
+    (``members.compiled``); the query is then read by its id."""
+    visible = compiled.rows_for(
+        user,
+        "exchange.query_visible",
+        lambda ids: (
+            permissions.restrict_queries(user, Query.objects.filter(pk__in=ids))
+            .order_by()
+            .values_list("pk")
+        ),
+        [pk],
+    )
+    if not visible:
+        raise Query.DoesNotExist
     return (
-        _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
+        _with_flags(Query.objects.all(), user=user)
         .select_related(
             "sender_member", "sender_unit", "author", "closed_by", "released_by", "returned_by"
         )

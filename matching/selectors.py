@@ -34,18 +34,42 @@ class _Median(Aggregate):
     output_field = DurationField()
 
 
-def hits_for(*, user, state: str | None = None, kind: str | None = None) -> QuerySet[Hit]:
+def hits_for(
+    *, user, state: str | None = None, kind: str | None = None, open_flags: bool = True
+) -> QuerySet[Hit]:
     """The hits of the members the user works with for matching, newest first, each
     annotated with whether the user may open its own record and the holder's
-    (``own_open``, ``holder_open``: read by ``hit_presentation``; in the same statement)."""
+    (``own_open``, ``holder_open``: read by ``hit_presentation``; in the same statement).
+    ``open_flags=False``: without them (the caller sets them on the rows it shows with
+    ``hits_open_attach``)."""
     rows = Hit.objects.filter(for_member_id__in=rules.matching_member_ids(user))
     if state:
         rows = rows.filter(state=state)
     if kind:
         rows = rows.filter(kind=kind)
-    return rules.hits_open_annotate(
-        user, rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+    rows = rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+    return rules.hits_open_annotate(user, rows) if open_flags else rows
+
+
+def hits_open_attach(user, hits: list[Hit]) -> None:
+    """Set ``own_open`` and ``holder_open`` on each of ``hits`` (as ``hits_open_annotate``
+    would): one statement, built from the user's rights and the hits' ids only, so compiled
+    once per person, rights and number of hits (``members.compiled.rows_for``)."""
+    if not hits:
+        return
+    rows = compiled.rows_for(
+        user,
+        "matching.hits_open",
+        lambda ids: (
+            rules.hits_open_annotate(user, Hit.objects.filter(pk__in=ids))
+            .order_by()
+            .values_list("pk", "own_open", "holder_open")
+        ),
+        [hit.pk for hit in hits],
     )
+    flags = {pk: (bool(own), bool(holder)) for pk, own, holder in rows}
+    for hit in hits:
+        hit.own_open, hit.holder_open = flags.get(hit.pk, (False, False))
 
 
 def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
@@ -62,15 +86,7 @@ def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
         .select_related("holder_member", "for_member")
         .order_by("-created_at", "-id")
     )
-    if rows:
-        flags = {
-            pk: (own_open, holder_open)
-            for pk, own_open, holder_open in rules.hits_open_annotate(
-                user, Hit.objects.filter(pk__in=[hit.pk for hit in rows]).order_by()
-            ).values_list("pk", "own_open", "holder_open")
-        }
-        for hit in rows:
-            hit.own_open, hit.holder_open = flags.get(hit.pk, (False, False))
+    hits_open_attach(user, rows)
     return [
         {
             "hit": hit,

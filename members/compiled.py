@@ -30,7 +30,7 @@ from . import permissions
 MAX_ENTRIES = 4096
 
 _lock = threading.Lock()
-_entries: OrderedDict[tuple, tuple[str, tuple] | None] = OrderedDict()
+_entries: OrderedDict[tuple, tuple | bool | None] = OrderedDict()
 
 
 def _rights_key(user) -> tuple:
@@ -55,6 +55,20 @@ def _key(user, name: str) -> tuple:
     )
 
 
+def _statement(key: tuple, compile_it: Callable[[], tuple | bool | None]):
+    """The compiled statement under ``key``, compiled now if it is not kept yet."""
+    with _lock:
+        if key in _entries:
+            _entries.move_to_end(key)
+            return _entries[key]
+    statement = compile_it()
+    with _lock:
+        _entries[key] = statement
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return statement
+
+
 def _compile(queryset: QuerySet) -> tuple[str, tuple] | None:
     """``SELECT COUNT(*)`` over ``queryset`` (None when it can match nothing)."""
     try:
@@ -69,24 +83,56 @@ def count_for(user, name: str, build: Callable[[], QuerySet]) -> int:
     only, ordered by nothing), compiled once per person and rights under ``name``."""
     if not getattr(user, "is_authenticated", False) or user.pk is None:
         return build().count()
-    key = _key(user, name)
-    with _lock:
-        found = key in _entries
-        statement = _entries.get(key)
-        if found:
-            _entries.move_to_end(key)
-    if not found:
-        statement = _compile(build())
-        with _lock:
-            _entries[key] = statement
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
+    statement = _statement(_key(user, name), lambda: _compile(build()))
     if statement is None:
         return 0
     sql, params = statement
     with connections["default"].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0]
+
+
+#: Stand-ins for the ids of ``rows_for`` while its statement is compiled: no row has a negative
+#: id, and no other parameter is one of these.
+_PLACEHOLDER = -(2**62)
+
+
+def _compile_rows(queryset: QuerySet, placeholders: list[int]):
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    params = list(params)
+    if any(params.count(p) != 1 for p in placeholders):
+        return False  # the ids do not appear once each as parameters: not reusable
+    return sql, tuple(params), tuple(params.index(p) for p in placeholders)
+
+
+def rows_for(user, name: str, build: Callable[[list[int]], QuerySet], ids: list[int]) -> list:
+    """The rows of ``build(ids)`` (a ``values_list`` queryset built from ``user``, their
+    rights and ``ids`` only, each id one parameter), compiled once per person, rights and
+    number of ids: the ids are put in the compiled statement's place of the stand-ins it was
+    compiled with."""
+    ids = list(dict.fromkeys(ids))
+    if not ids:
+        return []
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return list(build(ids))
+    placeholders = [_PLACEHOLDER - i for i in range(len(ids))]
+    statement = _statement(
+        _key(user, f"{name}:{len(ids)}"), lambda: _compile_rows(build(placeholders), placeholders)
+    )
+    if statement is None:
+        return []
+    if statement is False:
+        return list(build(ids))
+    sql, params, positions = statement
+    params = list(params)
+    for position, value in zip(positions, ids, strict=True):
+        params[position] = value
+    with connections["default"].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 #: Query parameters that page a list without changing which rows it holds.

@@ -164,7 +164,14 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return selectors.hits_for(user=self.request.user)
+        # A list sets the open flags on its page's rows (``paginate_queryset``).
+        return selectors.hits_for(user=self.request.user, open_flags=self.action != "list")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            selectors.hits_open_attach(self.request.user, page)
+        return page
 
     def paginated_count(self, queryset) -> int:
         """The first page's ``count``: the list is built from the user, their rights and the

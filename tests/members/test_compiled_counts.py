@@ -1,5 +1,6 @@
-"""The badge counts whose SQL is compiled once per person and rights (``members.compiled``)
-still count today's rows, and follow a change of the person's rights at once."""
+"""Statements compiled once per person and rights (``members.compiled``): the badge counts
+still count today's rows, the visibility checks answer for the id asked (not the one compiled
+first), and both follow a change of the person's rights at once."""
 
 from django.contrib.auth import get_user_model
 
@@ -58,3 +59,24 @@ def test_the_notifications_list_count_follows_its_filter_and_new_reads(focal_kz,
     assert client.get("/api/v1/notifications/").json()["count"] == everything
     assert client.get("/api/v1/notifications/?unread=true").json()["count"] < unread
     assert client.get("/api/v1/notifications/?unread=false").json()["count"] >= 1
+
+
+def test_the_compiled_visibility_check_answers_for_each_query_and_follows_rights(
+    focal_kz, focal_uz, focal_tj
+):
+    import pytest
+
+    from exchange.models import Query
+
+    compiled.clear()
+    to_uz = file_query(focal_kz, recipients=("UZ",))
+    to_tj = file_query(focal_kz, recipients=("TJ",), subject="A consignment for Tajikistan")
+    assert selectors.query_get(user=fresh(focal_uz), pk=to_uz.pk).pk == to_uz.pk
+    # Same person, same rights, same number of ids: the compiled statement is reused, with
+    # the other id in its place.
+    with pytest.raises(Query.DoesNotExist):
+        selectors.query_get(user=fresh(focal_uz), pk=to_tj.pk)
+    assert selectors.query_get(user=fresh(focal_tj), pk=to_tj.pk).pk == to_tj.pk
+    focal_uz.groups.clear()
+    with pytest.raises(Query.DoesNotExist):
+        selectors.query_get(user=fresh(focal_uz), pk=to_uz.pk)
