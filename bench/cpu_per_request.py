@@ -6,7 +6,8 @@ spends on it (user + system time from /proc, DEBUG off, demo data) and its SQL s
     ... --redis-url redis://127.0.0.1:6379/9     # sessions, caches and broker in Redis
 
 Each tree gets its own database (``<--db-prefix>_<name>`` on the server of DATABASE_URL),
-created, migrated and seeded with the demo on first use. One gunicorn process with one thread
+created, migrated and seeded with the demo on first use (``--fresh``: dropped and made again,
+so that no filing of an earlier run is the newest query, the one the query page opens). One gunicorn process with one thread
 serves it, so that its CPU time is the requests' alone; every kind of request is sent
 ``--warm`` times first, then ``--requests`` times, and the worker's CPU time before and after
 gives the figure. The statements are counted by the same requests under Django's test client
@@ -41,7 +42,9 @@ FILING = {
     "recipients": ["UZ"],
     "container_numbers": ["CSQU3054383"],
 }
-#: (name, user, method, path); ``{query}`` is a query the focal point may open.
+#: (name, user, method, path); ``{query}`` is a query the focal point may open, ``{notice}`` a
+#: pre-arrival notice coming to the focal point's country. A tree without the app (404 on the
+#: first try) shows a dash for that request.
 REQUESTS = [
     ("inbox page", "focal.kz", "GET", "/queries/"),
     ("query page", "focal.kz", "GET", "/queries/{query}/"),
@@ -50,8 +53,22 @@ REQUESTS = [
     ("queries API", "focal.kz", "GET", "/api/v1/queries/"),
     ("notifications API", "focal.kz", "GET", "/api/v1/notifications/"),
     ("hits API", "focal.kz", "GET", "/api/v1/hits/"),
+    ("arrivals board page", "focal.kz", "GET", "/arrivals/"),
+    ("arrival notice page", "focal.kz", "GET", "/arrivals/{notice}/"),
+    ("targeting page", "focal.kz", "GET", "/targeting/"),
+    ("arrivals API", "focal.kz", "GET", "/api/v1/arrivals/?direction=incoming"),
     ("filing (API)", "focal.kz", "POST", "/api/v1/queries/"),
 ]
+ARRIVALS = "/api/v1/arrivals/?direction=incoming"
+
+
+def first_ids(client) -> dict[str, int]:
+    """The query and the notice the parametrised requests open (0 where the app is absent)."""
+    ids = {"query": client.get("/api/v1/queries/").json()["results"][0]["id"], "notice": 0}
+    response = client.get(ARRIVALS)
+    if response.status_code == 200 and response.json()["results"]:
+        ids["notice"] = response.json()["results"][0]["id"]
+    return ids
 
 
 def server_env(tree: Path, database_url: str, redis_url: str) -> dict:
@@ -90,7 +107,7 @@ def database_url(name: str) -> str:
     return urlunsplit(parts._replace(path="/" + name))
 
 
-def prepare(tree: Path, env: dict, name: str) -> None:
+def prepare(tree: Path, env: dict, name: str, fresh: bool = False) -> None:
     import psycopg2
 
     parts = urlsplit(env["DATABASE_URL"])
@@ -99,6 +116,8 @@ def prepare(tree: Path, env: dict, name: str) -> None:
     )
     admin.autocommit = True
     with admin.cursor() as cursor:
+        if fresh:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         fresh = cursor.fetchone() is None
         if fresh:
@@ -177,30 +196,43 @@ def login(base: str, username: str) -> httpx.Client:
     return client
 
 
-def send(client: httpx.Client, method: str, path: str) -> None:
+def send(client: httpx.Client, method: str, path: str) -> bool:
+    """Send one request; False when the tree has no such page (404), else it must succeed."""
     if method == "POST":
         response = client.post(path, json=FILING)
         expected = 201
     else:
         response = client.get(path)
         expected = 200
+    if response.status_code == 404:
+        return False
     if response.status_code != expected:
         raise RuntimeError(f"{method} {path}: {response.status_code}")
+    return True
 
 
 def measure_tree(name: str, tree: Path, args) -> dict[str, dict]:
     db = f"{args.db_prefix}_{name}"
     env = server_env(tree, database_url(db), args.redis_url)
-    prepare(tree, env, db)
+    prepare(tree, env, db, fresh=args.fresh)
+    if args.redis_url:
+        # Each tree has its own database, and cached rights and sessions are keyed by row ids:
+        # start every tree on an empty Redis database.
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     server = Server(tree, env, out / f"cpu_{name}.log")
     try:
         clients = {user: login(server.url, user) for user in {r[1] for r in REQUESTS}}
-        query = clients["focal.kz"].get("/api/v1/queries/").json()["results"][0]["id"]
+        ids = first_ids(clients["focal.kz"])
         cpu = {}
         for kind, user, method, path in REQUESTS:
-            path = path.format(query=query)
+            path = path.format(**ids)
+            if not send(clients[user], method, path):
+                cpu[kind] = None
+                continue
             for _ in range(args.warm):
                 send(clients[user], method, path)
             before = server.cpu_seconds()
@@ -210,7 +242,8 @@ def measure_tree(name: str, tree: Path, args) -> dict[str, dict]:
     finally:
         server.stop()
     counted = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "cpu_per_request.py"), "--count-statements", str(query)],
+        [PYTHON, str(ROOT / "bench" / "cpu_per_request.py"), "--count-statements", json.dumps(ids)]
+        + ["--present", "|".join(kind for kind, ms in cpu.items() if ms is not None)],
         cwd=tree,
         env=env,
         check=True,
@@ -218,10 +251,10 @@ def measure_tree(name: str, tree: Path, args) -> dict[str, dict]:
         text=True,
     )
     statements = json.loads(counted.stdout.strip().splitlines()[-1])
-    return {kind: {"cpu_ms": cpu[kind], "statements": statements[kind]} for kind in cpu}
+    return {kind: {"cpu_ms": cpu[kind], "statements": statements.get(kind)} for kind in cpu}
 
 
-def count_statements(query: int) -> None:
+def count_statements(ids: dict[str, int], present: list[str]) -> None:
     """In the tree's own process: the statements of one request of each kind (after one
     request to warm the caches), under Django's test client."""
     sys.path.insert(0, os.getcwd())
@@ -237,10 +270,12 @@ def count_statements(query: int) -> None:
     clients = {}
     counts = {}
     for kind, user, method, path in REQUESTS:
+        if kind not in present:
+            continue
         if user not in clients:
             clients[user] = Client()
             clients[user].force_login(User.objects.get(username=user))
-        client, path = clients[user], path.format(query=query)
+        client, path = clients[user], path.format(**ids)
 
         def call(client=client, method=method, path=path):
             if method == "POST":
@@ -252,6 +287,12 @@ def count_statements(query: int) -> None:
             call()
         counts[kind] = len(captured.captured_queries)
     print(json.dumps(counts))
+
+
+def cell(figures: dict) -> str:
+    if figures["cpu_ms"] is None:
+        return "— | —"
+    return f"{figures['cpu_ms']:.1f} | {figures['statements']}"
 
 
 def render(results: dict[str, dict], args) -> str:
@@ -266,9 +307,7 @@ def render(results: dict[str, dict], args) -> str:
         rule,
     ]
     for kind, *_ in REQUESTS:
-        cells = " | ".join(
-            f"{results[n][kind]['cpu_ms']:.1f} | {results[n][kind]['statements']}" for n in names
-        )
+        cells = " | ".join(cell(results[n][kind]) for n in names)
         lines.append(f"| {kind} | {cells} |")
     return "\n".join(lines)
 
@@ -282,10 +321,17 @@ def main() -> None:
     parser.add_argument(
         "--redis-url", default="", help="serve with REDIS_URL (e.g. redis://127.0.0.1:6379/9)"
     )
-    parser.add_argument("--count-statements", type=int, metavar="QUERY_ID", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="drop each tree's database first (the filings of an earlier run change which "
+        "query the query page opens)",
+    )
+    parser.add_argument("--count-statements", metavar="IDS", help=argparse.SUPPRESS)
+    parser.add_argument("--present", default="", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.count_statements is not None:
-        count_statements(args.count_statements)
+        count_statements(json.loads(args.count_statements), args.present.split("|"))
         return
     trees = [t.split("=", 1) for t in args.tree] or [["current", str(ROOT)]]
     results = {name: measure_tree(name, Path(path).resolve(), args) for name, path in trees}

@@ -4,7 +4,8 @@ the functions where the time goes, per page.
     PROFILE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/iren_perf_load_after \\
         .venv/bin/python bench/profile_pages.py [--runs 20] [--top 15]
 
-Uses a database prepared by bench/load.py (demo network plus volume); DEBUG off.
+Uses a database prepared by bench/load.py (demo network plus volume), or one of
+bench/cpu_per_request.py's (the demo alone); DEBUG off.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from members.models import User  # noqa: E402
 
 
-def pages(focal_query_id: int) -> list[tuple[str, str, str]]:
+def pages(focal_query_id: int, notice_id: int) -> list[tuple[str, str, str]]:
     return [
         ("inbox", "focal.kz", "/queries/"),
         ("query page", "focal.kz", f"/queries/{focal_query_id}/"),
@@ -51,6 +52,11 @@ def pages(focal_query_id: int) -> list[tuple[str, str, str]]:
         ("query API", "focal.kz", "/api/v1/queries/"),
         ("dashboard", "analyst.kz", "/seizures/"),
         ("report list", "analyst.kz", "/seizures/reports/"),
+        ("hits API", "focal.kz", "/api/v1/hits/"),
+        ("arrivals board", "focal.kz", "/arrivals/"),
+        ("arrival notice", "focal.kz", f"/arrivals/{notice_id}/"),
+        ("targeting", "focal.kz", "/targeting/"),
+        ("arrivals API", "focal.kz", "/api/v1/arrivals/?direction=incoming"),
     ]
 
 
@@ -65,7 +71,8 @@ def main() -> None:
         client.force_login(User.objects.get(username=username))
         clients[username] = client
     query_id = clients["focal.kz"].get("/api/v1/queries/").json()["results"][0]["id"]
-    for name, username, url in pages(query_id):
+    notices = clients["focal.kz"].get("/api/v1/arrivals/?direction=incoming").json()["results"]
+    for name, username, url in pages(query_id, notices[0]["id"] if notices else 0):
         client = clients[username]
         assert client.get(url).status_code == 200, url  # warm
         with CaptureQueriesContext(connection) as queries:
@@ -84,7 +91,9 @@ def main() -> None:
         )
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
-        stats.print_stats(r"(members|exchange|seizures|ireN|ops)/", args.top)
+        stats.print_stats(
+            r"(members|exchange|matching|seizures|arrivals|targeting|core|ireN|ops)/", args.top
+        )
         print("\n".join(line for line in out.getvalue().splitlines()[-args.top - 2 :]))
 
 

@@ -54,7 +54,9 @@ class KeysetPagination(CursorPagination):
             self._fallback.page_size_query_param = self.page_size_query_param
             return self._fallback.paginate_queryset(queryset, request, view)
         if self.counts and not request.query_params.get(self.cursor_query_param):
-            self._count = queryset.count()
+            # A view may count its rows its own way (``paginated_count(queryset)``).
+            counter = getattr(view, "paginated_count", None)
+            self._count = counter(queryset) if counter is not None else queryset.count()
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):

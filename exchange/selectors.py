@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from alerts.subjects import alert_subjects_scope
 from core.identifiers import container_compact
+from members import compiled
 from members.models import MemberAdministration, ReleaseState
 from members.permissions import may_view_network_figures
 from members.releases import release_medians
@@ -153,9 +154,23 @@ def filter_search(queryset, text: str):
 
 def query_get(*, user, pk: int) -> Query:
     """One query the user may see, with its recipients; ``Query.DoesNotExist`` otherwise
-    (the caller answers 404)."""
+    (the caller answers 404). Whether the user may see it is asked first, in a statement
+    built from the user's rights alone and so compiled once per person and rights
+    (``members.compiled``); the query is then read by its id."""
+    visible = compiled.rows_for(
+        user,
+        "exchange.query_visible",
+        lambda ids: (
+            permissions.restrict_queries(user, Query.objects.filter(pk__in=ids))
+            .order_by()
+            .values_list("pk")
+        ),
+        [pk],
+    )
+    if not visible:
+        raise Query.DoesNotExist
     return (
-        _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
+        _with_flags(Query.objects.all(), user=user)
         .select_related(
             "sender_member", "sender_unit", "author", "closed_by", "released_by", "returned_by"
         )
@@ -234,8 +249,13 @@ def notifications(*, user, unread: bool | None = None) -> QuerySet[Alert]:
 def unread_count(*, user) -> int:
     """The number on the bell (and of ``GET /api/v1/notifications/unread-count/``): exactly
     the rows the notifications list marks unread, hit notifications included (an officer moved
-    to another unit no longer counts the old unit's)."""
-    return notifications(user=user, unread=True).count()
+    to another unit no longer counts the old unit's). Built from the user's rights alone, so
+    its SQL is compiled once per person and rights (``members.compiled``)."""
+    return compiled.count_for(
+        user,
+        "exchange.unread_count",
+        lambda: notifications(user=user, unread=True).order_by().values("pk"),
+    )
 
 
 def queries_waiting(*, user, limit: int = 5) -> dict:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from alerts import outbox
 from core.form_drafts import form_draft_done
+from core.urls import reverse_each
 from matching import selectors as matching_selectors
 from matching.models import Hit
 from members.permissions import may_view_network_figures, takes_part_in_queries
@@ -64,6 +65,8 @@ def inbox(request):
         request.GET or None, queryset=selectors.query_list(user=request.user), request=request
     )
     page = Paginator(filterset.qs, _page_size(request)).get_page(request.GET.get("page"))
+    for query, url in zip(page, reverse_each("exchange:detail", [q.pk for q in page]), strict=True):
+        query.detail_url = url
     params = request.GET.copy()
     params.pop("page", None)
     return render(

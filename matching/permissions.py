@@ -106,18 +106,34 @@ def record_reader_register(record_type: str, reader: RecordReader) -> None:
     _record_readers[record_type] = reader
 
 
-def record_open_q(user, *, type_field: str, id_field: str, member_field: str | None = None) -> Q:
+def _readable(user) -> dict[str, QuerySet]:
+    """Each record type's reader's answer for ``user`` (the empty ones left out)."""
+    readable = {}
+    for record_type, reader in _record_readers.items():
+        records = reader(user)
+        if not records.query.is_empty():
+            readable[record_type] = records
+    return readable
+
+
+def record_open_q(
+    user,
+    *,
+    type_field: str,
+    id_field: str,
+    member_field: str | None = None,
+    readable: dict[str, QuerySet] | None = None,
+) -> Q:
     """A condition on rows naming a record by ``type_field`` and ``id_field`` (a hit's own or
     holder's side, an index row): the user may open that record. One ``EXISTS`` per record
     type, built from the record's own reader, so a list stays one statement. A watch entry is
-    open to the people of its member (``member_field``)."""
+    open to the people of its member (``member_field``). ``readable``: the readers' answers
+    for ``user``, when the caller already has them."""
     condition = Q(pk__in=[])
-    for record_type, reader in _record_readers.items():
-        readable = reader(user)
-        if readable.query.is_empty():
-            continue
+    readable = _readable(user) if readable is None else readable
+    for record_type, records in readable.items():
         condition |= Q(**{type_field: record_type}) & Exists(
-            readable.filter(pk=OuterRef(id_field)).values("pk")
+            records.filter(pk=OuterRef(id_field)).values("pk")
         )
     if member_field is not None:
         members = sorted(matching_member_ids(user))
@@ -136,13 +152,19 @@ def record_open_expression(user, **fields) -> ExpressionWrapper | Value:
 
 def hits_open_annotate(user, queryset):
     """Hits annotated with ``own_open`` and ``holder_open``: may the user open the hit's own
-    record, and the holder's record? (In the same statement as the hits.)"""
+    record, and the holder's record? (In the same statement as the hits; each record type's
+    reader asked once for both.)"""
+    readable = _readable(user)
     return queryset.annotate(
         own_open=record_open_expression(
-            user, type_field="record_type", id_field="record_id", member_field="for_member_id"
+            user,
+            type_field="record_type",
+            id_field="record_id",
+            member_field="for_member_id",
+            readable=readable,
         ),
         holder_open=record_open_expression(
-            user, type_field="holder_record_type", id_field="holder_record_id"
+            user, type_field="holder_record_type", id_field="holder_record_id", readable=readable
         ),
     )
 

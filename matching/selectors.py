@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.identifiers import IdentifierKind, normalise
-from members import permissions
+from members import compiled, permissions
 
 from . import permissions as rules
 from .models import (
@@ -34,34 +34,59 @@ class _Median(Aggregate):
     output_field = DurationField()
 
 
-def hits_for(*, user, state: str | None = None, kind: str | None = None) -> QuerySet[Hit]:
+def hits_for(
+    *, user, state: str | None = None, kind: str | None = None, open_flags: bool = True
+) -> QuerySet[Hit]:
     """The hits of the members the user works with for matching, newest first, each
     annotated with whether the user may open its own record and the holder's
-    (``own_open``, ``holder_open``: read by ``hit_presentation``; in the same statement)."""
+    (``own_open``, ``holder_open``: read by ``hit_presentation``; in the same statement).
+    ``open_flags=False``: without them (the caller sets them on the rows it shows with
+    ``hits_open_attach``)."""
     rows = Hit.objects.filter(for_member_id__in=rules.matching_member_ids(user))
     if state:
         rows = rows.filter(state=state)
     if kind:
         rows = rows.filter(kind=kind)
-    return rules.hits_open_annotate(
-        user, rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+    rows = rows.select_related("holder_member", "for_member").order_by("-created_at", "-id")
+    return rules.hits_open_annotate(user, rows) if open_flags else rows
+
+
+def hits_open_attach(user, hits: list[Hit]) -> None:
+    """Set ``own_open`` and ``holder_open`` on each of ``hits`` (as ``hits_open_annotate``
+    would): one statement, built from the user's rights and the hits' ids only, so compiled
+    once per person, rights and number of hits (``members.compiled.rows_for``)."""
+    if not hits:
+        return
+    rows = compiled.rows_for(
+        user,
+        "matching.hits_open",
+        lambda ids: (
+            rules.hits_open_annotate(user, Hit.objects.filter(pk__in=ids))
+            .order_by()
+            .values_list("pk", "own_open", "holder_open")
+        ),
+        [hit.pk for hit in hits],
     )
+    flags = {pk: (bool(own), bool(holder)) for pk, own, holder in rows}
+    for hit in hits:
+        hit.own_open, hit.holder_open = flags.get(hit.pk, (False, False))
 
 
 def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
     """The "Matches" section of a query or report page: the hits of the user's members whose
     own side is this record, each as ``{"hit", "shown", "ask"}`` (what ``hit_presentation``
-    lets the user see). A fixed number of statements whatever the number of hits."""
-    rows = rules.hits_open_annotate(
-        user,
+    lets the user see). One statement when the record has no hit (most records: the flags of
+    who may open which record are costly to build), two otherwise, whatever the number."""
+    rows = list(
         Hit.objects.filter(
             for_member_id__in=rules.matching_member_ids(user),
             record_type=record_type,
             record_id=record_id,
         )
         .select_related("holder_member", "for_member")
-        .order_by("-created_at", "-id"),
+        .order_by("-created_at", "-id")
     )
+    hits_open_attach(user, rows)
     return [
         {
             "hit": hit,
@@ -82,8 +107,13 @@ def hits_new_count(*, user) -> int:
     members = rules.matching_member_ids(user)
     if not members:
         return 0
-    new = Hit.objects.filter(for_member_id__in=members, state=HitState.NEW).order_by()
-    return new.values("pk")[: HIT_BADGE_MAX + 1].count()
+
+    def build():
+        new = Hit.objects.filter(for_member_id__in=sorted(members), state=HitState.NEW)
+        return new.order_by().values("pk")[: HIT_BADGE_MAX + 1]
+
+    # Built from the user's rights alone: compiled once per person and rights.
+    return compiled.count_for(user, "matching.hits_new_count", build)
 
 
 def _open_flags(hit: Hit, user) -> tuple[bool, bool]:

@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from core.exceptions import Invalid, NotAllowed, NotFound
 from core.handling import HandlingCode
 
-from . import permissions
+from . import compiled, permissions
 from .audit import audit_record
 from .models import RELEASE_POLICY_KINDS, MemberAdministration, ReleasePolicy, ReleaseState
 
@@ -265,9 +265,13 @@ def releases_count(*, user) -> int:
     member_ids = permissions.release_member_ids(user)
     if not member_ids or not _kinds:
         return 0
-    querysets = [kind.pending(member_ids, user.pk) for kind in _kinds.values()]
-    first, *rest = querysets
-    return first.union(*rest, all=True).count() if rest else first.count()
+
+    def build():
+        first, *rest = [kind.pending(member_ids, user.pk) for kind in _kinds.values()]
+        return first.union(*rest, all=True) if rest else first
+
+    # Built from the user's id and rights alone: compiled once per person and rights.
+    return compiled.count_for(user, "members.releases_count", build)
 
 
 def _item_for_release(*, user, kind: str, item_id: int):

@@ -5,16 +5,29 @@ and a link to report one. The exchange knows nothing of seizures; seizures build
 from __future__ import annotations
 
 from exchange.panels import QueryPanel
+from members import compiled
 
 from . import permissions
 from .models import SeizureReport
 
 
 def query_seizure_reports_panel(*, user, query) -> QueryPanel | None:
-    reports = list(
-        permissions.restrict_seizures(user, SeizureReport.objects.filter(query=query)).order_by(
-            "pk"
-        )
+    # Which linked reports the user may see: a statement built from the user's rights alone,
+    # compiled once per person and rights; the reports are read only when there are some.
+    visible = compiled.rows_for(
+        user,
+        "seizures.query_reports",
+        lambda ids: (
+            permissions.restrict_seizures(user, SeizureReport.objects.filter(query_id__in=ids))
+            .order_by()
+            .values_list("pk")
+        ),
+        [query.pk],
+    )
+    reports = (
+        list(SeizureReport.objects.filter(pk__in=[pk for (pk,) in visible]).order_by("pk"))
+        if visible
+        else []
     )
     may_report = permissions.may_report_seizures(user)
     if not reports and not may_report:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.form_drafts import form_draft_done
 from core.pagination import keyset_page
+from core.urls import reverse_each
 from exchange.panels import query_panels_render
 from matching import permissions as matching_permissions
 from matching import selectors as matching_selectors
@@ -44,6 +45,10 @@ def report_list(request):
     rows, previous_url, next_url = keyset_page(
         request, queryset, ordering=selectors.SEIZURE_LIST_ORDERING
     )
+    for report, url in zip(
+        rows, reverse_each("seizures:report-detail", [r.pk for r in rows]), strict=True
+    ):
+        report.detail_url = url
     return render(
         request,
         "seizures/report_list.html",

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from alerts import outbox
 from core.pagination import KeysetPagination
 from matching import selectors as matching_selectors
+from members import compiled
 from members.idempotency import idempotent
 from members.permissions import may_view_network_figures
 
@@ -223,7 +224,20 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return selectors.notifications(user=self.request.user)
+        # The serializer reads the query's fields only (the other joins serve the browser's
+        # page): fewer columns to compile and fewer objects to build per row.
+        return (
+            selectors.notifications(user=self.request.user)
+            .select_related(None)
+            .select_related("query")
+        )
+
+    def paginated_count(self, queryset) -> int:
+        """The first page's ``count``: the list is built from the user, their rights and the
+        ``unread`` filter alone (no clock), so its count is compiled once for them."""
+        return compiled.list_count(
+            request=self.request, name="exchange.notifications", queryset=queryset
+        )
 
     @extend_schema(
         summary="How many of your notifications are unread (the bell's number)",

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from core.identifiers import IdentifierKind, InvalidIdentifier
 from core.pagination import KeysetPagination
+from members import compiled
 from members.models import MemberAdministration
 
 from .. import auditing, selectors
@@ -163,7 +164,20 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        return selectors.hits_for(user=self.request.user)
+        # A list sets the open flags on its page's rows (``paginate_queryset``).
+        return selectors.hits_for(user=self.request.user, open_flags=self.action != "list")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            selectors.hits_open_attach(self.request.user, page)
+        return page
+
+    def paginated_count(self, queryset) -> int:
+        """The first page's ``count``: the list is built from the user, their rights and the
+        ``state`` and ``kind`` filters alone (no clock), so its count is compiled once for
+        them."""
+        return compiled.list_count(request=self.request, name="matching.hits", queryset=queryset)
 
     @extend_schema(
         summary="Dismiss a hit (with a reason)",

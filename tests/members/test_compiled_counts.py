@@ -1,0 +1,82 @@
+"""Statements compiled once per person and rights (``members.compiled``): the badge counts
+still count today's rows, the visibility checks answer for the id asked (not the one compiled
+first), and both follow a change of the person's rights at once."""
+
+from django.contrib.auth import get_user_model
+
+from exchange import selectors
+from members import compiled
+from tests.factories.exchange import file_query
+
+
+def fresh(user):
+    """The user as the next request loads them (no rights cached on the object)."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def test_a_new_notification_is_counted_after_the_statement_was_compiled(focal_kz, focal_uz):
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    first = selectors.unread_count(user=fresh(focal_uz))
+    assert first >= 1
+    file_query(focal_kz, recipients=("UZ",), subject="A second consignment")
+    assert selectors.unread_count(user=fresh(focal_uz)) == first + 1
+
+
+def test_a_person_who_loses_their_roles_counts_nothing_they_can_no_longer_read(focal_kz, focal_uz):
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    assert selectors.unread_count(user=fresh(focal_uz)) >= 1
+    focal_uz.groups.clear()
+    assert selectors.unread_count(user=fresh(focal_uz)) == 0
+    assert selectors.notifications(user=fresh(focal_uz), unread=True).count() == 0
+
+
+def test_the_count_is_the_orm_count_of_the_same_rows(focal_kz, focal_uz):
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    file_query(focal_uz, recipients=("KZ",))
+    for user in (focal_kz, focal_uz):
+        expected = selectors.notifications(user=fresh(user), unread=True).count()
+        assert selectors.unread_count(user=fresh(user)) == expected
+        assert selectors.unread_count(user=fresh(user)) == expected  # the compiled one again
+
+
+def test_the_notifications_list_count_follows_its_filter_and_new_reads(focal_kz, focal_uz):
+    from rest_framework.test import APIClient
+
+    from alerts import outbox
+
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    query = file_query(focal_kz, recipients=("UZ",), subject="A second consignment")
+    client = APIClient()
+    client.force_login(focal_uz)
+    everything = client.get("/api/v1/notifications/").json()["count"]
+    unread = client.get("/api/v1/notifications/?unread=true").json()["count"]
+    assert everything == unread >= 2
+    outbox.notifications_mark_read(user=fresh(focal_uz), query=query)
+    assert client.get("/api/v1/notifications/").json()["count"] == everything
+    assert client.get("/api/v1/notifications/?unread=true").json()["count"] < unread
+    assert client.get("/api/v1/notifications/?unread=false").json()["count"] >= 1
+
+
+def test_the_compiled_visibility_check_answers_for_each_query_and_follows_rights(
+    focal_kz, focal_uz, focal_tj
+):
+    import pytest
+
+    from exchange.models import Query
+
+    compiled.clear()
+    to_uz = file_query(focal_kz, recipients=("UZ",))
+    to_tj = file_query(focal_kz, recipients=("TJ",), subject="A consignment for Tajikistan")
+    assert selectors.query_get(user=fresh(focal_uz), pk=to_uz.pk).pk == to_uz.pk
+    # Same person, same rights, same number of ids: the compiled statement is reused, with
+    # the other id in its place.
+    with pytest.raises(Query.DoesNotExist):
+        selectors.query_get(user=fresh(focal_uz), pk=to_tj.pk)
+    assert selectors.query_get(user=fresh(focal_tj), pk=to_tj.pk).pk == to_tj.pk
+    focal_uz.groups.clear()
+    with pytest.raises(Query.DoesNotExist):
+        selectors.query_get(user=fresh(focal_uz), pk=to_uz.pk)
