@@ -23,7 +23,7 @@ from matching import selectors as matching_selectors
 from matching.models import RecordType
 from members.releases import item_release_panel
 
-from . import auditing, exporting, permissions, selectors, services
+from . import auditing, exporting, list_markup, permissions, selectors, services
 from .columns import IMPORT_REQUIRED_COLUMNS
 from .dashboard_views import chart_data, seizure_reader_required
 from .filtersets import SeizureListFilterSet
@@ -49,12 +49,15 @@ def report_list(request):
         rows, reverse_each("seizures:report-detail", [r.pk for r in rows]), strict=True
     ):
         report.detail_url = url
+    labels = list_markup.column_labels()
     return render(
         request,
         "seizures/report_list.html",
         {
             "form": filters.form,
             "page": rows,
+            "labels": labels,
+            "rows_html": list_markup.report_rows_html(rows, labels),
             "previous_url": previous_url,
             "next_url": next_url,
         },
