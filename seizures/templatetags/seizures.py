@@ -59,16 +59,22 @@ def get_item(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-@register.simple_tag(takes_context=True)
-def query_string(context, **changes):
-    """The current query string with some parameters replaced (None removes one)."""
-    params = context["request"].GET.copy()
+def query_string_with(params, **changes) -> str:
+    """``params`` (a QueryDict) as a query string with some parameters replaced (None removes
+    one)."""
+    params = params.copy()
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)
         else:
             params[key] = value
     return params.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def query_string(context, **changes):
+    """The current query string with some parameters replaced (None removes one)."""
+    return query_string_with(context["request"].GET, **changes)
 
 
 @register.simple_tag(takes_context=True)
