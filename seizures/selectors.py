@@ -27,7 +27,7 @@ from .models import (
     TransportMode,
 )
 from .permissions import restrict_operations, restrict_seizure_totals, restrict_seizures
-from .totals import totals_source
+from .totals import MONTH_GROUPING_COLUMNS, totals_source
 from .vocabulary import commodity_vocabulary
 
 #: Base units in the order totals are given.
@@ -196,7 +196,7 @@ def seizure_totals_many(*, user, filters=None, groupings) -> dict[str, list[dict
     shared = [
         name
         for name in groupings
-        if name in MONTH_TABLE_GROUPINGS
+        if name in MONTH_GROUPING_COLUMNS
         and totals_source(filters=filters, group_by=name) is not None
     ]
     rows = _month_table_rows(user, filters, shared) if len(shared) > 1 else {}
@@ -206,21 +206,10 @@ def seizure_totals_many(*, user, filters=None, groupings) -> dict[str, list[dict
     }
 
 
-#: Groupings the monthly totals can answer, and the cell column each one reads.
-MONTH_TABLE_GROUPINGS = {
-    "category": "commodity_id",
-    "commodity": "commodity_id",
-    "member": "reporting_member_id",
-    "month": "month",
-    "transport_mode": "transport_mode",
-    "detection_method": "detection_method",
-}
-
-
 def _month_table_rows(user, filters, groupings: list[str]) -> dict[str, list[dict]]:
     """One statement over the restricted monthly totals, grouped by every column the
     groupings read at once; the rows of each grouping set are told apart by ``GROUPING()``."""
-    columns = list(dict.fromkeys(MONTH_TABLE_GROUPINGS[name] for name in groupings))
+    columns = list(dict.fromkeys(MONTH_GROUPING_COLUMNS[name] for name in groupings))
     source = totals_source(filters=filters, group_by=groupings[0])
     cells = (
         restrict_seizure_totals(user, source)
@@ -247,7 +236,7 @@ def _month_table_rows(user, filters, groupings: list[str]) -> dict[str, list[dic
         for values in cursor.fetchall():
             row = dict(zip(names, values, strict=True))
             by_column[bit_column[row["grouped"]]].append(row)
-    return {name: by_column[MONTH_TABLE_GROUPINGS[name]] for name in groupings}
+    return {name: by_column[MONTH_GROUPING_COLUMNS[name]] for name in groupings}
 
 
 def units_present(results: list[dict]) -> list[str]:

@@ -277,13 +277,14 @@ def totals_rebuild() -> tuple[int, int]:
 _NOT_FILTERS = {"group_by", "ordering", "o", "sort", "page", "cursor", "page_size"}
 _MONTH_FILTERS = {"from", "to", "member", "category", "commodity", "operation", "transport_mode"}
 _ROUTE_FILTERS = {"from", "to", "member", "category", "commodity"}
-_MONTH_GROUPINGS = {
-    "category",
-    "commodity",
-    "member",
-    "month",
-    "transport_mode",
-    "detection_method",
+#: Groupings the monthly totals answer, and the cell column each one reads.
+MONTH_GROUPING_COLUMNS = {
+    "category": "commodity_id",
+    "commodity": "commodity_id",
+    "member": "reporting_member_id",
+    "month": "month",
+    "transport_mode": "transport_mode",
+    "detection_method": "detection_method",
 }
 
 
@@ -298,7 +299,7 @@ def totals_source(*, filters, group_by: str, operation=None) -> QuerySet | None:
     data = _filter_values(filters)
     if group_by == "route":
         queryset = _route_totals(data, operation)
-    elif group_by in _MONTH_GROUPINGS:
+    elif group_by in MONTH_GROUPING_COLUMNS:
         queryset = _month_totals(data, operation)
     else:
         return None
