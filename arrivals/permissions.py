@@ -26,10 +26,11 @@ from members.permissions import (
     held_item_condition,
     member_ids,
     members_for,
+    release_member_ids,
     users_with_right,
 )
 
-from .models import ArrivalNotice
+from .models import ArrivalImportJob, ArrivalNotice
 
 #: The rights that make someone one of "the member's people" for notices (network admins hold
 #: none of them: only ``manage_people``).
@@ -195,3 +196,14 @@ def receiving_unit_officers(member, unit_id=None) -> list:
     if unit_id:
         officers = officers.filter(control_unit_id=unit_id)
     return list(officers)
+
+
+def restrict_import_jobs(user, queryset=None):
+    """Manifest imports the user may open: their own uploads, and those held (or once held)
+    for a member they release for. For anyone else a held import does not exist."""
+    queryset = ArrivalImportJob.objects.all() if queryset is None else queryset
+    condition = Q(created_by_id=getattr(user, "pk", None))
+    releasing = release_member_ids(user) if getattr(user, "is_authenticated", False) else ()
+    if releasing:
+        condition |= ~Q(release_state="") & Q(from_member_id__in=releasing)
+    return queryset.filter(condition)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,7 +37,7 @@ from members.releases import HeldItem, ReleaseKind, release_durations, release_r
 
 from . import alerting, matching_bridge, partitioning, services
 from .models import ArrivalImportJob, ArrivalNotice
-from .permissions import restrict_notices
+from .permissions import restrict_import_jobs, restrict_notices
 from .screening import notices_screen
 
 IMPORT_KIND = "arrival_import"
@@ -353,18 +352,8 @@ def _imports_pending(member_ids, user_id: int):
     return _jobs_held(member_ids).exclude(created_by_id=user_id).order_by().values("pk")
 
 
-def import_jobs_visible(user):
-    """Import jobs the user may open: their own uploads, and those held (or once held) for
-    a member they release for. For anyone else a held import does not exist."""
-    condition = Q(created_by_id=getattr(user, "pk", None))
-    releasing = base.release_member_ids(user) if getattr(user, "is_authenticated", False) else ()
-    if releasing:
-        condition |= ~Q(release_state="") & Q(from_member_id__in=releasing)
-    return ArrivalImportJob.objects.filter(condition)
-
-
 def _import_get(user, item_id: int) -> ArrivalImportJob | None:
-    jobs = import_jobs_visible(user).exclude(release_state="")
+    jobs = restrict_import_jobs(user).exclude(release_state="")
     return jobs.select_related("from_member", "created_by").filter(pk=item_id).first()
 
 

@@ -221,7 +221,7 @@ def notice_import(request):
 def import_job(request, job_id):
     """An import's progress and outcome, for its uploader; an import held for release also
     for the sending member's releasers, with its summary and their buttons."""
-    job = releasing.import_jobs_visible(request.user).filter(pk=job_id).first()
+    job = permissions.restrict_import_jobs(request.user).filter(pk=job_id).first()
     if job is None:
         raise Http404
     release = None
