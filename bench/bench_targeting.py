@@ -8,7 +8,7 @@ How to run (never run by the test suite):
     createdb -h 127.0.0.1 -U postgres iren_bench_targeting   # once
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/iren_bench_targeting \
     .venv/bin/python bench/bench_targeting.py [--notices 20000] [--lines 3000] \
-        [--profiles 200] [--runs 200] [--lines-per-notice 3]
+        [--profiles 200] [--runs 200] [--lines-per-notice 3] [--cprofile FILE]
 
 What it does: migrates, seeds the demo network, bulk-loads ``--notices`` synthetic notices
 (as bench_arrivals.py does), writes ``--profiles`` active profiles (half UZ's national ones,
@@ -22,6 +22,7 @@ of every kind, a few reading ``new_consignee``, which costs a query), then measu
 """
 
 import argparse
+import cProfile
 import io
 import random
 import statistics
@@ -123,6 +124,9 @@ def main():
     parser.add_argument("--profiles", type=int, default=200)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--lines-per-notice", type=int, default=3)
+    parser.add_argument(
+        "--cprofile", metavar="FILE", help="write a cProfile of the manifest with profiles on"
+    )
     args = parser.parse_args()
     rng = random.Random(21)
     bench_arrivals.setup()
@@ -206,6 +210,9 @@ def main():
         RiskProfile.objects.filter(name__startswith="Bench profile").update(active=active)
         screening.compiled_profiles_forget()
         before = Selection.objects.count()
+        profiler = cProfile.Profile() if active and args.cprofile else None
+        if profiler:
+            profiler.enable()
         elapsed, imported = manifest(
             api,
             args.lines,
@@ -214,6 +221,9 @@ def main():
             label=f"{'on' if active else 'off'} {run}",
             per_notice=args.lines_per_notice,
         )
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.cprofile)
         label = f"with {args.profiles} active profiles" if active else "with no active profile"
         print(
             f"manifest of {args.lines:,} lines {label}: {elapsed:.2f} s, "
