@@ -4,6 +4,7 @@ may open. A query PK→KZ that KZ's analyst and the officer of another KZ unit g
 must not reach them by its id or reference through matching either."""
 
 import datetime
+import re
 
 import pytest
 from guardian.shortcuts import assign_perm
@@ -124,6 +125,10 @@ def test_person_without_the_query_learns_no_id_or_reference_through_matching(
     assert one.json()["holder_record"] == {"type": "query", "id": None, "reference": None}
 
     client.force_login(person)
+    # The badge counts the hits the person's own list shows, and nothing more.
+    nav = client.get("/matching/hits/").content.decode()
+    badge = re.search(r'data-testid="hit-badge"[^>]*>(\d+)</span>', nav)
+    assert badge and int(badge.group(1)) == len(listed.json()["results"]) == 1
     for url in ("/matching/hits/", f"/seizures/reports/{report_id}/"):
         page = client.get(url)
         assert page.status_code == 200
