@@ -194,11 +194,21 @@ class NoticeFacts:
 
     @cached_property
     def goods(self) -> list[Mapping]:
-        return [line for line in self.notice.get("goods") or [] if isinstance(line, Mapping)]
+        # (``type(…) is dict`` first: the abstract class's check costs more than the rest.)
+        return [
+            line
+            for line in self.notice.get("goods") or []
+            if type(line) is dict or isinstance(line, Mapping)
+        ]
 
     @cached_property
     def hs_codes(self) -> list[str]:
-        return [_NOT_DIGIT.sub("", str(line.get("hs_code") or "")) for line in self.goods]
+        codes = [str(line.get("hs_code") or "") for line in self.goods]
+        # Filed notices hold digits only; the pattern runs on anything else.
+        return [
+            code if code.isascii() and code.isdigit() else _NOT_DIGIT.sub("", code)
+            for code in codes
+        ]
 
     @cached_property
     def descriptions(self) -> list[str]:

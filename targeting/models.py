@@ -208,7 +208,12 @@ class TargetingSettings(models.Model):
 
 class Selection(models.Model):
     """A notice a profile selected (``profile``) or random selection picked (no profile),
-    written when the notice is screened; its outcome is copied here when it is recorded."""
+    written when the notice is screened; its outcome is copied here when it is recorded.
+
+    A manifest writes tens of thousands of these in one transaction, so the database checks
+    no foreign key here (each would be a lookup at commit): the notice is in a partitioned
+    table, and members and profiles are never removed in SQL (a profile is deleted by its
+    ``deleted_at``; the ORM's cascade still removes the selections of a removed row)."""
 
     notice_id = models.BigIntegerField(verbose_name=_("notice"))
     expected_arrival = models.DateTimeField(verbose_name=_("expected arrival"))
@@ -218,6 +223,7 @@ class Selection(models.Model):
         "members.MemberAdministration",
         on_delete=models.CASCADE,
         db_index=False,  # selection_member_month_idx
+        db_constraint=False,
         related_name="+",
         verbose_name=_("receiving member"),
     )
@@ -227,6 +233,7 @@ class Selection(models.Model):
         null=True,
         blank=True,
         db_index=False,  # selection_profile_idx
+        db_constraint=False,
         related_name="selections",
         verbose_name=_("risk profile"),
     )
