@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.form_drafts import form_draft_done
 from core.pagination import keyset_page
 from members.releases import COPY_PARAMETER, item_release_panel
 
@@ -19,6 +20,9 @@ from . import auditing, importing, matching_bridge, permissions, releasing, sele
 from .filtersets import NoticeFilterSet
 from .forms import ArrivalForm, ManifestForm, NoticeForm, OutcomeForm, notice_initial
 from .models import ArrivalNotice, DiscrepancyKind
+
+#: The key of the filing form's draft kept in the browser (``core.form_drafts``).
+NOTICE_DRAFT = "arrival-notice"
 
 
 def _notice_or_404(request, pk) -> ArrivalNotice:
@@ -151,8 +155,13 @@ def notice_create(request):
     if not permissions.may_file_notices(request.user):
         raise Http404
     initial = None
-    if request.method == "GET" and request.GET.get(COPY_PARAMETER):
-        initial = _copy_initial(request, request.GET[COPY_PARAMETER])
+    # The browser's draft of the form: a copy of a returned notice keeps its own, so that a
+    # blank form's draft never overwrites what was copied.
+    draft = NOTICE_DRAFT
+    if request.GET.get(COPY_PARAMETER):
+        draft = f"{NOTICE_DRAFT}-copy-{request.GET[COPY_PARAMETER]}"
+        if request.method == "GET":
+            initial = _copy_initial(request, request.GET[COPY_PARAMETER])
     form = NoticeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,11 +169,12 @@ def notice_create(request):
         except ValidationError as error:
             _form_errors(form, error)
         else:
+            form_draft_done(request, NOTICE_DRAFT)
             messages.success(
                 request, _("Notice %(reference)s is sent.") % {"reference": notice.reference}
             )
             return redirect("arrivals:detail", pk=notice.pk)
-    return render(request, "arrivals/notice_form.html", {"form": form})
+    return render(request, "arrivals/notice_form.html", {"form": form, "draft": draft})
 
 
 def _copy_initial(request, notice_id) -> dict:

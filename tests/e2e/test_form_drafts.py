@@ -1,25 +1,35 @@
 """An expired session loses nothing: at 390 px in Russian, focal.kz half-writes a query, the
 session ends on the server, "File the query" leads to the login page, and the login brings
 them back to the form with subject, message and recipient restored from the browser's draft
-and a message saying that the session had ended. A successful filing forgets the draft."""
+and a message saying that the session had ended. A successful filing forgets the draft. The
+same holds for a Georgian officer's pre-arrival notice."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.backends.cached_db import SessionStore
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from accounts import sessions
+from arrivals import partitioning
+from arrivals.models import ArrivalNotice
 from members.models import RoleName
-from tests.factories.members import PASSWORD, MemberFactory, member_user
+from tests.factories.members import PASSWORD, ControlUnitFactory, MemberFactory, member_user
 
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
 SUBJECT = "Сигареты под видом бумажных салфеток"
 BODY = "Контейнер прибывает в Ташкент завтра; просим досмотреть."
+
+
+SESSION_ENDED = (
+    "Your session had ended, so you were asked to log in again. You are back "
+    "where you were; what you had typed in a form is restored."
+)
 
 
 def _russian(message: str) -> str:
@@ -73,12 +83,7 @@ def test_expired_session_brings_the_officer_back_to_the_query_with_the_draft(
     _log_in(page, "focal.kz")
 
     expect(page).to_have_url(f"{base}/queries/new/")
-    expect(page.locator("main .message")).to_contain_text(
-        _russian(
-            "Your session had ended, so you were asked to log in again. You are back "
-            "where you were; what you had typed in a form is restored."
-        )
-    )
+    expect(page.locator("main .message")).to_contain_text(_russian(SESSION_ENDED))
     expect(page.locator("[data-testid=draft-restored]")).to_be_visible()
     expect(page.locator("input[name=subject]")).to_have_value(SUBJECT)
     expect(page.locator("textarea[name=body]")).to_have_value(BODY)
@@ -100,3 +105,64 @@ def test_expired_session_brings_the_officer_back_to_the_query_with_the_draft(
     expect(skip).to_be_in_viewport()
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
+
+
+def test_expired_session_brings_the_officer_back_to_the_notice_with_the_draft(
+    offline_page, live_server, settings
+):
+    partitioning.forget_known()
+    page = offline_page
+    ge, uz = MemberFactory(code="GE"), MemberFactory(code="UZ")
+    poti = ControlUnitFactory(member=ge, code="GE-PTI-PCU", name="Poti PCU")
+    ControlUnitFactory(member=uz, code="UZ-TAS-PCU", name="Tashkent dry port")
+    member_user(ge, RoleName.UNIT_OFFICER, control_unit=poti, username="officer.ge")
+    page.set_viewport_size(PHONE)
+    base = live_server.url
+    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": base}])
+    arrival = (timezone.localtime() + timedelta(days=5)).strftime("%Y-%m-%d %H:%M")
+    typed = {
+        "input[name=to_member]": "UZ",
+        "input[name=to_unit]": "UZ-TAS-PCU",
+        "input[name=transport_document]": "MEDU1234567",
+        "input[name=expected_arrival]": arrival,
+        "input[name=consignee]": "ООО «Ташкентская керамика»",
+        "textarea[name=containers]": "CSQU3054383 GE123456",
+    }
+
+    page.goto(f"{base}/accounts/login/")
+    _log_in(page, "officer.ge")
+    page.goto(f"{base}/arrivals/new/")
+    for field, value in typed.items():
+        page.fill(field, value)
+    page.select_option("select[name=mode]", "road")
+    page.select_option("select[name=transport_document_kind]", "cmr")
+
+    _expire_session_on_server(page, settings)
+    page.click("[data-testid=file-notice]")
+
+    expect(page.locator("main input[name=next]")).to_have_value("/arrivals/new/")
+    _log_in(page, "officer.ge")
+
+    expect(page).to_have_url(f"{base}/arrivals/new/")
+    expect(page.locator("main .message")).to_contain_text(_russian(SESSION_ENDED))
+    expect(page.locator("[data-testid=notice-form] [data-testid=draft-restored]")).to_be_visible()
+    for field, value in typed.items():
+        expect(page.locator(field)).to_have_value(value)
+    expect(page.locator("select[name=mode]")).to_have_value("road")
+    expect(page.locator("select[name=transport_document_kind]")).to_have_value("cmr")
+    assert not ArrivalNotice.objects.exists()
+
+    # Sent: the draft is forgotten, the next blank form stays blank.
+    page.click("[data-testid=file-notice]")
+    expect(page.locator("[data-testid=notice-reference]")).to_be_visible()
+    notice = ArrivalNotice.objects.get()
+    assert (notice.to_member.code, notice.mode, notice.consignee) == (
+        "UZ",
+        "road",
+        typed["input[name=consignee]"],
+    )
+    page.goto(f"{base}/arrivals/new/")
+    expect(page.locator("input[name=transport_document]")).to_have_value("")
+    expect(page.locator("select[name=mode]")).to_have_value("sea")
+    expect(page.locator("[data-testid=draft-restored]")).to_have_count(0)
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('iren-draft:'))") == []

@@ -1,8 +1,8 @@
-"""Lists on a 390-px phone, in Russian: each list (inbox, hits, reports, people, units, audit)
-is a stack of cards with its main action on the card and inside the viewport; the page never
-scrolls sideways, no figure is clipped ("40 000", not "40 0") and no word is broken in the
-middle ("Участн|ик"); the filters fold behind one "Filters" button that counts those on. On a
-desktop the filters are shown as they are.
+"""Lists on a 390-px phone, in Russian: each list (inbox, hits, reports, people, units, audit,
+the arrivals board) is a stack of cards with its main action on the card and inside the
+viewport; the page never scrolls sideways, no figure is clipped ("40 000", not "40 0") and no
+word is broken in the middle ("Участн|ик"); the filters fold behind one "Filters" button that
+counts those on. On a desktop the filters are shown as they are.
 
 With ``IREN_SCREENSHOTS_DIR`` set (e.g. ``docs/screenshots``), the five main journeys are
 photographed there at 390 px in Russian and at 1280 px in English (``journey-*.png``)."""
@@ -14,10 +14,13 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from arrivals import partitioning
+from arrivals.services import notice_file
 from exchange import services as exchange_services
 from matching.models import Hit
 from members.models import RoleName
 from seizures.matching import seizure_report_index
+from tests.arrivals.conftest import notice_data
 from tests.factories.exchange import file_query
 from tests.factories.members import (
     PASSWORD,
@@ -63,6 +66,16 @@ def _network():
     )
     exchange_services.query_reply(query=query, user=focal_uz, body="We examined it on arrival.")
     file_query(focal_uz, recipients=("KZ",), subject="Heroin in a consignment of dried fruit")
+    # UZ announces a consignment to Aktau: the KZ board has a card to open.
+    partitioning.forget_known()
+    notice_file(
+        author=focal_uz,
+        data=notice_data(
+            from_unit="", to_member="KZ", to_unit="KZ-AKT-PCU", place_of_loading="UZTAS",
+            place_of_discharge="KZAKT", shipper_country="UZ", consignee_country="KZ",
+            consignee="Aktau Ceramics LLP", transit_countries=[],
+        ),
+    )  # fmt: skip
     # PK holds a report with the same container: focal.kz gets a hit to ask about.
     held = SeizureReportFactory(
         reporting_member=pk, reference="PK-2026-0042", sharing="network",
@@ -99,10 +112,11 @@ def _fits(page, url):
 
 
 #: Words of the cards' text that lie on more than one line (a word broken in its middle), and
-#: cells whose text is wider than the cell (a clipped figure).
+#: cells whose text is wider than the cell (a clipped figure): a list table's cells, or the
+#: lines of the arrivals board's cards.
 _BROKEN = """() => {
   const broken = [];
-  for (const cell of document.querySelectorAll('table.cards td')) {
+  for (const cell of document.querySelectorAll('table.cards td, .notice-card > *')) {
     if (cell.scrollWidth > cell.clientWidth + 1) broken.push('clipped: ' + cell.textContent.trim());
     const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
@@ -141,6 +155,13 @@ LISTS = [
     ),
     ("admin.kz", "member-units", ["KZ"], "[data-testid=edit-unit]", "tr[data-testid=unit-row]"),
     ("admin.kz", "audit", [], "[data-testid=audit-sentence]", "tr[data-testid=audit-event]"),
+    (
+        "focal.kz",
+        "arrivals:board",
+        [],
+        "[data-testid=open-notice]",
+        "li[data-testid=notice-card]",
+    ),
 ]
 
 
