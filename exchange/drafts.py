@@ -16,8 +16,8 @@ from .models import HandlingCode, InformationEvaluation, Priority, QueryKind, So
 ADDRESSING = ("recipients", "recipient_units", "priority", "kind", "sender_member", "sender_unit")
 #: What it says.
 MESSAGE = ("subject", "body")
-#: The consignment it is about (these feed matching).
-CONSIGNMENT = (
+#: The consignment's identifiers written as text (a link may pre-fill them).
+IDENTIFIERS = (
     "container_numbers",
     "bill_of_lading_numbers",
     "air_waybill_numbers",
@@ -25,6 +25,10 @@ CONSIGNMENT = (
     "vessel_imo",
     "shipper",
     "consignee",
+)
+#: The consignment it is about (these feed matching).
+CONSIGNMENT = (
+    *IDENTIFIERS,
     "hs_codes",
     "route_countries",
     "expected_arrival",

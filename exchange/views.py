@@ -25,6 +25,7 @@ from members.releases import COPY_PARAMETER, item_release_panel
 from . import (
     auditing,
     downloads,
+    drafts,
     panels,
     pending_uploads,
     permissions,
@@ -161,20 +162,7 @@ def _query_form_page(request, form, draft, ask):
 
 
 #: Fields of the filing form a link may pre-fill (``?recipients=KZ&kind=request&...``).
-_PREFILLABLE = (
-    "kind",
-    "priority",
-    "handling_code",
-    "subject",
-    "body",
-    "container_numbers",
-    "bill_of_lading_numbers",
-    "air_waybill_numbers",
-    "vessel_or_flight",
-    "vessel_imo",
-    "shipper",
-    "consignee",
-)
+_PREFILLABLE = ("kind", "priority", "handling_code", *drafts.MESSAGE, *drafts.IDENTIFIERS)
 
 
 def _own_hit(request, hit_id):
