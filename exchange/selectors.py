@@ -82,15 +82,20 @@ def _with_flags(queryset, *, user):
         is_overdue=Q(status=QueryStatus.OPEN)
         & Q(due_at__lt=timezone.now())
         & Exists(_pending_recipients()),
-        is_unread=Exists(
-            Alert.objects.filter(
-                query_id=OuterRef("pk"),
-                recipient_id=user.pk,
-                channel=AlertChannel.PORTAL,
-                read_at__isnull=True,
-                sent_at__isnull=False,
-            )
-        ),
+        is_unread=_unread(user),
+    )
+
+
+def _unread(user):
+    """Whether the user has an unread notification about the query."""
+    return Exists(
+        Alert.objects.filter(
+            query_id=OuterRef("pk"),
+            recipient_id=user.pk,
+            channel=AlertChannel.PORTAL,
+            read_at__isnull=True,
+            sent_at__isnull=False,
+        )
     )
 
 
@@ -154,39 +159,37 @@ def filter_search(queryset, text: str):
 
 def query_get(*, user, pk: int) -> Query:
     """One query the user may see, with its recipients; ``Query.DoesNotExist`` otherwise
-    (the caller answers 404). Whether the user may see it is asked first, in a statement
-    built from the user's rights alone and so compiled once per person and rights
-    (``members.compiled``); the query is then read by its id."""
-    visible = compiled.rows_for(
+    (the caller answers 404). Its one statement (whether the user may see it, the query and
+    its parties) is built from the user's rights and the id alone, so it is compiled once per
+    person and rights (``members.compiled``); ``is_overdue`` is decided here, by the clock,
+    from whether a recipient has yet to answer."""
+    found = compiled.instances_for(
         user,
-        "exchange.query_visible",
+        "exchange.query_get",
         lambda ids: (
             permissions.restrict_queries(user, Query.objects.filter(pk__in=ids))
+            .annotate(awaits_answer=Exists(_pending_recipients()), is_unread=_unread(user))
+            .select_related("sender_member", "sender_unit", "author", "released_by")
+            .prefetch_related(
+                Prefetch(
+                    "recipients",
+                    queryset=QueryRecipient.objects.select_related("member")
+                    .prefetch_related("control_units")
+                    .order_by("member__code"),
+                ),
+                Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
+            )
             .order_by()
-            .values_list("pk")
         ),
         [pk],
     )
-    if not visible:
+    if not found:
         raise Query.DoesNotExist
-    return (
-        _with_flags(Query.objects.all(), user=user)
-        .select_related(
-            "sender_member", "sender_unit", "author", "closed_by", "released_by", "returned_by"
-        )
-        .prefetch_related(
-            Prefetch(
-                "recipients",
-                queryset=QueryRecipient.objects.select_related(
-                    "member", "acknowledged_by", "outcome_reported_by"
-                )
-                .prefetch_related("control_units")
-                .order_by("member__code"),
-            ),
-            Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
-        )
-        .get(pk=pk)
+    query = found[0]
+    query.is_overdue = (
+        query.status == QueryStatus.OPEN and query.due_at < timezone.now() and query.awaits_answer
     )
+    return query
 
 
 def query_returned_own(*, user, pk: int) -> Query:
