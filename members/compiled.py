@@ -259,18 +259,29 @@ def instances_for(
 PAGING_PARAMETERS = frozenset({"cursor", "page", "page_size"})
 
 
-def list_count(*, request, name: str, queryset: QuerySet) -> int:
-    """The rows of an API list (``queryset``, built from the user, their rights and the
-    request's query parameters only: its filters), compiled once per person, rights and
-    parameters."""
+def list_key(request, name: str) -> str:
+    """``name`` with the request's query parameters that choose an API list's rows (its
+    filters, not its paging)."""
     parameters = sorted(
         (key, tuple(values))
         for key, values in request.query_params.lists()
         if key not in PAGING_PARAMETERS
     )
-    return count_for(
-        request.user, f"{name}:{parameters!r}", lambda: queryset.order_by().values("pk")
-    )
+    return f"{name}:{parameters!r}"
+
+
+def list_count(
+    *, request, name: str, queryset: QuerySet | None = None, build: Callable | None = None
+) -> int:
+    """The rows of an API list (``queryset``, or ``build()`` when it is needed: built from
+    the user, their rights and the request's query parameters only, its filters), compiled
+    once per person, rights and parameters."""
+
+    def counted() -> QuerySet:
+        rows = queryset if build is None else build()
+        return rows.order_by().values("pk")
+
+    return count_for(request.user, list_key(request, name), counted)
 
 
 def clear() -> None:

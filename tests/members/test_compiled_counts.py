@@ -1,6 +1,7 @@
 """Statements compiled once per person and rights (``members.compiled``): the badge counts
-still count today's rows, the visibility checks answer for the id asked (not the one compiled
-first), and both follow a change of the person's rights at once."""
+and the notifications' first page still show today's rows, the query read answers for the id
+asked (not the one compiled first) and by today's clock, and all follow a change of the
+person's rights at once."""
 
 from django.contrib.auth import get_user_model
 
@@ -80,3 +81,59 @@ def test_the_compiled_visibility_check_answers_for_each_query_and_follows_rights
     focal_uz.groups.clear()
     with pytest.raises(Query.DoesNotExist):
         selectors.query_get(user=fresh(focal_uz), pk=to_uz.pk)
+
+
+def test_the_compiled_query_read_decides_overdue_by_today_clock(focal_kz, focal_uz):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from exchange.models import Query
+
+    compiled.clear()
+    query = file_query(focal_kz, recipients=("UZ",))
+    first = selectors.query_get(user=fresh(focal_uz), pk=query.pk)
+    assert first.is_overdue is False
+    assert first.is_unread is True
+    assert [r.member.code for r in first.recipients.all()] == ["UZ"]
+    Query.objects.filter(pk=query.pk).update(
+        created_at=timezone.now() - timedelta(days=1), due_at=timezone.now() - timedelta(hours=1)
+    )
+    assert selectors.query_get(user=fresh(focal_uz), pk=query.pk).is_overdue is True
+
+
+def test_the_notifications_first_page_shows_new_rows_and_follows_rights(focal_kz, focal_uz):
+    from rest_framework.test import APIClient
+
+    compiled.clear()
+    file_query(focal_kz, recipients=("UZ",))
+    client = APIClient()
+    client.force_login(focal_uz)
+    before = client.get("/api/v1/notifications/").json()
+    second = file_query(focal_kz, recipients=("UZ",), subject="A second consignment")
+    after = client.get("/api/v1/notifications/").json()  # the compiled statement again
+    assert after["count"] == before["count"] + 1
+    assert after["results"][0]["query"] == second.pk
+    assert [row["id"] for row in after["results"][1:]] == [row["id"] for row in before["results"]]
+    focal_uz.groups.clear()
+    response = client.get("/api/v1/notifications/")
+    assert response.status_code != 200 or not response.json()["results"]
+
+
+def test_the_notifications_first_page_links_to_the_next_as_the_cursor_pages_do(focal_kz, focal_uz):
+    from rest_framework.test import APIClient
+
+    compiled.clear()
+    for subject in ("One consignment", "Another consignment", "A third consignment"):
+        file_query(focal_kz, recipients=("UZ",), subject=subject)
+    client = APIClient()
+    client.force_login(focal_uz)
+    everything = [row["id"] for row in client.get("/api/v1/notifications/").json()["results"]]
+    assert len(everything) >= 3
+    page = client.get("/api/v1/notifications/?page_size=2").json()
+    assert page["count"] == len(everything) and page["previous"] is None
+    seen = [row["id"] for row in page["results"]]
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        seen += [row["id"] for row in page["results"]]
+    assert seen == everything
