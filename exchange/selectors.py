@@ -19,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 
 from alerts.subjects import alert_subjects_scope
@@ -158,11 +159,12 @@ def filter_search(queryset, text: str):
 
 
 def query_get(*, user, pk: int) -> Query:
-    """One query the user may see, with its recipients; ``Query.DoesNotExist`` otherwise
-    (the caller answers 404). Its one statement (whether the user may see it, the query and
-    its parties) is built from the user's rights and the id alone, so it is compiled once per
-    person and rights (``members.compiled``); ``is_overdue`` is decided here, by the clock,
-    from whether a recipient has yet to answer."""
+    """One query the user may see, with its recipients and containers; ``Query.DoesNotExist``
+    otherwise (the caller answers 404). Its statement (whether the user may see it, the query
+    and its parties) is built from the user's rights and the id alone, so it is compiled once
+    per person and rights (``members.compiled``), and its recipients and containers once per
+    process; ``is_overdue`` is decided here, by the clock, from whether a recipient has yet to
+    answer."""
     found = compiled.instances_for(
         user,
         "exchange.query_get",
@@ -170,15 +172,6 @@ def query_get(*, user, pk: int) -> Query:
             permissions.restrict_queries(user, Query.objects.filter(pk__in=ids))
             .annotate(awaits_answer=Exists(_pending_recipients()), is_unread=_unread(user))
             .select_related("sender_member", "sender_unit", "author", "released_by")
-            .prefetch_related(
-                Prefetch(
-                    "recipients",
-                    queryset=QueryRecipient.objects.select_related("member")
-                    .prefetch_related("control_units")
-                    .order_by("member__code"),
-                ),
-                Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
-            )
             .order_by()
         ),
         [pk],
@@ -186,6 +179,21 @@ def query_get(*, user, pk: int) -> Query:
     if not found:
         raise Query.DoesNotExist
     query = found[0]
+    compiled.prefetch(
+        found,
+        "recipients",
+        lambda ids: (
+            QueryRecipient.objects.filter(query_id__in=ids)
+            .select_related("member")
+            .order_by("member__code")
+        ),
+    )
+    prefetch_related_objects(list(query.recipients.all()), "control_units")
+    compiled.prefetch(
+        found,
+        "containers",
+        lambda ids: QueryContainer.objects.filter(query_id__in=ids).order_by("position"),
+    )
     query.is_overdue = (
         query.status == QueryStatus.OPEN and query.due_at < timezone.now() and query.awaits_answer
     )

@@ -137,3 +137,21 @@ def test_the_notifications_first_page_links_to_the_next_as_the_cursor_pages_do(f
         page = client.get(page["next"]).json()
         seen += [row["id"] for row in page["results"]]
     assert seen == everything
+
+
+def test_the_shared_recipient_and_container_reads_answer_for_each_query(
+    focal_kz, focal_uz, focal_tj
+):
+    compiled.clear()
+    to_uz = file_query(focal_kz, recipients=("UZ",))
+    to_both = file_query(focal_kz, recipients=("UZ", "TJ"), container_numbers=[])
+    for user in (focal_uz, focal_kz):
+        first = selectors.query_get(user=fresh(user), pk=to_uz.pk)
+        second = selectors.query_get(user=fresh(user), pk=to_both.pk)
+        assert [r.member.code for r in first.recipients.all()] == ["UZ"]
+        assert [r.member.code for r in second.recipients.all()] == ["TJ", "UZ"]
+        assert [c.number for c in first.containers.all()] == [
+            c.number for c in to_uz.containers.order_by("position")
+        ]
+        assert list(second.containers.all()) == []
+        assert all(r.query is second for r in second.recipients.all())
