@@ -15,7 +15,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
 )
@@ -63,17 +62,35 @@ def _pending_recipients():
 
 def query_list(*, user) -> QuerySet[Query]:
     """The queries the user may see, newest first, annotated with ``is_overdue`` and
-    ``is_unread`` (the user has an unread notification about it), with what a list shows
-    prefetched: a fixed number of SQL statements whatever the page size. Narrowed by
+    ``is_unread`` (the user has an unread notification about it), with their sender and
+    releaser. A page of it is given its recipients and containers by ``query_list_prefetch``:
+    a fixed number of SQL statements whatever the page size. Narrowed by
     ``filtersets.QueryFilterSet``."""
     queryset = _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
-    return queryset.select_related("sender_member", "sender_unit", "released_by").prefetch_related(
-        Prefetch(
-            "recipients",
-            queryset=QueryRecipient.objects.select_related("member").order_by("member__code"),
+    return queryset.select_related("sender_member", "sender_unit", "released_by")
+
+
+def query_list_prefetch(queries: list[Query]) -> list[Query]:
+    """``queries`` (read through ``query_list`` or ``query_get``) with their recipients (and
+    each one's member) and containers, each kind in one statement compiled once per process
+    (``members.compiled.prefetch``)."""
+    compiled.prefetch(
+        queries,
+        "recipients",
+        lambda ids: (
+            QueryRecipient.objects.filter(query_id__in=ids)
+            .select_related("member")
+            .order_by("member__code")
         ),
-        Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
+        name="exchange.query_recipients",
     )
+    compiled.prefetch(
+        queries,
+        "containers",
+        lambda ids: QueryContainer.objects.filter(query_id__in=ids).order_by("position"),
+        name="exchange.query_containers",
+    )
+    return queries
 
 
 def _with_flags(queryset, *, user):
@@ -178,22 +195,8 @@ def query_get(*, user, pk: int) -> Query:
     )
     if not found:
         raise Query.DoesNotExist
-    query = found[0]
-    compiled.prefetch(
-        found,
-        "recipients",
-        lambda ids: (
-            QueryRecipient.objects.filter(query_id__in=ids)
-            .select_related("member")
-            .order_by("member__code")
-        ),
-    )
+    query = query_list_prefetch(found)[0]
     prefetch_related_objects(list(query.recipients.all()), "control_units")
-    compiled.prefetch(
-        found,
-        "containers",
-        lambda ids: QueryContainer.objects.filter(query_id__in=ids).order_by("position"),
-    )
     query.is_overdue = (
         query.status == QueryStatus.OPEN and query.due_at < timezone.now() and query.awaits_answer
     )

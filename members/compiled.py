@@ -255,21 +255,22 @@ def instances_for(
     return _instances(statement, ids)
 
 
-def prefetch(instances: list, relation: str, build: Callable[[list[int]], QuerySet]) -> None:
+def prefetch(
+    instances: list, relation: str, build: Callable[[list[int]], QuerySet], *, name: str
+) -> None:
     """Fill ``relation`` (a reverse foreign key: a query's ``recipients``) on ``instances`` as
     ``prefetch_related(Prefetch(relation, queryset=...))`` does, from ``build(ids)``: the
     related rows whose foreign key is one of ``ids`` (the instances' ids), built from nothing
-    else (no person, no rights, no clock). Its statement is compiled once per process and
-    number of ids, shared by everyone: it names no person, and the instances were already
+    else (no person, no rights, no clock). Its statement is compiled once per process, ``name``
+    and number of ids, shared by everyone: it names no person, and the instances were already
     read under the caller's rights."""
     if not instances:
         return
     field = getattr(type(instances[0]), relation).field
     ids = [obj.pk for obj in instances]
     placeholders = [_PLACEHOLDER - i for i in range(len(set(ids)))]
-    model = field.model._meta.label
     statement = _statement(
-        ("prefetch", model, relation, len(placeholders)),
+        ("prefetch", name, len(placeholders)),
         lambda: _compile_instances(build(placeholders), placeholders),
     )
     if statement is None:

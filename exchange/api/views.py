@@ -82,6 +82,11 @@ class QueryViewSet(
             return self.queryset
         return selectors.query_list(user=self.request.user)
 
+    def paginate_queryset(self, queryset):
+        """The page, with its queries' recipients and containers (``query_list_prefetch``)."""
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.query_list_prefetch(list(page))
+
     def get_serializer_class(self):
         if self.action == "create":
             return QueryFileSerializer
