@@ -214,17 +214,40 @@ def query_returned_own(*, user, pk: int) -> Query:
     )
 
 
-def query_thread(*, query: Query) -> QuerySet[Reply]:
-    """The replies of a query the caller has already fetched through ``query_get``."""
-    return (
-        query.replies.select_related("author", "member")
-        .prefetch_related("attachments")
-        .order_by("created_at", "id")
+def query_thread(*, query: Query) -> list[Reply]:
+    """The replies of a query the caller has already fetched through ``query_get``, oldest
+    first, with their authors, members and attachments: statements that name no person,
+    compiled once per process (``members.compiled.prefetch``)."""
+    compiled.prefetch(
+        [query],
+        "replies",
+        lambda ids: (
+            Reply.objects.filter(query_id__in=ids)
+            .select_related("author", "member")
+            .order_by("created_at", "id")
+        ),
+        name="exchange.query_replies",
     )
+    replies = list(query.replies.all())
+    compiled.prefetch(
+        replies,
+        "attachments",
+        lambda ids: Attachment.objects.filter(reply_id__in=ids),
+        name="exchange.reply_attachments",
+    )
+    return replies
 
 
-def query_attachments(*, query: Query) -> QuerySet[Attachment]:
-    return query.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+def query_attachments(*, query: Query) -> list[Attachment]:
+    """The attachments of a query the caller has already fetched through ``query_get``
+    (those of its replies too), oldest first."""
+    compiled.prefetch(
+        [query],
+        "attachments",
+        lambda ids: Attachment.objects.filter(query_id__in=ids).order_by("uploaded_at", "id"),
+        name="exchange.query_attachments",
+    )
+    return list(query.attachments.all())
 
 
 def attachment_get(*, user, query_pk: int, pk: int) -> Attachment:
