@@ -197,9 +197,10 @@ def _compile_instances(queryset: QuerySet, placeholders: list[int]):
     )
 
 
-def _instances(statement: _ModelStatement, ids: list[int]) -> list:
-    """Run ``statement`` with ``ids`` in its stand-ins' places; its rows as model instances,
-    with their selected related objects, annotations and prefetches (as ``ModelIterable``)."""
+def _instances(statement: _ModelStatement, ids: list) -> list:
+    """Run ``statement`` with ``ids`` (or texts) in its stand-ins' places; its rows as model
+    instances, with their selected related objects, annotations and prefetches (as
+    ``ModelIterable``)."""
     params = list(statement.params)
     for position, value in zip(statement.positions, ids, strict=True):
         params[position] = value
@@ -253,6 +254,26 @@ def instances_for(
     if statement is False:
         return list(make(ids))
     return _instances(statement, ids)
+
+
+def shared_instances(name: str, build: Callable[[list], QuerySet], values: list) -> list:
+    """The model instances of ``build(values)``: a queryset built from ``values`` alone (ids
+    and texts, each one parameter; no person, no rights, no clock), compiled once per process
+    and ``name``, shared by everyone. Only for reads the caller has already allowed the user
+    (the statement checks nothing)."""
+    placeholders = [
+        f"\x00compiled-{i}" if isinstance(value, str) else _PLACEHOLDER - i
+        for i, value in enumerate(values)
+    ]
+    kinds = "".join("s" if isinstance(value, str) else "i" for value in values)
+    statement = _statement(
+        ("shared", name, kinds), lambda: _compile_instances(build(placeholders), placeholders)
+    )
+    if statement is None:
+        return []
+    if statement is False:
+        return list(build(values))
+    return _instances(statement, values)
 
 
 def prefetch(

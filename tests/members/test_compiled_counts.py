@@ -155,3 +155,18 @@ def test_the_shared_recipient_and_container_reads_answer_for_each_query(
         ]
         assert list(second.containers.all()) == []
         assert all(r.query is second for r in second.recipients.all())
+
+
+def test_the_shared_access_history_statement_answers_for_each_record(focal_kz, focal_uz):
+    from exchange import auditing
+    from members.audit import audit_record
+
+    compiled.clear()
+    first = file_query(focal_kz, recipients=("UZ",))
+    second = file_query(focal_kz, recipients=("UZ",), subject="A second consignment")
+    audit_record(action="query.read", actor=focal_uz, obj=first, members=["KZ", "UZ"])
+    for query, readers in ((first, ["focal.uz"]), (second, []), (first, ["focal.uz"])):
+        history = auditing.query_access_history(user=fresh(focal_kz), query=query)
+        assert [event.actor_username for event in history] == readers
+        assert all(event.object_id == query.pk for event in history)
+    assert auditing.query_access_history(user=fresh(focal_uz), query=first) is None
