@@ -238,10 +238,11 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         )
 
     def list(self, request, *args, **kwargs):
-        """The first page (no cursor) is read by a statement compiled once per person, rights
-        and query parameters (``members.compiled``), its count too: the list is built from
-        the user, their rights and the ``unread`` filter alone (no clock). Other pages are
-        built and paged as usual."""
+        # No docstring: the API schema would show it as the list's description.
+        # The first page (no cursor) is read by a statement compiled once per person, rights
+        # and query parameters (``members.compiled``), its count too: the list is built from
+        # the user, their rights and the ``unread`` filter alone (no clock). Other pages are
+        # built and paged as usual.
         paginator = self.paginator
         size = paginator.first_page_size(request)
         if size is None:
