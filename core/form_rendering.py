@@ -3,7 +3,8 @@ Python instead of through the template engine.
 
 Django renders a drop-down with one template include per option and every ``<input>`` with
 two templates: a filter form of a list page took 2-3 ms of CPU. ``FastFormRenderer`` writes
-``<select>``, its options and the plain ``<input>`` widgets itself, byte for byte as Django's
+``<select>``, its options, the plain ``<input>`` widgets and ``<textarea>`` itself, byte for
+byte as Django's
 templates do (tests/test_form_rendering.py compares them); every other widget goes through
 the templates as before.
 """
@@ -18,6 +19,7 @@ from django.utils.safestring import SafeData, mark_safe
 _WIDGETS = "django/forms/widgets/"
 _SELECT = _WIDGETS + "select.html"
 _OPTION = _WIDGETS + "select_option.html"
+_TEXTAREA = _WIDGETS + "textarea.html"
 #: Templates that are exactly ``{% include "django/forms/widgets/input.html" %}`` and a newline.
 _INPUTS = frozenset(
     _WIDGETS + name
@@ -101,8 +103,17 @@ def _input(widget: dict) -> str:
     )
 
 
+def _textarea(widget: dict) -> str:
+    value = widget["value"]
+    return (
+        f'<textarea name="{_out(widget["name"])}"{_attrs(widget["attrs"])}>\n'
+        f"{_out(value) if value else ''}</textarea>\n"
+    )
+
+
 class FastFormRenderer(DjangoTemplates):
-    """Django's default form renderer, with selects and inputs rendered in Python."""
+    """Django's default form renderer, with selects, inputs and text areas rendered in
+    Python."""
 
     def render(self, template_name, context, request=None):
         if template_name == _SELECT:
@@ -111,4 +122,6 @@ class FastFormRenderer(DjangoTemplates):
                 return html.strip()
         elif template_name in _INPUTS:
             return _input(context["widget"]).strip()
+        elif template_name == _TEXTAREA:
+            return _textarea(context["widget"]).strip()
         return super().render(template_name, context, request=request)

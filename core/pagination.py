@@ -59,6 +59,21 @@ class KeysetPagination(CursorPagination):
             self._count = counter(queryset) if counter is not None else queryset.count()
         return super().paginate_queryset(queryset, request, view)
 
+    def first_page_size(self, request) -> int | None:
+        """The page size of a first page by cursor (no ``cursor``, no ``page``), whose rows a
+        view may read itself (``paginate_rows``); None for any other page."""
+        if "page" in request.query_params or request.query_params.get(self.cursor_query_param):
+            return None
+        return self.get_page_size(request) or None
+
+    def paginate_rows(self, rows: list, request, view=None, *, count: int | None = None):
+        """``paginate_queryset`` of a first page (``first_page_size``) whose rows the view has
+        read itself: ``ordering``'s first ``page size + 1``, over a queryset ordered by
+        ``ordering`` (what the first page reads); ``count`` is the list's."""
+        self._fallback = None
+        self._count = count if self.counts else None
+        return super().paginate_queryset(_ReadRows(rows), request, view)
+
     def get_paginated_response(self, data):
         if self._fallback is not None:
             return self._fallback.get_paginated_response(data)
@@ -80,6 +95,14 @@ class KeysetPagination(CursorPagination):
             *super().get_schema_operation_parameters(view),
             *self.fallback_class().get_schema_operation_parameters(view)[:1],
         ]
+
+
+class _ReadRows(list):
+    """Rows already read in the paginator's order, standing in for the queryset they came
+    from: ordering them again changes nothing, and slicing them is a list's."""
+
+    def order_by(self, *fields):
+        return self
 
 
 def keyset_page(request, queryset: QuerySet, *, ordering: tuple[str, ...], size: int = 50):

@@ -72,12 +72,23 @@ def query_access_history(*, user, query: Query):
 
 
 def query_write_record(
-    *, action: str, user, query: Query, detail: dict | None = None, attachments=()
+    *,
+    action: str,
+    user,
+    query: Query,
+    detail: dict | None = None,
+    attachments=(),
+    parties: list | None = None,
 ) -> None:
     """One event for a write on ``query`` (``query.file``, ``query.reply``, ...) by ``user``,
     and one ``attachment.upload`` per attachment it added. The request's address, browser and
-    id come from the request context. Call it last in the service's transaction."""
-    reference, members = query_reference_and_parties(query.pk)
+    id come from the request context. Call it last in the service's transaction. A caller
+    that has just written the query and its recipients passes its ``parties`` (the members,
+    sender first), and nothing is read; otherwise the reference and parties are read."""
+    if parties is None:
+        reference, members = query_reference_and_parties(query.pk)
+    else:
+        reference, members = query.reference, parties
     audit_record(
         action=action,
         actor=user,

@@ -16,8 +16,12 @@ from members.models import ReleaseState
 from .models import Query
 
 
-def query_identifiers(query: Query) -> list[tuple[str, str]]:
-    pairs = [(IdentifierKind.CONTAINER, c.number) for c in query.containers.all()]
+def query_identifiers(query: Query, *, containers=None) -> list[tuple[str, str]]:
+    """The identifiers a query carries; ``containers``: its container numbers in order, when
+    the caller has them (else they are read)."""
+    if containers is None:
+        containers = [c.number for c in query.containers.all()]
+    pairs = [(IdentifierKind.CONTAINER, number) for number in containers]
     pairs += [(IdentifierKind.BILL_OF_LADING, n) for n in query.bill_of_lading_numbers or ()]
     pairs += [(IdentifierKind.AIR_WAYBILL, n) for n in query.air_waybill_numbers or ()]
     if query.vessel_imo:
@@ -28,31 +32,46 @@ def query_identifiers(query: Query) -> list[tuple[str, str]]:
     return pairs
 
 
-def query_index_record(query: Query) -> dict:
+def query_index_record(
+    query: Query, *, recipient_member_ids: list[int] | None = None, containers=None
+) -> dict:
     """The index description of a query: seen by its parties only; H3 or excluded queries are
-    never matched outward."""
+    never matched outward. ``recipient_member_ids`` and ``containers`` (numbers in order),
+    when the caller has just written them, spare reading them again."""
+    if recipient_member_ids is None:
+        recipient_member_ids = [r.member_id for r in query.recipients.all()]
     return {
         "record_type": RecordType.QUERY,
         "record_id": query.pk,
         "record_reference": query.reference,
         "owner_member_id": query.sender_member_id,
         "visibility": RecordVisibility.PARTIES,
-        "party_member_ids": [r.member_id for r in query.recipients.all()],
+        "party_member_ids": recipient_member_ids,
         "matchable_outward": rules.matchable_outward_for_query(
             query.handling_code, query.exclude_from_matching
         ),
         "handling": query.handling_code,
         "seen_on": timezone.localdate(query.created_at),
-        "identifiers": query_identifiers(query),
+        "identifiers": query_identifiers(query, containers=containers),
     }
 
 
 @transaction.atomic
-def query_index(*, query: Query, new: bool = False, asks_about: Hit | None = None) -> list[Hit]:
+def query_index(
+    *,
+    query: Query,
+    new: bool = False,
+    asks_about: Hit | None = None,
+    recipient_member_ids: list[int] | None = None,
+    containers=None,
+) -> list[Hit]:
     """(Re)index a query after filing (``new=True``) or editing it. A query filed from a hit
     (``asks_about``) is never matched with that hit's two records (the asker's and the one it
-    asks about): asking raises no new hit. Call on withdrawal ``identifiers_remove``."""
-    record = query_index_record(query)
+    asks about): asking raises no new hit. Call on withdrawal ``identifiers_remove``. Filing
+    passes the recipients' members and the container numbers it has just written."""
+    record = query_index_record(
+        query, recipient_member_ids=recipient_member_ids, containers=containers
+    )
     if asks_about is not None:
         record["excluded_partners"] = hit_records(asks_about)
     return identifiers_index_many(records=[record], new=new)

@@ -15,10 +15,10 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
 )
+from django.db.models.query import prefetch_related_objects
 from django.utils import timezone
 
 from alerts.subjects import alert_subjects_scope
@@ -62,17 +62,35 @@ def _pending_recipients():
 
 def query_list(*, user) -> QuerySet[Query]:
     """The queries the user may see, newest first, annotated with ``is_overdue`` and
-    ``is_unread`` (the user has an unread notification about it), with what a list shows
-    prefetched: a fixed number of SQL statements whatever the page size. Narrowed by
+    ``is_unread`` (the user has an unread notification about it), with their sender and
+    releaser. A page of it is given its recipients and containers by ``query_list_prefetch``:
+    a fixed number of SQL statements whatever the page size. Narrowed by
     ``filtersets.QueryFilterSet``."""
     queryset = _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
-    return queryset.select_related("sender_member", "sender_unit", "released_by").prefetch_related(
-        Prefetch(
-            "recipients",
-            queryset=QueryRecipient.objects.select_related("member").order_by("member__code"),
+    return queryset.select_related("sender_member", "sender_unit", "released_by")
+
+
+def query_list_prefetch(queries: list[Query]) -> list[Query]:
+    """``queries`` (read through ``query_list`` or ``query_get``) with their recipients (and
+    each one's member) and containers, each kind in one statement compiled once per process
+    (``members.compiled.prefetch``)."""
+    compiled.prefetch(
+        queries,
+        "recipients",
+        lambda ids: (
+            QueryRecipient.objects.filter(query_id__in=ids)
+            .select_related("member")
+            .order_by("member__code")
         ),
-        Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
+        name="exchange.query_recipients",
     )
+    compiled.prefetch(
+        queries,
+        "containers",
+        lambda ids: QueryContainer.objects.filter(query_id__in=ids).order_by("position"),
+        name="exchange.query_containers",
+    )
+    return queries
 
 
 def _with_flags(queryset, *, user):
@@ -82,15 +100,20 @@ def _with_flags(queryset, *, user):
         is_overdue=Q(status=QueryStatus.OPEN)
         & Q(due_at__lt=timezone.now())
         & Exists(_pending_recipients()),
-        is_unread=Exists(
-            Alert.objects.filter(
-                query_id=OuterRef("pk"),
-                recipient_id=user.pk,
-                channel=AlertChannel.PORTAL,
-                read_at__isnull=True,
-                sent_at__isnull=False,
-            )
-        ),
+        is_unread=_unread(user),
+    )
+
+
+def _unread(user):
+    """Whether the user has an unread notification about the query."""
+    return Exists(
+        Alert.objects.filter(
+            query_id=OuterRef("pk"),
+            recipient_id=user.pk,
+            channel=AlertChannel.PORTAL,
+            read_at__isnull=True,
+            sent_at__isnull=False,
+        )
     )
 
 
@@ -153,40 +176,31 @@ def filter_search(queryset, text: str):
 
 
 def query_get(*, user, pk: int) -> Query:
-    """One query the user may see, with its recipients; ``Query.DoesNotExist`` otherwise
-    (the caller answers 404). Whether the user may see it is asked first, in a statement
-    built from the user's rights alone and so compiled once per person and rights
-    (``members.compiled``); the query is then read by its id."""
-    visible = compiled.rows_for(
+    """One query the user may see, with its recipients and containers; ``Query.DoesNotExist``
+    otherwise (the caller answers 404). Its statement (whether the user may see it, the query
+    and its parties) is built from the user's rights and the id alone, so it is compiled once
+    per person and rights (``members.compiled``), and its recipients and containers once per
+    process; ``is_overdue`` is decided here, by the clock, from whether a recipient has yet to
+    answer."""
+    found = compiled.instances_for(
         user,
-        "exchange.query_visible",
+        "exchange.query_get",
         lambda ids: (
             permissions.restrict_queries(user, Query.objects.filter(pk__in=ids))
+            .annotate(awaits_answer=Exists(_pending_recipients()), is_unread=_unread(user))
+            .select_related("sender_member", "sender_unit", "author", "released_by")
             .order_by()
-            .values_list("pk")
         ),
         [pk],
     )
-    if not visible:
+    if not found:
         raise Query.DoesNotExist
-    return (
-        _with_flags(Query.objects.all(), user=user)
-        .select_related(
-            "sender_member", "sender_unit", "author", "closed_by", "released_by", "returned_by"
-        )
-        .prefetch_related(
-            Prefetch(
-                "recipients",
-                queryset=QueryRecipient.objects.select_related(
-                    "member", "acknowledged_by", "outcome_reported_by"
-                )
-                .prefetch_related("control_units")
-                .order_by("member__code"),
-            ),
-            Prefetch("containers", queryset=QueryContainer.objects.order_by("position")),
-        )
-        .get(pk=pk)
+    query = query_list_prefetch(found)[0]
+    prefetch_related_objects(list(query.recipients.all()), "control_units")
+    query.is_overdue = (
+        query.status == QueryStatus.OPEN and query.due_at < timezone.now() and query.awaits_answer
     )
+    return query
 
 
 def query_returned_own(*, user, pk: int) -> Query:
@@ -200,17 +214,40 @@ def query_returned_own(*, user, pk: int) -> Query:
     )
 
 
-def query_thread(*, query: Query) -> QuerySet[Reply]:
-    """The replies of a query the caller has already fetched through ``query_get``."""
-    return (
-        query.replies.select_related("author", "member")
-        .prefetch_related("attachments")
-        .order_by("created_at", "id")
+def query_thread(*, query: Query) -> list[Reply]:
+    """The replies of a query the caller has already fetched through ``query_get``, oldest
+    first, with their authors, members and attachments: statements that name no person,
+    compiled once per process (``members.compiled.prefetch``)."""
+    compiled.prefetch(
+        [query],
+        "replies",
+        lambda ids: (
+            Reply.objects.filter(query_id__in=ids)
+            .select_related("author", "member")
+            .order_by("created_at", "id")
+        ),
+        name="exchange.query_replies",
     )
+    replies = list(query.replies.all())
+    compiled.prefetch(
+        replies,
+        "attachments",
+        lambda ids: Attachment.objects.filter(reply_id__in=ids),
+        name="exchange.reply_attachments",
+    )
+    return replies
 
 
-def query_attachments(*, query: Query) -> QuerySet[Attachment]:
-    return query.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+def query_attachments(*, query: Query) -> list[Attachment]:
+    """The attachments of a query the caller has already fetched through ``query_get``
+    (those of its replies too), oldest first."""
+    compiled.prefetch(
+        [query],
+        "attachments",
+        lambda ids: Attachment.objects.filter(query_id__in=ids).order_by("uploaded_at", "id"),
+        name="exchange.query_attachments",
+    )
+    return list(query.attachments.all())
 
 
 def attachment_get(*, user, query_pk: int, pk: int) -> Attachment:

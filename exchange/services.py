@@ -234,9 +234,21 @@ def query_file(
         return query
     people = _route(query, recipient_members, units_by_member)
     alerts_create(query=query, event=AlertEvent.FILED, people=people)
-    query_write_record(action="query.file", user=author, query=query, attachments=saved)
+    query_write_record(
+        action="query.file",
+        user=author,
+        query=query,
+        attachments=saved,
+        parties=[member, *recipient_members],
+    )
     # Its identifiers join the index and are matched, in this transaction.
-    query_index(query=query, new=True, asks_about=asks_about)
+    query_index(
+        query=query,
+        new=True,
+        asks_about=asks_about,
+        recipient_member_ids=[m.pk for m in recipient_members],
+        containers=containers,
+    )
     if asks_about is not None:
         hit_ask(hit=asks_about, user=author, query=query)
     return query

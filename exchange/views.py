@@ -66,6 +66,7 @@ def inbox(request):
         request.GET or None, queryset=selectors.query_list(user=request.user), request=request
     )
     page = Paginator(filterset.qs, _page_size(request)).get_page(request.GET.get("page"))
+    page.object_list = selectors.query_list_prefetch(list(page.object_list))
     for query, url in zip(page, reverse_each("exchange:detail", [q.pk for q in page]), strict=True):
         query.detail_url = url
     params = request.GET.copy()

@@ -76,15 +76,22 @@ def record_matches(*, user, record_type: str, record_id: int) -> list[dict]:
     """The "Matches" section of a query or report page: the hits of the user's members whose
     own side is this record, each as ``{"hit", "shown", "ask"}`` (what ``hit_presentation``
     lets the user see). One statement when the record has no hit (most records: the flags of
-    who may open which record are costly to build), two otherwise, whatever the number."""
-    rows = list(
-        Hit.objects.filter(
-            for_member_id__in=rules.matching_member_ids(user),
-            record_type=record_type,
-            record_id=record_id,
-        )
-        .select_related("holder_member", "for_member")
-        .order_by("-created_at", "-id")
+    who may open which record are costly to build), two otherwise, whatever the number. The
+    hits are read by a statement built from the user's rights, the record type and id alone,
+    so compiled once per person, rights and record type (``members.compiled``)."""
+    rows = compiled.instances_for(
+        user,
+        f"matching.record_matches:{record_type}",
+        lambda ids: (
+            Hit.objects.filter(
+                for_member_id__in=rules.matching_member_ids(user),
+                record_type=record_type,
+                record_id__in=ids,
+            )
+            .select_related("holder_member", "for_member")
+            .order_by("-created_at", "-id")
+        ),
+        [record_id],
     )
     hits_open_attach(user, rows)
     return [

@@ -11,7 +11,10 @@ gives a new key and the statement is built afresh; the database runs it every ti
 count is always today's. Nothing is shared between processes, and nothing needs Redis.
 
 A builder passed here must read nothing but the person and their rights (no clock, no rows):
-that is what makes its compiled text reusable.
+that is what makes its compiled text reusable. ``instances_for`` keeps, with a model
+statement's text, what Django learnt compiling it (its columns, the related objects it
+selects, their converters), so that its rows become model instances as the ORM would make
+them without building the statement again.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable, get_related_populators, prefetch_related_objects
 
 from . import permissions
 
@@ -135,22 +140,208 @@ def rows_for(user, name: str, build: Callable[[list[int]], QuerySet], ids: list[
         return cursor.fetchall()
 
 
+@dataclass(frozen=True)
+class _ModelStatement:
+    """A model statement compiled once, and how each of its rows becomes a model instance
+    (read-only once made: shared by the threads of a process)."""
+
+    sql: str
+    params: tuple
+    positions: tuple[int, ...]
+    db: str
+    model: type
+    start: int
+    end: int
+    init_list: tuple[str, ...]
+    populators: tuple
+    annotations: tuple[tuple[str, int], ...]
+    converters: tuple
+    col_count: int
+    trim: bool
+    prefetches: tuple
+
+
+def _compile_instances(queryset: QuerySet, placeholders: list[int]):
+    """The statement of ``queryset`` (model instances, no known related objects), or None
+    when it can match nothing, or False when it cannot be reused (then it is run as it is)."""
+    if queryset._iterable_class is not ModelIterable or queryset._known_related_objects:
+        return False
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return None
+    params = list(params)
+    if not sql or any(params.count(p) != 1 for p in placeholders):
+        return False
+    fields = [column[0] for column in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(fields):
+        return False
+    klass_info, select = compiler.klass_info, compiler.select
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    return _ModelStatement(
+        sql=sql,
+        params=tuple(params),
+        positions=tuple(params.index(p) for p in placeholders),
+        db=queryset.db,
+        model=klass_info["model"],
+        start=start,
+        end=end,
+        init_list=tuple(column[0].target.attname for column in select[start:end]),
+        populators=tuple(get_related_populators(klass_info, select, queryset.db)),
+        annotations=tuple((compiler.annotation_col_map or {}).items()),
+        converters=tuple(compiler.get_converters(fields).items()),
+        col_count=compiler.col_count,
+        trim=compiler.has_extra_select,
+        prefetches=tuple(queryset._prefetch_related_lookups),
+    )
+
+
+def _instances(statement: _ModelStatement, ids: list) -> list:
+    """Run ``statement`` with ``ids`` (or texts) in its stand-ins' places; its rows as model
+    instances, with their selected related objects, annotations and prefetches (as
+    ``ModelIterable``)."""
+    params = list(statement.params)
+    for position, value in zip(statement.positions, ids, strict=True):
+        params[position] = value
+    connection = connections[statement.db]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        rows = cursor.fetchall()
+    instances = []
+    for row in rows:
+        row = list(row[: statement.col_count] if statement.trim else row)
+        for position, (converters, expression) in statement.converters:
+            value = row[position]
+            for converter in converters:
+                value = converter(value, expression, connection)
+            row[position] = value
+        obj = statement.model.from_db(
+            statement.db, statement.init_list, row[statement.start : statement.end]
+        )
+        for populator in statement.populators:
+            populator.populate(row, obj)
+        for name, position in statement.annotations:
+            setattr(obj, name, row[position])
+        instances.append(obj)
+    if statement.prefetches and instances:
+        prefetch_related_objects(instances, *statement.prefetches)
+    return instances
+
+
+def instances_for(
+    user, name: str, build: Callable[..., QuerySet], ids: list[int] | None = None
+) -> list:
+    """The model instances of ``build()`` (or ``build(ids)``: a queryset built from ``user``,
+    their rights and ``ids`` only, each id one parameter), as evaluating it would give them,
+    compiled once per person, rights and number of ids. Prefetches are still read (and built)
+    each time."""
+    if ids is None:
+        ids, make = [], lambda _ids: build()
+    else:
+        ids, make = list(dict.fromkeys(ids)), build
+        if not ids:
+            return []
+    if not getattr(user, "is_authenticated", False) or user.pk is None:
+        return list(make(ids))
+    placeholders = [_PLACEHOLDER - i for i in range(len(ids))]
+    statement = _statement(
+        _key(user, f"{name}:{len(ids)}"),
+        lambda: _compile_instances(make(placeholders), placeholders),
+    )
+    if statement is None:
+        return []
+    if statement is False:
+        return list(make(ids))
+    return _instances(statement, ids)
+
+
+def shared_instances(name: str, build: Callable[[list], QuerySet], values: list) -> list:
+    """The model instances of ``build(values)``: a queryset built from ``values`` alone (ids
+    and texts, each one parameter; no person, no rights, no clock), compiled once per process
+    and ``name``, shared by everyone. Only for reads the caller has already allowed the user
+    (the statement checks nothing)."""
+    placeholders = [
+        f"\x00compiled-{i}" if isinstance(value, str) else _PLACEHOLDER - i
+        for i, value in enumerate(values)
+    ]
+    kinds = "".join("s" if isinstance(value, str) else "i" for value in values)
+    statement = _statement(
+        ("shared", name, kinds), lambda: _compile_instances(build(placeholders), placeholders)
+    )
+    if statement is None:
+        return []
+    if statement is False:
+        return list(build(values))
+    return _instances(statement, values)
+
+
+def prefetch(
+    instances: list, relation: str, build: Callable[[list[int]], QuerySet], *, name: str
+) -> None:
+    """Fill ``relation`` (a reverse foreign key: a query's ``recipients``) on ``instances`` as
+    ``prefetch_related(Prefetch(relation, queryset=...))`` does, from ``build(ids)``: the
+    related rows whose foreign key is one of ``ids`` (the instances' ids), built from nothing
+    else (no person, no rights, no clock). Its statement is compiled once per process, ``name``
+    and number of ids, shared by everyone: it names no person, and the instances were already
+    read under the caller's rights."""
+    if not instances:
+        return
+    field = getattr(type(instances[0]), relation).field
+    ids = [obj.pk for obj in instances]
+    placeholders = [_PLACEHOLDER - i for i in range(len(set(ids)))]
+    statement = _statement(
+        ("prefetch", name, len(placeholders)),
+        lambda: _compile_instances(build(placeholders), placeholders),
+    )
+    if statement is None:
+        rows = []
+    elif statement is False:
+        rows = list(build(list(dict.fromkeys(ids))))
+    else:
+        rows = _instances(statement, list(dict.fromkeys(ids)))
+    by_parent: dict[int, list] = {}
+    for row in rows:
+        by_parent.setdefault(getattr(row, field.attname), []).append(row)
+    parents = {obj.pk: obj for obj in instances}
+    for obj in instances:
+        found = by_parent.get(obj.pk, [])
+        for row in found:
+            field.set_cached_value(row, parents[obj.pk])
+        cached = getattr(obj, relation).get_queryset()
+        cached._result_cache, cached._prefetch_done = found, True
+        if not hasattr(obj, "_prefetched_objects_cache"):
+            obj._prefetched_objects_cache = {}
+        obj._prefetched_objects_cache[field.remote_field.cache_name] = cached
+
+
 #: Query parameters that page a list without changing which rows it holds.
 PAGING_PARAMETERS = frozenset({"cursor", "page", "page_size"})
 
 
-def list_count(*, request, name: str, queryset: QuerySet) -> int:
-    """The rows of an API list (``queryset``, built from the user, their rights and the
-    request's query parameters only: its filters), compiled once per person, rights and
-    parameters."""
+def list_key(request, name: str) -> str:
+    """``name`` with the request's query parameters that choose an API list's rows (its
+    filters, not its paging)."""
     parameters = sorted(
         (key, tuple(values))
         for key, values in request.query_params.lists()
         if key not in PAGING_PARAMETERS
     )
-    return count_for(
-        request.user, f"{name}:{parameters!r}", lambda: queryset.order_by().values("pk")
-    )
+    return f"{name}:{parameters!r}"
+
+
+def list_count(
+    *, request, name: str, queryset: QuerySet | None = None, build: Callable | None = None
+) -> int:
+    """The rows of an API list (``queryset``, or ``build()`` when it is needed: built from
+    the user, their rights and the request's query parameters only, its filters), compiled
+    once per person, rights and parameters."""
+
+    def counted() -> QuerySet:
+        rows = queryset if build is None else build()
+        return rows.order_by().values("pk")
+
+    return count_for(request.user, list_key(request, name), counted)
 
 
 def clear() -> None:

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import F, Prefetch, Q
 
-from . import audit_permissions, caching, permissions
+from . import audit_permissions, caching, compiled, permissions
 from .models import AuditEvent, ControlUnit, MemberAdministration, Role, RoleName
 
 
@@ -84,11 +84,17 @@ def audit_access_history(
     owning member's focal points and admins; None for anyone else (show nothing)."""
     if not audit_permissions.may_view_access_history(user, owner_member_id):
         return None
-    condition = Q(object_type=object_type, object_id=object_id)
-    if object_reference:
-        condition |= Q(object_reference=object_reference)
-    return list(
-        AuditEvent.objects.filter(condition, action__in=ACCESS_ACTIONS)
-        .select_related("actor_member")
-        .order_by("-id")[:100]
-    )
+    values = [object_type, object_id] + ([object_reference] if object_reference else [])
+
+    def build(values):
+        condition = Q(object_type=values[0], object_id=values[1])
+        if len(values) > 2:
+            condition |= Q(object_reference=values[2])
+        return (
+            AuditEvent.objects.filter(condition, action__in=ACCESS_ACTIONS)
+            .select_related("actor_member")
+            .order_by("-id")[:100]
+        )
+
+    # Once allowed, the statement names no person: compiled once per process.
+    return compiled.shared_instances("members.audit_access_history", build, values)

@@ -1,5 +1,5 @@
-"""``core.form_rendering.FastFormRenderer`` writes drop-downs and inputs byte for byte as
-Django's widget templates do, for awkward values and for the portal's own forms."""
+"""``core.form_rendering.FastFormRenderer`` writes drop-downs, inputs and text areas byte for
+byte as Django's widget templates do, for awkward values and for the portal's own forms."""
 
 import datetime
 from decimal import Decimal
@@ -32,6 +32,8 @@ class Awkward(forms.Form):
     ok = forms.BooleanField(required=False)
     secret = forms.CharField(widget=forms.HiddenInput)
     email = forms.EmailField(required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "placeholder": AWKWARD}))
+    empty_note = forms.CharField(required=False, widget=forms.Textarea)
 
 
 BOUND = {
@@ -45,8 +47,15 @@ BOUND = {
     "day": "2026-11-30",
     "ok": "on",
     "secret": '"quoted"',
+    "note": AWKWARD + "\n\nsecond <line>",
+    "empty_note": "",
 }
-INITIAL = {"number": Decimal("1234.5"), "day": datetime.date(2026, 1, 2), "count": 12345}
+INITIAL = {
+    "number": Decimal("1234.5"),
+    "day": datetime.date(2026, 1, 2),
+    "count": 12345,
+    "note": 0,
+}
 
 
 def _rendered(form_class, renderer, *args, **kwargs):
@@ -69,7 +78,7 @@ def test_awkward_widgets_are_written_as_djangos_templates_write_them(language, a
 @pytest.mark.django_db
 def test_the_portals_filter_and_filing_forms_are_written_as_before(rf, focal_kz, kz):
     from exchange.filtersets import QueryFilterSet
-    from exchange.forms import QueryForm
+    from exchange.forms import CloseForm, OutcomeForm, QueryForm, ReplyForm
     from exchange.permissions import query_filing_senders
     from seizures.filtersets import SeizureListFilterSet
 
@@ -84,10 +93,13 @@ def test_the_portals_filter_and_filing_forms_are_written_as_before(rf, focal_kz,
             filing_members=filing_members,
             filing_units=filing_units,
         ),
+        ReplyForm({"body": AWKWARD}),
+        CloseForm(),
+        OutcomeForm({"reason": AWKWARD}),
     ]
     for form in forms_to_render:
         fast = [str(bound) for bound in form]
         form.renderer = DjangoTemplates()
         slow = [str(bound) for bound in form]
         assert fast == slow
-        assert any("<select" in html for html in fast)
+        assert any("<select" in html or "<textarea" in html for html in fast)

@@ -2,6 +2,8 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import FieldsBuiltOnce
+
 from ..models import (
     Alert,
     Attachment,
@@ -18,7 +20,7 @@ from ..models import (
 )
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -30,7 +32,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return reverse("api-query-attachment", args=[obj.query_id, obj.pk])
 
 
-class RecipientStateSerializer(serializers.ModelSerializer):
+class RecipientStateSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     member = serializers.CharField(source="member.code.code", read_only=True)
     control_units = serializers.SerializerMethodField()
 
@@ -51,7 +53,7 @@ class RecipientStateSerializer(serializers.ModelSerializer):
         return [unit.code for unit in obj.control_units.all()]
 
 
-class ReplySerializer(serializers.ModelSerializer):
+class ReplySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     member = serializers.CharField(source="member.code.code", read_only=True)
     author = serializers.CharField(source="author.display_name", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
@@ -61,7 +63,7 @@ class ReplySerializer(serializers.ModelSerializer):
         fields = ["id", "member", "author", "body", "created_at", "attachments"]
 
 
-class QuerySerializer(serializers.ModelSerializer):
+class QuerySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A query as listed: its handling code and evaluation come first."""
 
     sender_member = serializers.CharField(source="sender_member.code.code", read_only=True)
@@ -244,7 +246,7 @@ class OutcomeSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class NotificationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     query = serializers.IntegerField(source="query_id", read_only=True, allow_null=True)
     hit = serializers.IntegerField(source="hit_id", read_only=True, allow_null=True)
     reference = serializers.CharField(source="query.reference", read_only=True)

@@ -82,6 +82,11 @@ class QueryViewSet(
             return self.queryset
         return selectors.query_list(user=self.request.user)
 
+    def paginate_queryset(self, queryset):
+        """The page, with its queries' recipients and containers (``query_list_prefetch``)."""
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.query_list_prefetch(list(page))
+
     def get_serializer_class(self):
         if self.action == "create":
             return QueryFileSerializer
@@ -232,12 +237,29 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             .select_related("query")
         )
 
-    def paginated_count(self, queryset) -> int:
-        """The first page's ``count``: the list is built from the user, their rights and the
-        ``unread`` filter alone (no clock), so its count is compiled once for them."""
-        return compiled.list_count(
-            request=self.request, name="exchange.notifications", queryset=queryset
+    def list(self, request, *args, **kwargs):
+        # No docstring: the API schema would show it as the list's description.
+        # The first page (no cursor) is read by a statement compiled once per person, rights
+        # and query parameters (``members.compiled``), its count too: the list is built from
+        # the user, their rights and the ``unread`` filter alone (no clock). Other pages are
+        # built and paged as usual.
+        paginator = self.paginator
+        size = paginator.first_page_size(request)
+        if size is None:
+            return super().list(request, *args, **kwargs)
+
+        def listed():
+            return self.filter_queryset(self.get_queryset())
+
+        name = compiled.list_key(request, "exchange.notifications.page")
+        rows = compiled.instances_for(
+            request.user,
+            f"{name}:{size}",
+            lambda: listed().order_by(*paginator.ordering)[: size + 1],
         )
+        count = compiled.list_count(request=request, name="exchange.notifications", build=listed)
+        page = paginator.paginate_rows(rows, request, self, count=count)
+        return paginator.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(
         summary="How many of your notifications are unread (the bell's number)",
