@@ -10,7 +10,8 @@ from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from members.models import RoleName
-from tests.factories.members import PASSWORD, MemberFactory, member_user
+from tests.e2e.browser import log_in
+from tests.factories.members import MemberFactory, member_user
 
 pytestmark = pytest.mark.e2e
 
@@ -50,16 +51,6 @@ def _overlap(a, b) -> bool:
     return min(a[2], b[2]) - max(a[0], b[0]) > 0.5 and min(a[3], b[3]) - max(a[1], b[1]) > 0.5
 
 
-def _log_in(page, base, username, language):
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator("main h1")).to_be_visible()
-
-
 @pytest.mark.parametrize(
     ("language", "size"), [("ru", PHONE), ("en", DESKTOP)], ids=["390-ru", "1280-en"]
 )
@@ -86,7 +77,7 @@ def test_exclude_from_matching_and_its_help_text_do_not_overlap(
     page = offline_page
     page.set_viewport_size(size)
     base = live_server.url
-    _log_in(page, base, "focal.kz", language)
+    log_in(page, base, "focal.kz", language)
     page.goto(base + reverse(url_name))
     with translation.override(language):
         label_text, help_text = gettext("Exclude from matching"), gettext(help_text)

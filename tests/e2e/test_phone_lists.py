@@ -21,9 +21,9 @@ from matching.models import Hit
 from members.models import RoleName
 from seizures.matching import seizure_report_index
 from tests.arrivals.conftest import notice_data
+from tests.e2e.browser import log_in
 from tests.factories.exchange import file_query
 from tests.factories.members import (
-    PASSWORD,
     ControlUnitFactory,
     MemberFactory,
     member_user,
@@ -96,16 +96,6 @@ def _network():
     return query
 
 
-def _log_in(page, base, username, language):
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator("main h1")).to_be_visible()
-
-
 def _fits(page, url):
     widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{url} is {widths[0]} px wide on a {widths[1]} px phone"
@@ -175,7 +165,7 @@ def test_every_list_is_cards_with_its_action_in_view_at_390_px_in_russian(
     current = None
     for username, name, args, action, card in LISTS:
         if username != current:
-            _log_in(page, base, username, "ru")
+            log_in(page, base, username, "ru")
             current = username
         url = base + reverse(name, args=args)
         page.goto(url)
@@ -190,7 +180,7 @@ def test_every_list_is_cards_with_its_action_in_view_at_390_px_in_russian(
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (name, box)
         assert page.evaluate(_BROKEN) == [], name
     # A query's matches block is cards too, its "Ask" on screen.
-    _log_in(page, base, "focal.kz", "ru")
+    log_in(page, base, "focal.kz", "ru")
     page.goto(base + reverse("exchange:detail", args=[query.pk]))
     _fits(page, page.url)
     ask = page.locator("[data-testid=match] [data-testid=ask]").first
@@ -198,7 +188,7 @@ def test_every_list_is_cards_with_its_action_in_view_at_390_px_in_russian(
     box = ask.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     # The figures are whole: 40 000 pieces reads as such on the reports' cards.
-    _log_in(page, base, "analyst.kz", "ru")
+    log_in(page, base, "analyst.kz", "ru")
     page.goto(base + reverse("seizures:report-list"))
     assert page.locator("td.number", has_text="40 000").count() >= 1
     assert page.evaluate(_BROKEN) == []
@@ -209,7 +199,7 @@ def test_filters_fold_behind_one_button_that_counts_them(offline_page, live_serv
     page.set_viewport_size(PHONE)
     _network()
     base = live_server.url
-    _log_in(page, base, "focal.kz", "ru")
+    log_in(page, base, "focal.kz", "ru")
     page.goto(base + reverse("exchange:inbox"))
     form = page.locator("form.inbox-filters")
     toggle = page.locator("[data-testid=filters-toggle]")
@@ -250,7 +240,7 @@ def _journeys(page, base, language, size, suffix):
         shots.append(name)
 
     # 1. An urgent query: the inbox and the query with its thread.
-    _log_in(page, base, "focal.kz", language)
+    log_in(page, base, "focal.kz", language)
     page.goto(base + reverse("exchange:inbox"))
     shot("1-inbox")
     page.locator("[data-testid=open-query]").first.click()
@@ -266,18 +256,18 @@ def _journeys(page, base, language, size, suffix):
     assert CONTAINER in page.locator("textarea[name=body]").input_value()
     shot("2-ask")
     # 3. The analyst's dashboard and the report list its bars open.
-    _log_in(page, base, "analyst.kz", language)
+    log_in(page, base, "analyst.kz", language)
     page.goto(base + reverse("seizures:dashboard"))
     shot("3-dashboard")
     page.locator("#chart-commodity svg a rect.bar").first.click()
     expect(page.locator("tr[data-testid=report-row]").first).to_be_visible()
     shot("3-reports")
     # 4. Onboarding a member.
-    _log_in(page, base, "admin", language)
+    log_in(page, base, "admin", language)
     page.goto(base + reverse("member-onboard"))
     shot("4-onboard")
     # 5. A member admin adding people.
-    _log_in(page, base, "admin.kz", language)
+    log_in(page, base, "admin.kz", language)
     page.goto(base + reverse("member-people", args=["KZ"]))
     shot("5-people")
     page.goto(base + reverse("member-person-new", args=["KZ"]))

@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from exchange.models import Query
 from members.models import RoleName
-from tests.factories.members import PASSWORD, ControlUnitFactory, MemberFactory, member_user
+from tests.e2e.browser import log_in
+from tests.factories.members import ControlUnitFactory, MemberFactory, member_user
 
 pytestmark = pytest.mark.e2e
 
@@ -48,12 +49,7 @@ def test_only_the_chosen_recipients_units_are_offered_named_in_russian(offline_p
     page = offline_page
     page.set_viewport_size(PHONE)
     base = live_server.url
-    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": base}])
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "focal.kz")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    expect(page.locator("main h1")).to_be_visible()
+    log_in(page, base, "focal.kz", "ru")
     page.goto(f"{base}/queries/new/")
     assert page.evaluate("document.documentElement.lang") == "ru"
 

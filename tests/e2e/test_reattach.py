@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from exchange.models import Attachment, Query
 from members.models import RoleName
-from tests.factories.members import PASSWORD, MemberFactory, member_user
+from tests.e2e.browser import log_in
+from tests.factories.members import MemberFactory, member_user
 
 pytestmark = pytest.mark.e2e
 
@@ -30,11 +31,7 @@ def test_a_file_chosen_again_after_an_error_is_attached_once(offline_page, live_
     member_user(kz, RoleName.FOCAL_POINT, username="focal.kz")
     page.set_viewport_size(PHONE)
     base = live_server.url
-    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": base}])
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "focal.kz")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
+    log_in(page, base, "focal.kz", "ru")
 
     page.goto(f"{base}/queries/new/")
     page.check("input[name=recipients][value=UZ]")
