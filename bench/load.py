@@ -26,17 +26,18 @@ What it does, for each tree:
    Redis db ``--redis-db``; with ``--gunicorn-args``, one server per configuration (named
    ``<tree>-<configuration>``), all on the tree's database;
 3. on a fresh database, adds volume through the server's own API: ``--seed-queries`` urgent
-   queries and ``--seed-reports`` seizure reports (CSV imports);
+   queries and ``--seed-reports`` seizure reports (CSV imports); then ``ANALYZE``s the
+   database, as autovacuum would (this machine's PostgreSQL may run with it off);
 4. logs ``--clients`` clients in (the ten focal points and the ten analysts of the demo) and
    lets each one loop over its part of the mix for ``--duration`` seconds or until
    ``--max-requests`` requests in all: focal points open the inbox, a query page, the
    notifications API and the queries API and file a query now and then; analysts open the
    seizure dashboard and the report list.
 
-Prints throughput, p50/p95 and the gunicorn processes' CPU per request for each server and
-round, and per request kind, as Markdown (also written to bench/out/load.md). Only 127.0.0.1
-is ever contacted; every loop is bounded in time and count; the servers are stopped at the
-end, whatever happens.
+Prints throughput, p50/p95, and the CPU per request of the gunicorn processes and of
+PostgreSQL for each server and round, and per request kind, as Markdown (also written to
+bench/out/load.md). Only 127.0.0.1 is ever contacted; every loop is bounded in time and
+count; the servers are stopped at the end, whatever happens.
 """
 
 from __future__ import annotations
@@ -125,6 +126,38 @@ def prepare_database(name: str, tree: Path, env: dict) -> bool:
         loaded = cursor.fetchone()[0]
     connection.close()
     return loaded == 0
+
+
+def statistics_refresh(name: str) -> None:
+    """``ANALYZE`` the tree's database once its volume is in, as autovacuum does on a server
+    that runs it (this machine's PostgreSQL may run with it off: then the planner would take
+    the tables for the few rows the migrations saw, and plan every list for them)."""
+    import psycopg2
+
+    connection = psycopg2.connect(dbname=name, user="postgres", host="127.0.0.1")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    connection.close()
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of this machine's PostgreSQL so far (user and system): every live process's
+    own, and that of the backends already gone (reaped by the postmaster, so counted in its
+    children's time). The rounds run one at a time, so a round's difference is its own (and
+    the other work of the machine's server, if any)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :]
+        if name.startswith("postgres"):
+            fields = rest.split()
+            total += sum(int(value) for value in fields[11:15])
+    return total / tick
 
 
 class Server:
@@ -442,23 +475,30 @@ def main() -> None:
                     print(f"[{name}] adding volume through the API ...", flush=True)
                     asyncio.run(seed_volume(server.url, args.seed_queries, args.seed_reports))
                     needs_volume = False
+            statistics_refresh(database)
         results = []
         for round_no in range(1, args.rounds + 1):
             order = servers if round_no % 2 else list(reversed(servers))
             for server in order:
                 asyncio.run(measure(server.url, args.clients, args.warm_up, 10**6, round_no))
-                cpu_before = server.cpu_seconds()
+                cpu_before, database_before = server.cpu_seconds(), postgres_cpu_seconds()
                 samples, elapsed = asyncio.run(
                     measure(server.url, args.clients, args.duration, args.max_requests, round_no)
                 )
                 cpu = server.cpu_seconds() - cpu_before
                 result = summarise(server.name, round_no, samples, elapsed, cpu)
+                result["db_ms"] = (
+                    (postgres_cpu_seconds() - database_before) * 1000 / len(samples)
+                    if samples
+                    else 0
+                )
                 results.append(result)
                 print(
                     f"round {round_no} {server.name:8} {result['requests']:6} requests "
                     f"{result['errors']:4} errors {result['rps']:7.1f} req/s "
                     f"p50 {result['p50']:7.0f} ms p95 {result['p95']:7.0f} ms "
-                    f"server CPU {result['cpu_ms']:5.1f} ms/request",
+                    f"server CPU {result['cpu_ms']:5.1f} ms/request, "
+                    f"PostgreSQL {result['db_ms']:5.1f}",
                     flush=True,
                 )
     finally:
@@ -477,13 +517,14 @@ def render(results, args, load) -> str:
         f"{load[0]:.1f}.",
         "",
         "| Server | Round | Requests | Errors | Throughput (req/s) | p50 (ms) | p95 (ms) "
-        "| gunicorn CPU (ms/request) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| gunicorn CPU (ms/request) | PostgreSQL CPU (ms/request) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         lines.append(
             f"| {r['tree']} | {r['round']} | {r['requests']} | {r['errors']} | "
-            f"{r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['cpu_ms']:.1f} |"
+            f"{r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['cpu_ms']:.1f} | "
+            f"{r.get('db_ms', 0):.1f} |"
         )
     lines += ["", "| Server | Request | Count | p50 (ms) | p95 (ms) |", "|---|---|---:|---:|---:|"]
     per: dict[tuple, list[float]] = defaultdict(list)
