@@ -162,6 +162,9 @@ def main():
         # What autovacuum does in production: the GIN indexes' pending lists, just filled by
         # COPY, are merged (a lookup would otherwise read them through).
         cursor.execute("VACUUM ANALYZE arrivals_notice")
+        # And the statistics of every other table (the index rows, hits, watch entries,
+        # selections): this machine's PostgreSQL may run without autovacuum.
+        cursor.execute("ANALYZE")
     profiles_write(args.profiles, rng)
     print(f"{args.profiles} active profiles written")
 
