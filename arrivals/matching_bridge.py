@@ -35,10 +35,9 @@ from .validation import notice_identifiers
 RECORD_TYPE = RecordType.ARRIVAL.value
 
 
-def notice_index_record(notice, zone=None) -> dict:
-    """The index record of ``notice``; ``zone`` is the current time zone, when the caller has
-    it at hand for a batch (reading it costs more than the rest of the record)."""
-    zone = zone or timezone.get_current_timezone()
+def notice_index_record(notice, zone) -> dict:
+    """The index record of ``notice``; ``zone`` is the current time zone, read once for a
+    batch (reading it costs more than the rest of the record)."""
     return {
         "record_type": RECORD_TYPE,
         "record_id": notice.pk,

@@ -330,18 +330,11 @@ def list_key(request, name: str) -> str:
     return f"{name}:{parameters!r}"
 
 
-def list_count(
-    *, request, name: str, queryset: QuerySet | None = None, build: Callable | None = None
-) -> int:
-    """The rows of an API list (``queryset``, or ``build()`` when it is needed: built from
-    the user, their rights and the request's query parameters only, its filters), compiled
-    once per person, rights and parameters."""
-
-    def counted() -> QuerySet:
-        rows = queryset if build is None else build()
-        return rows.order_by().values("pk")
-
-    return count_for(request.user, list_key(request, name), counted)
+def list_count(*, request, name: str, build: Callable[[], QuerySet]) -> int:
+    """The rows of an API list (``build()``, called only when the statement is compiled:
+    built from the user, their rights and the request's query parameters only, its
+    filters), compiled once per person, rights and parameters."""
+    return count_for(request.user, list_key(request, name), lambda: build().order_by().values("pk"))
 
 
 def clear() -> None:

@@ -177,7 +177,9 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         """The first page's ``count``: the list is built from the user, their rights and the
         ``state`` and ``kind`` filters alone (no clock), so its count is compiled once for
         them."""
-        return compiled.list_count(request=self.request, name="matching.hits", queryset=queryset)
+        return compiled.list_count(
+            request=self.request, name="matching.hits", build=lambda: queryset
+        )
 
     @extend_schema(
         summary="Dismiss a hit (with a reason)",
