@@ -22,7 +22,9 @@ What it does, for each tree:
 1. creates the database ``<--db-prefix>_<name>``, runs ``manage.py migrate`` and
    ``manage.py seed_demo`` with that tree's code (this venv's packages);
 2. starts gunicorn on a free port of 127.0.0.1 with the Procfile's settings (this tree's
-   ``gunicorn.conf.py``, given to both trees so that only the application differs), DEBUG off,
+   ``gunicorn.conf.py``, given to both trees so that only the application differs; with
+   ``--own-config``, each tree's own, so that its shipped configuration is compared too),
+   DEBUG off,
    Redis db ``--redis-db``; with ``--gunicorn-args``, one server per configuration (named
    ``<tree>-<configuration>``), all on the tree's database;
 3. on a fresh database, adds volume through the server's own API: ``--seed-queries`` urgent
@@ -446,12 +448,16 @@ def main() -> None:
         help='a server configuration to compare, e.g. sync4="--worker-class sync --workers 4 '
         '--threads 1" (repeatable; every tree is served under each)',
     )
+    parser.add_argument(
+        "--own-config",
+        action="store_true",
+        help="serve each tree under its own gunicorn.conf.py (default: this tree's, for all)",
+    )
     args = parser.parse_args()
     trees = [t.split("=", 1) for t in (args.tree or [f"this={ROOT}"])]
     configurations = [
         (name, shlex.split(extra)) for name, extra in (c.split("=", 1) for c in args.gunicorn_args)
     ] or [("", [])]
-    config = ROOT / "gunicorn.conf.py"
     out = ROOT / "bench" / "out"
     out.mkdir(exist_ok=True)
     servers: list[Server] = []
@@ -466,6 +472,7 @@ def main() -> None:
             )
             print(f"[{name}] preparing {database} from {tree} ...", flush=True)
             needs_volume = prepare_database(database, tree, env)
+            config = tree / "gunicorn.conf.py" if args.own_config else ROOT / "gunicorn.conf.py"
             for configuration, extra in configurations:
                 label = f"{name}-{configuration}" if configuration else name
                 server = Server(label, tree, env, config, out / f"gunicorn-{label}.log", extra)
