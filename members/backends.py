@@ -7,6 +7,7 @@ are checked by ``members.api.permissions.MemberNotSuspended`` (whatever the toke
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from . import compiled
 from .models import MemberStatus
 
 
@@ -20,10 +21,17 @@ class PortalModelBackend(ModelBackend):
         return super().user_can_authenticate(user) and not belongs_to_suspended_member(user)
 
     def get_user(self, user_id):
-        # The member comes in the same statement: no extra query per request.
+        """The session's user with their member, in one statement compiled once per process
+        (every request with a session reads it)."""
         user_model = get_user_model()
-        try:
-            user = user_model._default_manager.select_related("member").get(pk=user_id)
-        except user_model.DoesNotExist:
+        if not isinstance(user_id, int):
+            return super().get_user(user_id)
+        found = compiled.shared_instances(
+            "session-user",
+            lambda ids: user_model._default_manager.select_related("member").filter(pk=ids[0]),
+            [user_id],
+        )
+        if not found:
             return None
+        user = found[0]
         return user if self.user_can_authenticate(user) else None

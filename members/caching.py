@@ -13,16 +13,29 @@ cannot leave them cached under the new generation.
   deactivated user or a reused id never meets an old entry.
 - Vocabularies: ``vocabulary(name, loader)`` caches plain rows (tuples), never model instances;
   the apps connect ``vocabulary_changed`` to their vocabulary models' save and delete.
+
+A request reads the rights and vocabulary generations once, together, and keeps them (a
+bump within the request forgets them). Each process also keeps what it read or wrote under a
+generation (``_Local``), so that a request asks Redis for the generation alone: an entry's key
+holds the generation, and a read of the generation from Redis decides, for every process,
+whether the entry is still the one to read. It lives no longer than the shared entry would.
+While Redis cannot be reached the generation is unknown ("none") and nothing is kept.
 """
 
 from __future__ import annotations
 
+import pickle
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+
+from core.request_context import current_request
 
 _RIGHTS = "rights-generation"
 _VOCABULARY = "vocabulary-generation"
@@ -34,20 +47,101 @@ def _key(name: str) -> str:
     return f"iren:{connection.settings_dict['NAME']}:{name}"
 
 
+#: Without Redis (an unreachable server answers every read as a miss) the generation is this.
+UNKNOWN_GENERATION = "none"
+
+
+class _Local:
+    """Entries of this process: pickled (each read gets its own copy, as from Redis), with
+    the time they expire, the least recently used dropped beyond ``MAX_ENTRIES``."""
+
+    MAX_ENTRIES = 2048
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+
+    def get(self, key: str):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] <= time.monotonic():
+                del self._entries[key]
+                return None
+            self._entries.move_to_end(key)
+        return pickle.loads(entry[1])
+
+    def set(self, key: str, value, seconds: int) -> None:
+        data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        with self._lock:
+            self._entries[key] = (time.monotonic() + seconds, data)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.MAX_ENTRIES:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
+_local = _Local()
+
+
+#: The generations a request reads together, in one round trip, the first time it needs one.
+_READ_TOGETHER = (_RIGHTS, _VOCABULARY)
+_REQUEST_ATTRIBUTE = "_iren_generations"
+
+
+def _request_generations() -> dict | None:
+    """The generations this request has read (kept on the request), or None outside one."""
+    request = current_request()
+    if request is None:
+        return None
+    try:
+        return request.__dict__.setdefault(_REQUEST_ATTRIBUTE, {})
+    except AttributeError:
+        return None
+
+
 def _generation(name: str) -> str:
     key = _key(name)
+    known = _request_generations()
+    if known is not None:
+        if key in known:
+            return known[key]
+        if name in _READ_TOGETHER:
+            together = [_key(other) for other in _READ_TOGETHER]
+            found = cache.get_many(together)
+            for other in together:
+                if other in found:
+                    known[other] = found[other]
+            if key in known:
+                return known[key]
     value = cache.get(key)
     if value is None:
         cache.add(key, uuid.uuid4().hex, None)
-        value = cache.get(key) or "none"
+        value = cache.get(key) or UNKNOWN_GENERATION
+    if known is not None and value != UNKNOWN_GENERATION:
+        known[key] = value
     return value
 
 
 def _bump(name: str) -> None:
     key = _key(name)
+    known = _request_generations()
+    if known is not None:
+        known.pop(key, None)
     cache.set(key, uuid.uuid4().hex, None)
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+
+        def bump_again():
+            request_known = _request_generations()
+            if request_known is not None:
+                request_known.pop(key, None)
+            cache.set(key, uuid.uuid4().hex, None)
+
+        transaction.on_commit(bump_again)
 
 
 def generation(name: str) -> str:
@@ -82,42 +176,53 @@ def cached_rights(user, compute: Callable[[], dict]) -> dict:
     if not seconds:
         return compute()
     joined = user.date_joined.timestamp() if getattr(user, "date_joined", None) else 0
-    key = _key(
-        f"rights:{_generation(_RIGHTS)}:{user.pk}:{joined}:"
-        f"{int(user.is_active)}{int(user.is_superuser)}"
+    current = _generation(_RIGHTS)
+    return _cached(
+        seconds,
+        current,
+        _key(f"rights:{current}:{user.pk}:{joined}:{int(user.is_active)}{int(user.is_superuser)}"),
+        compute,
     )
-    rights = cache.get(key)
-    if rights is None:
-        rights = compute()
-        cache.set(key, rights, seconds)
-    return rights
 
 
 def rights_rows(name: str, loader: Callable[[], list]) -> list:
     """Rows derived from roles and rights (``loader()``, a list of plain values, e.g. the ids
     of the people alerted for a member), cached under the rights generation: any change of
     roles, rights, members or users makes them read again."""
-    return _rows(
-        settings.PERMISSIONS_CACHE_SECONDS, f"rights-rows:{_generation(_RIGHTS)}:{name}", loader
-    )
+    return _rows(settings.PERMISSIONS_CACHE_SECONDS, _RIGHTS, "rights-rows", name, loader)
 
 
 def vocabulary(name: str, loader: Callable[[], list]) -> list:
     """A vocabulary's rows (``loader()``, a list of tuples) from the cache."""
-    return _rows(
-        settings.VOCABULARY_CACHE_SECONDS, f"vocabulary:{_generation(_VOCABULARY)}:{name}", loader
-    )
+    return _rows(settings.VOCABULARY_CACHE_SECONDS, _VOCABULARY, "vocabulary", name, loader)
 
 
-def _rows(seconds: int, name: str, loader: Callable[[], list]) -> list:
+def _rows(seconds: int, generation_name: str, kind: str, name: str, loader: Callable[[], list]):
     if not seconds:
         return loader()
-    key = _key(name)
-    rows = cache.get(key)
-    if rows is None:
-        rows = loader()
-        cache.set(key, rows, seconds)
-    return rows
+    current = _generation(generation_name)
+    return _cached(seconds, current, _key(f"{kind}:{current}:{name}"), loader)
+
+
+def _cached(seconds: int, current: str, key: str, compute: Callable):
+    """The value under ``key`` (which holds the generation ``current``): this process's
+    copy, else the shared one, else ``compute()``; kept in both for ``seconds``."""
+    known = current != UNKNOWN_GENERATION
+    value = _local.get(key) if known else None
+    if value is not None:
+        return value
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, seconds)
+    if known:
+        _local.set(key, value, seconds)
+    return value
+
+
+def local_clear() -> None:
+    """Forget this process's copies (the shared entries stay)."""
+    _local.clear()
 
 
 def _user_saved(sender, instance, created, **kwargs) -> None:

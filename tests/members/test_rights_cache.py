@@ -93,3 +93,31 @@ def test_cache_keys_name_the_database(monkeypatch):
     assert caching.vocabulary("probe", lambda: ["not read"]) == ["first database"]
     monkeypatch.setitem(connection.settings_dict, "NAME", "another_database")
     assert caching.vocabulary("probe", lambda: ["second database"]) == ["second database"]
+
+
+def test_a_process_copy_is_read_only_under_the_generation_the_shared_cache_holds():
+    """Each process keeps its own copy of a vocabulary, read without asking the shared cache
+    for it; a bump of the generation there (by any process) makes every copy unread."""
+    from django.core.cache import cache
+
+    from members import caching
+
+    assert caching.vocabulary("probe-local", lambda: ["first"]) == ["first"]
+    generation = caching._generation("vocabulary-generation")
+    cache.delete(caching._key(f"vocabulary:{generation}:probe-local"))
+    assert caching.vocabulary("probe-local", lambda: ["not read"]) == ["first"]
+
+    cache.set(caching._key("vocabulary-generation"), "bumped-elsewhere", None)
+    assert caching.vocabulary("probe-local", lambda: ["second"]) == ["second"]
+
+
+def test_nothing_is_kept_in_the_process_while_the_generation_is_unknown(monkeypatch):
+    """Without Redis the generation cannot be read, so no copy could ever be found stale:
+    each request computes the rows again."""
+    from members import caching
+
+    monkeypatch.setattr(caching, "_generation", lambda name: caching.UNKNOWN_GENERATION)
+    monkeypatch.setattr(caching.cache, "get", lambda key, default=None: default)
+    assert caching.vocabulary("probe-unknown", lambda: ["first"]) == ["first"]
+    assert caching.vocabulary("probe-unknown", lambda: ["second"]) == ["second"]
+    assert not [key for key in caching._local._entries if "probe-unknown" in key]
