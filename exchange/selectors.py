@@ -61,11 +61,12 @@ def _pending_recipients():
 
 
 def query_list(*, user) -> QuerySet[Query]:
-    """The queries the user may see, newest first, annotated with ``is_overdue`` and
-    ``is_unread`` (the user has an unread notification about it), with their sender and
-    releaser. A page of it is given its recipients and containers by ``query_list_prefetch``:
-    a fixed number of SQL statements whatever the page size. Narrowed by
-    ``filtersets.QueryFilterSet``."""
+    """The queries the user may see, newest first, annotated with ``awaits_answer`` (a
+    recipient has yet to answer) and ``is_unread`` (the user has an unread notification about
+    it), with their sender and releaser: built from the user and their rights alone (no clock).
+    A page of it is given its recipients and containers, and ``is_overdue``, by
+    ``query_list_prefetch``: a fixed number of SQL statements whatever the page size. Narrowed
+    by ``filtersets.QueryFilterSet``."""
     queryset = _with_flags(permissions.restrict_queries(user, Query.objects.all()), user=user)
     return queryset.select_related("sender_member", "sender_unit", "released_by")
 
@@ -73,7 +74,7 @@ def query_list(*, user) -> QuerySet[Query]:
 def query_list_prefetch(queries: list[Query]) -> list[Query]:
     """``queries`` (read through ``query_list`` or ``query_get``) with their recipients (and
     each one's member) and containers, each kind in one statement compiled once per process
-    (``members.compiled.prefetch``)."""
+    (``members.compiled.prefetch``), and ``is_overdue`` decided by the clock (``overdue``)."""
     compiled.prefetch(
         queries,
         "recipients",
@@ -90,18 +91,22 @@ def query_list_prefetch(queries: list[Query]) -> list[Query]:
         lambda ids: QueryContainer.objects.filter(query_id__in=ids).order_by("position"),
         name="exchange.query_containers",
     )
+    now = timezone.now()
+    for query in queries:
+        query.is_overdue = overdue(query, now)
     return queries
 
 
+def overdue(query: Query, now) -> bool:
+    """Open, past due, and a recipient has yet to answer (``awaits_answer``, annotated by
+    ``query_list`` and ``query_get``)."""
+    return query.status == QueryStatus.OPEN and query.due_at < now and query.awaits_answer
+
+
 def _with_flags(queryset, *, user):
-    """Annotate ``is_overdue`` (open, past due, a recipient has not answered) and ``is_unread``
-    (the user has an unread notification about it)."""
-    return queryset.annotate(
-        is_overdue=Q(status=QueryStatus.OPEN)
-        & Q(due_at__lt=timezone.now())
-        & Exists(_pending_recipients()),
-        is_unread=_unread(user),
-    )
+    """Annotate ``awaits_answer`` (a recipient has not answered) and ``is_unread`` (the user
+    has an unread notification about it)."""
+    return queryset.annotate(awaits_answer=Exists(_pending_recipients()), is_unread=_unread(user))
 
 
 def _unread(user):
@@ -180,8 +185,7 @@ def query_get(*, user, pk: int) -> Query:
     otherwise (the caller answers 404). Its statement (whether the user may see it, the query
     and its parties) is built from the user's rights and the id alone, so it is compiled once
     per person and rights (``members.compiled``), and its recipients and containers once per
-    process; ``is_overdue`` is decided here, by the clock, from whether a recipient has yet to
-    answer."""
+    process (``query_list_prefetch``, which also decides ``is_overdue`` by the clock)."""
     found = compiled.instances_for(
         user,
         "exchange.query_get",
@@ -197,9 +201,6 @@ def query_get(*, user, pk: int) -> Query:
         raise Query.DoesNotExist
     query = query_list_prefetch(found)[0]
     prefetch_related_objects(list(query.recipients.all()), "control_units")
-    query.is_overdue = (
-        query.status == QueryStatus.OPEN and query.due_at < timezone.now() and query.awaits_answer
-    )
     return query
 
 

@@ -19,6 +19,7 @@ from core.form_drafts import form_draft_done
 from core.urls import reverse_each
 from matching import selectors as matching_selectors
 from matching.models import Hit
+from members import compiled
 from members.permissions import may_view_network_figures, takes_part_in_queries
 from members.releases import COPY_PARAMETER, item_release_panel
 
@@ -26,6 +27,7 @@ from . import (
     auditing,
     downloads,
     drafts,
+    list_markup,
     panels,
     pending_uploads,
     permissions,
@@ -71,17 +73,22 @@ def inbox(request):
         query.detail_url = url
     params = request.GET.copy()
     params.pop("page", None)
+    labels = list_markup.column_labels()
     return render(
         request,
         "exchange/inbox.html",
         {
             "form": filterset.form,
             "page": page,
+            "labels": labels,
+            "rows_html": list_markup.query_rows_html(page.object_list, labels),
             "querystring": params.urlencode(),
             "may_file": permissions.may_file_queries(request.user),
             # The footnote explains the mark; without a mark it only puzzles.
             "awaits_acknowledgement": any(
-                r.awaits_acknowledgement for query in page for r in query.recipients.all()
+                r.awaits_acknowledgement
+                for query in page
+                for r in compiled.prefetched(query, "recipients")
             ),
         },
     )

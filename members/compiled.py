@@ -315,6 +315,17 @@ def prefetch(
         obj._prefetched_objects_cache[field.remote_field.cache_name] = cached
 
 
+def prefetched(obj, relation: str) -> list:
+    """The rows ``prefetch`` (or ``prefetch_related``) filled ``relation`` of ``obj`` with, as
+    a list, without making a queryset for them; read from the database if it was not
+    filled."""
+    cache_name = getattr(type(obj), relation).field.remote_field.cache_name
+    cached = getattr(obj, "_prefetched_objects_cache", {}).get(cache_name)
+    if cached is not None and cached._result_cache is not None:
+        return cached._result_cache
+    return list(getattr(obj, relation).all())
+
+
 #: Query parameters that page a list without changing which rows it holds.
 PAGING_PARAMETERS = frozenset({"cursor", "page", "page_size"})
 
@@ -335,6 +346,31 @@ def list_count(*, request, name: str, build: Callable[[], QuerySet]) -> int:
     built from the user, their rights and the request's query parameters only, its
     filters), compiled once per person, rights and parameters."""
     return count_for(request.user, list_key(request, name), lambda: build().order_by().values("pk"))
+
+
+def first_page(view, request, name: str, then=None):
+    """The first page (no cursor, no page number) of ``view``'s list, read by a statement
+    compiled once per person, rights and query parameters (``members.compiled``), its count
+    too; ``then(rows)`` completes the rows (prefetches). For a list built from the user, their
+    rights and its query parameters alone (no clock). None for any other page: the view builds
+    and pages it as usual."""
+    paginator = view.paginator
+    size = paginator.first_page_size(request)
+    if size is None:
+        return None
+
+    def listed():
+        return view.filter_queryset(view.get_queryset())
+
+    key = list_key(request, f"{name}.page")
+    rows = instances_for(
+        request.user, f"{key}:{size}", lambda: listed().order_by(*paginator.ordering)[: size + 1]
+    )
+    if then is not None:
+        rows = then(rows)
+    count = list_count(request=request, name=name, build=listed)
+    page = paginator.paginate_rows(rows, request, view, count=count)
+    return paginator.get_paginated_response(view.get_serializer(page, many=True).data)
 
 
 def clear() -> None:

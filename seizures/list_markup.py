@@ -49,8 +49,9 @@ def report_rows_html(reports, labels: dict[str, str]) -> SafeString:
             operation_cell = (
                 f'<a href="{operation_urls[operation.code]}">{escape(operation.name)}</a>'
             )
-        origin = escape(report.origin_country.code or "?")
-        destination = escape(report.destination_country.code or "?")
+        # The stored codes: the country fields' descriptors would make a ``Country`` of each.
+        origin = escape(report.__dict__["origin_country"] or "?")
+        destination = escape(report.__dict__["destination_country"] or "?")
         rows.append(
             '<tr data-testid="report-row">'
             f'<td data-label="{label["seized"]}" class="nowrap">'

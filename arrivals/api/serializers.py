@@ -3,10 +3,12 @@ receiving side."""
 
 from rest_framework import serializers
 
+from core.serializers import FieldsBuiltOnce
+
 from ..models import ArrivalNotice
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     from_member = serializers.CharField(source="from_member.code.code", read_only=True)
     from_unit = serializers.CharField(source="from_unit.code", read_only=True, default=None)
     to_member = serializers.CharField(source="to_member.code.code", read_only=True)

@@ -82,6 +82,23 @@ class QueryViewSet(
             return self.queryset
         return selectors.query_list(user=self.request.user)
 
+    #: Filters built from their values alone (no clock, no sort, no free text): a first page
+    #: with no others is read compiled (``members.compiled.first_page``).
+    COMPILED_FILTERS = frozenset(
+        {"page_size", "box", "priority", "kind", "country", "counterpart", "counterpart_member"}
+        | {"unread"}
+    )
+
+    def list(self, request, *args, **kwargs):
+        # No docstring: the API schema would show it as the list's description.
+        if set(request.query_params) <= self.COMPILED_FILTERS:
+            response = compiled.first_page(
+                self, request, "exchange.queries", then=selectors.query_list_prefetch
+            )
+            if response is not None:
+                return response
+        return super().list(request, *args, **kwargs)
+
     def paginate_queryset(self, queryset):
         """The page, with its queries' recipients and containers (``query_list_prefetch``)."""
         page = super().paginate_queryset(queryset)
@@ -239,27 +256,10 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         # No docstring: the API schema would show it as the list's description.
-        # The first page (no cursor) is read by a statement compiled once per person, rights
-        # and query parameters (``members.compiled``), its count too: the list is built from
-        # the user, their rights and the ``unread`` filter alone (no clock). Other pages are
-        # built and paged as usual.
-        paginator = self.paginator
-        size = paginator.first_page_size(request)
-        if size is None:
-            return super().list(request, *args, **kwargs)
-
-        def listed():
-            return self.filter_queryset(self.get_queryset())
-
-        name = compiled.list_key(request, "exchange.notifications.page")
-        rows = compiled.instances_for(
-            request.user,
-            f"{name}:{size}",
-            lambda: listed().order_by(*paginator.ordering)[: size + 1],
-        )
-        count = compiled.list_count(request=request, name="exchange.notifications", build=listed)
-        page = paginator.paginate_rows(rows, request, self, count=count)
-        return paginator.get_paginated_response(self.get_serializer(page, many=True).data)
+        # The list is built from the user, their rights and the ``unread`` filter alone (no
+        # clock), so its first page is read compiled (``members.compiled.first_page``).
+        response = compiled.first_page(self, request, "exchange.notifications")
+        return response or super().list(request, *args, **kwargs)
 
     @extend_schema(
         summary="How many of your notifications are unread (the bell's number)",

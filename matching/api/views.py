@@ -167,6 +167,17 @@ class HitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         # A list sets the open flags on its page's rows (``paginate_queryset``).
         return selectors.hits_for(user=self.request.user, open_flags=self.action != "list")
 
+    def list(self, request, *args, **kwargs):
+        # No docstring: the API schema would show it as the list's description.
+        # Built from the user, their rights and the ``state`` and ``kind`` filters alone (no
+        # clock): the first page is read compiled (``members.compiled.first_page``).
+        def flagged(rows):
+            selectors.hits_open_attach(request.user, rows)
+            return rows
+
+        response = compiled.first_page(self, request, "matching.hits", then=flagged)
+        return response or super().list(request, *args, **kwargs)
+
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:

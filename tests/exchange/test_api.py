@@ -263,3 +263,34 @@ def test_schema_lists_the_query_filters_from_the_filterset(api, focal_kz):
         "answered",
     }
     assert set(parameters["priority"]["schema"]["enum"]) == {"urgent", "high", "routine"}
+
+
+def test_the_first_page_read_twice_tells_overdue_by_todays_clock(api, query_kz_uz, focal_uz):
+    """The list's first page is read by a statement compiled once per person: the clock is not
+    in it, so a query that falls past due between two reads is overdue on the second."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = _as(api, focal_uz)
+    first = client.get("/api/v1/queries/").json()["results"]
+    assert [(row["id"], row["is_overdue"]) for row in first] == [(query_kz_uz.pk, False)]
+
+    Query.objects.filter(pk=query_kz_uz.pk).update(
+        created_at=timezone.now() - timedelta(days=1), due_at=timezone.now() - timedelta(hours=1)
+    )
+    again = client.get("/api/v1/queries/").json()
+    assert [(row["id"], row["is_overdue"]) for row in again["results"]] == [(query_kz_uz.pk, True)]
+    assert again["count"] == 1
+    overdue = client.get("/api/v1/queries/", {"status": "overdue"}).json()
+    assert [row["id"] for row in overdue["results"]] == [query_kz_uz.pk]
+
+
+def test_the_compiled_first_page_is_the_readers_own(api, query_kz_uz, focal_uz, focal_kz, focal_tj):
+    """The first page's statement is kept per person and rights: a person in a third country,
+    reading after the parties, gets their own (empty) list, not theirs."""
+    assert _as(api, focal_uz).get("/api/v1/queries/").json()["count"] == 1
+    assert _as(api, focal_kz).get("/api/v1/queries/").json()["count"] == 1
+    listed = _as(api, focal_tj).get("/api/v1/queries/").json()
+    assert listed["count"] == 0
+    assert listed["results"] == []
