@@ -17,6 +17,8 @@ compatibility and for sorts a keyset cannot follow:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import QuerySet
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.request import Request
@@ -105,16 +107,33 @@ class _ReadRows(list):
         return self
 
 
-def keyset_page(request, queryset: QuerySet, *, ordering: tuple[str, ...], size: int = 50):
+def keyset_page(
+    request,
+    queryset: QuerySet,
+    *,
+    ordering: tuple[str, ...],
+    size: int = 50,
+    first_rows: Callable[[int], list] | None = None,
+):
     """A browser page of ``queryset`` by cursor: (rows, previous URL, next URL); the URLs are
     relative (``?cursor=…`` with the page's other parameters). Sorted otherwise than
-    ``ordering``, or asked for a ``page`` number, it pages by offset like the API."""
+    ``ordering``, or asked for a ``page`` number, it pages by offset like the API.
+    ``first_rows(limit)``, if given, reads the first page's rows itself: the first ``limit``
+    rows of ``queryset`` in ``ordering`` (e.g. by a statement compiled once)."""
     paginator = KeysetPagination()
     paginator.ordering = ordering
     paginator.page_size = size
     paginator.page_size_query_param = None
     paginator.counts = False  # the page shows no total: no COUNT over every visible row
-    rows = paginator.paginate_queryset(queryset, Request(request))
+    drf_request = Request(request)
+    if (
+        first_rows is not None
+        and paginator.first_page_size(drf_request)
+        and not paginator._falls_back(queryset, drf_request)
+    ):
+        rows = paginator.paginate_rows(first_rows(size + 1), drf_request)
+    else:
+        rows = paginator.paginate_queryset(queryset, drf_request)
     if paginator._fallback is not None:
         links = paginator._fallback.get_previous_link(), paginator._fallback.get_next_link()
     else:

@@ -64,10 +64,13 @@ def query_rows_html(queries, labels: dict[str, str]) -> SafeString:
     ``is_unread`` of ``selectors.query_list``, its recipients and containers prefetched), or
     the empty-list row."""
     if not queries:
-        return mark_safe(f'<tr><td colspan="9">{escape(_("No queries match."))}</td></tr>')  # noqa: S308
+        message = escape(_("No queries match."))
+        return mark_safe(f'<tr><td colspan="9">{message}</td></tr>')  # noqa: S308
     label = {key: escape(text) for key, text in labels.items()}
-    unread_badge = f' <span class="badge badge-alert">{escape(_("unread"))}</span>'
-    overdue_badge = f' <span class="badge badge-alert">{escape(_("overdue"))}</span>'
+    # Translated outside the f-strings, where gettext's extraction finds them.
+    unread, overdue = escape(_("unread")), escape(_("overdue"))
+    unread_badge = f' <span class="badge badge-alert">{unread}</span>'
+    overdue_badge = f' <span class="badge badge-alert">{overdue}</span>'
     now = timezone.now()
     rows = []
     for query in queries:

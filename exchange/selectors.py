@@ -71,6 +71,31 @@ def query_list(*, user) -> QuerySet[Query]:
     return queryset.select_related("sender_member", "sender_unit", "released_by")
 
 
+class _FirstPage(list):
+    """The first rows of a list, and how many rows the whole list has (for a ``Paginator``
+    asked for page 1 only)."""
+
+    def __init__(self, rows, total: int):
+        super().__init__(rows)
+        self.total = total
+
+    def count(self) -> int:  # what ``Paginator`` asks
+        return self.total
+
+
+def query_first_page(*, user, size: int) -> list[Query]:
+    """The first ``size`` rows of ``query_list`` (unfiltered, in its order) and its number of
+    rows, each read by a statement compiled once per person and rights
+    (``members.compiled``): the inbox as it opens."""
+    rows = compiled.instances_for(
+        user, f"exchange.inbox:{size}", lambda: query_list(user=user)[:size]
+    )
+    total = compiled.count_for(
+        user, "exchange.inbox.count", lambda: query_list(user=user).order_by().values("pk")
+    )
+    return _FirstPage(rows, total)
+
+
 def query_list_prefetch(queries: list[Query]) -> list[Query]:
     """``queries`` (read through ``query_list`` or ``query_get``) with their recipients (and
     each one's member) and containers, each kind in one statement compiled once per process

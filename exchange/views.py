@@ -67,7 +67,13 @@ def inbox(request):
     filterset = QueryFilterSet(
         request.GET or None, queryset=selectors.query_list(user=request.user), request=request
     )
-    page = Paginator(filterset.qs, _page_size(request)).get_page(request.GET.get("page"))
+    size = _page_size(request)
+    if request.GET:
+        page = Paginator(filterset.qs, size).get_page(request.GET.get("page"))
+    else:
+        # The unfiltered first page and its count are built from the user and their rights
+        # alone: their statements are compiled once per person and rights.
+        page = Paginator(selectors.query_first_page(user=request.user, size=size), size).page(1)
     page.object_list = selectors.query_list_prefetch(list(page.object_list))
     for query, url in zip(page, reverse_each("exchange:detail", [q.pk for q in page]), strict=True):
         query.detail_url = url

@@ -21,6 +21,7 @@ from exchange.panels import query_panels_render
 from matching import permissions as matching_permissions
 from matching import selectors as matching_selectors
 from matching.models import RecordType
+from members import compiled
 from members.releases import item_release_panel
 
 from . import auditing, exporting, list_markup, permissions, selectors, services
@@ -41,9 +42,21 @@ def report_list(request):
         queryset = selectors.seizure_list(user=request.user).none()
     else:
         queryset = selectors.seizure_list(user=request.user, filters=filters)
-    # By cursor (any page costs what the first does), unless sorted on another column.
+    # By cursor (any page costs what the first does), unless sorted on another column. The
+    # unfiltered first page is built from the user and their rights alone: its statement is
+    # compiled once per person and rights (``members.compiled``).
+    first_rows = None
+    if not request.GET:
+
+        def first_rows(limit):
+            return compiled.instances_for(
+                request.user,
+                f"seizures.report_list:{limit}",
+                lambda: selectors.seizure_list(user=request.user)[:limit],
+            )
+
     rows, previous_url, next_url = keyset_page(
-        request, queryset, ordering=selectors.SEIZURE_LIST_ORDERING
+        request, queryset, ordering=selectors.SEIZURE_LIST_ORDERING, first_rows=first_rows
     )
     for report, url in zip(
         rows, reverse_each("seizures:report-detail", [r.pk for r in rows]), strict=True

@@ -187,6 +187,7 @@ def _pages(network, people) -> dict[str, list[str]]:
         "focal.kz": [
             reverse("home"),
             reverse("exchange:inbox"),
+            reverse("exchange:inbox") + "?q=no-such-text",
             reverse("exchange:detail", args=[network["query"].pk]),
             reverse("exchange:detail", args=[network["alert"].pk]),
             reverse("exchange:file"),
@@ -275,6 +276,8 @@ def test_every_main_page_in_russian_shows_no_english_catalogue_string(
     assert "Афганистан → Таджикистан → Узбекистан → Казахстан" in detail
     inbox = rendered[("focal.kz", reverse("exchange:inbox"))]
     assert network["query"].reference in inbox
+    nothing = rendered[("focal.kz", reverse("exchange:inbox") + "?q=no-such-text")]
+    assert "Подходящих запросов нет." in nothing
     hits = rendered[("focal.kz", reverse("matching:hits"))]
     assert CONTAINER in hits and "Таджикистан" in hits
     units = rendered[("admin.kz", reverse("member-units", args=["KZ"]))]
