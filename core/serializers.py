@@ -1,4 +1,4 @@
-"""Serializer fields built once per class.
+"""Serializer fields built once per class, and a choice's label read without inspection.
 
 A ``ModelSerializer`` builds its fields from the model on every instance: for a query's
 detail, about a millisecond of CPU, more than writing its data. ``FieldsBuiltOnce`` builds
@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 
+from rest_framework import serializers
+
 
 class FieldsBuiltOnce:
     def get_fields(self):
@@ -23,3 +25,16 @@ class FieldsBuiltOnce:
             built = super().get_fields()
             cls._fields_built = built
         return copy.deepcopy(built)
+
+
+class ChoiceLabelField(serializers.CharField):
+    """The label of the model's choice field ``choice`` (what ``get_<choice>_display`` gives),
+    read-only. DRF, given the method as a source, inspects its signature on every row."""
+
+    def __init__(self, choice: str, **kwargs):
+        self.choice = choice
+        kwargs.update(source="*", read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, instance):
+        return str(getattr(instance, f"get_{self.choice}_display")())

@@ -64,15 +64,17 @@ def _get_query(request, pk) -> Query:
 def inbox(request):
     if not takes_part_in_queries(request.user):
         raise Http404
-    filterset = QueryFilterSet(
-        request.GET or None, queryset=selectors.query_list(user=request.user), request=request
-    )
     size = _page_size(request)
     if request.GET:
+        filterset = QueryFilterSet(
+            request.GET, queryset=selectors.query_list(user=request.user), request=request
+        )
         page = Paginator(filterset.qs, size).get_page(request.GET.get("page"))
     else:
-        # The unfiltered first page and its count are built from the user and their rights
-        # alone: their statements are compiled once per person and rights.
+        # Only the empty filter form is shown. The unfiltered first page and its count are
+        # built from the user and their rights alone: their statements are compiled once per
+        # person and rights.
+        filterset = QueryFilterSet(None, queryset=Query.objects.none(), request=request)
         page = Paginator(selectors.query_first_page(user=request.user, size=size), size).page(1)
     page.object_list = selectors.query_list_prefetch(list(page.object_list))
     for query, url in zip(page, reverse_each("exchange:detail", [q.pk for q in page]), strict=True):

@@ -2,7 +2,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.serializers import FieldsBuiltOnce
+from core.serializers import ChoiceLabelField, FieldsBuiltOnce
 
 from ..models import (
     Alert,
@@ -256,7 +256,7 @@ class NotificationSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     item_kind = serializers.CharField(source="release_kind", read_only=True)
     item = serializers.IntegerField(source="release_item_id", read_only=True, allow_null=True)
     item_reference = serializers.CharField(source="release_reference", read_only=True)
-    event_label = serializers.CharField(source="get_event_display", read_only=True)
+    event_label = ChoiceLabelField("event")
     unread = serializers.SerializerMethodField()
 
     class Meta:

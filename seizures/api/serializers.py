@@ -4,6 +4,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.serializers import ChoiceLabelField
+
 from ..models import Commodity, Operation, SeizureReport
 
 
@@ -23,7 +25,7 @@ class CodeField(serializers.Field):
 
 
 class CommoditySerializer(serializers.ModelSerializer):
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    category_label = ChoiceLabelField("category")
     dimensions = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:

@@ -202,6 +202,20 @@ def test_notifications_unread_and_read(api, focal_kz, focal_uz, django_capture_o
     assert client.get("/api/v1/notifications/", {"unread": "true"}).json()["results"] == []
 
 
+def test_notification_event_label_follows_the_language(
+    api, focal_kz, focal_uz, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        file_query(focal_kz)
+    client = _as(api, focal_uz)
+    english = client.get("/api/v1/notifications/").json()["results"][0]
+    russian = client.get("/api/v1/notifications/", HTTP_ACCEPT_LANGUAGE="ru").json()["results"][0]
+    assert english["event"] == russian["event"] == "filed"
+    assert english["event_label"] == "New query"
+    assert russian["event_label"] not in ("", english["event_label"])
+    assert any("\u0400" <= ch <= "\u04ff" for ch in russian["event_label"])
+
+
 def test_someone_elses_notification_is_404(api, focal_kz, focal_uz, query_kz_uz):
     alert = Alert.objects.filter(recipient=focal_uz, channel=AlertChannel.PORTAL).first()
     Alert.objects.filter(pk=alert.pk).update(sent_at=alert.created_at)
