@@ -13,6 +13,7 @@ cannot leave them cached under the new generation.
   deactivated user or a reused id never meets an old entry.
 - Vocabularies: ``vocabulary(name, loader)`` caches plain rows (tuples), never model instances;
   the apps connect ``vocabulary_changed`` to their vocabulary models' save and delete.
+  ``vocabulary_markup(name, render)`` keeps markup drawn from them alone, per language.
 
 A request reads the rights and vocabulary generations once, together, and keeps them (a
 bump within the request forgets them). Each process also keeps what it read or wrote under a
@@ -34,6 +35,8 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from core.request_context import current_request
 
@@ -195,6 +198,22 @@ def rights_rows(name: str, loader: Callable[[], list]) -> list:
 def vocabulary(name: str, loader: Callable[[], list]) -> list:
     """A vocabulary's rows (``loader()``, a list of tuples) from the cache."""
     return _rows(settings.VOCABULARY_CACHE_SECONDS, _VOCABULARY, "vocabulary", name, loader)
+
+
+def vocabulary_markup(name: str, render: Callable[[], str]) -> SafeString:
+    """Markup drawn from vocabularies alone (``render()``, e.g. an empty filter form's
+    drop-downs), in the active language: cached under the vocabulary generation, so that any
+    change of a member, unit, commodity or operation draws it again."""
+    language = get_language() or settings.LANGUAGE_CODE
+    return mark_safe(
+        _rows(
+            settings.VOCABULARY_CACHE_SECONDS,
+            _VOCABULARY,
+            "markup",
+            f"{language}:{name}",
+            lambda: str(render()),
+        )
+    )
 
 
 def _rows(seconds: int, generation_name: str, kind: str, name: str, loader: Callable[[], list]):

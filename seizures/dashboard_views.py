@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy
 
 from members import caching
 
-from . import charts, permissions, selectors
+from . import charts, list_markup, permissions, selectors
 from .filtersets import SeizureFilterSet
 from .models import SeizureTotal
 from .totals import TOTALS_CACHE
@@ -126,7 +126,12 @@ def dashboard(request):
     same numbers under it. The charts' HTML is cached, shared by everyone who may read the same
     reports, until the totals next change (``members.caching``)."""
     seizure_reader_required(request)
-    filters = SeizureFilterSet(request.GET or None).with_choices()
+    filters = SeizureFilterSet(request.GET or None)
+    filters_html = None
+    if filters.is_bound:
+        filters.with_choices()
+    else:
+        filters_html = list_markup.empty_filters_html(SeizureFilterSet)
     charts_html = ""
     if not filters.is_bound or filters.is_valid():
         key = _charts_cache_key(request)
@@ -138,7 +143,11 @@ def dashboard(request):
     return render(
         request,
         "seizures/dashboard.html",
-        {"form": filters.form, "charts_html": mark_safe(charts_html)},  # noqa: S308 (ours)
+        {
+            "form": filters.form,
+            "filters_html": filters_html,
+            "charts_html": mark_safe(charts_html),  # noqa: S308 (ours)
+        },
     )
 
 

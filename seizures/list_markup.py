@@ -5,13 +5,28 @@ engine would, and each cell carries its column's label for the phone's card layo
 
 from __future__ import annotations
 
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from members import caching
+
 from .templatetags.seizures import quantity, unit_symbol
+
+
+def empty_filters_html(filterset_class) -> SafeString:
+    """The filter form with nothing chosen, as the dashboard and the report list show it
+    unfiltered: its drop-downs come from the vocabularies alone, so it is drawn once per
+    language and vocabulary generation (``members.caching.vocabulary_markup``)."""
+    return caching.vocabulary_markup(
+        f"seizures.filters:{filterset_class.__name__}",
+        lambda: render_to_string(
+            "seizures/_filters.html", {"form": filterset_class(None).with_choices().form}
+        ),
+    )
 
 
 def column_labels() -> dict[str, str]:

@@ -37,11 +37,16 @@ from .releasing import import_summary, restrict_held_imports
 @login_required
 def report_list(request):
     seizure_reader_required(request)
-    filters = SeizureListFilterSet(request.GET or None).with_choices()
-    if filters.is_bound and not filters.is_valid():
-        queryset = selectors.seizure_list(user=request.user).none()
+    filters = filters_html = None
+    if request.GET:
+        filters = SeizureListFilterSet(request.GET).with_choices()
+        if filters.is_valid():
+            queryset = selectors.seizure_list(user=request.user, filters=filters)
+        else:
+            queryset = selectors.seizure_list(user=request.user).none()
     else:
-        queryset = selectors.seizure_list(user=request.user, filters=filters)
+        queryset = selectors.seizure_list(user=request.user)
+        filters_html = list_markup.empty_filters_html(SeizureListFilterSet)
     # By cursor (any page costs what the first does), unless sorted on another column. The
     # unfiltered first page is built from the user and their rights alone: its statement is
     # compiled once per person and rights (``members.compiled``).
@@ -67,7 +72,8 @@ def report_list(request):
         request,
         "seizures/report_list.html",
         {
-            "form": filters.form,
+            "form": filters.form if filters else None,
+            "filters_html": filters_html,
             "page": rows,
             "labels": labels,
             "rows_html": list_markup.report_rows_html(rows, labels),
