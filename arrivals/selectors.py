@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from members import compiled
 from members.models import ReleaseState
 
 from . import permissions
@@ -28,15 +29,26 @@ def notice_list(*, user, filters=None) -> QuerySet[ArrivalNotice]:
     return rows.order_by(*NOTICE_ORDERING)
 
 
-def notice_get(*, user, pk) -> ArrivalNotice:
-    """One notice the user may see (``ArrivalNotice.DoesNotExist`` otherwise)."""
-    return (
-        permissions.restrict_notices(user)
-        .select_related(
-            "from_member", "to_member", "from_unit", "to_unit", "author", "seizure_report"
-        )
-        .get(pk=pk)
+def notice_get(*, user, pk: int) -> ArrivalNotice:
+    """One notice the user may see (``ArrivalNotice.DoesNotExist`` otherwise). Its statement
+    is built from the user and their rights alone, so it is compiled once per person and
+    rights (``members.compiled``)."""
+    found = compiled.instances_for(
+        user,
+        "arrivals.notice_get",
+        lambda ids: (
+            permissions.restrict_notices(user)
+            .select_related(
+                "from_member", "to_member", "from_unit", "to_unit", "author", "seizure_report"
+            )
+            .filter(pk=ids[0])
+            .order_by()
+        ),
+        [int(pk)],
     )
+    if not found:
+        raise ArrivalNotice.DoesNotExist("No notice the user may see has this id.")
+    return found[0]
 
 
 def notice_returned_own(*, user, pk) -> ArrivalNotice:

@@ -14,9 +14,19 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.form_drafts import form_draft_done
 from core.pagination import keyset_page
+from members import compiled
 from members.releases import COPY_PARAMETER, item_release_panel
 
-from . import auditing, importing, matching_bridge, permissions, releasing, selectors, services
+from . import (
+    auditing,
+    importing,
+    list_markup,
+    matching_bridge,
+    permissions,
+    releasing,
+    selectors,
+    services,
+)
 from .filtersets import NoticeFilterSet
 from .forms import ArrivalForm, ManifestForm, NoticeForm, OutcomeForm, notice_initial
 from .models import ArrivalNotice, DiscrepancyKind
@@ -50,8 +60,20 @@ def board(request):
         rows = selectors.notice_list(user=request.user, filters=filters)
     else:
         rows = selectors.notice_list(user=request.user).none()
+    first_rows = None
+    if set(request.GET) <= {"direction"} and filters.is_valid():
+        # The first page of a direction is built from the user and their rights alone: its
+        # statement is compiled once per person and rights (``members.compiled``).
+
+        def first_rows(limit):
+            return compiled.instances_for(
+                request.user,
+                f"arrivals.board:{direction}:{limit}",
+                lambda: selectors.notice_list(user=request.user, filters=filters)[:limit],
+            )
+
     page, previous_url, next_url = keyset_page(
-        request, rows, ordering=selectors.NOTICE_ORDERING, size=30
+        request, rows, ordering=selectors.NOTICE_ORDERING, size=30, first_rows=first_rows
     )
     return render(
         request,
@@ -60,6 +82,7 @@ def board(request):
             "direction": direction,
             "form": filters.form,
             "page": page,
+            "cards_html": list_markup.notice_cards_html(page, direction),
             "previous_url": previous_url,
             "next_url": next_url,
             "may_file": permissions.may_file_notices(request.user),

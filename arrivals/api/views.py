@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.pagination import KeysetPagination
+from members import compiled
 from members.models import ReleaseState
 
 from .. import auditing, importing, permissions, selectors, services
@@ -50,6 +51,9 @@ class ArrivalNoticeViewSet(viewsets.GenericViewSet):
     filterset_class = NoticeFilterSet
     queryset = ArrivalNotice.objects.none()
 
+    #: Filters whose values alone choose the rows: a first page with no others is compiled.
+    COMPILED_FILTERS = frozenset({"direction", "lane", "status", "mode", "page_size"})
+
     def get_queryset(self):
         return selectors.notice_list(user=self.request.user)
 
@@ -64,8 +68,24 @@ class ArrivalNoticeViewSet(viewsets.GenericViewSet):
         filters = NoticeFilterSet(request.query_params, request=request)
         if not filters.is_valid():
             raise ValidationError(filters.errors)
-        rows = selectors.notice_list(user=request.user, filters=filters)
-        page = self.paginate_queryset(rows)
+
+        def listed():
+            return selectors.notice_list(user=request.user, filters=filters)
+
+        size = None
+        if set(request.query_params) <= self.COMPILED_FILTERS:
+            size = self.paginator.first_page_size(request)
+        if size:
+            # A first page filtered by values alone (no clock, no free text) is built from the
+            # user, their rights and those values: read compiled (``members.compiled``).
+            key = compiled.list_key(request, "arrivals.notices")
+            rows = compiled.instances_for(
+                request.user, f"{key}.page:{size}", lambda: listed()[: size + 1]
+            )
+            count = compiled.count_for(request.user, key, lambda: listed().order_by().values("pk"))
+            page = self.paginator.paginate_rows(rows, request, self, count=count)
+        else:
+            page = self.paginate_queryset(listed())
         return self.get_paginated_response(notices_data(list(page), request.user))
 
     def retrieve(self, request, pk=None):

@@ -244,3 +244,24 @@ def test_reads_are_audited(filed, officer_uz):
     client_for(officer_uz).get(f"{URL}{filed.pk}/")
     assert AuditEvent.objects.filter(action="arrival.read", object_id=filed.pk).count() == 1
     assert AuditEvent.objects.filter(action="arrival.file", object_id=filed.pk).count() == 1
+
+
+def test_the_first_page_follows_new_notices_and_a_lost_role(filed, officer_ge, officer_uz):
+    client = client_for(officer_uz)
+    first = client.get(URL, {"direction": "incoming"}).json()
+    assert first["count"] == 1
+    assert [n["id"] for n in first["results"]] == [filed.pk]
+    second = client_for(officer_ge).post(URL, notice_data(), format="json").json()["id"]
+    paged = client.get(URL, {"direction": "incoming", "page_size": 1}).json()
+    assert paged["count"] == 2
+    assert len(paged["results"]) == 1
+    assert paged["next"]
+    rest = client.get(paged["next"]).json()["results"]
+    assert {paged["results"][0]["id"], rest[0]["id"]} == {filed.pk, second}
+    # The person loses their role: the same first page, asked again, shows nothing.
+    officer_uz.groups.clear()
+    forget(officer_uz)
+    after = client.get(URL, {"direction": "incoming"}).json()
+    assert after["count"] == 0
+    assert after["results"] == []
+    assert client.get(f"{URL}{filed.pk}/").status_code == 404
