@@ -90,4 +90,8 @@ def settings_member(user, code: str | None = None) -> MemberAdministration | Non
     members = MemberAdministration.objects.filter(pk__in=own)
     if code:
         return members.filter(code=str(code).upper()).first()
-    return members.first() if len(own) == 1 else None
+    if len(own) != 1:
+        return None
+    if getattr(user, "member_id", None) in own:
+        return user.member  # read with the user, once per request
+    return members.first()

@@ -52,10 +52,11 @@ def overview(request):
     rows = [{"profile": p, "stats": stats[p.pk]} for p in profiles]
     months = selectors.member_months(member_ids=own)
     member = permissions.settings_member(user)
-    rate_form = None
-    if member is not None and permissions.may_set_random_rate(user, member):
+    rate = rate_form = None
+    if member is not None:
         rate = services.random_rate_get(member=member)
-        rate_form = RandomRateForm(initial={"random_rate": round(rate * 100, 2)})
+        if permissions.may_set_random_rate(user, member):
+            rate_form = RandomRateForm(initial={"random_rate": round(rate * 100, 2)})
     return render(
         request,
         "targeting/overview.html",
@@ -64,9 +65,9 @@ def overview(request):
             "network_rows": [r for r in rows if r["profile"].member_id not in own],
             "chart": charts.month_chart(months),
             "months": months,
-            "expiring": selectors.expiring_profiles(user=user),
+            "expiring": list(selectors.expiring_profiles(user=user)),
             "member": member,
-            "random_rate": services.random_rate_get(member=member) if member else None,
+            "random_rate": rate,
             "rate_form": rate_form,
         },
     )
