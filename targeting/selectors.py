@@ -136,52 +136,55 @@ def _months_back(month: date, count: int) -> list[date]:
     return list(reversed(months))
 
 
+_MONTHS_SQL = f"""
+SELECT month,
+    count(DISTINCT notice_id) FILTER (WHERE profile_id IS NOT NULL),
+    count(DISTINCT notice_id) FILTER (WHERE profile_id IS NOT NULL AND outcome = ANY(%(findings)s)),
+    count(*) FILTER (WHERE profile_id IS NULL),
+    count(*) FILTER (WHERE profile_id IS NULL AND outcome = ANY(%(findings)s))
+FROM {Selection._meta.db_table}
+WHERE member_id = ANY(%(members)s) AND month >= %(since)s
+GROUP BY month
+ORDER BY month
+"""
+
+
 def member_months(*, member_ids, months: int = CHART_MONTHS, least: int = 3) -> list[dict]:
     """The members' incoming notices by month, from the first month with a selection among
     the last ``months`` (at least the last ``least``) to the current one, every month present
     (zero where nothing happened): notices selected by any profile and those with a finding,
-    notices selected at random and those with a finding."""
+    notices selected at random and those with a finding. One aggregate statement, written
+    out (the page's other reads are compiled once; this one holds the month)."""
     series = _months_back(_month_start(timezone.localdate()), months)
-    rows = (
-        Selection.objects.filter(member_id__in=member_ids, month__gte=series[0])
-        .values("month")
-        .annotate(
-            selected=Count("notice_id", filter=Q(profile__isnull=False), distinct=True),
-            findings=Count(
-                "notice_id",
-                filter=Q(profile__isnull=False, outcome__in=FINDINGS),
-                distinct=True,
-            ),
-            random=Count("id", filter=Q(profile__isnull=True)),
-            random_findings=Count("id", filter=Q(profile__isnull=True, outcome__in=FINDINGS)),
+    names = ("selected", "findings", "random", "random_findings")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _MONTHS_SQL,
+            {"findings": FINDINGS, "members": list(member_ids), "since": series[0]},
         )
-        .order_by("month")
-    )
-    by_month = {row["month"]: row for row in rows}
+        by_month = {row[0]: dict(zip(names, row[1:], strict=True)) for row in cursor.fetchall()}
     first = min(by_month, default=series[-least])
     series = [month for month in series if month >= min(first, series[-least])]
-    empty = {"selected": 0, "findings": 0, "random": 0, "random_findings": 0}
+    empty = dict.fromkeys(names, 0)
     return [
         {
             "key": month.strftime("%Y-%m"),
             "label": formats.date_format(month, "YEAR_MONTH_FORMAT"),
-            **{name: (by_month.get(month) or empty)[name] for name in empty},
+            **by_month.get(month, empty),
         }
         for month in series
     ]
 
 
-def expiring_profiles(*, user, within_days: int = EXPIRING_WITHIN_DAYS) -> QuerySet[RiskProfile]:
-    """Active profiles the user may see that end within ``within_days``, soonest first."""
+def expiring_among(
+    profiles: list[RiskProfile], *, within_days: int = EXPIRING_WITHIN_DAYS
+) -> list[RiskProfile]:
+    """Of ``profiles`` (by name, as ``profile_list`` gives them), the active ones that end
+    within ``within_days``, soonest first: ``expiring_profiles`` without another read."""
     today = timezone.localdate()
-    return (
-        permissions.restrict_profiles(user)
-        .filter(
-            active=True, valid_until__gte=today, valid_until__lte=today + timedelta(within_days)
-        )
-        .select_related("member")
-        .order_by("valid_until", "name")
-    )
+    until = today + timedelta(within_days)
+    soon = [p for p in profiles if p.active and p.valid_until and today <= p.valid_until <= until]
+    return sorted(soon, key=lambda p: p.valid_until)  # stable: by name within a day
 
 
 # --- The network admins' figures ---------------------------------------------------------------

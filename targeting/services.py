@@ -15,7 +15,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -197,8 +197,14 @@ def profile_delete(*, user, profile: RiskProfile) -> None:
 
 
 def random_rate_get(*, member) -> float:
-    row = TargetingSettings.objects.filter(member=member).values_list("random_rate", flat=True)
-    return float(row.first() or 0.0)
+    """The member's rate of random selection (0 until its focal points set one)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT random_rate FROM {TargetingSettings._meta.db_table} WHERE member_id = %s",
+            [getattr(member, "pk", member)],
+        )
+        row = cursor.fetchone()
+    return float(row[0] or 0.0) if row else 0.0
 
 
 @transaction.atomic

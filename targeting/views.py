@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from members import compiled
+
 from . import auditing, backtest, charts, permissions, selectors, services
 from .forms import BacktestForm, ProfileForm, RandomRateForm, criteria_as_text
 from .models import RiskProfile
@@ -47,7 +49,10 @@ def overview(request):
     if not permissions.may_write_profiles(user):
         return render(request, "targeting/network.html", {"figures": selectors.network_figures()})
     own = sorted(permissions.profile_member_ids(user))
-    profiles = list(selectors.profile_list(user=user))
+    # Built from the person and their rights alone: compiled once (``members.compiled``).
+    profiles = compiled.instances_for(
+        user, "targeting.overview", lambda: selectors.profile_list(user=user)
+    )
     stats = selectors.profiles_stats(p.pk for p in profiles)
     rows = [{"profile": p, "stats": stats[p.pk]} for p in profiles]
     months = selectors.member_months(member_ids=own)
@@ -65,7 +70,7 @@ def overview(request):
             "network_rows": [r for r in rows if r["profile"].member_id not in own],
             "chart": charts.month_chart(months),
             "months": months,
-            "expiring": list(selectors.expiring_profiles(user=user)),
+            "expiring": selectors.expiring_among(profiles),
             "member": member,
             "random_rate": rate,
             "rate_form": rate_form,
