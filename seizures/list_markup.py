@@ -5,11 +5,14 @@ engine would, and each cell carries its column's label for the phone's card layo
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from members import caching
@@ -44,6 +47,13 @@ def column_labels() -> dict[str, str]:
     }
 
 
+@lru_cache(maxsize=4096)
+def _day_text(day, _language: str) -> str:
+    """A day in the active language's date format, escaped: made once per day and language
+    (Django's formatting costs some 60 µs a row)."""
+    return escape(date_format(day, "DATE_FORMAT"))
+
+
 def report_rows_html(reports, labels: dict[str, str]) -> SafeString:
     """One ``<tr>`` per report (each with ``detail_url`` set), or the empty-list row."""
     if not reports:
@@ -70,7 +80,7 @@ def report_rows_html(reports, labels: dict[str, str]) -> SafeString:
         rows.append(
             '<tr data-testid="report-row">'
             f'<td data-label="{label["seized"]}" class="nowrap">'
-            f"{escape(date_format(report.seized_on, 'DATE_FORMAT'))}</td>"
+            f"{_day_text(report.seized_on, get_language())}</td>"
             f'<td data-label="{label["member"]}">{escape(report.reporting_member.code)}</td>'
             f'<td class="card-title card-action" data-label="{label["reference"]}">'
             f'<a href="{escape(report.detail_url)}" data-testid="open-report" class="nowrap">'

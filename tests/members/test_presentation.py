@@ -49,6 +49,21 @@ def test_moments_carry_their_zone_in_each_languages_format():
         assert when(moment) == "20.11.2026 14:05 UTC"
 
 
+def test_the_same_moment_reads_in_the_active_zone_and_language_each_time(settings):
+    moment = datetime.datetime(2026, 11, 20, 14, 5, tzinfo=datetime.UTC)
+    assert when(moment) == "20 Nov 2026, 14:05 UTC"  # kept once made
+    settings.TIME_ZONE = "Asia/Almaty"
+    with timezone.override("Asia/Almaty"):
+        assert when(moment) == "20 Nov 2026, 19:05 Asia/Almaty"
+        with translation.override("ru"):
+            assert when(moment) == "20.11.2026 19:05 Asia/Almaty"
+    settings.TIME_ZONE = "UTC"
+    assert when(moment) == "20 Nov 2026, 14:05 UTC"
+    assert when(moment.astimezone(datetime.timezone(datetime.timedelta(hours=5)))) == (
+        "20 Nov 2026, 14:05 UTC"
+    )
+
+
 def test_dates_use_one_format_per_language():
     template = Template('{{ day|date:"DATE_FORMAT" }}')
     day = datetime.date(2019, 5, 22)
