@@ -149,7 +149,9 @@ class Server:
         self.log = log.open("w")
         self.process = subprocess.Popen(
             [GUNICORN, "ireN.wsgi:application", "--chdir", str(tree)]
-            + ["--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "1"],
+            + ["--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "1"]
+            # One worker for the whole run: a recycled worker would start its CPU time anew.
+            + ["--max-requests", "0"],
             cwd=tree,
             env=env,
             stdout=self.log,
@@ -170,7 +172,11 @@ class Server:
         return int(children.read_text().split()[0])
 
     def cpu_seconds(self) -> float:
-        fields = Path(f"/proc/{self.worker_pid()}/stat").read_text().rsplit(")", 1)[1].split()
+        pid = self.worker_pid()
+        if getattr(self, "_pid", pid) != pid:
+            raise RuntimeError("the gunicorn worker was replaced during the run")
+        self._pid = pid
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
