@@ -81,7 +81,6 @@ def board(request):
         {
             "direction": direction,
             "form": filters.form,
-            "page": page,
             "cards_html": list_markup.notice_cards_html(page, direction),
             "previous_url": previous_url,
             "next_url": next_url,

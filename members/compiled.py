@@ -348,19 +348,21 @@ def list_count(*, request, name: str, build: Callable[[], QuerySet]) -> int:
     return count_for(request.user, list_key(request, name), lambda: build().order_by().values("pk"))
 
 
-def first_page(view, request, name: str, then=None):
+def first_page(view, request, name: str, then=None, *, listed=None, data=None):
     """The first page (no cursor, no page number) of ``view``'s list, read by a statement
     compiled once per person, rights and query parameters (``members.compiled``), its count
     too; ``then(rows)`` completes the rows (prefetches). For a list built from the user, their
     rights and its query parameters alone (no clock). None for any other page: the view builds
-    and pages it as usual."""
+    and pages it as usual. ``listed()`` builds the list (the view's filtered queryset unless
+    given) and ``data(page)`` writes the page's rows (the view's serializer unless given)."""
     paginator = view.paginator
     size = paginator.first_page_size(request)
     if size is None:
         return None
+    if listed is None:
 
-    def listed():
-        return view.filter_queryset(view.get_queryset())
+        def listed():
+            return view.filter_queryset(view.get_queryset())
 
     key = list_key(request, f"{name}.page")
     rows = instances_for(
@@ -370,7 +372,9 @@ def first_page(view, request, name: str, then=None):
         rows = then(rows)
     count = list_count(request=request, name=name, build=listed)
     page = paginator.paginate_rows(rows, request, view, count=count)
-    return paginator.get_paginated_response(view.get_serializer(page, many=True).data)
+    if data is None:
+        return paginator.get_paginated_response(view.get_serializer(page, many=True).data)
+    return paginator.get_paginated_response(data(page))
 
 
 def clear() -> None:

@@ -180,7 +180,7 @@ def expiring_among(
     profiles: list[RiskProfile], *, within_days: int = EXPIRING_WITHIN_DAYS
 ) -> list[RiskProfile]:
     """Of ``profiles`` (by name, as ``profile_list`` gives them), the active ones that end
-    within ``within_days``, soonest first: ``expiring_profiles`` without another read."""
+    within ``within_days``, soonest first (no read of their own)."""
     today = timezone.localdate()
     until = today + timedelta(within_days)
     soon = [p for p in profiles if p.active and p.valid_until and today <= p.valid_until <= until]

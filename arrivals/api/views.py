@@ -72,21 +72,17 @@ class ArrivalNoticeViewSet(viewsets.GenericViewSet):
         def listed():
             return selectors.notice_list(user=request.user, filters=filters)
 
-        size = None
+        def data(page):
+            return notices_data(list(page), request.user)
+
         if set(request.query_params) <= self.COMPILED_FILTERS:
-            size = self.paginator.first_page_size(request)
-        if size:
-            # A first page filtered by values alone (no clock, no free text) is built from the
-            # user, their rights and those values: read compiled (``members.compiled``).
-            key = compiled.list_key(request, "arrivals.notices")
-            rows = compiled.instances_for(
-                request.user, f"{key}.page:{size}", lambda: listed()[: size + 1]
+            # Filters by values alone (no clock, no free text): the first page is compiled.
+            response = compiled.first_page(
+                self, request, "arrivals.notices", listed=listed, data=data
             )
-            count = compiled.count_for(request.user, key, lambda: listed().order_by().values("pk"))
-            page = self.paginator.paginate_rows(rows, request, self, count=count)
-        else:
-            page = self.paginate_queryset(listed())
-        return self.get_paginated_response(notices_data(list(page), request.user))
+            if response is not None:
+                return response
+        return self.get_paginated_response(data(self.paginate_queryset(listed())))
 
     def retrieve(self, request, pk=None):
         notice = self._notice(pk)
