@@ -31,9 +31,12 @@ timeout = _int("GUNICORN_TIMEOUT", 300)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 120)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle each worker after this many requests (jittered so they don't all restart together):
-# bounds the memory of a long-lived process.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# bounds the memory of a long-lived process. Not sooner: a new worker imports the application
+# again and starts with cold per-process caches (compiled statements, rights, vocabularies,
+# templates); recycling every 1,000 requests cost a third of the throughput under the load
+# bench (docs/DEPLOY.md, "Sizing the web workers").
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 # The proxy that may set X-Forwarded-* headers (the reverse proxy on the same host by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")

@@ -7,7 +7,7 @@ migrated and seeded on the first run and kept afterwards):
 
     git worktree add /tmp/before baba861          # the tree to compare with (optional)
     .venv/bin/python bench/load.py --tree before=/tmp/before --tree after=. \\
-        [--clients 20] [--duration 40] [--max-requests 4000] [--rounds 2]
+        [--clients 20] [--duration 40] [--max-requests 8000] [--rounds 2]
 
 Server configurations side by side (one tree, one database, a server per configuration, the
 rounds interleaved as for trees; the arguments go to gunicorn after ``--config`` and override
@@ -433,7 +433,7 @@ def main() -> None:
     parser.add_argument("--tree", action="append", default=[], help="name=path (repeatable)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=40, help="seconds per round")
-    parser.add_argument("--max-requests", type=int, default=4000, help="per round")
+    parser.add_argument("--max-requests", type=int, default=8000, help="per round")
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--warm-up", type=float, default=5, help="seconds, not counted")
     parser.add_argument("--seed-queries", type=int, default=500)
