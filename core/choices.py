@@ -37,3 +37,13 @@ class ChoiceLabels:
             except TypeError:  # an unhashable value: Django's own way below
                 pass
         return super()._get_FIELD_display(field)
+
+
+def choice_label(model, field_name: str, value) -> str:
+    """The label of ``value`` among ``model.field_name``'s choices, in the active language
+    (``value`` itself when it is not one of them), as ``get_<field>_display()`` gives it."""
+    field = model._meta.get_field(field_name)
+    labels = _labels(field)
+    if labels is None:
+        labels = dict(field.flatchoices)
+    return force_str(labels.get(value, value), strings_only=True)

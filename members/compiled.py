@@ -113,24 +113,38 @@ def _compile_rows(queryset: QuerySet, placeholders: list[int]):
     return sql, tuple(params), tuple(params.index(p) for p in placeholders)
 
 
-def rows_for(user, name: str, build: Callable[[list[int]], QuerySet], ids: list[int]) -> list:
-    """The rows of ``build(ids)`` (a ``values_list`` queryset built from ``user``, their
-    rights and ``ids`` only, each id one parameter), compiled once per person, rights and
-    number of ids: the ids are put in the compiled statement's place of the stand-ins it was
-    compiled with."""
-    ids = list(dict.fromkeys(ids))
-    if not ids:
-        return []
+def _prepared(user, name: str, build, ids, compile_it):
+    """How ``rows_for`` and ``instances_for`` read ``build()`` or ``build(ids)``: (rows, None,
+    None) when they are read already (nothing to read, no person to compile for, or a
+    statement that cannot be reused), else (None, the statement compiled once per person,
+    rights and number of ids by ``compile_it(queryset, placeholders)``, the ids)."""
+    if ids is None:
+        ids, make = [], lambda _ids: build()
+    else:
+        ids, make = list(dict.fromkeys(ids)), build
+        if not ids:
+            return [], None, None
     if not getattr(user, "is_authenticated", False) or user.pk is None:
-        return list(build(ids))
+        return list(make(ids)), None, None
     placeholders = [_PLACEHOLDER - i for i in range(len(ids))]
     statement = _statement(
-        _key(user, f"{name}:{len(ids)}"), lambda: _compile_rows(build(placeholders), placeholders)
+        _key(user, f"{name}:{len(ids)}"), lambda: compile_it(make(placeholders), placeholders)
     )
     if statement is None:
-        return []
+        return [], None, None
     if statement is False:
-        return list(build(ids))
+        return list(make(ids)), None, None
+    return None, statement, ids
+
+
+def rows_for(user, name: str, build: Callable[..., QuerySet], ids: list[int] | None = None) -> list:
+    """The rows of ``build()`` (a ``values_list`` queryset built from ``user`` and their rights
+    only) or of ``build(ids)`` (from ``ids`` too, each id one parameter), compiled once per
+    person, rights and number of ids: the ids are put in the compiled statement's place of the
+    stand-ins it was compiled with."""
+    rows, statement, ids = _prepared(user, name, build, ids, _compile_rows)
+    if statement is None:
+        return rows
     sql, params, positions = statement
     params = list(params)
     for position, value in zip(positions, ids, strict=True):
@@ -236,23 +250,9 @@ def instances_for(
     their rights and ``ids`` only, each id one parameter), as evaluating it would give them,
     compiled once per person, rights and number of ids. Prefetches are still read (and built)
     each time."""
-    if ids is None:
-        ids, make = [], lambda _ids: build()
-    else:
-        ids, make = list(dict.fromkeys(ids)), build
-        if not ids:
-            return []
-    if not getattr(user, "is_authenticated", False) or user.pk is None:
-        return list(make(ids))
-    placeholders = [_PLACEHOLDER - i for i in range(len(ids))]
-    statement = _statement(
-        _key(user, f"{name}:{len(ids)}"),
-        lambda: _compile_instances(make(placeholders), placeholders),
-    )
+    rows, statement, ids = _prepared(user, name, build, ids, _compile_instances)
     if statement is None:
-        return []
-    if statement is False:
-        return list(make(ids))
+        return rows
     return _instances(statement, ids)
 
 

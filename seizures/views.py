@@ -16,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 
 from core.form_drafts import form_draft_done
 from core.pagination import keyset_page
-from core.urls import reverse_each
 from exchange.panels import query_panels_render
 from matching import permissions as matching_permissions
 from matching import selectors as matching_selectors
@@ -49,25 +48,25 @@ def report_list(request):
         filters_html = list_markup.empty_filters_html(SeizureListFilterSet)
     # By cursor (any page costs what the first does), unless sorted on another column. The
     # unfiltered first page is built from the user and their rights alone: its statement is
-    # compiled once per person and rights (``members.compiled``).
+    # compiled once per person and rights (``members.compiled``), and it reads only what the
+    # rows show.
     first_rows = None
     if not request.GET:
 
         def first_rows(limit):
-            return compiled.instances_for(
-                request.user,
-                f"seizures.report_list:{limit}",
-                lambda: selectors.seizure_list(user=request.user)[:limit],
+            return list_markup.rows_read(
+                compiled.rows_for(
+                    request.user,
+                    f"seizures.report_list.rows:{limit}",
+                    lambda: selectors.seizure_list(user=request.user).values_list(
+                        *list_markup.ROW_VALUES
+                    )[:limit],
+                )
             )
 
     rows, previous_url, next_url = keyset_page(
         request, queryset, ordering=selectors.SEIZURE_LIST_ORDERING, first_rows=first_rows
     )
-    for report, url in zip(
-        rows, reverse_each("seizures:report-detail", [r.pk for r in rows]), strict=True
-    ):
-        report.detail_url = url
-    labels = list_markup.column_labels()
     return render(
         request,
         "seizures/report_list.html",
@@ -75,8 +74,8 @@ def report_list(request):
             "form": filters.form if filters else None,
             "filters_html": filters_html,
             "page": rows,
-            "labels": labels,
-            "rows_html": list_markup.report_rows_html(rows, labels),
+            "labels": list_markup.column_labels(),
+            "rows_html": list_markup.report_rows_html(rows),
             "previous_url": previous_url,
             "next_url": next_url,
         },
