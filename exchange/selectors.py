@@ -96,10 +96,12 @@ def query_first_page(*, user, size: int) -> list[Query]:
     return _FirstPage(rows, total)
 
 
-def query_list_prefetch(queries: list[Query]) -> list[Query]:
+def query_list_prefetch(queries: list[Query], *, listing: bool = True) -> list[Query]:
     """``queries`` (read through ``query_list`` or ``query_get``) with their recipients (and
     each one's member) and containers, each kind in one statement compiled once per process
-    (``members.compiled.prefetch``), and ``is_overdue`` decided by the clock (``overdue``)."""
+    (``members.compiled.prefetch``), and ``is_overdue`` decided by the clock (``overdue``).
+    A list's rows read them through ``members.compiled.prefetched``; without ``listing``, as
+    ``query.recipients.all()`` too."""
     compiled.prefetch(
         queries,
         "recipients",
@@ -109,12 +111,14 @@ def query_list_prefetch(queries: list[Query]) -> list[Query]:
             .order_by("member__code")
         ),
         name="exchange.query_recipients",
+        listing=listing,
     )
     compiled.prefetch(
         queries,
         "containers",
         lambda ids: QueryContainer.objects.filter(query_id__in=ids).order_by("position"),
         name="exchange.query_containers",
+        listing=listing,
     )
     now = timezone.now()
     for query in queries:
@@ -224,7 +228,7 @@ def query_get(*, user, pk: int) -> Query:
     )
     if not found:
         raise Query.DoesNotExist
-    query = query_list_prefetch(found)[0]
+    query = query_list_prefetch(found, listing=False)[0]
     prefetch_related_objects(list(query.recipients.all()), "control_units")
     return query
 

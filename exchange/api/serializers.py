@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.serializers import ChoiceLabelField, FieldsBuiltOnce
+from members.compiled import prefetched
 
 from ..models import (
     Alert,
@@ -113,11 +114,11 @@ class QuerySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         if not obj.is_released:
             # Whom it will go to once released (only its author and releasers see it).
             return [r["member"] for r in obj.held_recipients]
-        return [r.member.code.code for r in obj.recipients.all()]
+        return [r.member.code.code for r in prefetched(obj, "recipients")]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_container_numbers(self, obj) -> list[str]:
-        return [c.number for c in obj.containers.all()]
+        return [c.number for c in prefetched(obj, "containers")]
 
 
 class QueryDetailSerializer(QuerySerializer):
