@@ -19,7 +19,7 @@ from core.form_drafts import form_draft_done
 from core.urls import reverse_each
 from matching import selectors as matching_selectors
 from matching.models import Hit
-from members import compiled
+from members import caching, compiled
 from members.permissions import may_view_network_figures, takes_part_in_queries
 from members.releases import COPY_PARAMETER, item_release_panel
 
@@ -60,11 +60,19 @@ def _get_query(request, pk) -> Query:
     return query
 
 
+def _empty_inbox_filters() -> str:
+    """The inbox's filter form with nothing chosen: drawn from the vocabularies alone, so
+    once per language and vocabulary generation (``members.caching.vocabulary_markup``)."""
+    form = QueryFilterSet(None, queryset=Query.objects.none()).form
+    return render_to_string("exchange/_inbox_filters.html", {"form": form})
+
+
 @login_required
 def inbox(request):
     if not takes_part_in_queries(request.user):
         raise Http404
     size = _page_size(request)
+    filters_html = None
     if request.GET:
         filterset = QueryFilterSet(
             request.GET, queryset=selectors.query_list(user=request.user), request=request
@@ -74,7 +82,8 @@ def inbox(request):
         # Only the empty filter form is shown. The unfiltered first page and its count are
         # built from the user and their rights alone: their statements are compiled once per
         # person and rights.
-        filterset = QueryFilterSet(None, queryset=Query.objects.none(), request=request)
+        filterset = None
+        filters_html = caching.vocabulary_markup("exchange.inbox_filters", _empty_inbox_filters)
         page = Paginator(selectors.query_first_page(user=request.user, size=size), size).page(1)
     page.object_list = selectors.query_list_prefetch(list(page.object_list))
     for query, url in zip(page, reverse_each("exchange:detail", [q.pk for q in page]), strict=True):
@@ -86,7 +95,8 @@ def inbox(request):
         request,
         "exchange/inbox.html",
         {
-            "form": filterset.form,
+            "form": filterset.form if filterset else None,
+            "filters_html": filters_html,
             "page": page,
             "labels": labels,
             "rows_html": list_markup.query_rows_html(page.object_list, labels),
