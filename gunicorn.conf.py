@@ -20,9 +20,10 @@ def _int(name, default):
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-# One process per core, each of GUNICORN_THREADS threads: on 2 cores under the load bench this
-# served more requests, with a lower p95, than 4 processes or sync workers (docs/DEPLOY.md).
-workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count())
+# One process per core and one more, each of GUNICORN_THREADS threads: a process whose threads
+# all wait on PostgreSQL or Redis leaves its core to the extra one. On 2 cores under the load
+# bench this served the most requests within a p95 of 500 ms (docs/DEPLOY.md).
+workers = _int("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1)
 threads = _int("GUNICORN_THREADS", 4)
 worker_class = "gthread" if threads > 1 else "sync"
 # Seconds a worker may stay silent before the arbiter restarts it (see above).
