@@ -36,7 +36,7 @@ from .releasing import import_summary, restrict_held_imports
 @login_required
 def report_list(request):
     seizure_reader_required(request)
-    filters = filters_html = None
+    filters = filters_html = first_rows = None
     if request.GET:
         filters = SeizureListFilterSet(request.GET).with_choices()
         if filters.is_valid():
@@ -46,24 +46,20 @@ def report_list(request):
     else:
         queryset = selectors.seizure_list(user=request.user)
         filters_html = list_markup.empty_filters_html(SeizureListFilterSet)
-    # By cursor (any page costs what the first does), unless sorted on another column. The
-    # unfiltered first page is built from the user and their rights alone: its statement is
-    # compiled once per person and rights (``members.compiled``), and it reads only what the
-    # rows show.
-    first_rows = None
-    if not request.GET:
 
+        # The unfiltered first page is built from the user and their rights alone: its
+        # statement is compiled once per person and rights (``members.compiled``), and it
+        # reads only what the rows show.
         def first_rows(limit):
             return list_markup.rows_read(
                 compiled.rows_for(
                     request.user,
                     f"seizures.report_list.rows:{limit}",
-                    lambda: selectors.seizure_list(user=request.user).values_list(
-                        *list_markup.ROW_VALUES
-                    )[:limit],
+                    lambda: queryset.values_list(*list_markup.ROW_VALUES)[:limit],
                 )
             )
 
+    # By cursor (any page costs what the first does), unless sorted on another column.
     rows, previous_url, next_url = keyset_page(
         request, queryset, ordering=selectors.SEIZURE_LIST_ORDERING, first_rows=first_rows
     )
