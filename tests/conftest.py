@@ -195,6 +195,18 @@ def _celery_eager():
     app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: the test client's requests leave the language
+    they asked for active in the thread, and work done outside a request (a task's messages)
+    would otherwise speak whatever an earlier test asked."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 def pytest_collection_modifyitems(config, items):
     """Browser journeys need Debian's Chromium; CI (IREN_REQUIRE_BROWSER=1) insists on it."""
     if os.path.exists("/usr/bin/chromium") or os.environ.get("IREN_REQUIRE_BROWSER"):
